@@ -1,0 +1,47 @@
+/*
+ * The Platform Portal backend: only wiring. Each feature lives in its plugin.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { portalTokenHandlerFactory } from './auth/portalTokenHandler';
+
+const backend = createBackend();
+
+// Optional automation token (PORTAL_API_TOKEN) for scripts and benchmarks.
+backend.add(portalTokenHandlerFactory);
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+// Golden paths
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-notifications'));
+
+// Sign-in: guest in development, OIDC or GitHub in production (see README).
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
+
+// Catalog
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// Permissions (allow-all until our own policy lands)
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+
+// Search: PostgreSQL engine on PostgreSQL, Lunr (the default) on SQLite.
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-pg'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
+backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+// Event bus shared by catalog and signals (and our webhooks later)
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
+backend.start();
