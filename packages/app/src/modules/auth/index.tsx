@@ -18,7 +18,9 @@ function PortalSignInPage(props: SignInPageProps) {
   try {
     providers = resolveSignInProviders(ids);
   } catch (error) {
-    return <ErrorPanel title="Sign-in is misconfigured" error={error as Error} />;
+    return (
+      <ErrorPanel title="Sign-in is misconfigured" error={error as Error} />
+    );
   }
   return (
     <SignInPage

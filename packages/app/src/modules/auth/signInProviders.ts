@@ -32,14 +32,18 @@ const providerConfigs: Record<
 export function resolveSignInProviders(ids: string[]): IdentityProviders {
   if (ids.length === 0) {
     throw new Error(
-      `portal.signIn.providers is empty; list at least one of ${signInProviderIds.join(', ')}`,
+      `portal.signIn.providers is empty; list at least one of ${signInProviderIds.join(
+        ', ',
+      )}`,
     );
   }
   return ids.map(id => {
     if (id === 'guest') return 'guest';
     if (id === 'oidc' || id === 'github') return providerConfigs[id];
     throw new Error(
-      `Unknown sign-in provider '${id}' in portal.signIn.providers; expected one of ${signInProviderIds.join(', ')}`,
+      `Unknown sign-in provider '${id}' in portal.signIn.providers; expected one of ${signInProviderIds.join(
+        ', ',
+      )}`,
     );
   });
 }

@@ -35,8 +35,14 @@ export function CatalogGlance() {
     <Grid container spacing={2}>
       {value!.map(({ kind, label, count }) => (
         <Grid item xs={4} key={kind}>
-          <Link to={`/catalog?filters[kind]=${kind.toLocaleLowerCase('en-US')}`}>
-            <Typography variant="h4" component="p" data-testid={`glance-${kind}`}>
+          <Link
+            to={`/catalog?filters[kind]=${kind.toLocaleLowerCase('en-US')}`}
+          >
+            <Typography
+              variant="h4"
+              component="p"
+              data-testid={`glance-${kind}`}
+            >
               {count}
             </Typography>
             <Typography variant="body2">{label}</Typography>

@@ -16,7 +16,8 @@ const catalogGlanceWidget = HomePageWidgetBlueprint.make({
   params: {
     name: 'catalog-glance',
     title: 'The catalog at a glance',
-    description: 'How many components, APIs, systems, teams and golden paths the catalog holds',
+    description:
+      'How many components, APIs, systems, teams and golden paths the catalog holds',
     components: async () => {
       const { CatalogGlance } = await import('./CatalogGlance');
       return { Content: CatalogGlance };

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// Starts the portal from its *built* output, as the Dockerfile does: unpacks
+// packages/backend/dist/bundle.tar.gz into .cache/e2e-bundle and runs
+// `node packages/backend` there with app-config.yaml plus an e2e overlay
+// (own port, own PostgreSQL databases, guest sign-in allowed for the test).
+// Third-party modules resolve from the repository's node_modules, which is
+// what `yarn workspaces focus --production` would install in the image.
+// On SIGTERM it stops the backend and drops its databases.
+import { spawn, execFileSync } from 'node:child_process';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const root = new URL('..', import.meta.url).pathname;
+const require = createRequire(join(root, 'packages/backend/package.json'));
+const { Client } = require('pg');
+
+const port = Number(process.env.PORTAL_E2E_PORT ?? 7017);
+const bundle = join(root, 'packages/backend/dist/bundle.tar.gz');
+const dir = join(root, '.cache/e2e-bundle');
+const artifacts = join(root, 'e2e-artifacts');
+const prefix = `portal_e2e_${Date.now()}_${process.pid}_`;
+const pg = {
+  host: process.env.POSTGRES_HOST ?? '127.0.0.1',
+  port: Number(process.env.POSTGRES_PORT ?? 5432),
+  user: process.env.POSTGRES_USER ?? 'postgres',
+  password: process.env.POSTGRES_PASSWORD || undefined,
+};
+
+if (!existsSync(bundle)) {
+  console.error(`No backend bundle at ${bundle}: run 'yarn build:all' first.`);
+  process.exit(1);
+}
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(join(dir, 'node_modules'), { recursive: true });
+execFileSync('tar', ['xzf', bundle, '-C', dir]);
+// The bundled frontend, as the image's `yarn workspaces focus` would link it.
+symlinkSync(join(dir, 'packages/app'), join(dir, 'node_modules/app'));
+
+const overlay = {
+  app: { baseUrl: `http://localhost:${port}` },
+  backend: {
+    baseUrl: `http://localhost:${port}`,
+    listen: { port },
+    cors: { origin: `http://localhost:${port}` },
+    database: {
+      client: 'pg',
+      prefix,
+      connection: {
+        host: pg.host,
+        port: pg.port,
+        user: pg.user,
+        password: pg.password,
+      },
+    },
+  },
+  auth: { providers: { guest: { dangerouslyAllowOutsideDevelopment: true } } },
+  catalog: {
+    locations: [
+      { type: 'file', target: join(root, 'catalog-info.yaml') },
+      { type: 'file', target: join(root, 'demo/entities.yaml') },
+      {
+        type: 'file',
+        target: join(root, 'demo/org.yaml'),
+        rules: [{ allow: ['User', 'Group'] }],
+      },
+    ],
+  },
+  search: {
+    collators: {
+      catalog: {
+        schedule: {
+          frequency: 'PT15S',
+          timeout: 'PT2M',
+          initialDelay: 'PT5S',
+        },
+      },
+    },
+  },
+};
+const overlayFile = join(dir, 'app-config.e2e.json');
+writeFileSync(overlayFile, JSON.stringify(overlay, null, 2));
+
+async function dropDatabases() {
+  const client = new Client({ ...pg, database: 'postgres' });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1',
+      [`${prefix}%`],
+    );
+    for (const { datname } of rows) {
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+    return rows.length;
+  } finally {
+    await client.end();
+  }
+}
+
+mkdirSync(artifacts, { recursive: true });
+const log = createWriteStream(join(artifacts, 'backend.log'));
+const backend = spawn(
+  process.execPath,
+  [
+    'packages/backend',
+    '--config',
+    join(root, 'app-config.yaml'),
+    '--config',
+    overlayFile,
+  ],
+  {
+    cwd: dir,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
+for (const stream of [backend.stdout, backend.stderr]) {
+  stream.pipe(log, { end: false });
+  stream.pipe(process.stdout, { end: false });
+}
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  if (backend.exitCode === null) {
+    backend.kill('SIGTERM');
+    await new Promise(resolve => backend.once('exit', resolve));
+  }
+  try {
+    const dropped = await dropDatabases();
+    console.log(`[serve-bundle] dropped ${dropped} e2e databases (${prefix}*)`);
+  } catch (error) {
+    console.error(`[serve-bundle] could not drop e2e databases: ${error}`);
+  }
+  process.exit(code);
+}
+process.on('SIGTERM', () => stop(0));
+process.on('SIGINT', () => stop(0));
+backend.on('exit', code => {
+  if (!stopping) {
+    console.error(`[serve-bundle] backend exited early with code ${code}`);
+    stop(1);
+  }
+});

@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// `yarn test:portal` (what `./portal test` runs): type check, lint, unit and
+// integration tests (PostgreSQL), build, and the browser test against the
+// built backend bundle. Runs every step it can, then prints one summary line
+// "Tests: N passed, N failed" and exits non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const artifacts = join(root, 'e2e-artifacts');
+rmSync(artifacts, { recursive: true, force: true });
+mkdirSync(artifacts, { recursive: true });
+
+const pg = {
+  host: process.env.POSTGRES_HOST ?? '127.0.0.1',
+  port: process.env.POSTGRES_PORT ?? '5432',
+  user: process.env.POSTGRES_USER ?? 'postgres',
+  password: process.env.POSTGRES_PASSWORD ?? '',
+};
+const auth = pg.password
+  ? `${encodeURIComponent(pg.user)}:${encodeURIComponent(pg.password)}`
+  : encodeURIComponent(pg.user);
+const env = {
+  ...process.env,
+  // TestDatabases from @backstage/backend-test-utils: the real server, never Docker.
+  BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+    `postgresql://${auth}@${pg.host}:${pg.port}`,
+  BACKSTAGE_TEST_DISABLE_DOCKER: '1',
+  PORTAL_REQUIRE_POSTGRES: '1',
+};
+
+const jestReport = join(artifacts, 'jest-results.json');
+const e2eReport = join(artifacts, 'e2e-results.json');
+const steps = [
+  { name: 'Type check', args: ['tsc'] },
+  { name: 'Lint', args: ['lint'] },
+  {
+    name: 'Unit and integration tests',
+    args: ['test', '--json', `--outputFile=${jestReport}`],
+    env: { CI: 'true' },
+  },
+  { name: 'Build (frontend and backend bundle)', args: ['build:all'] },
+  {
+    name: 'Browser end-to-end test',
+    args: ['test:e2e'],
+    needs: 'Build (frontend and backend bundle)',
+    env: { PORTAL_E2E_REPORT: e2eReport },
+  },
+];
+
+const results = [];
+for (const step of steps) {
+  if (step.needs && results.find(r => r.name === step.needs)?.ok === false) {
+    results.push({ name: step.name, ok: false, skippedBecause: step.needs });
+    continue;
+  }
+  console.log(`\n[portal test] ${step.name}: yarn ${step.args.join(' ')}`);
+  const started = Date.now();
+  const run = spawnSync('yarn', step.args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...env, ...step.env },
+  });
+  results.push({
+    name: step.name,
+    ok: run.status === 0,
+    seconds: Math.round((Date.now() - started) / 1000),
+  });
+}
+
+function readJson(file) {
+  try {
+    return existsSync(file)
+      ? JSON.parse(readFileSync(file, 'utf8'))
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+let passed = 0;
+let failed = 0;
+const jest = readJson(jestReport);
+if (jest) {
+  passed += jest.numPassedTests;
+  failed += jest.numFailedTests + (jest.numRuntimeErrorTestSuites ?? 0);
+}
+const e2e = readJson(e2eReport);
+if (e2e?.stats) {
+  passed += e2e.stats.expected;
+  failed += e2e.stats.unexpected + e2e.stats.flaky;
+}
+
+console.log('\n[portal test] summary');
+for (const r of results) {
+  const state = r.ok
+    ? 'ok'
+    : r.skippedBecause
+    ? `not run (${r.skippedBecause} failed)`
+    : 'FAILED';
+  console.log(
+    `  ${r.name.padEnd(40)} ${state}${
+      r.seconds !== undefined ? ` (${r.seconds}s)` : ''
+    }`,
+  );
+}
+if (jest)
+  console.log(
+    `  unit and integration: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed, in ${jest.numTotalTestSuites} files`,
+  );
+if (e2e?.stats)
+  console.log(
+    `  browser: ${e2e.stats.expected} passed, ${e2e.stats.unexpected} failed`,
+  );
+const stepsFailed = results.filter(r => !r.ok).length;
+if (passed === 0) {
+  console.log('  no test ran: that is a failure');
+}
+console.log(`Tests: ${passed} passed, ${failed} failed`);
+process.exit(stepsFailed > 0 || failed > 0 || passed === 0 ? 1 : 0);
