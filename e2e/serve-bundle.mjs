@@ -11,11 +11,13 @@ import {
   createWriteStream,
   existsSync,
   mkdirSync,
+  readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -41,8 +43,21 @@ if (!existsSync(bundle)) {
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(join(dir, 'node_modules'), { recursive: true });
 execFileSync('tar', ['xzf', bundle, '-C', dir]);
-// The bundled frontend, as the image's `yarn workspaces focus` would link it.
-symlinkSync(join(dir, 'packages/app'), join(dir, 'node_modules/app'));
+// Link every bundled workspace package (the frontend, our plugins) by name,
+// as the image's `yarn workspaces focus` does, so the bundle's built output
+// is used and not the repository's sources.
+for (const group of ['packages', 'plugins']) {
+  if (!existsSync(join(dir, group))) continue;
+  for (const name of readdirSync(join(dir, group))) {
+    const pkgDir = join(dir, group, name);
+    const { name: pkgName } = JSON.parse(
+      readFileSync(join(pkgDir, 'package.json'), 'utf8'),
+    );
+    const link = join(dir, 'node_modules', pkgName);
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(pkgDir, link);
+  }
+}
 
 const overlay = {
   app: { baseUrl: `http://localhost:${port}` },

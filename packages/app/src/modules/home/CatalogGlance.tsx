@@ -11,7 +11,7 @@ export const glanceKinds = [
   { kind: 'API', label: 'APIs' },
   { kind: 'System', label: 'Systems' },
   { kind: 'Resource', label: 'Resources' },
-  { kind: 'Group', label: 'Teams' },
+  { kind: 'Group', label: 'Groups' },
   { kind: 'Template', label: 'Golden paths' },
 ];
 
