@@ -5,7 +5,7 @@
 // "Tests: N passed, N failed" and exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const artifacts = join(root, 'e2e-artifacts');
@@ -32,6 +32,9 @@ const env = {
 };
 
 const jestReport = join(artifacts, 'jest-results.json');
+const corpusReport = join(artifacts, 'corpus-results.json');
+// Real data written by others (../shared/corpus by default): *.corpus.test.ts.
+const corpus = resolve(root, process.env.PORTAL_CORPUS ?? '../shared/corpus');
 const e2eReport = join(artifacts, 'e2e-results.json');
 const steps = [
   { name: 'Type check', args: ['tsc'] },
@@ -41,6 +44,22 @@ const steps = [
     args: ['test', '--json', `--outputFile=${jestReport}`],
     env: { CI: 'true' },
   },
+  existsSync(corpus)
+    ? {
+        name: 'Corpus suite',
+        args: [
+          'backstage-cli',
+          'repo',
+          'test',
+          '--testMatch=**/*.corpus.test.ts',
+          '--testPathIgnorePatterns=/node_modules/',
+          '--passWithNoTests',
+          '--json',
+          `--outputFile=${corpusReport}`,
+        ],
+        env: { CI: 'true', PORTAL_CORPUS: corpus },
+      }
+    : { name: 'Corpus suite', absent: true },
   { name: 'Build (frontend and backend bundle)', args: ['build:all'] },
   {
     name: 'Browser end-to-end test',
@@ -52,6 +71,13 @@ const steps = [
 
 const results = [];
 for (const step of steps) {
+  if (step.absent) {
+    console.log(
+      `\n[portal test] Corpus suite: no corpus at ${corpus} (set PORTAL_CORPUS); nothing counted`,
+    );
+    results.push({ name: step.name, ok: true, absent: true });
+    continue;
+  }
   if (step.needs && results.find(r => r.name === step.needs)?.ok === false) {
     results.push({ name: step.name, ok: false, skippedBecause: step.needs });
     continue;
@@ -85,6 +111,12 @@ const jest = readJson(jestReport);
 if (jest) {
   passed += jest.numPassedTests;
   failed += jest.numFailedTests + (jest.numRuntimeErrorTestSuites ?? 0);
+}
+const corpusRun = readJson(corpusReport);
+if (corpusRun) {
+  passed += corpusRun.numPassedTests;
+  failed +=
+    corpusRun.numFailedTests + (corpusRun.numRuntimeErrorTestSuites ?? 0);
 }
 const e2e = readJson(e2eReport);
 if (e2e?.stats) {
