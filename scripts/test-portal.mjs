@@ -126,7 +126,9 @@ if (e2e?.stats) {
 
 console.log('\n[portal test] summary');
 for (const r of results) {
-  const state = r.ok
+  const state = r.absent
+    ? 'no corpus, nothing counted'
+    : r.ok
     ? 'ok'
     : r.skippedBecause
     ? `not run (${r.skippedBecause} failed)`
