@@ -143,6 +143,10 @@ if (jest)
   console.log(
     `  unit and integration: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed, in ${jest.numTotalTestSuites} files`,
   );
+if (corpusRun)
+  console.log(
+    `  corpus: ${corpusRun.numPassedTests} passed, ${corpusRun.numFailedTests} failed`,
+  );
 if (e2e?.stats)
   console.log(
     `  browser: ${e2e.stats.expected} passed, ${e2e.stats.unexpected} failed`,
