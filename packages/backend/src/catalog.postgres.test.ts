@@ -1,14 +1,9 @@
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { startTestCatalog } from './__testUtils__/startTestCatalog';
 
 // Integration test: the catalog of this backend ingests the portal's own
 // descriptor and the demo data into a real PostgreSQL database.
@@ -28,36 +23,18 @@ describe('catalog on PostgreSQL with the demo data', () => {
 
   it('ingests every demo entity with its relations, and refuses anonymous reads', async () => {
     const knex = await databases.init('POSTGRES_15');
-    const { server } = await startTestBackend({
-      features: [
-        catalogPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              rules: [
-                {
-                  allow: [
-                    'Component',
-                    'System',
-                    'API',
-                    'Resource',
-                    'Location',
-                    'Domain',
-                    'User',
-                    'Group',
-                  ],
-                },
-              ],
-              processingInterval: { seconds: 1 },
-              locations: demoFiles.map(f => ({
-                type: 'file',
-                target: resolve(repoRoot, f),
-              })),
-            },
-          },
-        }),
+    const server = await startTestCatalog(knex, {
+      allowKinds: [
+        'Component',
+        'System',
+        'API',
+        'Resource',
+        'Location',
+        'Domain',
+        'User',
+        'Group',
       ],
+      files: demoFiles.map(f => resolve(repoRoot, f)),
     });
 
     const expected = demoFiles.reduce((n, f) => n + countDocuments(f), 0);

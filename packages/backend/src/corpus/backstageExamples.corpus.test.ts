@@ -1,14 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { startTestCatalog } from '../__testUtils__/startTestCatalog';
 import {
   apiEntityV1alpha1Validator,
   componentEntityV1alpha1Validator,
@@ -89,20 +84,9 @@ describe('corpus: Backstage example entities', () => {
     expect(expected.size).toBeGreaterThan(30);
 
     const knex = await databases.init('POSTGRES_15');
-    const { server } = await startTestBackend({
-      features: [
-        catalogPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              rules: [{ allow: [...knownKinds, 'Location'] }],
-              processingInterval: { seconds: 1 },
-              locations: files.map(target => ({ type: 'file', target })),
-            },
-          },
-        }),
-      ],
+    const server = await startTestCatalog(knex, {
+      allowKinds: [...knownKinds, 'Location'],
+      files,
     });
 
     const refs = async () => {
