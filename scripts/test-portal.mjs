@@ -28,7 +28,6 @@ const env = {
     process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
     `postgresql://${auth}@${pg.host}:${pg.port}`,
   BACKSTAGE_TEST_DISABLE_DOCKER: '1',
-  PORTAL_REQUIRE_POSTGRES: '1',
 };
 
 const jestReport = join(artifacts, 'jest-results.json');

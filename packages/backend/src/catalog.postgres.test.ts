@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { startTestCatalog } from './__testUtils__/startTestCatalog';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  listEntities,
+  startTestCatalog,
+} from './__testUtils__/startTestCatalog';
 
 // Integration test: the catalog of this backend ingests the portal's own
 // descriptor and the demo data into a real PostgreSQL database.
@@ -38,25 +42,15 @@ describe('catalog on PostgreSQL with the demo data', () => {
     });
 
     const expected = demoFiles.reduce((n, f) => n + countDocuments(f), 0);
-    const auth = { Authorization: mockCredentials.user.header() };
-    const fetchAll = async () => {
-      const res = await request(server)
-        .get('/api/catalog/entities/by-query?limit=500')
-        .set(auth);
-      expect(res.status).toBe(200);
-      return (res.body.items as any[]).filter(e => e.kind !== 'Location');
-    };
+    const fetchAll = async () =>
+      (await listEntities(server)).filter(e => e.kind !== 'Location');
 
     // Wait until every document is an entity and its relations are stitched.
-    const refOf = (e: any) =>
-      `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLocaleLowerCase(
-        'en-US',
-      );
     const relationsOf = (e: any): string[] =>
       (e?.relations ?? []).map((r: any) => `${r.type} ${r.targetRef}`);
     let byRef = new Map<string, any>();
     for (let i = 0; i < 90; i++) {
-      byRef = new Map((await fetchAll()).map(e => [refOf(e), e]));
+      byRef = new Map((await fetchAll()).map(e => [stringifyEntityRef(e), e]));
       const stitched = relationsOf(byRef.get('component:default/payments-api'));
       if (
         byRef.size >= expected &&

@@ -1,12 +1,16 @@
 import {
+  mockCredentials,
   mockServices,
   startTestBackend,
   TestDatabases,
   type TestBackend,
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import type { Entity } from '@backstage/catalog-model';
+import request from 'supertest';
 
 type TestKnex = Awaited<ReturnType<TestDatabases['init']>>;
+type TestServer = TestBackend['server'];
 
 /**
  * Starts the catalog plugin alone on a test database, reading the given
@@ -15,7 +19,7 @@ type TestKnex = Awaited<ReturnType<TestDatabases['init']>>;
 export async function startTestCatalog(
   knex: TestKnex,
   options: { allowKinds: string[]; files: string[] },
-): Promise<TestBackend['server']> {
+): Promise<TestServer> {
   const { server } = await startTestBackend({
     features: [
       catalogPlugin,
@@ -32,4 +36,15 @@ export async function startTestCatalog(
     ],
   });
   return server;
+}
+
+/** Every entity the catalog serves to a signed-in user (up to 1000). */
+export async function listEntities(server: TestServer): Promise<Entity[]> {
+  const res = await request(server)
+    .get('/api/catalog/entities/by-query?limit=1000')
+    .set({ Authorization: mockCredentials.user.header() });
+  if (res.status !== 200) {
+    throw new Error(`catalog answered ${res.status}: ${res.text}`);
+  }
+  return res.body.items;
 }

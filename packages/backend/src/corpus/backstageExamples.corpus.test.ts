@@ -1,10 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import request from 'supertest';
-import { startTestCatalog } from '../__testUtils__/startTestCatalog';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import {
+  listEntities,
+  startTestCatalog,
+} from '../__testUtils__/startTestCatalog';
+import {
+  stringifyEntityRef,
   apiEntityV1alpha1Validator,
   componentEntityV1alpha1Validator,
   domainEntityV1alpha1Validator,
@@ -66,10 +69,8 @@ describe('corpus: Backstage example entities', () => {
       for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
         const entity = doc.toJS() as any;
         if (!entity?.kind || !entity?.metadata?.name) continue;
-        const ref = `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${
-          entity.metadata.name
-        }`.toLocaleLowerCase('en-US');
         if (entity.kind === 'Location') continue;
+        const ref = stringifyEntityRef(entity);
         if (
           knownKinds.includes(entity.kind) &&
           !needsOutsideUrl(entity) &&
@@ -89,21 +90,8 @@ describe('corpus: Backstage example entities', () => {
       files,
     });
 
-    const refs = async () => {
-      const res = await request(server)
-        .get(
-          '/api/catalog/entities/by-query?limit=1000&fields=kind,metadata.name,metadata.namespace',
-        )
-        .set({ Authorization: mockCredentials.user.header() });
-      expect(res.status).toBe(200);
-      return new Set<string>(
-        res.body.items.map((e: any) =>
-          `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLocaleLowerCase(
-            'en-US',
-          ),
-        ),
-      );
-    };
+    const refs = async () =>
+      new Set((await listEntities(server)).map(e => stringifyEntityRef(e)));
     const missing = (present: Set<string>) =>
       [...expected].filter(r => !present.has(r));
     let found = await refs();
