@@ -31,6 +31,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Discovery of entities in git repositories, with its health page and API
+backend.add(import('@internal/plugin-catalog-backend-module-ingestion'));
 
 // Permissions (allow-all until our own policy lands)
 backend.add(import('@backstage/plugin-permission-backend'));

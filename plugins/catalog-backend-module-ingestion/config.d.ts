@@ -1,0 +1,40 @@
+export interface Config {
+  catalog?: {
+    /** Catalog ingestion: repository discovery and its health. */
+    ingestion?: {
+      /** Where repositories are discovered. */
+      sources?: Array<{
+        /** Lower-case id, shown on the Catalog ingestion page. */
+        id: string;
+        /** `local`: a directory whose subdirectories are git repositories (bare or not). */
+        type: 'local';
+        /** The directory, relative to the backend's working directory or absolute. */
+        path: string;
+        /** Globs of descriptor files from the repository root. Default: [catalog-info.yaml]. */
+        globs?: string[];
+        /** Full scan schedule. Default: every 30 s, 10 min timeout. */
+        schedule?: {
+          frequency: { cron: string } | string | { [unit: string]: number };
+          timeout: string | { [unit: string]: number };
+          initialDelay?: string | { [unit: string]: number };
+        };
+      }>;
+      /** Largest descriptor file read, in bytes. Default 1 MiB. */
+      maxFileBytes?: number;
+      /** Days of run history kept. Default 30. */
+      runRetentionDays?: number;
+      webhooks?: {
+        /** Largest webhook body accepted, in bytes. Default 5 MiB. */
+        maxBodyBytes?: number;
+        github?: {
+          /**
+           * Secret of the GitHub push webhook. Without it the webhook
+           * refuses every delivery.
+           * @visibility secret
+           */
+          secret?: string;
+        };
+      };
+    };
+  };
+}

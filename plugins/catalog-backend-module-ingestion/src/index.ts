@@ -1,0 +1,8 @@
+/**
+ * Catalog module that discovers entities in git repositories and reports
+ * its own health.
+ *
+ * @packageDocumentation
+ */
+export { catalogModuleIngestion as default } from './module';
+export { ANNOTATION_INGESTION_REPOSITORY } from './ingestion/annotations';

@@ -1,0 +1,399 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import type {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import type {
+  IngestionProblem,
+  IngestionRun,
+  IngestionTrigger,
+} from '@internal/plugin-catalog-ingestion-common';
+import pLimit from 'p-limit';
+import { randomUUID } from 'node:crypto';
+import { readRepository } from '../descriptors/readRepository';
+import type {
+  DatabaseIngestionStore,
+  RunCounts,
+} from '../store/DatabaseIngestionStore';
+import type { RepositoryRef, RepositorySource } from './types';
+
+/** Head recorded for a repository without commits, read and found empty. */
+const EMPTY_HEAD = 'empty';
+
+export interface RepositoryIngesterOptions {
+  source: RepositorySource;
+  store: DatabaseIngestionStore;
+  logger: LoggerService;
+  globs: string[];
+  maxFileBytes: number;
+  /** How long a replica may hold a repository while reading it. */
+  leaseMs?: number;
+  /** Runs older than this are deleted after each full scan. */
+  runRetentionMs?: number;
+  /** Repositories read at once. */
+  concurrency?: number;
+  /** Schedules the periodic full scan; called once connected to the catalog. */
+  schedule?: (scan: () => Promise<void>) => Promise<void>;
+}
+
+type RepoOutcome = {
+  found: number;
+  added: number;
+  changed: number;
+  removed: number;
+  problems: IngestionProblem[];
+  read: boolean;
+};
+
+/**
+ * An entity provider for one source of git repositories. A full scan lists
+ * the source, reads only repositories whose head commit changed, and tells
+ * the catalog the difference (a delta mutation per repository). A
+ * repository can also be re-read on its own, after a push.
+ *
+ * Safe with several replicas: full scans run through the scheduler (one
+ * at a time across replicas), and each repository is read under a lease
+ * in the database, so a push handled by one replica and a scan on another
+ * never read the same repository at once.
+ */
+export class RepositoryIngester implements EntityProvider {
+  private connection?: EntityProviderConnection;
+  private readonly owner = randomUUID();
+  private readonly leaseMs: number;
+  private readonly limit: ReturnType<typeof pLimit>;
+
+  constructor(private readonly options: RepositoryIngesterOptions) {
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.limit = pLimit(options.concurrency ?? 4);
+  }
+
+  getProviderName(): string {
+    return `portal-ingestion:${this.options.source.id}`;
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.connection = connection;
+    await this.options.schedule?.(() =>
+      this.scanAll('schedule').then(() => undefined),
+    );
+  }
+
+  get sourceId(): string {
+    return this.options.source.id;
+  }
+
+  /** Lists the source and reads every repository whose head changed. */
+  async scanAll(trigger: IngestionTrigger): Promise<IngestionRun> {
+    const { source, store, logger } = this.options;
+    const startedAt = Date.now();
+    const runId = await store.startRun(source.id, trigger);
+    const counts: RunCounts = emptyCounts();
+    const problems: IngestionProblem[] = [];
+
+    let listing: RepositoryRef[];
+    try {
+      listing = await source.list();
+    } catch (error) {
+      return this.fail(
+        runId,
+        startedAt,
+        counts,
+        `cannot list ${source.target}: ${message(error)}`,
+      );
+    }
+    const known = new Map(
+      (await store.listRepositories(source.id)).map(r => [r.name, r.head]),
+    );
+    counts.repositories = listing.length;
+    if (listing.length === 0 && known.size > 0) {
+      return this.fail(
+        runId,
+        startedAt,
+        counts,
+        `the listing of ${source.target} is empty but ${known.size} repositories were known; their entities are kept until a listing shows them gone`,
+      );
+    }
+
+    const listed = new Set(listing.map(r => r.name));
+    const outcomes = await Promise.all(
+      listing.map(repo => {
+        if (repo.error) {
+          const problem = {
+            sourceId: source.id,
+            repository: repo.name,
+            message: repo.error,
+          };
+          return store
+            .replaceProblems(source.id, repo.name, [problem])
+            .then(() => ({ ...emptyOutcome(), problems: [problem] }));
+        }
+        if (known.get(repo.name) === (repo.commit ?? EMPTY_HEAD)) {
+          return Promise.resolve(emptyOutcome());
+        }
+        return this.limit(() => this.ingestRepository(repo));
+      }),
+    );
+    for (const outcome of outcomes) addOutcome(counts, problems, outcome);
+
+    for (const name of known.keys()) {
+      if (listed.has(name)) continue;
+      const refs = await store.removeRepository(source.id, name);
+      if (refs.length > 0) {
+        await this.mutate([], refs, name);
+        await store.rereadRepositoriesBlockedBy(refs);
+      }
+      counts.removed += refs.length;
+      logger.info(
+        `Repository ${source.id}/${name} is gone; removed ${refs.length} entities`,
+      );
+    }
+
+    if (this.options.runRetentionMs) {
+      await store.pruneRuns(
+        source.id,
+        new Date(Date.now() - this.options.runRetentionMs),
+      );
+    }
+    return this.finish(runId, startedAt, counts, problems);
+  }
+
+  /**
+   * Reads one repository now (after a push). Returns undefined when the
+   * source has no repository of that name; nothing is removed then, since
+   * deletions need a complete listing.
+   */
+  async scanRepository(
+    name: string,
+    trigger: IngestionTrigger,
+  ): Promise<IngestionRun | undefined> {
+    const { source, store } = this.options;
+    const repo = await source.get(name);
+    if (!repo) return undefined;
+    const startedAt = Date.now();
+    const runId = await store.startRun(source.id, trigger, repo.name);
+    const counts: RunCounts = { ...emptyCounts(), repositories: 1 };
+    const problems: IngestionProblem[] = [];
+    if (repo.error) {
+      return this.fail(runId, startedAt, counts, repo.error);
+    }
+    // A push may arrive while a scheduled scan reads the same repository
+    // on another replica: wait for its lease rather than skip the push.
+    let outcome: RepoOutcome | undefined;
+    for (let attempt = 0; attempt < 50 && !outcome; attempt++) {
+      outcome = await this.ingestRepository(repo);
+      if (!outcome) await new Promise(r => setTimeout(r, 200));
+    }
+    if (!outcome) {
+      return this.fail(
+        runId,
+        startedAt,
+        counts,
+        `${repo.name} is being read by another replica`,
+      );
+    }
+    addOutcome(counts, problems, outcome);
+    return this.finish(runId, startedAt, counts, problems);
+  }
+
+  /**
+   * Reads one repository under its lease and applies the difference to the
+   * catalog. Returns undefined when another replica holds the lease. A
+   * repository that cannot be read keeps its entities.
+   */
+  private async ingestRepository(
+    repo: RepositoryRef,
+  ): Promise<RepoOutcome | undefined> {
+    const { source, store } = this.options;
+    if (
+      !(await store.claimRepository(source.id, repo, this.owner, this.leaseMs))
+    ) {
+      return undefined;
+    }
+    const outcome = emptyOutcome();
+    outcome.read = true;
+    try {
+      let result;
+      try {
+        const content = await source.read(repo);
+        result = await readRepository(content, {
+          globs: this.options.globs,
+          maxFileBytes: this.options.maxFileBytes,
+          repositoryKey: `${source.id}/${repo.name}`,
+          locationOf: file => source.locationOf(repo, file),
+        });
+      } catch (error) {
+        const problem = {
+          sourceId: source.id,
+          repository: repo.name,
+          message: `cannot read repository: ${message(error)}`,
+        };
+        await store.replaceProblems(source.id, repo.name, [problem]);
+        outcome.problems.push(problem);
+        return outcome;
+      }
+
+      const problems: IngestionProblem[] = result.problems.map(p => ({
+        sourceId: source.id,
+        repository: repo.name,
+        ...p,
+      }));
+      const previous = new Map(
+        (await store.repositoryEntities(source.id, repo.name)).map(e => [
+          e.ref,
+          e,
+        ]),
+      );
+      const elsewhere = await store.claimEntities(
+        source.id,
+        repo.name,
+        result.entities.filter(e => !previous.has(e.ref)),
+      );
+      const accepted = result.entities.filter(e => {
+        const other = elsewhere.get(e.ref);
+        if (!other) return true;
+        problems.push({
+          sourceId: source.id,
+          repository: repo.name,
+          file: e.file,
+          line: e.line,
+          entityRef: e.ref,
+          message: `${e.ref} is already defined in ${other.sourceId}/${other.repository} (${other.file}); this definition is ignored`,
+        });
+        return false;
+      });
+      const upserts = accepted.filter(
+        e => previous.get(e.ref)?.hash !== e.hash,
+      );
+      const keep = new Set(accepted.map(e => e.ref));
+      const removed = [...previous.keys()].filter(ref => !keep.has(ref));
+
+      outcome.found = result.entities.length;
+      outcome.added = upserts.filter(e => !previous.has(e.ref)).length;
+      outcome.changed = upserts.length - outcome.added;
+      outcome.removed = removed.length;
+      outcome.problems = problems;
+
+      if (upserts.length > 0 || removed.length > 0) {
+        await this.mutate(
+          upserts.map(e => e.entity),
+          removed,
+          repo.name,
+        );
+      }
+      await store.commitRepository({
+        sourceId: source.id,
+        repository: repo,
+        head: repo.commit ?? EMPTY_HEAD,
+        upserts: upserts.map(e => ({
+          ref: e.ref,
+          hash: e.hash,
+          sourceId: source.id,
+          repository: repo.name,
+          file: e.file,
+          line: e.line,
+        })),
+        removed,
+        problems,
+      });
+      if (removed.length > 0) await store.rereadRepositoriesBlockedBy(removed);
+      return outcome;
+    } finally {
+      await store.releaseRepository(source.id, repo.name, this.owner);
+    }
+  }
+
+  private async mutate(added: Entity[], removed: string[], repository: string) {
+    if (!this.connection) {
+      throw new Error(
+        `${this.getProviderName()} is not connected to the catalog yet`,
+      );
+    }
+    const locationKey = `${this.getProviderName()}/${repository}`;
+    await this.connection.applyMutation({
+      type: 'delta',
+      added: added.map(entity => ({ entity, locationKey })),
+      removed: removed.map(entityRef => ({ entityRef, locationKey })),
+    });
+  }
+
+  private async fail(
+    runId: string,
+    startedAt: number,
+    counts: RunCounts,
+    why: string,
+  ) {
+    const { source, store, logger } = this.options;
+    logger.warn(`Ingestion of ${source.id} failed: ${why}`);
+    await store.replaceProblems(source.id, null, [
+      { sourceId: source.id, message: why },
+    ]);
+    await store.finishRun(runId, {
+      ...counts,
+      status: 'failed',
+      errors: [{ sourceId: source.id, message: why }],
+      errorCount: 1,
+      message: why,
+      startedAt,
+    });
+    return (await store.getRun(runId))!;
+  }
+
+  private async finish(
+    runId: string,
+    startedAt: number,
+    counts: RunCounts,
+    problems: IngestionProblem[],
+  ) {
+    const { source, store } = this.options;
+    await store.replaceProblems(source.id, null, []);
+    await store.finishRun(runId, {
+      ...counts,
+      status: problems.length > 0 ? 'partial' : 'succeeded',
+      errors: problems,
+      errorCount: problems.length,
+      startedAt,
+    });
+    return (await store.getRun(runId))!;
+  }
+}
+
+function emptyCounts(): RunCounts {
+  return {
+    repositories: 0,
+    repositoriesRead: 0,
+    entitiesFound: 0,
+    added: 0,
+    changed: 0,
+    removed: 0,
+  };
+}
+
+function emptyOutcome(): RepoOutcome {
+  return {
+    found: 0,
+    added: 0,
+    changed: 0,
+    removed: 0,
+    problems: [],
+    read: false,
+  };
+}
+
+function addOutcome(
+  counts: RunCounts,
+  problems: IngestionProblem[],
+  outcome: RepoOutcome | undefined,
+) {
+  if (!outcome) return; // another replica is reading it
+  if (outcome.read) counts.repositoriesRead += 1;
+  counts.entitiesFound += outcome.found;
+  counts.added += outcome.added;
+  counts.changed += outcome.changed;
+  counts.removed += outcome.removed;
+  problems.push(...outcome.problems);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,57 @@
+import type { Entity } from '@backstage/catalog-model';
+import type {
+  IngestionProblem,
+  IngestionSourceType,
+} from '@internal/plugin-catalog-ingestion-common';
+import type { TreeEntry } from '../git/GitRepository';
+
+/** A repository in a source's listing. */
+export interface RepositoryRef {
+  name: string;
+  /** Path or clone URL. */
+  location: string;
+  /** Default branch. */
+  branch?: string;
+  /** Head commit of the default branch; undefined for an empty repository. */
+  commit?: string;
+  /**
+   * Set when the repository is listed but cannot be read right now: its
+   * entities are kept and the error is reported.
+   */
+  error?: string;
+}
+
+/** The files of a repository's head commit and a way to read them. */
+export interface RepositoryContent {
+  files: TreeEntry[];
+  read(oids: string[]): Promise<Map<string, Buffer>>;
+}
+
+/** Where repositories come from: a local directory, GitHub, GitLab. */
+export interface RepositorySource {
+  readonly id: string;
+  readonly type: IngestionSourceType;
+  readonly target: string;
+  /** The complete listing; throws when the source cannot be listed. */
+  list(): Promise<RepositoryRef[]>;
+  /** One repository by name, for a push; undefined when it does not exist. */
+  get(name: string): Promise<RepositoryRef | undefined>;
+  read(repo: RepositoryRef): Promise<RepositoryContent>;
+  /** The `backstage.io/managed-by-location` of an entity from `file`. */
+  locationOf(repo: RepositoryRef, file: string): string;
+}
+
+/** An entity read from a descriptor, ready for the catalog. */
+export interface DiscoveredEntity {
+  entity: Entity;
+  /** Lower-case entity ref, the key the catalog compares by. */
+  ref: string;
+  file: string;
+  line: number;
+  hash: string;
+}
+
+export interface RepositoryReadResult {
+  entities: DiscoveredEntity[];
+  problems: Omit<IngestionProblem, 'sourceId' | 'repository'>[];
+}

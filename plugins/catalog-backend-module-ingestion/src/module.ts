@@ -1,0 +1,104 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
+import { readIngestionConfig } from './config';
+import { LocalRepositorySource } from './git/LocalRepositorySource';
+import { RepositoryIngester } from './ingestion/RepositoryIngester';
+import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
+import { DatabaseIngestionStore } from './store/DatabaseIngestionStore';
+
+/**
+ * Catalog module: discovers entities in git repositories, keeps them
+ * current incrementally, and reports every run and problem at
+ * `/api/catalog/ingestion/*`.
+ */
+export const catalogModuleIngestion = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'portal-ingestion',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogProcessingExtensionPoint,
+      },
+      async init({
+        config,
+        logger,
+        database,
+        scheduler,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        catalog,
+      }) {
+        const settings = readIngestionConfig(config);
+        const store = await DatabaseIngestionStore.create({
+          knex: await database.getClient(),
+          skipMigrations: database.migrations?.skip,
+        });
+        permissionsRegistry.addPermissions(catalogIngestionPermissions);
+
+        const ingesters = settings.sources.map(source => {
+          const ingester: RepositoryIngester = new RepositoryIngester({
+            source: new LocalRepositorySource(source.id, source.path),
+            store,
+            logger: logger.child({ source: source.id }),
+            globs: source.globs,
+            maxFileBytes: settings.maxFileBytes,
+            runRetentionMs: settings.runRetentionMs,
+            schedule: scan =>
+              scheduler.scheduleTask({
+                id: `portal-ingestion:${source.id}`,
+                ...source.schedule,
+                scope: 'global',
+                fn: scan,
+              }),
+          });
+          catalog.addEntityProvider(ingester);
+          return ingester;
+        });
+        logger.info(
+          `Catalog ingestion: ${ingesters.length} source(s)${
+            ingesters.length
+              ? `: ${settings.sources
+                  .map(s => `${s.id} (${s.path})`)
+                  .join(', ')}`
+              : ''
+          }`,
+        );
+
+        httpRouter.use(
+          createIngestionRouter({
+            ingesters,
+            sources: settings.sources.map(s => ({
+              id: s.id,
+              type: s.type,
+              target: s.path,
+            })),
+            store,
+            httpAuth,
+            permissions,
+            logger,
+            githubWebhookSecret: settings.githubWebhookSecret,
+            webhookBodyBytes: settings.webhookBodyBytes,
+          }),
+        );
+        httpRouter.addAuthPolicy({
+          path: GITHUB_WEBHOOK_PATH,
+          allow: 'unauthenticated',
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,341 @@
+import type {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  catalogIngestionRescanPermission,
+  IngestionHealth,
+  IngestionRun,
+  IngestionSourceSummary,
+  RescanResult,
+  summarizeRuns,
+} from '@internal/plugin-catalog-ingestion-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { verify } from '@octokit/webhooks-methods';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
+import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
+
+export interface RouterOptions {
+  ingesters: RepositoryIngester[];
+  sources: Array<{
+    id: string;
+    type: IngestionSourceSummary['type'];
+    target: string;
+  }>;
+  store: DatabaseIngestionStore;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  logger: LoggerService;
+  githubWebhookSecret?: string;
+  webhookBodyBytes: number;
+}
+
+/** Path of the GitHub push webhook, relative to the catalog's base URL. */
+export const GITHUB_WEBHOOK_PATH = '/ingestion/webhooks/github';
+
+function limitParam(value: unknown, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new InputError(`limit must be an integer from 1 to ${max}`);
+  }
+  return n;
+}
+
+function dateParam(name: string, value: unknown, fallback: Date): Date {
+  if (value === undefined) return fallback;
+  const d = new Date(String(value));
+  if (Number.isNaN(d.getTime()))
+    throw new InputError(`${name} must be an ISO 8601 date`);
+  return d;
+}
+
+function stringParam(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 512) {
+    throw new InputError(
+      `${name} must be a non-empty string of at most 512 characters`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Routes of the ingestion module, mounted on the catalog's router
+ * (`/api/catalog/ingestion/...`). All need credentials except the GitHub
+ * webhook, which authenticates each delivery by its HMAC signature.
+ */
+export function createIngestionRouter(options: RouterOptions): express.Router {
+  const { store, ingesters, httpAuth, permissions, logger } = options;
+  const router = Router();
+
+  router.get('/ingestion/sources', async (_req, res) => {
+    const [stats, runs] = await Promise.all([
+      store.sourceStats(),
+      store.lastRuns(),
+    ]);
+    const body: IngestionSourceSummary[] = options.sources.map(s => ({
+      id: s.id,
+      type: s.type,
+      target: s.target,
+      repositories: stats.get(s.id)?.repositories ?? 0,
+      entities: stats.get(s.id)?.entities ?? 0,
+      problems: stats.get(s.id)?.problems ?? 0,
+      lastRun: runs.get(s.id)?.last,
+      lastSuccessfulRunAt: runs.get(s.id)?.lastGoodAt,
+    }));
+    res.json(body);
+  });
+
+  router.get('/ingestion/runs', async (req, res) => {
+    const items = await store.listRuns({
+      sourceId: stringParam('source', req.query.source),
+      limit: limitParam(req.query.limit, 50, 500),
+    });
+    res.json({ items });
+  });
+
+  router.get('/ingestion/runs/:id', async (req, res) => {
+    if (!/^\d{1,18}$/.test(req.params.id))
+      throw new InputError('run id must be a number');
+    const run = await store.getRun(req.params.id);
+    if (!run) throw new NotFoundError(`no ingestion run ${req.params.id}`);
+    res.json(run);
+  });
+
+  router.get('/ingestion/problems', async (req, res) => {
+    const limit = limitParam(req.query.limit, 200, 1000);
+    const entityRef = stringParam(
+      'entityRef',
+      req.query.entityRef,
+    )?.toLocaleLowerCase('en-US');
+    if (entityRef) {
+      // Problems about the entity itself, and those of the files of the
+      // repository it was discovered in.
+      const own = await store.listProblems({ entityRef, limit });
+      const origin = await store.entityOrigin(entityRef);
+      const repo = origin
+        ? await store.listProblems({
+            sourceId: origin.sourceId,
+            repository: origin.repository,
+            limit,
+          })
+        : [];
+      const seen = new Set<string>();
+      const items = [...own, ...repo].filter(p => {
+        const key = JSON.stringify(p);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      res.json({ items: items.slice(0, limit) });
+      return;
+    }
+    const items = await store.listProblems({
+      sourceId: stringParam('source', req.query.source),
+      repository: stringParam('repository', req.query.repository),
+      limit,
+    });
+    res.json({ items });
+  });
+
+  router.get('/ingestion/health', async (req, res) => {
+    const to = dateParam('to', req.query.to, new Date());
+    const from = dateParam(
+      'from',
+      req.query.from,
+      new Date(to.getTime() - 24 * 3600_000),
+    );
+    if (from >= to) throw new InputError('from must be before to');
+    const rows = await store.countRuns(from, to);
+    const bySource = new Map<string, Record<string, number>>();
+    const total: Record<string, number> = {};
+    for (const row of rows) {
+      const counts = bySource.get(row.sourceId) ?? {};
+      counts[row.status] = (counts[row.status] ?? 0) + row.count;
+      bySource.set(row.sourceId, counts);
+      total[row.status] = (total[row.status] ?? 0) + row.count;
+    }
+    const body: IngestionHealth = {
+      ...summarizeRuns(total, from, to),
+      sources: options.sources.map(s => ({
+        sourceId: s.id,
+        ...summarizeRuns(bySource.get(s.id) ?? {}, from, to),
+      })),
+    };
+    res.json(body);
+  });
+
+  router.post(
+    '/ingestion/rescan',
+    express.json({ limit: '16kb' }),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const [decision] = await permissions.authorize(
+        [{ permission: catalogIngestionRescanPermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError('not allowed to trigger catalog ingestion');
+      }
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const sourceId = stringParam('source', body.source);
+      const repository = stringParam('repository', body.repository);
+      const targets = sourceId
+        ? ingesters.filter(i => i.sourceId === sourceId)
+        : ingesters;
+      if (sourceId && targets.length === 0)
+        throw new NotFoundError(`no ingestion source "${sourceId}"`);
+      const runs: IngestionRun[] = [];
+      for (const ingester of targets) {
+        const run = repository
+          ? await ingester.scanRepository(repository, 'api')
+          : await ingester.scanAll('api');
+        if (run) runs.push(run);
+      }
+      if (repository && runs.length === 0) {
+        throw new NotFoundError(
+          `no repository "${repository}" in ${sourceId ?? 'any source'}`,
+        );
+      }
+      const result: RescanResult = { runs };
+      res.json(result);
+    },
+  );
+
+  if (!options.githubWebhookSecret) {
+    logger.warn(
+      `GitHub push webhook ${GITHUB_WEBHOOK_PATH} refuses every delivery: catalog.ingestion.webhooks.github.secret is not set`,
+    );
+  }
+  router.post(
+    GITHUB_WEBHOOK_PATH,
+    express.raw({ type: () => true, limit: options.webhookBodyBytes }),
+    async (req, res) => {
+      const secret = options.githubWebhookSecret;
+      if (!secret) {
+        res
+          .status(503)
+          .json({
+            error: {
+              name: 'ServiceUnavailable',
+              message: 'webhook secret not configured; deliveries are refused',
+            },
+          });
+        return;
+      }
+      if (!req.is('application/json')) {
+        res
+          .status(415)
+          .json({
+            error: {
+              name: 'UnsupportedMediaType',
+              message: 'content type must be application/json',
+            },
+          });
+        return;
+      }
+      const signature = req.header('x-hub-signature-256');
+      const raw: Buffer = Buffer.isBuffer(req.body)
+        ? req.body
+        : Buffer.alloc(0);
+      const valid =
+        typeof signature === 'string' &&
+        /^sha256=[0-9a-f]{64}$/.test(signature) &&
+        (await verify(secret, raw.toString('utf8'), signature).catch(
+          () => false,
+        ));
+      if (!valid) {
+        res
+          .status(401)
+          .json({
+            error: {
+              name: 'AuthenticationError',
+              message: 'missing or invalid X-Hub-Signature-256',
+            },
+          });
+        return;
+      }
+      const event = req.header('x-github-event');
+      let payload: any;
+      try {
+        payload = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new InputError('body is not valid JSON');
+      }
+      if (event === 'ping') {
+        res.json({ ok: true });
+        return;
+      }
+      if (event !== 'push') {
+        res.status(202).json({ ignored: `event ${event} is not handled` });
+        return;
+      }
+      const name = payload?.repository?.name;
+      const defaultBranch = payload?.repository?.default_branch;
+      if (typeof name !== 'string' || typeof payload?.ref !== 'string') {
+        throw new InputError('push payload needs repository.name and ref');
+      }
+      if (
+        typeof defaultBranch === 'string' &&
+        payload.ref !== `refs/heads/${defaultBranch}`
+      ) {
+        res
+          .status(202)
+          .json({ ignored: `${payload.ref} is not the default branch` });
+        return;
+      }
+      const runs: IngestionRun[] = [];
+      for (const ingester of ingesters) {
+        const run = await ingester.scanRepository(name, 'webhook');
+        if (run) runs.push(run);
+      }
+      if (runs.length === 0) {
+        res
+          .status(202)
+          .json({ ignored: `no source has a repository named ${name}` });
+        return;
+      }
+      const result: RescanResult = { runs };
+      res.json(result);
+    },
+  );
+
+  router.use(
+    (
+      error: any,
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (error?.type === 'entity.too.large') {
+        res
+          .status(413)
+          .json({
+            error: {
+              name: 'PayloadTooLargeError',
+              message: `body is larger than ${error.limit} bytes`,
+            },
+          });
+        return;
+      }
+      if (error?.type === 'entity.parse.failed') {
+        res
+          .status(400)
+          .json({
+            error: { name: 'InputError', message: 'body is not valid JSON' },
+          });
+        return;
+      }
+      next(error);
+    },
+  );
+
+  return router;
+}

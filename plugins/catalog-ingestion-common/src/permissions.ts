@@ -1,0 +1,10 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** Trigger an immediate re-scan of one repository or a whole source. */
+export const catalogIngestionRescanPermission = createPermission({
+  name: 'catalog.ingestion.rescan',
+  attributes: { action: 'update' },
+});
+
+/** All permissions of the catalog ingestion module. */
+export const catalogIngestionPermissions = [catalogIngestionRescanPermission];
