@@ -6,3 +6,5 @@
 export * from './types';
 export * from './permissions';
 export * from './health';
+export * from './dependencies';
+export * from './docs';

@@ -1,0 +1,34 @@
+/**
+ * Docs next to the code: the README and `docs/**\/*.md` of each discovered
+ * repository, stored at ingestion and shown on the entity's Docs tab.
+ */
+
+/** One Markdown file of a repository. */
+export interface DocsFileSummary {
+  /** Path inside the repository, e.g. `README.md`, `docs/runbook.md`. */
+  path: string;
+  /** First heading of the file, or its file name. */
+  title: string;
+}
+
+/** Answer of `GET /api/catalog/ingestion/docs?entityRef=`. */
+export interface EntityDocs {
+  entityRef: string;
+  sourceId: string;
+  repository: string;
+  /** Commit the files were read from. */
+  commit?: string;
+  /** README first, then docs/ in path order. */
+  files: DocsFileSummary[];
+}
+
+/**
+ * Answer of `GET /api/catalog/ingestion/docs/file?entityRef=&path=`: the
+ * raw Markdown. Relative links in it are relative to `path`; images are
+ * served by `GET /api/catalog/ingestion/docs/asset?entityRef=&path=`
+ * (resolved repository path; images only).
+ */
+export interface DocsFile {
+  path: string;
+  markdown: string;
+}
