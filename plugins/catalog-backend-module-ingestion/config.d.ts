@@ -12,6 +12,8 @@ export interface Config {
         path: string;
         /** Globs of descriptor files from the repository root. Default: [catalog-info.yaml]. */
         globs?: string[];
+        /** Globs of SBOM files (CycloneDX or SPDX JSON). Default: bom.json, sbom.json, *.cdx.json, *.spdx.json anywhere. */
+        sbomGlobs?: string[];
         /** Full scan schedule. Default: every 30 s, 10 min timeout. */
         schedule?: {
           frequency: { cron: string } | string | { [unit: string]: number };
@@ -21,6 +23,8 @@ export interface Config {
       }>;
       /** Largest descriptor file read, in bytes. Default 1 MiB. */
       maxFileBytes?: number;
+      /** Largest SBOM accepted by the upload API, in bytes. Default 20 MiB. */
+      maxSbomBytes?: number;
       /** Days of run history kept. Default 30. */
       runRetentionDays?: number;
       webhooks?: {

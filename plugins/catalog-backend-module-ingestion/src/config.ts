@@ -6,6 +6,7 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { HumanDuration } from '@backstage/types';
 import path from 'node:path';
+import { DEFAULT_SBOM_GLOBS } from './descriptors/readExtras';
 
 export interface RepositorySourceConfig {
   id: string;
@@ -13,6 +14,7 @@ export interface RepositorySourceConfig {
   /** Absolute directory of repositories. */
   path: string;
   globs: string[];
+  sbomGlobs: string[];
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -21,6 +23,7 @@ export interface IngestionConfig {
   maxFileBytes: number;
   runRetentionMs: number;
   webhookBodyBytes: number;
+  sbomUploadBytes: number;
   githubWebhookSecret?: string;
 }
 
@@ -63,6 +66,8 @@ export function readIngestionConfig(root: Config): IngestionConfig {
         type,
         path: path.resolve(source.getString('path')),
         globs: source.getOptionalStringArray('globs') ?? ['catalog-info.yaml'],
+        sbomGlobs:
+          source.getOptionalStringArray('sbomGlobs') ?? DEFAULT_SBOM_GLOBS,
         schedule: source.has('schedule')
           ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
               source.getConfig('schedule'),
@@ -86,6 +91,8 @@ export function readIngestionConfig(root: Config): IngestionConfig {
     runRetentionMs: durationMs({ days: retentionDays }),
     webhookBodyBytes:
       config?.getOptionalNumber('webhooks.maxBodyBytes') ?? 5 * 1024 * 1024,
+    sbomUploadBytes:
+      config?.getOptionalNumber('maxSbomBytes') ?? 20 * 1024 * 1024,
     githubWebhookSecret:
       config?.getOptionalString('webhooks.github.secret') || undefined,
   };

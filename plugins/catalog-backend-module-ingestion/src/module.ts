@@ -2,13 +2,18 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
 import { readIngestionConfig } from './config';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
 import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
+import { DatabaseDocsStore } from './store/DatabaseDocsStore';
 import { DatabaseIngestionStore } from './store/DatabaseIngestionStore';
+import { DatabaseSbomStore } from './store/DatabaseSbomStore';
 
 /**
  * Catalog module: discovers entities in git repositories, keeps them
@@ -30,6 +35,7 @@ export const catalogModuleIngestion = createBackendModule({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogProcessingExtensionPoint,
+        catalogService: catalogServiceRef,
       },
       async init({
         config,
@@ -41,20 +47,27 @@ export const catalogModuleIngestion = createBackendModule({
         permissions,
         permissionsRegistry,
         catalog,
+        catalogService,
       }) {
         const settings = readIngestionConfig(config);
+        const knex = await database.getClient();
         const store = await DatabaseIngestionStore.create({
-          knex: await database.getClient(),
+          knex,
           skipMigrations: database.migrations?.skip,
         });
+        const sboms = new DatabaseSbomStore(knex);
+        const docs = new DatabaseDocsStore(knex);
         permissionsRegistry.addPermissions(catalogIngestionPermissions);
 
         const ingesters = settings.sources.map(source => {
           const ingester: RepositoryIngester = new RepositoryIngester({
             source: new LocalRepositorySource(source.id, source.path),
             store,
+            sboms,
+            docs,
             logger: logger.child({ source: source.id }),
             globs: source.globs,
+            sbomGlobs: source.sbomGlobs,
             maxFileBytes: settings.maxFileBytes,
             runRetentionMs: settings.runRetentionMs,
             schedule: scan =>
@@ -92,6 +105,12 @@ export const catalogModuleIngestion = createBackendModule({
             logger,
             githubWebhookSecret: settings.githubWebhookSecret,
             webhookBodyBytes: settings.webhookBodyBytes,
+            inventory: {
+              sboms,
+              docs,
+              catalog: catalogService,
+              sbomUploadBytes: settings.sbomUploadBytes,
+            },
           }),
         );
         httpRouter.addAuthPolicy({

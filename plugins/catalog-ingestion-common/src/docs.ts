@@ -32,3 +32,10 @@ export interface DocsFile {
   path: string;
   markdown: string;
 }
+
+/** Order of docs files: the README first, then by path. */
+export function compareDocsPaths(a: string, b: string): number {
+  const readme = (p: string) => /^readme\.md$/i.test(p);
+  if (readme(a) !== readme(b)) return readme(a) ? -1 : 1;
+  return a.localeCompare(b);
+}

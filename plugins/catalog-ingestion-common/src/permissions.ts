@@ -6,5 +6,14 @@ export const catalogIngestionRescanPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** Upload an SBOM for a component through the API. */
+export const catalogIngestionSbomUploadPermission = createPermission({
+  name: 'catalog.ingestion.sbom.upload',
+  attributes: { action: 'create' },
+});
+
 /** All permissions of the catalog ingestion module. */
-export const catalogIngestionPermissions = [catalogIngestionRescanPermission];
+export const catalogIngestionPermissions = [
+  catalogIngestionRescanPermission,
+  catalogIngestionSbomUploadPermission,
+];

@@ -195,7 +195,10 @@ function refOf(data: unknown): string | undefined {
 }
 
 /** Resolves `target` relative to `file`, or undefined when it leaves the repository. */
-function resolveInRepository(file: string, target: string): string | undefined {
+export function resolveInRepository(
+  file: string,
+  target: string,
+): string | undefined {
   if (target.startsWith('/')) return undefined;
   const resolved = path.posix.normalize(
     path.posix.join(path.posix.dirname(file), target),

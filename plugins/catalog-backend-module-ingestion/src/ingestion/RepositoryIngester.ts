@@ -11,7 +11,10 @@ import type {
 } from '@internal/plugin-catalog-ingestion-common';
 import pLimit from 'p-limit';
 import { randomUUID } from 'node:crypto';
+import { readExtras } from '../descriptors/readExtras';
 import { readRepository } from '../descriptors/readRepository';
+import type { DatabaseDocsStore } from '../store/DatabaseDocsStore';
+import type { DatabaseSbomStore } from '../store/DatabaseSbomStore';
 import type {
   DatabaseIngestionStore,
   RunCounts,
@@ -24,8 +27,11 @@ const EMPTY_HEAD = 'empty';
 export interface RepositoryIngesterOptions {
   source: RepositorySource;
   store: DatabaseIngestionStore;
+  sboms: DatabaseSbomStore;
+  docs: DatabaseDocsStore;
   logger: LoggerService;
   globs: string[];
+  sbomGlobs: string[];
   maxFileBytes: number;
   /** How long a replica may hold a repository while reading it. */
   leaseMs?: number;
@@ -139,6 +145,8 @@ export class RepositoryIngester implements EntityProvider {
     for (const name of known.keys()) {
       if (listed.has(name)) continue;
       const refs = await store.removeRepository(source.id, name);
+      await this.options.docs.removeRepository(source.id, name);
+      await this.options.sboms.pruneRepositorySboms(source.id, name, []);
       if (refs.length > 0) {
         await this.mutate([], refs, name);
         await store.rereadRepositoriesBlockedBy(refs);
@@ -214,8 +222,9 @@ export class RepositoryIngester implements EntityProvider {
     outcome.read = true;
     try {
       let result;
+      let content;
       try {
-        const content = await source.read(repo);
+        content = await source.read(repo);
         result = await readRepository(content, {
           globs: this.options.globs,
           maxFileBytes: this.options.maxFileBytes,
@@ -262,6 +271,13 @@ export class RepositoryIngester implements EntityProvider {
         });
         return false;
       });
+      const extras = await readExtras(content, accepted, {
+        sbomGlobs: this.options.sbomGlobs,
+        maxFileBytes: this.options.maxFileBytes,
+      });
+      for (const p of extras.problems) {
+        problems.push({ sourceId: source.id, repository: repo.name, ...p });
+      }
       const upserts = accepted.filter(
         e => previous.get(e.ref)?.hash !== e.hash,
       );
@@ -297,6 +313,30 @@ export class RepositoryIngester implements EntityProvider {
         problems,
       });
       if (removed.length > 0) await store.rereadRepositoriesBlockedBy(removed);
+      await this.options.docs.replaceRepositoryDocs(
+        source.id,
+        repo.name,
+        extras.docs,
+        extras.assets,
+      );
+      const origins: string[] = [];
+      for (const s of extras.sboms) {
+        const origin = `repository:${source.id}/${repo.name}:${s.file}`;
+        origins.push(origin);
+        await this.options.sboms.replaceSbom({
+          entityRef: s.entityRef,
+          origin,
+          format: s.sbom.format,
+          packages: s.sbom.packages,
+          sourceId: source.id,
+          repository: repo.name,
+        });
+      }
+      await this.options.sboms.pruneRepositorySboms(
+        source.id,
+        repo.name,
+        origins,
+      );
       return outcome;
     } finally {
       await store.releaseRepository(source.id, repo.name, this.owner);

@@ -18,6 +18,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
 import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
+import { addInventoryRoutes, InventoryRouteOptions } from './inventoryRoutes';
 
 export interface RouterOptions {
   ingesters: RepositoryIngester[];
@@ -32,6 +33,7 @@ export interface RouterOptions {
   logger: LoggerService;
   githubWebhookSecret?: string;
   webhookBodyBytes: number;
+  inventory: Omit<InventoryRouteOptions, 'store' | 'httpAuth' | 'permissions'>;
 }
 
 /** Path of the GitHub push webhook, relative to the catalog's base URL. */
@@ -220,25 +222,21 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
     async (req, res) => {
       const secret = options.githubWebhookSecret;
       if (!secret) {
-        res
-          .status(503)
-          .json({
-            error: {
-              name: 'ServiceUnavailable',
-              message: 'webhook secret not configured; deliveries are refused',
-            },
-          });
+        res.status(503).json({
+          error: {
+            name: 'ServiceUnavailable',
+            message: 'webhook secret not configured; deliveries are refused',
+          },
+        });
         return;
       }
       if (!req.is('application/json')) {
-        res
-          .status(415)
-          .json({
-            error: {
-              name: 'UnsupportedMediaType',
-              message: 'content type must be application/json',
-            },
-          });
+        res.status(415).json({
+          error: {
+            name: 'UnsupportedMediaType',
+            message: 'content type must be application/json',
+          },
+        });
         return;
       }
       const signature = req.header('x-hub-signature-256');
@@ -252,14 +250,12 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
           () => false,
         ));
       if (!valid) {
-        res
-          .status(401)
-          .json({
-            error: {
-              name: 'AuthenticationError',
-              message: 'missing or invalid X-Hub-Signature-256',
-            },
-          });
+        res.status(401).json({
+          error: {
+            name: 'AuthenticationError',
+            message: 'missing or invalid X-Hub-Signature-256',
+          },
+        });
         return;
       }
       const event = req.header('x-github-event');
@@ -307,6 +303,13 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
     },
   );
 
+  addInventoryRoutes(router, {
+    ...options.inventory,
+    store,
+    httpAuth,
+    permissions,
+  });
+
   router.use(
     (
       error: any,
@@ -315,22 +318,18 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
       next: express.NextFunction,
     ) => {
       if (error?.type === 'entity.too.large') {
-        res
-          .status(413)
-          .json({
-            error: {
-              name: 'PayloadTooLargeError',
-              message: `body is larger than ${error.limit} bytes`,
-            },
-          });
+        res.status(413).json({
+          error: {
+            name: 'PayloadTooLargeError',
+            message: `body is larger than ${error.limit} bytes`,
+          },
+        });
         return;
       }
       if (error?.type === 'entity.parse.failed') {
-        res
-          .status(400)
-          .json({
-            error: { name: 'InputError', message: 'body is not valid JSON' },
-          });
+        res.status(400).json({
+          error: { name: 'InputError', message: 'body is not valid JSON' },
+        });
         return;
       }
       next(error);

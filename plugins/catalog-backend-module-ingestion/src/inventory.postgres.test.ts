@@ -1,0 +1,334 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import catalogModuleIngestion from './index';
+import { commitFiles, createRepo } from './__testUtils__/git';
+
+// Integration test: SBOMs and docs found in real git repositories end up in
+// the dependency inventory and the docs API, on PostgreSQL.
+
+jest.setTimeout(120_000);
+
+const component = (
+  name: string,
+  extra = '',
+) => `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ${name}
+${extra}spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+`;
+
+const cyclonedx = (root: string, deps: Array<[string, string, boolean]>) =>
+  JSON.stringify({
+    bomFormat: 'CycloneDX',
+    specVersion: '1.5',
+    metadata: {
+      component: { type: 'application', name: root, 'bom-ref': 'root' },
+    },
+    components: deps.map(([name, version]) => ({
+      type: 'library',
+      name,
+      version,
+      purl: `pkg:npm/${name}@${version}`,
+      'bom-ref': name,
+      licenses: [{ license: { id: 'MIT' } }],
+    })),
+    dependencies: [
+      { ref: 'root', dependsOn: deps.filter(d => d[2]).map(d => d[0]) },
+    ],
+  });
+
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000',
+  'hex',
+);
+
+describe('dependency inventory and docs from repositories', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
+  let root: string;
+  let repos: string;
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  const auth = { Authorization: mockCredentials.user.header() };
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'inventory-it-'));
+    repos = path.join(root, 'repos');
+    createRepo(path.join(repos, 'shop'), {
+      'catalog-info.yaml': component('shop'),
+      'bom.json': cyclonedx('shop', [
+        ['lodash', '4.17.20', true],
+        ['minimist', '1.2.5', false],
+      ]),
+      'services/worker/catalog-info.yaml': component('shop-worker'),
+      'services/worker/deps.cdx.json': cyclonedx('shop-worker', [
+        ['lodash', '4.17.21', true],
+      ]),
+      'README.md':
+        '# Shop\n\nSee [the runbook](docs/runbook.md).\n\n![architecture](docs/arch.png)\n<script>alert(1)</script>\n',
+      'docs/runbook.md': '# Runbook\n\nRestart it.\n',
+      'docs/arch.png': PNG,
+    });
+    createRepo(path.join(repos, 'orphan'), {
+      'catalog-info.yaml': `apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: orphan-api\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-a\n  definition: "openapi: 3.0.0"\n`,
+      'bom.json': cyclonedx('orphan', [['lodash', '4.17.4', true]]),
+      'broken.cdx.json': '{"bomFormat": "CycloneDX"}',
+    });
+
+    const knex = await databases.init('POSTGRES_15');
+    ({ server } = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleIngestion,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              processingInterval: { seconds: 1 },
+              ingestion: {
+                sources: [
+                  {
+                    id: 'local',
+                    type: 'local',
+                    path: repos,
+                    globs: [
+                      'catalog-info.yaml',
+                      'services/*/catalog-info.yaml',
+                    ],
+                    schedule: {
+                      frequency: { hours: 24 },
+                      timeout: { minutes: 5 },
+                      initialDelay: { hours: 24 },
+                    },
+                  },
+                ],
+                maxSbomBytes: 2048,
+              },
+            },
+          },
+        }),
+      ],
+    }));
+  });
+
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const get = (url: string) => request(server).get(url).set(auth);
+
+  async function waitForOwner(name: string) {
+    for (let i = 0; i < 60; i++) {
+      const res = await get(
+        `/api/catalog/entities/by-name/component/default/${name}`,
+      );
+      if (res.body?.relations?.some((r: any) => r.type === 'ownedBy')) return;
+      await new Promise(r => setTimeout(r, 500));
+    }
+    throw new Error(`${name} never got its owner relation`);
+  }
+
+  it('reads SBOMs next to their components and reports those without one', async () => {
+    const res = await request(server)
+      .post('/api/catalog/ingestion/rescan')
+      .set(auth)
+      .send({});
+    const run = res.body.runs[0];
+    expect(
+      run.errors.map((e: any) => [e.repository, e.file, e.message]),
+    ).toEqual(
+      expect.arrayContaining([
+        [
+          'orphan',
+          'bom.json',
+          'SBOM found but no component is described in its directory or above',
+        ],
+        [
+          'orphan',
+          'broken.cdx.json',
+          'SBOM refused: CycloneDX specVersion is missing',
+        ],
+      ]),
+    );
+    await waitForOwner('shop');
+    await waitForOwner('shop-worker');
+
+    const deps = await get(
+      '/api/catalog/ingestion/dependencies/entity?entityRef=component:default/shop',
+    );
+    expect(deps.body.packages).toEqual([
+      {
+        purl: 'pkg:npm/lodash@4.17.20',
+        type: 'npm',
+        name: 'lodash',
+        version: '4.17.20',
+        direct: true,
+        licenses: ['MIT'],
+      },
+      {
+        purl: 'pkg:npm/minimist@1.2.5',
+        type: 'npm',
+        name: 'minimist',
+        version: '1.2.5',
+        direct: false,
+        licenses: ['MIT'],
+      },
+    ]);
+    expect(deps.body.sboms).toEqual([
+      expect.objectContaining({
+        format: 'cyclonedx',
+        origin: 'repository:local/shop:bom.json',
+        packages: 2,
+      }),
+    ]);
+  });
+
+  it('answers which components use a package in a version range, with owners', async () => {
+    const vulnerable = await get(
+      '/api/catalog/ingestion/dependencies/usages?package=pkg:npm/lodash&range=<4.17.21',
+    );
+    expect(vulnerable.status).toBe(200);
+    expect(vulnerable.body.components).toBe(1);
+    expect(vulnerable.body.items).toEqual([
+      expect.objectContaining({
+        entityRef: 'component:default/shop',
+        owner: 'group:default/team-a',
+        version: '4.17.20',
+        direct: true,
+      }),
+    ]);
+    const all = await get(
+      '/api/catalog/ingestion/dependencies/usages?package=lodash',
+    );
+    expect(
+      all.body.items.map((i: any) => `${i.entityRef}@${i.version}`),
+    ).toEqual([
+      'component:default/shop@4.17.20',
+      'component:default/shop-worker@4.17.21',
+    ]);
+    const bad = await get(
+      '/api/catalog/ingestion/dependencies/usages?package=lodash&range=banana!',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('not a semver range');
+  });
+
+  it('accepts an uploaded SBOM for a component and refuses bad ones', async () => {
+    const post = (ref: string, body: string) =>
+      request(server)
+        .post(`/api/catalog/ingestion/dependencies/sbom?entityRef=${ref}`)
+        .set({ ...auth, 'content-type': 'application/json' })
+        .send(body);
+    const ok = await post(
+      'component:default/shop-worker',
+      cyclonedx('shop-worker', [['express', '4.18.2', true]]),
+    );
+    expect(ok.status).toBe(201);
+    expect(ok.body.sbom).toMatchObject({ origin: 'upload', packages: 1 });
+    const usages = await get(
+      '/api/catalog/ingestion/dependencies/usages?package=pkg:npm/express&range=^4',
+    );
+    expect(usages.body.items.map((i: any) => i.entityRef)).toEqual([
+      'component:default/shop-worker',
+    ]);
+
+    const notSbom = await post(
+      'component:default/shop-worker',
+      '{"hello": "world"}',
+    );
+    expect(notSbom.status).toBe(400);
+    expect(notSbom.body.error.message).toContain(
+      'not a CycloneDX or SPDX JSON document',
+    );
+    expect(
+      (await post('api:default/orphan-api', cyclonedx('x', []))).status,
+    ).toBe(400);
+    expect(
+      (await post('component:default/nobody', cyclonedx('x', []))).status,
+    ).toBe(404);
+    expect(
+      (
+        await post(
+          'component:default/shop-worker',
+          JSON.stringify({ pad: 'x'.repeat(4096) }),
+        )
+      ).status,
+    ).toBe(413);
+    const none = await request(server)
+      .post(
+        '/api/catalog/ingestion/dependencies/sbom?entityRef=component:default/shop-worker',
+      )
+      .set({
+        Authorization: mockCredentials.none.header(),
+        'content-type': 'application/json',
+      })
+      .send(cyclonedx('x', []));
+    expect(none.status).toBe(401);
+  });
+
+  it('serves the repository docs of an entity: README first, raw Markdown, images', async () => {
+    const list = await get(
+      '/api/catalog/ingestion/docs?entityRef=component:default/shop',
+    );
+    expect(list.body).toMatchObject({
+      repository: 'shop',
+      files: [
+        { path: 'README.md', title: 'Shop' },
+        { path: 'docs/runbook.md', title: 'Runbook' },
+      ],
+    });
+    const file = await get(
+      '/api/catalog/ingestion/docs/file?entityRef=component:default/shop&path=docs/runbook.md',
+    );
+    expect(file.body).toEqual({
+      path: 'docs/runbook.md',
+      markdown: '# Runbook\n\nRestart it.\n',
+    });
+    const image = await get(
+      '/api/catalog/ingestion/docs/asset?entityRef=component:default/shop&path=docs/arch.png',
+    );
+    expect(image.status).toBe(200);
+    expect(image.headers['content-type']).toBe('image/png');
+    expect(image.headers['content-security-policy']).toContain('sandbox');
+    expect(Buffer.compare(image.body, PNG)).toBe(0);
+    expect(
+      (
+        await get(
+          '/api/catalog/ingestion/docs/file?entityRef=component:default/shop&path=../orphan/bom.json',
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await get(
+          '/api/catalog/ingestion/docs?entityRef=component:default/unknown',
+        )
+      ).status,
+    ).toBe(404);
+  });
+
+  it('drops the SBOM of a repository when it is deleted from the repository', async () => {
+    commitFiles(path.join(repos, 'shop'), { 'bom.json': null });
+    await request(server)
+      .post('/api/catalog/ingestion/rescan')
+      .set(auth)
+      .send({ repository: 'shop' });
+    const deps = await get(
+      '/api/catalog/ingestion/dependencies/entity?entityRef=component:default/shop',
+    );
+    expect(deps.body).toEqual({
+      entityRef: 'component:default/shop',
+      sboms: [],
+      packages: [],
+    });
+  });
+});

@@ -1,0 +1,135 @@
+import type {
+  ComponentPackage,
+  StoredSbom,
+} from '@internal/plugin-catalog-ingestion-common';
+import type { Knex } from 'knex';
+import type { PackageQuery } from '../sbom/matchPackage';
+
+const CHUNK = 500;
+
+function toSbom(row: any): StoredSbom {
+  return {
+    id: String(row.id),
+    entityRef: row.entity_ref,
+    format: row.format,
+    origin: row.origin,
+    storedAt: new Date(row.stored_at).toISOString(),
+    packages: Number(row.packages),
+  };
+}
+
+function toPackage(row: any): ComponentPackage {
+  return {
+    purl: row.purl,
+    type: row.type,
+    namespace: row.namespace ?? undefined,
+    name: row.name,
+    version: row.version,
+    direct: Boolean(row.direct),
+    licenses: row.licenses ? JSON.parse(row.licenses) : undefined,
+  };
+}
+
+/**
+ * The dependency inventory in the catalog's database (tables created by
+ * the module's migrations, see DatabaseIngestionStore.create).
+ */
+export class DatabaseSbomStore {
+  constructor(private readonly knex: Knex) {}
+
+  /** Stores an SBOM for a component, replacing the one from the same origin. */
+  async replaceSbom(options: {
+    entityRef: string;
+    origin: string;
+    format: StoredSbom['format'];
+    packages: ComponentPackage[];
+    sourceId?: string;
+    repository?: string;
+  }): Promise<StoredSbom> {
+    return this.knex.transaction(async tx => {
+      await tx('ingestion_sboms')
+        .where({ entity_ref: options.entityRef, origin: options.origin })
+        .delete();
+      const [row] = await tx('ingestion_sboms')
+        .insert({
+          entity_ref: options.entityRef,
+          origin: options.origin,
+          source_id: options.sourceId ?? null,
+          repository: options.repository ?? null,
+          format: options.format,
+          stored_at: new Date(),
+          packages: options.packages.length,
+        })
+        .returning('*');
+      for (let i = 0; i < options.packages.length; i += CHUNK) {
+        await tx('ingestion_packages').insert(
+          options.packages.slice(i, i + CHUNK).map(p => ({
+            sbom_id: row.id,
+            entity_ref: options.entityRef,
+            purl: p.purl,
+            type: p.type,
+            namespace: p.namespace ?? null,
+            name: p.name,
+            version: p.version,
+            direct: p.direct,
+            licenses: p.licenses ? JSON.stringify(p.licenses) : null,
+          })),
+        );
+      }
+      return toSbom(row);
+    });
+  }
+
+  /** Deletes a repository's SBOMs except those from the given origins. */
+  async pruneRepositorySboms(
+    sourceId: string,
+    repository: string,
+    keepOrigins: string[],
+  ): Promise<void> {
+    await this.knex('ingestion_sboms')
+      .where({ source_id: sourceId, repository })
+      .whereNotIn('origin', keepOrigins.length ? keepOrigins : [''])
+      .delete();
+  }
+
+  async entityDependencies(
+    entityRef: string,
+  ): Promise<{ sboms: StoredSbom[]; packages: ComponentPackage[] }> {
+    const sboms = (
+      await this.knex('ingestion_sboms')
+        .where({ entity_ref: entityRef })
+        .orderBy('id')
+    ).map(toSbom);
+    const rows = await this.knex('ingestion_packages')
+      .where({ entity_ref: entityRef })
+      .orderBy([{ column: 'direct', order: 'desc' }, 'name', 'version']);
+    const byPurl = new Map<string, ComponentPackage>();
+    for (const p of rows.map(toPackage)) {
+      const seen = byPurl.get(p.purl);
+      if (!seen || (p.direct && !seen.direct)) byPurl.set(p.purl, p);
+    }
+    return { sboms, packages: [...byPurl.values()] };
+  }
+
+  /** Package rows matching the query's name (and type, namespace, version when given). */
+  async findPackages(
+    query: PackageQuery,
+    limit: number,
+  ): Promise<Array<ComponentPackage & { entityRef: string }>> {
+    const q = this.knex('ingestion_packages').limit(limit);
+    if (query.namespace !== undefined) {
+      const full = `${query.namespace}/${query.name}`;
+      q.where(w =>
+        w
+          .where({ name: query.name, namespace: query.namespace! })
+          .orWhere({ name: full }),
+      );
+    } else {
+      q.where({ name: query.name });
+    }
+    if (query.type) q.where({ type: query.type });
+    if (query.version) q.where({ version: query.version });
+    const rows = await q.select();
+    return rows.map(r => ({ ...toPackage(r), entityRef: r.entity_ref }));
+  }
+}
