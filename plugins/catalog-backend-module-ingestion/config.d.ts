@@ -6,10 +6,17 @@ export interface Config {
       sources?: Array<{
         /** Lower-case id, shown on the Catalog ingestion page. */
         id: string;
-        /** `local`: a directory whose subdirectories are git repositories (bare or not). */
-        type: 'local';
-        /** The directory, relative to the backend's working directory or absolute. */
-        path: string;
+        /**
+         * `local`: a directory whose subdirectories are git repositories (bare or not).
+         * `org`: Users and Groups from an HR or directory export (CSV or YAML).
+         */
+        type: 'local' | 'org';
+        /** The directory (local) or export file (org), relative to the backend's working directory or absolute. */
+        path?: string;
+        /** org only: URL of the export, read through the URL reader (add its host to backend.reading.allow). */
+        url?: string;
+        /** org only: csv or yaml; by default told from the file extension. */
+        format?: 'csv' | 'yaml';
         /** Globs of descriptor files from the repository root. Default: [catalog-info.yaml]. */
         globs?: string[];
         /** Globs of SBOM files (CycloneDX or SPDX JSON). Default: bom.json, sbom.json, *.cdx.json, *.spdx.json anywhere. */
@@ -23,6 +30,8 @@ export interface Config {
       }>;
       /** Largest descriptor file read, in bytes. Default 1 MiB. */
       maxFileBytes?: number;
+      /** Largest org export read, in bytes. Default 20 MiB. */
+      maxOrgExportBytes?: number;
       /** Largest SBOM accepted by the upload API, in bytes. Default 20 MiB. */
       maxSbomBytes?: number;
       /** Days of run history kept. Default 30. */

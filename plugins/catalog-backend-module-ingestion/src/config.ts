@@ -18,8 +18,20 @@ export interface RepositorySourceConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
+export interface OrgSourceConfig {
+  id: string;
+  type: 'org';
+  /** Absolute file path or http(s) URL of the export. */
+  target: string;
+  format: 'csv' | 'yaml';
+  schedule: SchedulerServiceTaskScheduleDefinition;
+}
+
+export type SourceConfig = RepositorySourceConfig | OrgSourceConfig;
+
 export interface IngestionConfig {
-  sources: RepositorySourceConfig[];
+  sources: SourceConfig[];
+  maxOrgExportBytes: number;
   maxFileBytes: number;
   runRetentionMs: number;
   webhookBodyBytes: number;
@@ -56,9 +68,35 @@ export function readIngestionConfig(root: Config): IngestionConfig {
         );
       }
       const type = source.getString('type');
+      const schedule = source.has('schedule')
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            source.getConfig('schedule'),
+          )
+        : DEFAULT_SCHEDULE;
+      const where = `catalog.ingestion.sources[${index}]`;
+      if (type === 'org') {
+        const url = source.getOptionalString('url');
+        const file = source.getOptionalString('path');
+        if (!url === !file) {
+          throw new InputError(
+            `${where}: an org source needs exactly one of path or url`,
+          );
+        }
+        const target = url ?? path.resolve(file!);
+        const extension = /\.(csv|ya?ml)$/i.exec(target)?.[1].toLowerCase();
+        const format =
+          source.getOptionalString('format') ??
+          (extension === 'csv' ? 'csv' : extension && 'yaml');
+        if (format !== 'csv' && format !== 'yaml') {
+          throw new InputError(
+            `${where}.format must be csv or yaml (it cannot be told from "${target}")`,
+          );
+        }
+        return { id, type, target, format, schedule } satisfies OrgSourceConfig;
+      }
       if (type !== 'local') {
         throw new InputError(
-          `catalog.ingestion.sources[${index}].type "${type}" is not supported; use local`,
+          `${where}.type "${type}" is not supported; use local or org`,
         );
       }
       return {
@@ -68,11 +106,7 @@ export function readIngestionConfig(root: Config): IngestionConfig {
         globs: source.getOptionalStringArray('globs') ?? ['catalog-info.yaml'],
         sbomGlobs:
           source.getOptionalStringArray('sbomGlobs') ?? DEFAULT_SBOM_GLOBS,
-        schedule: source.has('schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              source.getConfig('schedule'),
-            )
-          : DEFAULT_SCHEDULE,
+        schedule,
       } satisfies RepositorySourceConfig;
     },
   );
@@ -87,6 +121,8 @@ export function readIngestionConfig(root: Config): IngestionConfig {
   const retentionDays = config?.getOptionalNumber('runRetentionDays') ?? 30;
   return {
     sources,
+    maxOrgExportBytes:
+      config?.getOptionalNumber('maxOrgExportBytes') ?? 20 * 1024 * 1024,
     maxFileBytes: config?.getOptionalNumber('maxFileBytes') ?? 1024 * 1024,
     runRetentionMs: durationMs({ days: retentionDays }),
     webhookBodyBytes:

@@ -7,7 +7,8 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
-import { readIngestionConfig } from './config';
+import { readIngestionConfig, SourceConfig } from './config';
+import { OrgExportSource } from './org/OrgExportSource';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
 import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
@@ -36,6 +37,7 @@ export const catalogModuleIngestion = createBackendModule({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogProcessingExtensionPoint,
         catalogService: catalogServiceRef,
+        urlReader: coreServices.urlReader,
       },
       async init({
         config,
@@ -48,6 +50,7 @@ export const catalogModuleIngestion = createBackendModule({
         permissionsRegistry,
         catalog,
         catalogService,
+        urlReader,
       }) {
         const settings = readIngestionConfig(config);
         const knex = await database.getClient();
@@ -61,13 +64,22 @@ export const catalogModuleIngestion = createBackendModule({
 
         const ingesters = settings.sources.map(source => {
           const ingester: RepositoryIngester = new RepositoryIngester({
-            source: new LocalRepositorySource(source.id, source.path),
+            source:
+              source.type === 'org'
+                ? new OrgExportSource({
+                    id: source.id,
+                    target: source.target,
+                    format: source.format,
+                    maxBytes: settings.maxOrgExportBytes,
+                    urlReader,
+                  })
+                : new LocalRepositorySource(source.id, source.path),
             store,
             sboms,
             docs,
             logger: logger.child({ source: source.id }),
-            globs: source.globs,
-            sbomGlobs: source.sbomGlobs,
+            globs: source.type === 'local' ? source.globs : [],
+            sbomGlobs: source.type === 'local' ? source.sbomGlobs : [],
             maxFileBytes: settings.maxFileBytes,
             runRetentionMs: settings.runRetentionMs,
             schedule: scan =>
@@ -81,11 +93,13 @@ export const catalogModuleIngestion = createBackendModule({
           catalog.addEntityProvider(ingester);
           return ingester;
         });
+        const targetOf = (s: SourceConfig) =>
+          s.type === 'org' ? s.target : s.path;
         logger.info(
           `Catalog ingestion: ${ingesters.length} source(s)${
             ingesters.length
               ? `: ${settings.sources
-                  .map(s => `${s.id} (${s.path})`)
+                  .map(s => `${s.id} (${targetOf(s)})`)
                   .join(', ')}`
               : ''
           }`,
@@ -97,7 +111,7 @@ export const catalogModuleIngestion = createBackendModule({
             sources: settings.sources.map(s => ({
               id: s.id,
               type: s.type,
-              target: s.path,
+              target: targetOf(s),
             })),
             store,
             httpAuth,

@@ -11,7 +11,7 @@ import type {
 } from '@internal/plugin-catalog-ingestion-common';
 import pLimit from 'p-limit';
 import { randomUUID } from 'node:crypto';
-import { readExtras } from '../descriptors/readExtras';
+import { readExtras, RepositoryExtras } from '../descriptors/readExtras';
 import { readRepository } from '../descriptors/readRepository';
 import type { DatabaseDocsStore } from '../store/DatabaseDocsStore';
 import type { DatabaseSbomStore } from '../store/DatabaseSbomStore';
@@ -19,7 +19,19 @@ import type {
   DatabaseIngestionStore,
   RunCounts,
 } from '../store/DatabaseIngestionStore';
-import type { RepositoryRef, RepositorySource } from './types';
+import type {
+  RepositoryContent,
+  RepositoryReadResult,
+  RepositoryRef,
+  RepositorySource,
+} from './types';
+
+const EMPTY_EXTRAS: RepositoryExtras = {
+  sboms: [],
+  docs: [],
+  assets: [],
+  problems: [],
+};
 
 /** Head recorded for a repository without commits, read and found empty. */
 const EMPTY_HEAD = 'empty';
@@ -221,16 +233,20 @@ export class RepositoryIngester implements EntityProvider {
     const outcome = emptyOutcome();
     outcome.read = true;
     try {
-      let result;
-      let content;
+      let result: RepositoryReadResult;
+      let content: RepositoryContent | undefined;
       try {
-        content = await source.read(repo);
-        result = await readRepository(content, {
-          globs: this.options.globs,
-          maxFileBytes: this.options.maxFileBytes,
-          repositoryKey: `${source.id}/${repo.name}`,
-          locationOf: file => source.locationOf(repo, file),
-        });
+        if (source.readEntities) {
+          result = await source.readEntities(repo);
+        } else {
+          content = await source.read(repo);
+          result = await readRepository(content, {
+            globs: this.options.globs,
+            maxFileBytes: this.options.maxFileBytes,
+            repositoryKey: `${source.id}/${repo.name}`,
+            locationOf: file => source.locationOf(repo, file),
+          });
+        }
       } catch (error) {
         const problem = {
           sourceId: source.id,
@@ -271,10 +287,12 @@ export class RepositoryIngester implements EntityProvider {
         });
         return false;
       });
-      const extras = await readExtras(content, accepted, {
-        sbomGlobs: this.options.sbomGlobs,
-        maxFileBytes: this.options.maxFileBytes,
-      });
+      const extras = content
+        ? await readExtras(content, accepted, {
+            sbomGlobs: this.options.sbomGlobs,
+            maxFileBytes: this.options.maxFileBytes,
+          })
+        : EMPTY_EXTRAS;
       for (const p of extras.problems) {
         problems.push({ sourceId: source.id, repository: repo.name, ...p });
       }

@@ -37,6 +37,11 @@ export interface RepositorySource {
   /** One repository by name, for a push; undefined when it does not exist. */
   get(name: string): Promise<RepositoryRef | undefined>;
   read(repo: RepositoryRef): Promise<RepositoryContent>;
+  /**
+   * For sources that are not git repositories (an org export): reads the
+   * entities directly instead of descriptor files; no SBOMs or docs.
+   */
+  readEntities?(repo: RepositoryRef): Promise<RepositoryReadResult>;
   /** The `backstage.io/managed-by-location` of an entity from `file`. */
   locationOf(repo: RepositoryRef, file: string): string;
 }
