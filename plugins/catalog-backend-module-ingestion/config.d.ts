@@ -8,9 +8,15 @@ export interface Config {
         id: string;
         /**
          * `local`: a directory whose subdirectories are git repositories (bare or not).
+         * `github`: the repositories of a GitHub organisation, through the
+         * `integrations.github` entry of its host.
          * `org`: Users and Groups from an HR or directory export (CSV or YAML).
          */
-        type: 'local' | 'org';
+        type: 'local' | 'github' | 'org';
+        /** github only: host of an integrations.github entry. Default github.com. */
+        host?: string;
+        /** github only: the organisation (or user). */
+        org?: string;
         /** The directory (local) or export file (org), relative to the backend's working directory or absolute. */
         path?: string;
         /** org only: URL of the export, read through the URL reader (add its host to backend.reading.allow). */

@@ -27,7 +27,27 @@ export interface OrgSourceConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
-export type SourceConfig = RepositorySourceConfig | OrgSourceConfig;
+export interface GithubSourceConfig {
+  id: string;
+  type: 'github';
+  host: string;
+  org: string;
+  globs: string[];
+  sbomGlobs: string[];
+  schedule: SchedulerServiceTaskScheduleDefinition;
+}
+
+export type SourceConfig =
+  | RepositorySourceConfig
+  | OrgSourceConfig
+  | GithubSourceConfig;
+
+/** What the source reads, for logs and the health page. */
+export function sourceTarget(s: SourceConfig): string {
+  if (s.type === 'org') return s.target;
+  if (s.type === 'github') return `https://${s.host}/${s.org}`;
+  return s.path;
+}
 
 export interface IngestionConfig {
   sources: SourceConfig[];
@@ -94,18 +114,33 @@ export function readIngestionConfig(root: Config): IngestionConfig {
         }
         return { id, type, target, format, schedule } satisfies OrgSourceConfig;
       }
+      const globs = source.getOptionalStringArray('globs') ?? [
+        'catalog-info.yaml',
+      ];
+      const sbomGlobs =
+        source.getOptionalStringArray('sbomGlobs') ?? DEFAULT_SBOM_GLOBS;
+      if (type === 'github') {
+        return {
+          id,
+          type,
+          host: source.getOptionalString('host') ?? 'github.com',
+          org: source.getString('org'),
+          globs,
+          sbomGlobs,
+          schedule,
+        } satisfies GithubSourceConfig;
+      }
       if (type !== 'local') {
         throw new InputError(
-          `${where}.type "${type}" is not supported; use local or org`,
+          `${where}.type "${type}" is not supported; use local, github or org`,
         );
       }
       return {
         id,
         type,
         path: path.resolve(source.getString('path')),
-        globs: source.getOptionalStringArray('globs') ?? ['catalog-info.yaml'],
-        sbomGlobs:
-          source.getOptionalStringArray('sbomGlobs') ?? DEFAULT_SBOM_GLOBS,
+        globs,
+        sbomGlobs,
         schedule,
       } satisfies RepositorySourceConfig;
     },

@@ -7,7 +7,10 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
-import { readIngestionConfig, SourceConfig } from './config';
+import { ScmIntegrations } from '@backstage/integration';
+import { readIngestionConfig, SourceConfig, sourceTarget } from './config';
+import { GithubRepositorySource } from './github/GithubRepositorySource';
+import type { RepositorySource } from './ingestion/types';
 import { OrgExportSource } from './org/OrgExportSource';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
@@ -62,24 +65,36 @@ export const catalogModuleIngestion = createBackendModule({
         const docs = new DatabaseDocsStore(knex);
         permissionsRegistry.addPermissions(catalogIngestionPermissions);
 
+        const integrations = ScmIntegrations.fromConfig(config);
+        const createSource = (source: SourceConfig): RepositorySource => {
+          if (source.type === 'org') {
+            return new OrgExportSource({
+              id: source.id,
+              target: source.target,
+              format: source.format,
+              maxBytes: settings.maxOrgExportBytes,
+              urlReader,
+            });
+          }
+          if (source.type === 'github') {
+            return new GithubRepositorySource({
+              id: source.id,
+              host: source.host,
+              org: source.org,
+              integrations,
+            });
+          }
+          return new LocalRepositorySource(source.id, source.path);
+        };
         const ingesters = settings.sources.map(source => {
           const ingester: RepositoryIngester = new RepositoryIngester({
-            source:
-              source.type === 'org'
-                ? new OrgExportSource({
-                    id: source.id,
-                    target: source.target,
-                    format: source.format,
-                    maxBytes: settings.maxOrgExportBytes,
-                    urlReader,
-                  })
-                : new LocalRepositorySource(source.id, source.path),
+            source: createSource(source),
             store,
             sboms,
             docs,
             logger: logger.child({ source: source.id }),
-            globs: source.type === 'local' ? source.globs : [],
-            sbomGlobs: source.type === 'local' ? source.sbomGlobs : [],
+            globs: source.type === 'org' ? [] : source.globs,
+            sbomGlobs: source.type === 'org' ? [] : source.sbomGlobs,
             maxFileBytes: settings.maxFileBytes,
             runRetentionMs: settings.runRetentionMs,
             schedule: scan =>
@@ -93,13 +108,11 @@ export const catalogModuleIngestion = createBackendModule({
           catalog.addEntityProvider(ingester);
           return ingester;
         });
-        const targetOf = (s: SourceConfig) =>
-          s.type === 'org' ? s.target : s.path;
         logger.info(
           `Catalog ingestion: ${ingesters.length} source(s)${
             ingesters.length
               ? `: ${settings.sources
-                  .map(s => `${s.id} (${targetOf(s)})`)
+                  .map(s => `${s.id} (${sourceTarget(s)})`)
                   .join(', ')}`
               : ''
           }`,
@@ -111,7 +124,7 @@ export const catalogModuleIngestion = createBackendModule({
             sources: settings.sources.map(s => ({
               id: s.id,
               type: s.type,
-              target: targetOf(s),
+              target: sourceTarget(s),
             })),
             store,
             httpAuth,
