@@ -10,10 +10,14 @@ export interface Config {
          * `local`: a directory whose subdirectories are git repositories (bare or not).
          * `github`: the repositories of a GitHub organisation, through the
          * `integrations.github` entry of its host.
+         * `gitlab`: the projects of a GitLab group and its subgroups, through
+         * the `integrations.gitlab` entry of its host.
          * `org`: Users and Groups from an HR or directory export (CSV or YAML).
          */
-        type: 'local' | 'github' | 'org';
-        /** github only: host of an integrations.github entry. Default github.com. */
+        type: 'local' | 'github' | 'gitlab' | 'org';
+        /** gitlab only: the group path (subgroups included). */
+        group?: string;
+        /** github / gitlab: host of an integrations entry. Default github.com / gitlab.com. */
         host?: string;
         /** github only: the organisation (or user). */
         org?: string;

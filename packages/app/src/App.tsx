@@ -1,10 +1,20 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
+import catalogIngestionPlugin from '@internal/plugin-catalog-ingestion';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { themeModule } from './modules/theme';
 import { authModule } from './modules/auth';
 
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule, themeModule, authModule],
+  features: [
+    catalogPlugin,
+    catalogGraphPlugin,
+    catalogIngestionPlugin,
+    navModule,
+    homeModule,
+    themeModule,
+    authModule,
+  ],
 });

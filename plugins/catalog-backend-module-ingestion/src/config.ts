@@ -37,15 +37,27 @@ export interface GithubSourceConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
+export interface GitlabSourceConfig {
+  id: string;
+  type: 'gitlab';
+  host: string;
+  group: string;
+  globs: string[];
+  sbomGlobs: string[];
+  schedule: SchedulerServiceTaskScheduleDefinition;
+}
+
 export type SourceConfig =
   | RepositorySourceConfig
   | OrgSourceConfig
-  | GithubSourceConfig;
+  | GithubSourceConfig
+  | GitlabSourceConfig;
 
 /** What the source reads, for logs and the health page. */
 export function sourceTarget(s: SourceConfig): string {
   if (s.type === 'org') return s.target;
   if (s.type === 'github') return `https://${s.host}/${s.org}`;
+  if (s.type === 'gitlab') return `https://${s.host}/${s.group}`;
   return s.path;
 }
 
@@ -130,9 +142,20 @@ export function readIngestionConfig(root: Config): IngestionConfig {
           schedule,
         } satisfies GithubSourceConfig;
       }
+      if (type === 'gitlab') {
+        return {
+          id,
+          type,
+          host: source.getOptionalString('host') ?? 'gitlab.com',
+          group: source.getString('group'),
+          globs,
+          sbomGlobs,
+          schedule,
+        } satisfies GitlabSourceConfig;
+      }
       if (type !== 'local') {
         throw new InputError(
-          `${where}.type "${type}" is not supported; use local, github or org`,
+          `${where}.type "${type}" is not supported; use local, github, gitlab or org`,
         );
       }
       return {

@@ -10,6 +10,7 @@ import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-
 import { ScmIntegrations } from '@backstage/integration';
 import { readIngestionConfig, SourceConfig, sourceTarget } from './config';
 import { GithubRepositorySource } from './github/GithubRepositorySource';
+import { GitlabRepositorySource } from './gitlab/GitlabRepositorySource';
 import type { RepositorySource } from './ingestion/types';
 import { OrgExportSource } from './org/OrgExportSource';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
@@ -81,6 +82,14 @@ export const catalogModuleIngestion = createBackendModule({
               id: source.id,
               host: source.host,
               org: source.org,
+              integrations,
+            });
+          }
+          if (source.type === 'gitlab') {
+            return new GitlabRepositorySource({
+              id: source.id,
+              host: source.host,
+              group: source.group,
               integrations,
             });
           }

@@ -39,3 +39,18 @@ export function compareDocsPaths(a: string, b: string): number {
   if (readme(a) !== readme(b)) return readme(a) ? -1 : 1;
   return a.localeCompare(b);
 }
+
+/** One docs file for the search index, with the entity it is shown on. */
+export interface DocsIndexItem {
+  entityRef: string;
+  path: string;
+  title: string;
+  markdown: string;
+}
+
+/** Answer of `GET /api/catalog/ingestion/docs/index?offset=&limit=` (for the search collator). */
+export interface DocsIndexPage {
+  items: DocsIndexItem[];
+  /** Offset of the next page, absent on the last one. */
+  nextOffset?: number;
+}

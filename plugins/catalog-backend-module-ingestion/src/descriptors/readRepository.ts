@@ -83,6 +83,15 @@ export async function readRepository(
         problem(file.path, undefined, 'file could not be read from git');
         continue;
       }
+      if (blob.length > options.maxFileBytes) {
+        // Hosts that list no sizes (GitLab) are checked after reading.
+        problem(
+          file.path,
+          undefined,
+          `file is ${blob.length} bytes, over the limit of ${options.maxFileBytes} bytes`,
+        );
+        continue;
+      }
       const parsed = parseDescriptor(blob);
       for (const p of parsed.problems) problem(file.path, p.line, p.message);
       for (const doc of parsed.documents) {

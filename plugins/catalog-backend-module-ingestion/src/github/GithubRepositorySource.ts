@@ -4,6 +4,7 @@ import {
 } from '@backstage/integration';
 import pLimit from 'p-limit';
 import type { TreeEntry } from '../git/GitRepository';
+import { scmRequest } from '../ingestion/scmRequest';
 import type {
   RepositoryContent,
   RepositoryRef,
@@ -66,29 +67,11 @@ export class GithubRepositorySource implements RepositorySource {
       url: this.target,
     });
     const url = path.startsWith('http') ? path : `${this.apiBaseUrl}${path}`;
-    const res = await fetch(url, {
+    return scmRequest<T>(url, {
       headers: { accept: 'application/vnd.github+json', ...headers },
-      redirect: 'error',
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      timeoutMs: this.options.timeoutMs ?? 30_000,
+      host: 'GitHub',
     });
-    if (!res.ok) {
-      throw new Error(
-        `GitHub answered ${res.status} ${res.statusText} for ${
-          new URL(url).pathname
-        }`,
-      );
-    }
-    const next = /<([^>]+)>;\s*rel="next"/.exec(
-      res.headers.get('link') ?? '',
-    )?.[1];
-    if (next && new URL(next).origin !== new URL(this.apiBaseUrl).origin) {
-      throw new Error(
-        `GitHub pagination points to another host (${
-          new URL(next).origin
-        }); refused`,
-      );
-    }
-    return { body: (await res.json()) as T, next };
   }
 
   private toRef(repo: GithubRepo): RepositoryRef {

@@ -16,6 +16,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   catalogIngestionSbomUploadPermission,
   DocsFile,
+  DocsIndexPage,
   EntityDependencies,
   EntityDocs,
   PackageUsage,
@@ -226,6 +227,19 @@ export function addInventoryRoutes(
       repository: origin.repository,
       files: await docs.listDocs(origin.sourceId, origin.repository),
     };
+    res.json(body);
+  });
+
+  router.get('/ingestion/docs/index', async (req, res) => {
+    // For the search collator: a service call, or a user seeing what exists.
+    await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    const offset = Number(req.query.offset ?? 0);
+    const limit = Number(req.query.limit ?? 100);
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new InputError('offset must be a non-negative integer');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw new InputError('limit must be an integer from 1 to 500');
+    const body: DocsIndexPage = await docs.listForIndex(offset, limit);
     res.json(body);
   });
 

@@ -1,6 +1,7 @@
 import {
   compareDocsPaths,
   type DocsFileSummary,
+  type DocsIndexItem,
 } from '@internal/plugin-catalog-ingestion-common';
 import type { Knex } from 'knex';
 
@@ -54,6 +55,53 @@ export class DatabaseDocsStore {
     return rows
       .map(r => ({ path: r.path, title: r.title }))
       .sort((a, b) => compareDocsPaths(a.path, b.path));
+  }
+
+  /**
+   * A page of all docs files, each with the entity of its repository it is
+   * shown on for search (the first Component by ref, else the first
+   * entity). Files of repositories without entities are left out.
+   */
+  async listForIndex(
+    offset: number,
+    limit: number,
+  ): Promise<{ items: DocsIndexItem[]; nextOffset?: number }> {
+    const rows = await this.knex('ingestion_docs')
+      .orderBy(['source_id', 'repository', 'path'])
+      .offset(offset)
+      .limit(limit + 1)
+      .select();
+    const page = rows.slice(0, limit);
+    const repos = [
+      ...new Set(page.map(r => `${r.source_id}\u0000${r.repository}`)),
+    ];
+    const entityOf = new Map<string, string>();
+    for (const key of repos) {
+      const [sourceId, repository] = key.split('\u0000');
+      const refs: string[] = (
+        await this.knex('ingestion_entities')
+          .where({ source_id: sourceId, repository })
+          .orderBy('entity_ref')
+          .select('entity_ref')
+      ).map(r => r.entity_ref);
+      const ref = refs.find(r => r.startsWith('component:')) ?? refs[0];
+      if (ref) entityOf.set(key, ref);
+    }
+    const items: DocsIndexItem[] = [];
+    for (const r of page) {
+      const entityRef = entityOf.get(`${r.source_id}\u0000${r.repository}`);
+      if (entityRef)
+        items.push({
+          entityRef,
+          path: r.path,
+          title: r.title,
+          markdown: r.markdown,
+        });
+    }
+    return {
+      items,
+      nextOffset: rows.length > limit ? offset + limit : undefined,
+    };
   }
 
   async getDoc(

@@ -11,11 +11,40 @@ import path from 'node:path';
 import request from 'supertest';
 import catalogModuleIngestion from '../index';
 import { commitFiles, createRepo } from '../__testUtils__/git';
-import { startGithubStandIn } from '../__testUtils__/githubStandIn';
+import {
+  startGithubStandIn,
+  startGitlabStandIn,
+} from '../__testUtils__/scmStandIns';
 
-// Integration test: discovery of a GitHub organisation through
-// @backstage/integration, against a local stand-in of GitHub's REST API
-// that serves real git repositories, on PostgreSQL.
+// Integration test: discovery of a GitHub organisation and of a GitLab group
+// through @backstage/integration, against local stand-ins of their REST APIs
+// that serve real git repositories, on PostgreSQL.
+
+type StandIn = Awaited<ReturnType<typeof startGithubStandIn>>;
+const hosts = [
+  {
+    name: 'GitHub',
+    start: (dir: string) =>
+      startGithubStandIn({ dir, org: 'acme', token: 'good-token' }),
+    integrations: (s: StandIn) => ({
+      github: [{ host: s.host, apiBaseUrl: s.apiBaseUrl, token: 'good-token' }],
+    }),
+    source: (s: StandIn) => ({ type: 'github', host: s.host, org: 'acme' }),
+    location: (s: StandIn) =>
+      `url:http://${s.host}/acme/billing/blob/main/catalog-info.yaml`,
+  },
+  {
+    name: 'GitLab',
+    start: (dir: string) =>
+      startGitlabStandIn({ dir, group: 'acme', token: 'good-token' }),
+    integrations: (s: StandIn) => ({
+      gitlab: [{ host: s.host, apiBaseUrl: s.apiBaseUrl, token: 'good-token' }],
+    }),
+    source: (s: StandIn) => ({ type: 'gitlab', host: s.host, group: 'acme' }),
+    location: (s: StandIn) =>
+      `url:http://${s.host}/acme/billing/-/blob/main/catalog-info.yaml`,
+  },
+];
 
 jest.setTimeout(120_000);
 
@@ -33,26 +62,22 @@ spec:
   owner: team-a
 `;
 
-describe('GitHub organisation discovery', () => {
+describe.each(hosts)('$name discovery', host => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
   let dir: string;
-  let github: Awaited<ReturnType<typeof startGithubStandIn>>;
+  let standIn: StandIn;
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   const auth = { Authorization: mockCredentials.user.header() };
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'github-it-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scm-it-'));
     for (const name of ['api-gateway', 'billing', 'checkout']) {
       createRepo(path.join(dir, name), {
         'catalog-info.yaml': component(name, 'first'),
         'README.md': `# ${name}\n`,
       });
     }
-    github = await startGithubStandIn({
-      dir,
-      org: 'acme',
-      token: 'good-token',
-    });
+    standIn = await host.start(dir);
     const knex = await databases.init('POSTGRES_15');
     ({ server } = await startTestBackend({
       features: [
@@ -61,24 +86,14 @@ describe('GitHub organisation discovery', () => {
         mockServices.database.factory({ knex }),
         mockServices.rootConfig.factory({
           data: {
-            integrations: {
-              github: [
-                {
-                  host: github.host,
-                  apiBaseUrl: github.apiBaseUrl,
-                  token: 'good-token',
-                },
-              ],
-            },
+            integrations: host.integrations(standIn),
             catalog: {
               processingInterval: { seconds: 1 },
               ingestion: {
                 sources: [
                   {
-                    id: 'acme-github',
-                    type: 'github',
-                    host: github.host,
-                    org: 'acme',
+                    id: 'acme',
+                    ...host.source(standIn),
                     schedule: {
                       frequency: { hours: 24 },
                       timeout: { minutes: 5 },
@@ -95,7 +110,7 @@ describe('GitHub organisation discovery', () => {
   });
 
   afterAll(async () => {
-    await github.close();
+    await standIn.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -120,6 +135,7 @@ describe('GitHub organisation discovery', () => {
 
   it('lists every page of the organisation and reads each repository once', async () => {
     const run = await rescan();
+    expect(run.message).toBeUndefined();
     expect(run).toMatchObject({
       status: 'succeeded',
       repositories: 3,
@@ -129,18 +145,16 @@ describe('GitHub organisation discovery', () => {
     const billing = await description('billing');
     expect(
       billing.metadata.annotations['backstage.io/managed-by-location'],
-    ).toBe(
-      `url:http://${github.host}/acme/billing/blob/main/catalog-info.yaml`,
-    );
+    ).toBe(host.location(standIn));
     const docs = await request(server)
       .get('/api/catalog/ingestion/docs?entityRef=component:default/billing')
       .set(auth);
     expect(docs.body.files).toEqual([{ path: 'README.md', title: 'billing' }]);
 
-    const before = github.state.requests;
+    const before = standIn.state.requests;
     expect(await rescan()).toMatchObject({ repositoriesRead: 0, changed: 0 });
     // Only the two listing pages: no tree or blob requests for unchanged repositories.
-    expect(github.state.requests - before).toBe(2);
+    expect(standIn.state.requests - before).toBe(2);
   });
 
   it('re-reads a repository after a push', async () => {
@@ -159,12 +173,12 @@ describe('GitHub organisation discovery', () => {
     throw new Error('checkout never showed the pushed description');
   });
 
-  it('keeps every entity when the token is revoked or GitHub is unreachable', async () => {
-    github.state.token = 'rotated';
+  it('keeps every entity when the token is revoked or the host is unreachable', async () => {
+    standIn.state.token = 'rotated';
     const revoked = await rescan();
     expect(revoked).toMatchObject({ status: 'failed', removed: 0 });
-    expect(revoked.message).toContain('GitHub answered 401');
-    await github.close();
+    expect(revoked.message).toContain(`${host.name} answered 401`);
+    await standIn.close();
     const down = await rescan();
     expect(down).toMatchObject({ status: 'failed', removed: 0 });
     expect(await description('api-gateway')).toBeDefined();
@@ -172,8 +186,8 @@ describe('GitHub organisation discovery', () => {
       .get('/api/catalog/ingestion/sources')
       .set(auth);
     expect(sources.body[0]).toMatchObject({
-      id: 'acme-github',
-      type: 'github',
+      id: 'acme',
+      type: host.source(standIn).type,
       entities: 3,
     });
   });

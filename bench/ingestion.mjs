@@ -1,0 +1,541 @@
+#!/usr/bin/env node
+/*
+ * Catalog ingestion benchmark: the portal's repository discovery against
+ * stock Backstage reading the same entities from `file` locations, in the
+ * same run, on PostgreSQL. Run with `yarn bench:ingestion` (or
+ * `./portal yarn bench:ingestion`); options:
+ *   --repos N            repositories (default 1000)
+ *   --per-repo N         entities per repository (default 10)
+ *   --changes N          change-to-visible samples for the portal (default 15)
+ *   --stock-changes N    change-to-visible samples for stock (default 1; each waits for its processing interval)
+ *   --no-stock           skip the stock baseline (e.g. for --per-repo 100)
+ *   --queries N          query samples per query type (default 50)
+ * Results are printed as Markdown and written to bench/results/ingestion-<date>.json.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const REPOS = opt('repos', 1000);
+const PER_REPO = opt('per-repo', 10);
+const CHANGES = opt('changes', 15);
+const STOCK_CHANGES = opt('stock-changes', 1);
+const QUERIES = opt('queries', 50);
+const STOCK = !args.includes('--no-stock');
+const TOKEN = 'bench-token-0123456789abcdef';
+const PORT = 7431;
+const BASE = `http://127.0.0.1:${PORT}`;
+const pg = {
+  host: process.env.POSTGRES_HOST ?? '127.0.0.1',
+  port: process.env.POSTGRES_PORT ?? '5432',
+  user: process.env.POSTGRES_USER ?? 'postgres',
+  password: process.env.POSTGRES_PASSWORD ?? '',
+};
+const stamp = Date.now();
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const median = xs => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length
+    ? s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+    : NaN;
+};
+const p95 = xs => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length
+    ? s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)]
+    : NaN;
+};
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'b',
+  GIT_AUTHOR_EMAIL: 'b@example.com',
+  GIT_COMMITTER_NAME: 'b',
+  GIT_COMMITTER_EMAIL: 'b@example.com',
+};
+const git = (cwd, ...a) =>
+  execFileSync('git', ['-c', 'init.defaultBranch=main', ...a], {
+    cwd,
+    env: gitEnv,
+    stdio: 'pipe',
+  });
+
+function descriptor(i, description = 'benchmark service') {
+  const docs = [];
+  for (let j = 0; j < PER_REPO; j++) {
+    const name = j === 0 ? `svc-${i}` : `svc-${i}-part-${j}`;
+    docs.push(`apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ${name}
+  description: ${j === 0 ? description : 'part'}
+  tags: [bench, team-${i % 50}]
+spec:
+  type: service
+  lifecycle: ${['production', 'experimental', 'deprecated'][j % 3]}
+  owner: group:default/team-${i % 50}
+  system: system-${i % 100}
+  dependsOn: [component:default/svc-${(i + 1) % REPOS}]
+`);
+  }
+  return docs.join('---\n');
+}
+
+function makeRepos(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < REPOS; i++) {
+    const repo = path.join(dir, `repo-${i}`);
+    fs.mkdirSync(repo);
+    fs.writeFileSync(path.join(repo, 'catalog-info.yaml'), descriptor(i));
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'init');
+  }
+}
+
+async function api(method, url, body) {
+  const res = await fetch(`${BASE}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok)
+    throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function countComponents() {
+  const r = await api(
+    'GET',
+    '/api/catalog/entities/by-query?limit=1&filter=kind=component,metadata.tags=bench',
+  );
+  return r.totalItems;
+}
+
+function psql(sql, db = 'postgres') {
+  return execFileSync(
+    'psql',
+    ['-h', pg.host, '-p', pg.port, '-U', pg.user, '-d', db, '-Atc', sql],
+    {
+      env: { ...process.env, PGPASSWORD: pg.password },
+      encoding: 'utf8',
+    },
+  ).trim();
+}
+
+function rssMb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+async function startBackend(name, catalog) {
+  const prefix = `portal_bench_${stamp}_${name}_`;
+  const overlay = path.join(os.tmpdir(), `portal-bench-${stamp}-${name}.json`);
+  fs.writeFileSync(
+    overlay,
+    JSON.stringify({
+      backend: {
+        baseUrl: BASE,
+        listen: { port: PORT },
+        database: { client: 'pg', connection: pg, prefix },
+      },
+      catalog,
+      search: {
+        collators: {
+          catalog: {
+            schedule: {
+              frequency: 'PT1H',
+              timeout: 'PT15M',
+              initialDelay: 'PT1H',
+            },
+          },
+        },
+      },
+    }),
+  );
+  const log = fs.openSync(
+    path.join(os.tmpdir(), `portal-bench-${stamp}-${name}.log`),
+    'w',
+  );
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-old-space-size=4096',
+      '--require',
+      path.join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
+      'src/index.ts',
+      '--config',
+      path.join(root, 'app-config.yaml'),
+      '--config',
+      overlay,
+    ],
+    {
+      cwd: path.join(root, 'packages/backend'),
+      env: {
+        ...process.env,
+        PORTAL_API_TOKEN: TOKEN,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', log, log],
+    },
+  );
+  let peak = 0;
+  const sampler = setInterval(
+    () => (peak = Math.max(peak, rssMb(child.pid) || 0)),
+    500,
+  );
+  for (let i = 0; i < 240; i++) {
+    try {
+      const r = await fetch(`${BASE}/.backstage/health/v1/readiness`);
+      if (r.ok) break;
+    } catch {
+      /* not yet */
+    }
+    await sleep(500);
+  }
+  return {
+    child,
+    prefix,
+    peak: () => peak,
+    async stop() {
+      clearInterval(sampler);
+      child.kill('SIGTERM');
+      await new Promise(r => child.once('exit', r));
+      for (const db of psql(
+        `select datname from pg_database where datname like '${prefix}%'`,
+      )
+        .split('\n')
+        .filter(Boolean)) {
+        psql(`drop database if exists "${db}" with (force)`);
+      }
+    },
+  };
+}
+
+async function waitForCount(target, timeoutMs) {
+  const start = Date.now();
+  let n = 0;
+  while (Date.now() - start < timeoutMs) {
+    n = await countComponents().catch(() => 0);
+    if (n >= target) return (Date.now() - start) / 1000;
+    await sleep(250);
+  }
+  throw new Error(
+    `only ${n} of ${target} entities visible after ${timeoutMs / 1000} s`,
+  );
+}
+
+async function waitForDescription(name, description, timeoutMs) {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    const e = await api(
+      'GET',
+      `/api/catalog/entities/by-name/component/default/${name}`,
+    ).catch(() => undefined);
+    if (e?.metadata?.description === description) return Date.now() - start;
+    await sleep(50);
+  }
+  return NaN;
+}
+
+function edit(reposDir, i, description) {
+  const repo = path.join(reposDir, `repo-${i}`);
+  fs.writeFileSync(
+    path.join(repo, 'catalog-info.yaml'),
+    descriptor(i, description),
+  );
+  git(repo, 'commit', '-q', '-am', description);
+}
+
+async function queryTimes() {
+  const kinds = {
+    list: '/api/catalog/entities/by-query?limit=20&filter=kind=component&orderField=metadata.name,asc',
+    count: '/api/catalog/entities/by-query?limit=0&filter=kind=component',
+    'list by owner':
+      '/api/catalog/entities/by-query?limit=20&filter=kind=component,relations.ownedBy=group:default/team-7',
+    'facets (kind, owner, lifecycle, tags)':
+      '/api/catalog/entity-facets?facet=kind&facet=relations.ownedBy&facet=spec.lifecycle&facet=metadata.tags',
+  };
+  const out = {};
+  for (const [name, url] of Object.entries(kinds)) {
+    const times = [];
+    for (let i = 0; i < QUERIES; i++) {
+      const t = performance.now();
+      await api('GET', url);
+      times.push(performance.now() - t);
+    }
+    out[name] = { median: median(times), p95: p95(times) };
+  }
+  return out;
+}
+
+async function main() {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
+  const reposDir = path.join(work, 'repos');
+  const total = REPOS * PER_REPO;
+  console.error(
+    `Creating ${REPOS} git repositories with ${PER_REPO} entities each in ${reposDir} ...`,
+  );
+  let t = Date.now();
+  makeRepos(reposDir);
+  console.error(`  done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  const results = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} x ${os.cpus()[0]?.model}, ${(
+      os.totalmem() /
+      2 ** 30
+    ).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${psql(
+      'show server_version',
+    )}`,
+    command: `node bench/ingestion.mjs ${args.join(' ')}`.trim(),
+    repos: REPOS,
+    entities: total,
+  };
+
+  if (STOCK) {
+    console.error('Stock Backstage: file locations ...');
+    const stock = await startBackend('stock', {
+      rules: [
+        {
+          allow: [
+            'Component',
+            'System',
+            'API',
+            'Resource',
+            'Location',
+            'Domain',
+            'Group',
+            'User',
+          ],
+        },
+      ],
+      locations: Array.from({ length: REPOS }, (_, i) => ({
+        type: 'file',
+        target: path.join(reposDir, `repo-${i}`, 'catalog-info.yaml'),
+      })),
+      ingestion: { sources: [] },
+    });
+    try {
+      const bulk = await waitForCount(total, 30 * 60_000);
+      const changes = [];
+      for (let k = 0; k < STOCK_CHANGES; k++) {
+        const i = (k * 37) % REPOS;
+        const description = `stock-change-${k}`;
+        const t0 = Date.now();
+        edit(reposDir, i, description);
+        const seen = await waitForDescription(
+          `svc-${i}`,
+          description,
+          10 * 60_000,
+        );
+        changes.push(Number.isNaN(seen) ? NaN : Date.now() - t0);
+      }
+      results.stock = {
+        bulkSeconds: bulk,
+        entitiesPerSecond: total / bulk,
+        changeToVisibleMs: changes,
+        peakRssMb: stock.peak(),
+      };
+      console.error(
+        `  ${total} entities in ${bulk.toFixed(
+          1,
+        )} s; change visible after ${changes
+          .map(c => (c / 1000).toFixed(1))
+          .join(', ')} s`,
+      );
+    } finally {
+      await stock.stop();
+    }
+    // Reset the descriptors the stock run edited.
+    for (let k = 0; k < STOCK_CHANGES; k++)
+      edit(reposDir, (k * 37) % REPOS, 'benchmark service');
+  }
+
+  console.error('Portal: repository discovery ...');
+  const ours = await startBackend('portal', {
+    locations: [],
+    ingestion: {
+      sources: [
+        {
+          id: 'bench',
+          type: 'local',
+          path: reposDir,
+          schedule: {
+            frequency: 'PT1H',
+            timeout: 'PT30M',
+            initialDelay: 'PT1H',
+          },
+        },
+      ],
+    },
+  });
+  try {
+    t = Date.now();
+    const scan = await api('POST', '/api/catalog/ingestion/rescan', {
+      source: 'bench',
+    });
+    const scanSeconds = (Date.now() - t) / 1000;
+    const bulk = scanSeconds + (await waitForCount(total, 30 * 60_000));
+    await sleep(3000); // let processing settle before measuring a no-op
+    const writes = () =>
+      Number(
+        psql(
+          "select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) from pg_stat_user_tables where relname in ('refresh_state', 'final_entities', 'relations', 'search')",
+          `${ours.prefix}catalog`,
+        ),
+      );
+    // The catalog itself keeps writing (its refresh loop re-processes
+    // entities on its interval), so compare the rows written during five
+    // no-op rescans with an idle window of the same length.
+    const noops = [];
+    const before = writes();
+    const windowStart = Date.now();
+    for (let k = 0; k < 5; k++) {
+      const t0 = performance.now();
+      const r = await api('POST', '/api/catalog/ingestion/rescan', {
+        source: 'bench',
+      });
+      noops.push({ wallMs: performance.now() - t0, run: r.runs[0] });
+    }
+    await sleep(1500);
+    const windowMs = Date.now() - windowStart;
+    const noopWrites = writes() - before;
+    const idleBefore = writes();
+    await sleep(windowMs);
+    const idleWrites = writes() - idleBefore;
+    const changes = [];
+    for (let k = 0; k < CHANGES; k++) {
+      const i = (k * 53 + 11) % REPOS;
+      const description = `portal-change-${k}`;
+      const t0 = performance.now();
+      edit(reposDir, i, description);
+      await api('POST', '/api/catalog/ingestion/rescan', {
+        source: 'bench',
+        repository: `repo-${i}`,
+      });
+      const seen = await waitForDescription(`svc-${i}`, description, 120_000);
+      changes.push(Number.isNaN(seen) ? NaN : performance.now() - t0);
+    }
+    const queries = await queryTimes();
+    results.portal = {
+      scanSeconds,
+      bulkSeconds: bulk,
+      entitiesPerSecond: total / bulk,
+      firstRun: scan.runs[0],
+      noopRescan: {
+        wallMsMedian: median(noops.map(n => n.wallMs)),
+        runMsMedian: median(noops.map(n => n.run.durationMs)),
+        repositoriesRead: noops.map(n => n.run.repositoriesRead),
+        catalogRowWrites: noopWrites,
+        idleWindowRowWrites: idleWrites,
+        mutationsSent: noops.reduce(
+          (n, x) => n + x.run.added + x.run.changed + x.run.removed,
+          0,
+        ),
+      },
+      changeToVisibleMs: {
+        samples: changes,
+        median: median(changes),
+        p95: p95(changes),
+      },
+      queries,
+      peakRssMb: ours.peak(),
+    };
+  } finally {
+    await ours.stop();
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+
+  const p = results.portal;
+  const lines = [
+    `### ${results.date.slice(
+      0,
+      10,
+    )}: ${REPOS} repositories, ${total} entities`,
+    '',
+    `- Machine: ${results.machine}`,
+    `- Command: \`${results.command}\``,
+    '',
+    '| Measure | Stock Backstage (file locations) | Portal (repository discovery) | Ratio |',
+    '| --- | ---: | ---: | ---: |',
+    results.stock
+      ? `| Bulk: nothing to all ${total} visible | ${results.stock.bulkSeconds.toFixed(
+          1,
+        )} s (${results.stock.entitiesPerSecond.toFixed(
+          0,
+        )}/s) | ${p.bulkSeconds.toFixed(1)} s (${p.entitiesPerSecond.toFixed(
+          0,
+        )}/s) | ${(results.stock.bulkSeconds / p.bulkSeconds).toFixed(
+          2,
+        )}x faster |`
+      : `| Bulk: nothing to all ${total} visible | not run | ${p.bulkSeconds.toFixed(
+          1,
+        )} s (${p.entitiesPerSecond.toFixed(0)}/s) | |`,
+    results.stock
+      ? `| Change to visible (median) | ${(
+          median(results.stock.changeToVisibleMs) / 1000
+        ).toFixed(1)} s (n=${results.stock.changeToVisibleMs.length}) | ${(
+          p.changeToVisibleMs.median / 1000
+        ).toFixed(2)} s (p95 ${(p.changeToVisibleMs.p95 / 1000).toFixed(
+          2,
+        )} s, n=${CHANGES}) | ${(
+          median(results.stock.changeToVisibleMs) / p.changeToVisibleMs.median
+        ).toFixed(0)}x faster |`
+      : `| Change to visible (median) | not run | ${(
+          p.changeToVisibleMs.median / 1000
+        ).toFixed(2)} s (p95 ${(p.changeToVisibleMs.p95 / 1000).toFixed(
+          2,
+        )} s) | |`,
+    `| No-op rescan of ${REPOS} repositories (median of 5) | n/a | ${
+      p.noopRescan.runMsMedian
+    } ms in the run, ${p.noopRescan.wallMsMedian.toFixed(
+      0,
+    )} ms wall; repositories read: ${p.noopRescan.repositoriesRead.join(
+      ', ',
+    )}; entities sent to the catalog: ${
+      p.noopRescan.mutationsSent
+    }; catalog row writes ${p.noopRescan.catalogRowWrites} vs ${
+      p.noopRescan.idleWindowRowWrites
+    } in an idle window of the same length (the catalog's own refresh loop) | |`,
+    ...Object.entries(p.queries).map(
+      ([q, v]) =>
+        `| Query: ${q} (median / p95 of ${QUERIES}) | | ${v.median.toFixed(
+          0,
+        )} / ${v.p95.toFixed(0)} ms | |`,
+    ),
+    `| Peak backend RSS | ${
+      results.stock ? `${results.stock.peakRssMb.toFixed(0)} MB` : ''
+    } | ${p.peakRssMb.toFixed(0)} MB | |`,
+  ];
+  console.log(lines.join('\n'));
+  fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  fs.writeFileSync(
+    path.join(
+      root,
+      `bench/results/ingestion-${results.date.replace(/[:.]/g, '-')}.json`,
+    ),
+    JSON.stringify(results, null, 2),
+  );
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+export { catalogIngestionApiRef } from './CatalogIngestionApi';
+export type { CatalogIngestionApi } from './CatalogIngestionApi';
+export { CatalogIngestionClient } from './CatalogIngestionClient';

@@ -1,0 +1,165 @@
+import { act, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { coreApis } from '@backstage/frontend-plugin-api';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import type { PackageUsageResult } from '@internal/plugin-catalog-ingestion-common';
+import { catalogIngestionApiRef, type CatalogIngestionApi } from '../../api';
+import { DependenciesPage } from './DependenciesPage';
+
+const result: PackageUsageResult = {
+  query: { package: 'pkg:npm/lodash', range: '<4.17.21' },
+  components: 2,
+  items: [
+    {
+      entityRef: 'component:default/payments-api',
+      owner: 'group:default/team-payments',
+      system: 'payments',
+      purl: 'pkg:npm/lodash@4.17.20',
+      type: 'npm',
+      name: 'lodash',
+      version: '4.17.20',
+      direct: true,
+    },
+    {
+      entityRef: 'component:default/web-shop',
+      owner: 'group:default/team-web',
+      purl: 'pkg:npm/lodash@4.17.15',
+      type: 'npm',
+      name: 'lodash',
+      version: '4.17.15',
+      direct: false,
+    },
+  ],
+};
+
+function renderPage(
+  api: Pick<CatalogIngestionApi, 'getPackageUsages'>,
+  url = '/dependencies',
+) {
+  return renderInTestApp(<DependenciesPage />, {
+    apis: [[catalogIngestionApiRef, api]],
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    mountPath: '/dependencies',
+    initialRouteEntries: [url],
+  });
+}
+
+describe('DependenciesPage', () => {
+  it('queries the typed package and range, lists the components and keeps the query in the URL', async () => {
+    const api = { getPackageUsages: jest.fn(async () => result) };
+    const { apis } = await renderPage(api);
+
+    await userEvent.type(
+      screen.getByRole('textbox', { name: /package/i }),
+      'pkg:npm/lodash',
+    );
+    await userEvent.type(
+      screen.getByRole('textbox', { name: /version range/i }),
+      '<4.17.21',
+    );
+    expect(api.getPackageUsages).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole('button', { name: 'Search' }));
+
+    expect(await screen.findByTestId('affected')).toHaveTextContent(
+      '2 components use pkg:npm/lodash <4.17.21',
+    );
+    expect(api.getPackageUsages).toHaveBeenCalledTimes(1);
+    expect(api.getPackageUsages).toHaveBeenCalledWith({
+      package: 'pkg:npm/lodash',
+      range: '<4.17.21',
+    });
+
+    const payments = screen.getByText('pkg:npm/lodash@4.17.20').closest('tr')!;
+    expect(payments).toHaveTextContent('payments-api');
+    expect(payments).toHaveTextContent('team-payments');
+    expect(payments).toHaveTextContent('4.17.20');
+    expect(payments).toHaveTextContent('direct');
+    expect(screen.getByRole('link', { name: /payments-api/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-api',
+    );
+    expect(screen.getByRole('link', { name: /^payments$/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/system/payments',
+    );
+    const webShop = screen.getByText('pkg:npm/lodash@4.17.15').closest('tr')!;
+    expect(webShop).toHaveTextContent('web-shop');
+    expect(webShop).toHaveTextContent('transitive');
+
+    const { location } = apis.get(coreApis.appHistory)!.getSnapshot();
+    expect(location.pathname).toBe('/dependencies');
+    expect(new URLSearchParams(location.search).get('package')).toBe(
+      'pkg:npm/lodash',
+    );
+    expect(new URLSearchParams(location.search).get('range')).toBe('<4.17.21');
+  });
+
+  it('runs the query of a shared link and fills the form with it', async () => {
+    const api = { getPackageUsages: jest.fn(async () => result) };
+    await renderPage(api, '/dependencies?package=lodash&range=%3C4.17.21');
+
+    expect(await screen.findByTestId('affected')).toHaveTextContent(
+      '2 components use lodash <4.17.21',
+    );
+    expect(api.getPackageUsages).toHaveBeenCalledWith({
+      package: 'lodash',
+      range: '<4.17.21',
+    });
+    expect(screen.getByRole('textbox', { name: /package/i })).toHaveValue(
+      'lodash',
+    );
+    expect(screen.getByRole('textbox', { name: /version range/i })).toHaveValue(
+      '<4.17.21',
+    );
+  });
+
+  it('queries every version when the range is empty, and says when nothing matches', async () => {
+    const api = {
+      getPackageUsages: jest.fn(async () => ({
+        query: { package: 'left-pad' },
+        components: 0,
+        items: [],
+      })),
+    };
+    const { apis } = await renderPage(api);
+
+    await userEvent.type(
+      screen.getByRole('textbox', { name: /package/i }),
+      'left-pad',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Search' }));
+
+    expect(await screen.findByTestId('affected')).toHaveTextContent(
+      '0 components use left-pad',
+    );
+    expect(api.getPackageUsages).toHaveBeenCalledWith({
+      package: 'left-pad',
+      range: undefined,
+    });
+    expect(screen.getByText(/No component's SBOM lists/)).toBeInTheDocument();
+    expect(apis.get(coreApis.appHistory)!.getSnapshot().location.search).toBe(
+      '?package=left-pad',
+    );
+  });
+
+  it('follows the URL when it changes (back button)', async () => {
+    const api = { getPackageUsages: jest.fn(async () => result) };
+    const { apis } = await renderPage(api, '/dependencies?package=lodash');
+    await screen.findByTestId('affected');
+
+    act(() =>
+      apis.get(coreApis.appHistory)!.navigate('/dependencies?package=minimist'),
+    );
+
+    await waitFor(() =>
+      expect(api.getPackageUsages).toHaveBeenLastCalledWith({
+        package: 'minimist',
+        range: undefined,
+      }),
+    );
+    expect(screen.getByRole('textbox', { name: /package/i })).toHaveValue(
+      'minimist',
+    );
+  });
+});

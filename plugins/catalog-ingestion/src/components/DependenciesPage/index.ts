@@ -1,0 +1,1 @@
+export { DependenciesPage } from './DependenciesPage';

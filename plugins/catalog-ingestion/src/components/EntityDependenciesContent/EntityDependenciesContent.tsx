@@ -1,0 +1,123 @@
+import {
+  CodeSnippet,
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import type {
+  ComponentPackage,
+  StoredSbom,
+} from '@internal/plugin-catalog-ingestion-common';
+import Grid from '@material-ui/core/Grid';
+import useAsync from 'react-use/esm/useAsync';
+import { catalogIngestionApiRef } from '../../api';
+import { formatTimestamp } from '../shared/format';
+
+const packageColumns: TableColumn<ComponentPackage>[] = [
+  {
+    title: 'Package',
+    field: 'name',
+    highlight: true,
+    render: p => (p.namespace ? `${p.namespace}/${p.name}` : p.name),
+  },
+  { title: 'Version', field: 'version' },
+  { title: 'Type', field: 'type' },
+  {
+    title: 'Dependency',
+    field: 'direct',
+    lookup: { true: 'direct', false: 'transitive' },
+  },
+  {
+    title: 'Licenses',
+    render: p => p.licenses?.join(', ') || '—',
+    customFilterAndSearch: (term: string, p) =>
+      (p.licenses ?? []).some(l =>
+        l.toLocaleLowerCase().includes(String(term).toLocaleLowerCase()),
+      ),
+  },
+  { title: 'purl', field: 'purl', render: p => <code>{p.purl}</code> },
+];
+
+const sbomColumns: TableColumn<StoredSbom>[] = [
+  { title: 'Origin', field: 'origin' },
+  { title: 'Format', field: 'format' },
+  { title: 'Packages', field: 'packages', type: 'numeric' },
+  {
+    title: 'Stored at',
+    field: 'storedAt',
+    render: s => formatTimestamp(s.storedAt),
+  },
+];
+
+function NoSbomEmptyState(props: { entityRef: string }) {
+  const upload = `curl -X POST -H "Authorization: Bearer $TOKEN" \\
+  -H "Content-Type: application/json" --data-binary @bom.json \\
+  "$BACKEND/api/catalog/ingestion/dependencies/sbom?entityRef=${encodeURIComponent(
+    props.entityRef,
+  )}"`;
+  return (
+    <EmptyState
+      missing="data"
+      title="No SBOM for this component"
+      description={
+        <>
+          The dependency list comes from a software bill of materials. Commit a
+          CycloneDX <code>bom.json</code> or <code>sbom.cdx.json</code>, or an
+          SPDX <code>*.spdx.json</code>, to the component&apos;s repository: it
+          is read at the next ingestion run. Or send it from your build to{' '}
+          <code>POST /api/catalog/ingestion/dependencies/sbom?entityRef=…</code>
+          :
+        </>
+      }
+      action={<CodeSnippet language="bash" text={upload} />}
+    />
+  );
+}
+
+/** The component's packages (from its SBOMs) and the SBOMs stored. */
+export function EntityDependenciesContent() {
+  const { entity } = useEntity();
+  const api = useApi(catalogIngestionApiRef);
+  const entityRef = stringifyEntityRef(entity);
+  const { value, loading, error } = useAsync(
+    () => api.getEntityDependencies(entityRef),
+    [api, entityRef],
+  );
+
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value || value.sboms.length === 0) {
+    return <NoSbomEmptyState entityRef={entityRef} />;
+  }
+  const direct = value.packages.filter(p => p.direct).length;
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <Table<ComponentPackage>
+          title="Packages"
+          subtitle={`${value.packages.length} packages, ${direct} direct`}
+          data={value.packages}
+          columns={packageColumns}
+          options={{
+            paging: value.packages.length > 50,
+            pageSize: 50,
+            padding: 'dense',
+          }}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <Table<StoredSbom>
+          title="SBOMs"
+          data={value.sboms}
+          columns={sbomColumns}
+          options={{ paging: false, search: false, padding: 'dense' }}
+        />
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityDependenciesContent } from './EntityDependenciesContent';

@@ -1,0 +1,1 @@
+export { EntityDocsContent } from './EntityDocsContent';

@@ -1,0 +1,1 @@
+export { EntityIngestionProblemsCard } from './EntityIngestionProblemsCard';

@@ -1,0 +1,117 @@
+import { useState } from 'react';
+import { Table, TableColumn } from '@backstage/core-components';
+import { coreApis, useApi } from '@backstage/frontend-plugin-api';
+import type { IngestionSourceSummary } from '@internal/plugin-catalog-ingestion-common';
+import Button from '@material-ui/core/Button';
+import Tooltip from '@material-ui/core/Tooltip';
+import { catalogIngestionApiRef } from '../../api';
+import {
+  formatDuration,
+  formatRelative,
+  formatTimestamp,
+} from '../shared/format';
+import { RunStatus } from '../shared/RunStatus';
+
+function RescanButton(props: { sourceId: string; onRescanned: () => void }) {
+  const { sourceId, onRescanned } = props;
+  const api = useApi(catalogIngestionApiRef);
+  const toastApi = useApi(coreApis.toast);
+  const [busy, setBusy] = useState(false);
+
+  const rescan = async () => {
+    setBusy(true);
+    try {
+      const { runs } = await api.rescan({ source: sourceId });
+      const failed = runs.filter(r => r.status === 'failed').length;
+      toastApi.post({
+        title: `Rescanned ${sourceId}`,
+        description: failed
+          ? `${failed} of ${runs.length} runs failed`
+          : `${runs.length} run${runs.length === 1 ? '' : 's'} finished`,
+        status: failed ? 'warning' : 'success',
+        timeout: 5000,
+      });
+    } catch (e) {
+      toastApi.post({
+        title: `Rescan of ${sourceId} failed`,
+        description: e instanceof Error ? e.message : String(e),
+        status: 'danger',
+      });
+    } finally {
+      setBusy(false);
+      onRescanned();
+    }
+  };
+
+  return (
+    <Button
+      variant="outlined"
+      size="small"
+      color="primary"
+      disabled={busy}
+      onClick={rescan}
+      aria-label={`Rescan ${sourceId} now`}
+    >
+      {busy ? 'Scanning…' : 'Rescan now'}
+    </Button>
+  );
+}
+
+/** One row per configured source: counts, its last run and a rescan button. */
+export function SourcesTable(props: {
+  sources: IngestionSourceSummary[];
+  onRescanned: () => void;
+}) {
+  const { sources, onRescanned } = props;
+  const columns: TableColumn<IngestionSourceSummary>[] = [
+    { title: 'Source', field: 'id', highlight: true },
+    { title: 'Type', field: 'type' },
+    { title: 'Target', render: s => <code>{s.target}</code> },
+    { title: 'Repositories', field: 'repositories', type: 'numeric' },
+    { title: 'Entities', field: 'entities', type: 'numeric' },
+    { title: 'Problems', field: 'problems', type: 'numeric' },
+    {
+      title: 'Last run',
+      render: s =>
+        s.lastRun ? <RunStatus status={s.lastRun.status} /> : 'Never',
+    },
+    {
+      title: 'Ran',
+      render: s =>
+        s.lastRun ? (
+          <Tooltip title={formatTimestamp(s.lastRun.startedAt)}>
+            <span>{formatRelative(s.lastRun.startedAt)}</span>
+          </Tooltip>
+        ) : (
+          '—'
+        ),
+    },
+    {
+      title: 'Duration',
+      render: s => formatDuration(s.lastRun?.durationMs),
+    },
+    {
+      title: 'Last successful run',
+      render: s =>
+        s.lastSuccessfulRunAt ? (
+          <Tooltip title={formatTimestamp(s.lastSuccessfulRunAt)}>
+            <span>{formatRelative(s.lastSuccessfulRunAt)}</span>
+          </Tooltip>
+        ) : (
+          'Never'
+        ),
+    },
+    {
+      title: '',
+      render: s => <RescanButton sourceId={s.id} onRescanned={onRescanned} />,
+    },
+  ];
+  return (
+    <Table<IngestionSourceSummary>
+      title="Sources"
+      data={sources}
+      columns={columns}
+      options={{ paging: false, search: false, padding: 'dense' }}
+    />
+  );
+}

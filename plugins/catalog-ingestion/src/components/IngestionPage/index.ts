@@ -1,0 +1,1 @@
+export { IngestionPage } from './IngestionPage';

@@ -1,0 +1,87 @@
+import { screen } from '@testing-library/react';
+import type { Entity } from '@backstage/catalog-model';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  createExtensionTester,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { catalogIngestionApiRef } from './api';
+import { health, sources } from './__fixtures__/ingestion';
+import catalogIngestionPlugin from './index';
+import {
+  entityDependenciesContent,
+  entityDocsContent,
+  entityIngestionProblemsCard,
+} from './plugin';
+
+const entity = (
+  kind: string,
+  annotations?: Record<string, string>,
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: { name: 'x', annotations },
+});
+const discovered = { 'portal.dev/ingestion-repository': 'local-repos/x' };
+
+describe('catalog ingestion plugin', () => {
+  it('serves the Catalog ingestion page at /catalog-ingestion', async () => {
+    renderTestApp({
+      features: [catalogIngestionPlugin],
+      apis: [
+        [
+          catalogIngestionApiRef,
+          {
+            getSources: async () => sources,
+            getHealth: async () => health,
+            getRuns: async () => [],
+            getProblems: async () => [],
+          },
+        ],
+      ],
+      initialRouteEntries: ['/catalog-ingestion'],
+    });
+    expect(await screen.findByText('local-repos')).toBeInTheDocument();
+    expect(screen.getAllByText('Catalog ingestion').length).toBeGreaterThan(0);
+  });
+
+  it('shows the problems card and the Docs tab only on discovered entities', () => {
+    const card = createExtensionTester(entityIngestionProblemsCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    )!;
+    const docsTab = createExtensionTester(entityDocsContent).get(
+      EntityContentBlueprint.dataRefs.filterFunction,
+    )!;
+    for (const filter of [card, docsTab]) {
+      expect(filter(entity('Component', discovered))).toBe(true);
+      expect(filter(entity('API', discovered))).toBe(true);
+      expect(filter(entity('Component'))).toBe(false);
+      expect(filter(entity('Component', { 'backstage.io/source': 'x' }))).toBe(
+        false,
+      );
+    }
+  });
+
+  it('shows the Dependencies tab on components only, at /dependencies', () => {
+    const tester = createExtensionTester(entityDependenciesContent);
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(entity('Component'))).toBe(true);
+    expect(filter(entity('API', discovered))).toBe(false);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/dependencies');
+  });
+
+  it('serves the Dependencies page at /dependencies', async () => {
+    renderTestApp({
+      features: [catalogIngestionPlugin],
+      apis: [[catalogIngestionApiRef, {}]],
+      initialRouteEntries: ['/dependencies'],
+    });
+    expect(
+      await screen.findByText('Find the components that use a package'),
+    ).toBeInTheDocument();
+  });
+});
