@@ -77,3 +77,59 @@ test('the API refuses calls without credentials', async ({ request }) => {
   const health = await request.get('/.backstage/health/v1/readiness');
   expect(health.status()).toBe(200);
 });
+
+test('discovered repositories: ingestion health, repository docs and the dependency inventory', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+
+  // The Catalog ingestion page lists the source and what it found.
+  await page.goto('/catalog-ingestion');
+  await expect(
+    page.getByRole('heading', { name: 'Catalog ingestion' }).first(),
+  ).toBeVisible();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('local-repos').first()).toBeVisible({
+      timeout: 5_000,
+    });
+    await expect(page.getByText('succeeded').first()).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 60_000 });
+  await page.screenshot({
+    path: `${shots}/05-catalog-ingestion.png`,
+    fullPage: true,
+  });
+
+  // The README of the discovered repository, rendered on the Docs tab; a
+  // relative link opens another file of the repository.
+  await expect(async () => {
+    await page.goto('/catalog/default/component/inventory-service/docs');
+    await expect(
+      page.getByRole('heading', { name: 'Inventory service' }).last(),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  await page.getByRole('link', { name: 'the runbook' }).click();
+  await expect(
+    page.getByRole('heading', { name: 'Runbook' }).last(),
+  ).toBeVisible();
+  await page.screenshot({ path: `${shots}/06-docs-tab.png`, fullPage: true });
+
+  // Which components use a vulnerable lodash: the SBOM committed in the
+  // repository answers, with the owner.
+  await page.goto('/dependencies?package=pkg:npm/lodash&range=%3C4.17.21');
+  await expect(page.getByTestId('affected')).toHaveText(
+    '1 component uses pkg:npm/lodash <4.17.21',
+  );
+  await expect(
+    page.getByRole('link', { name: /inventory-service/ }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: /storefront-team/ }).first(),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${shots}/07-dependencies.png`,
+    fullPage: true,
+  });
+});

@@ -59,6 +59,12 @@ for (const group of ['packages', 'plugins']) {
   }
 }
 
+// Demo repositories for repository discovery, committed as bare repositories.
+const repos = join(dir, 'repos');
+execFileSync(join(root, 'scripts/seed-demo-repos.sh'), [repos], {
+  stdio: 'ignore',
+});
+
 const overlay = {
   app: { baseUrl: `http://localhost:${port}` },
   backend: {
@@ -87,6 +93,20 @@ const overlay = {
         rules: [{ allow: ['User', 'Group'] }],
       },
     ],
+    ingestion: {
+      sources: [
+        {
+          id: 'local-repos',
+          type: 'local',
+          path: repos,
+          schedule: {
+            frequency: 'PT10S',
+            timeout: 'PT2M',
+            initialDelay: 'PT2S',
+          },
+        },
+      ],
+    },
   },
   search: {
     collators: {
