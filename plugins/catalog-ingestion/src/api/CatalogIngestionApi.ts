@@ -13,7 +13,7 @@ import type {
 
 /**
  * Client of the catalog ingestion routes, `/api/catalog/ingestion/*`,
- * served by `@internal/plugin-catalog-backend-module-ingestion`.
+ * served by the catalog ingestion backend module (plugins/catalog-backend-module-ingestion).
  *
  * @public
  */
