@@ -370,6 +370,9 @@ async function main() {
 
   console.error('Portal: repository discovery ...');
   const ours = await startBackend('portal', {
+    // As in app-config.production.yaml: entities come from providers that
+    // push their changes, so the periodic re-processing can be slow.
+    processingInterval: { minutes: 30 },
     locations: [],
     ingestion: {
       sources: [

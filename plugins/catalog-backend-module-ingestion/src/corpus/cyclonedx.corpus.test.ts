@@ -1,0 +1,97 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import catalogModuleIngestion from '../index';
+import { git } from '../__testUtils__/git';
+
+// Corpus suite: every SBOM of the CycloneDX and SPDX examples, committed to
+// a git repository next to one component, ingested into the dependency
+// inventory on PostgreSQL. Each file is stored or refused with its reason.
+const corpus = path.resolve(
+  process.env.PORTAL_CORPUS ?? path.resolve(__dirname, '../../../../../shared/corpus'),
+  'cyclonedx',
+);
+
+jest.setTimeout(180_000);
+
+describe('corpus: SBOMs through repository discovery', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
+
+  it('stores every SBOM it can read and reports the others by file', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-sboms-'));
+    const repo = path.join(root, 'repos', 'sbom-examples');
+    fs.cpSync(corpus, repo, { recursive: true });
+    fs.writeFileSync(
+      path.join(repo, 'catalog-info.yaml'),
+      'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: sbom-examples\nspec:\n  type: library\n  lifecycle: experimental\n  owner: team-a\n',
+    );
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-A');
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'corpus');
+    const files = (git(repo, 'ls-files') as string).split('\n').filter(f => f.endsWith('.json'));
+
+    const knex = await databases.init('POSTGRES_15');
+    const { server } = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleIngestion,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              ingestion: {
+                sources: [
+                  {
+                    id: 'corpus',
+                    type: 'local',
+                    path: path.dirname(repo),
+                    sbomGlobs: ['**/*.json'],
+                    schedule: { frequency: { hours: 24 }, timeout: { minutes: 5 }, initialDelay: { hours: 24 } },
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const auth = { Authorization: mockCredentials.user.header() };
+    const run = (await request(server).post('/api/catalog/ingestion/rescan').set(auth).send({})).body.runs[0];
+    // The inventory answers once the catalog has the component.
+    let deps: any;
+    for (let i = 0; i < 120; i++) {
+      const res = await request(server)
+        .get('/api/catalog/ingestion/dependencies/entity?entityRef=component:default/sbom-examples')
+        .set(auth);
+      if (res.status === 200) {
+        deps = res.body;
+        break;
+      }
+      await new Promise(r => setTimeout(r, 500));
+    }
+    const refused = run.errors.filter((e: any) => /^SBOM refused/.test(e.message));
+
+    // Every JSON file is either stored or refused with its reason.
+    expect(deps.sboms.length + refused.length).toBe(files.length);
+    expect(refused.map((e: any) => path.basename(e.file)).sort()).toEqual([
+      'invalid-bomformat-1.6.json',
+      'invalid-empty-component-1.6.json',
+      'invalid-missing-component-type-1.6.json',
+    ]);
+    const packages = deps.sboms.reduce((n: number, s: any) => n + s.packages, 0);
+    expect(packages).toBeGreaterThan(100);
+    // eslint-disable-next-line no-console
+    console.log(
+      `SBOM corpus via repository discovery: ${files.length} files, ${deps.sboms.length} stored (${packages} package rows, ${deps.packages.length} distinct purls), ${refused.length} refused`,
+    );
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
