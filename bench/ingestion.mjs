@@ -524,7 +524,11 @@ async function main() {
     } in an idle window of the same length (the catalog's own refresh loop) | |`,
     ...Object.entries(p.queries).map(
       ([q, v]) =>
-        `| Query: ${q} (median / p95 of ${QUERIES}; right after the load, then after ANALYZE) | | ${v.median.toFixed(0)} / ${v.p95.toFixed(0)} ms, then ${p.queriesAnalyzed[q].median.toFixed(0)} / ${p.queriesAnalyzed[q].p95.toFixed(0)} ms | |`,
+        `| Query: ${q} (median / p95 of ${QUERIES}; right after the load, then after ANALYZE) | | ${v.median.toFixed(
+          0,
+        )} / ${v.p95.toFixed(0)} ms, then ${p.queriesAnalyzed[q].median.toFixed(
+          0,
+        )} / ${p.queriesAnalyzed[q].p95.toFixed(0)} ms | |`,
     ),
     `| Peak backend RSS | ${
       results.stock ? `${results.stock.peakRssMb.toFixed(0)} MB` : ''
