@@ -123,10 +123,12 @@ test('discovered repositories: ingestion health, repository docs and the depende
     '1 component uses pkg:npm/lodash <4.17.21',
   );
   await expect(
-    page.getByRole('link', { name: /inventory-service/ }).first(),
+    page
+      .getByRole('link', { name: /Inventory service|inventory-service/ })
+      .first(),
   ).toBeVisible();
   await expect(
-    page.getByRole('link', { name: /storefront-team/ }).first(),
+    page.getByRole('link', { name: /Storefront Team|storefront-team/ }).first(),
   ).toBeVisible();
   await page.screenshot({
     path: `${shots}/07-dependencies.png`,
