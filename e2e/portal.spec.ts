@@ -6,6 +6,11 @@ async function signInAsGuest(page: Page) {
   await page.goto('/');
   await expect(page.getByText('Platform Portal').first()).toBeVisible();
   await page.getByRole('button', { name: 'Enter' }).click();
+  // Signed in once the app shell is there; navigating before that would
+  // land on the sign-in page again.
+  await expect(
+    page.getByRole('navigation', { name: 'sidebar nav' }),
+  ).toBeVisible();
 }
 
 test('a developer signs in, finds the demo software and opens an entity', async ({
