@@ -6,10 +6,10 @@ async function signInAsGuest(page: Page) {
   await page.goto('/');
   await expect(page.getByText('Platform Portal').first()).toBeVisible();
   await page.getByRole('button', { name: 'Enter' }).click();
-  // Signed in once the app shell is there; navigating before that would
+  // Signed in once the landing page shows; navigating before that would
   // land on the sign-in page again.
   await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }),
+    page.getByRole('heading', { name: 'Platform home' }),
   ).toBeVisible();
 }
 
