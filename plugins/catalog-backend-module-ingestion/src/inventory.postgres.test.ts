@@ -1,15 +1,12 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import catalogModuleIngestion from './index';
+import {
+  MANUAL_SCHEDULE,
+  startIngestionBackend,
+} from './__testUtils__/startIngestionBackend';
 import { commitFiles, createRepo } from './__testUtils__/git';
 
 // Integration test: SBOMs and docs found in real git repositories end up in
@@ -59,7 +56,7 @@ describe('dependency inventory and docs from repositories', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
   let root: string;
   let repos: string;
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let server: Awaited<ReturnType<typeof startIngestionBackend>>;
   const auth = { Authorization: mockCredentials.user.header() };
 
   beforeAll(async () => {
@@ -87,39 +84,22 @@ describe('dependency inventory and docs from repositories', () => {
     });
 
     const knex = await databases.init('POSTGRES_15');
-    ({ server } = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleIngestion,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              processingInterval: { seconds: 1 },
-              ingestion: {
-                sources: [
-                  {
-                    id: 'local',
-                    type: 'local',
-                    path: repos,
-                    globs: [
-                      'catalog-info.yaml',
-                      'services/*/catalog-info.yaml',
-                    ],
-                    schedule: {
-                      frequency: { hours: 24 },
-                      timeout: { minutes: 5 },
-                      initialDelay: { hours: 24 },
-                    },
-                  },
-                ],
-                maxSbomBytes: 2048,
-              },
+    server = await startIngestionBackend(knex, {
+      catalog: {
+        ingestion: {
+          sources: [
+            {
+              id: 'local',
+              type: 'local',
+              path: repos,
+              globs: ['catalog-info.yaml', 'services/*/catalog-info.yaml'],
+              schedule: MANUAL_SCHEDULE,
             },
-          },
-        }),
-      ],
-    }));
+          ],
+          maxSbomBytes: 2048,
+        },
+      },
+    });
   });
 
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

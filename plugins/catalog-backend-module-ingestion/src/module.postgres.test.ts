@@ -1,16 +1,13 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { sign } from '@octokit/webhooks-methods';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import catalogModuleIngestion from './index';
+import {
+  MANUAL_SCHEDULE,
+  startIngestionBackend,
+} from './__testUtils__/startIngestionBackend';
 import {
   commitFiles,
   createBareRepo,
@@ -43,7 +40,7 @@ describe('catalog ingestion from git repositories on PostgreSQL', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
   let root: string;
   let repos: string;
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let server: Awaited<ReturnType<typeof startIngestionBackend>>;
   const auth = { Authorization: mockCredentials.user.header() };
 
   beforeAll(async () => {
@@ -67,35 +64,21 @@ describe('catalog ingestion from git repositories on PostgreSQL', () => {
     fs.mkdirSync(path.join(repos, 'not-a-repo'));
 
     const knex = await databases.init('POSTGRES_15');
-    ({ server } = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleIngestion,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              processingInterval: { seconds: 1 },
-              ingestion: {
-                sources: [
-                  {
-                    id: 'local',
-                    type: 'local',
-                    path: repos,
-                    schedule: {
-                      frequency: { hours: 24 },
-                      timeout: { minutes: 5 },
-                      initialDelay: { hours: 24 },
-                    },
-                  },
-                ],
-                webhooks: { maxBodyBytes: 4096, github: { secret: SECRET } },
-              },
+    server = await startIngestionBackend(knex, {
+      catalog: {
+        ingestion: {
+          sources: [
+            {
+              id: 'local',
+              type: 'local',
+              path: repos,
+              schedule: MANUAL_SCHEDULE,
             },
-          },
-        }),
-      ],
-    }));
+          ],
+          webhooks: { maxBodyBytes: 4096, github: { secret: SECRET } },
+        },
+      },
+    });
   });
 
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

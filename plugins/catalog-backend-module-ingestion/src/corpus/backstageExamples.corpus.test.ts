@@ -1,17 +1,14 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
-import catalogModuleIngestion from '../index';
+import {
+  MANUAL_SCHEDULE,
+  startIngestionBackend,
+} from '../__testUtils__/startIngestionBackend';
 import { git } from '../__testUtils__/git';
 
 // Corpus suite: the Backstage example files, committed to a real git
@@ -48,34 +45,20 @@ describe('corpus: Backstage example entities through repository discovery', () =
     );
 
     const knex = await databases.init('POSTGRES_15');
-    const { server } = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleIngestion,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              processingInterval: { seconds: 1 },
-              ingestion: {
-                sources: [
-                  {
-                    id: 'corpus',
-                    type: 'local',
-                    path: path.dirname(repo),
-                    globs: ['**/*.yaml', '**/*.yml'],
-                    schedule: {
-                      frequency: { hours: 24 },
-                      timeout: { minutes: 5 },
-                      initialDelay: { hours: 24 },
-                    },
-                  },
-                ],
-              },
+    const server = await startIngestionBackend(knex, {
+      catalog: {
+        ingestion: {
+          sources: [
+            {
+              id: 'corpus',
+              type: 'local',
+              path: path.dirname(repo),
+              globs: ['**/*.yaml', '**/*.yml'],
+              schedule: MANUAL_SCHEDULE,
             },
-          },
-        }),
-      ],
+          ],
+        },
+      },
     });
     const auth = { Authorization: mockCredentials.user.header() };
     const rescan = await request(server)

@@ -1,22 +1,20 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import catalogModuleIngestion from '../index';
+import {
+  MANUAL_SCHEDULE,
+  startIngestionBackend,
+} from '../__testUtils__/startIngestionBackend';
 import { git } from '../__testUtils__/git';
 
 // Corpus suite: every SBOM of the CycloneDX and SPDX examples, committed to
 // a git repository next to one component, ingested into the dependency
 // inventory on PostgreSQL. Each file is stored or refused with its reason.
 const corpus = path.resolve(
-  process.env.PORTAL_CORPUS ?? path.resolve(__dirname, '../../../../../shared/corpus'),
+  process.env.PORTAL_CORPUS ??
+    path.resolve(__dirname, '../../../../../shared/corpus'),
   'cyclonedx',
 );
 
@@ -35,41 +33,51 @@ describe('corpus: SBOMs through repository discovery', () => {
     );
     git(repo, 'init', '-q');
     git(repo, 'add', '-A');
-    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'corpus');
-    const files = (git(repo, 'ls-files') as string).split('\n').filter(f => f.endsWith('.json'));
+    git(
+      repo,
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.com',
+      'commit',
+      '-q',
+      '-m',
+      'corpus',
+    );
+    const files = (git(repo, 'ls-files') as string)
+      .split('\n')
+      .filter(f => f.endsWith('.json'));
 
     const knex = await databases.init('POSTGRES_15');
-    const { server } = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleIngestion,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              ingestion: {
-                sources: [
-                  {
-                    id: 'corpus',
-                    type: 'local',
-                    path: path.dirname(repo),
-                    sbomGlobs: ['**/*.json'],
-                    schedule: { frequency: { hours: 24 }, timeout: { minutes: 5 }, initialDelay: { hours: 24 } },
-                  },
-                ],
-              },
+    const server = await startIngestionBackend(knex, {
+      catalog: {
+        ingestion: {
+          sources: [
+            {
+              id: 'corpus',
+              type: 'local',
+              path: path.dirname(repo),
+              sbomGlobs: ['**/*.json'],
+              schedule: MANUAL_SCHEDULE,
             },
-          },
-        }),
-      ],
+          ],
+        },
+      },
     });
     const auth = { Authorization: mockCredentials.user.header() };
-    const run = (await request(server).post('/api/catalog/ingestion/rescan').set(auth).send({})).body.runs[0];
+    const run = (
+      await request(server)
+        .post('/api/catalog/ingestion/rescan')
+        .set(auth)
+        .send({})
+    ).body.runs[0];
     // The inventory answers once the catalog has the component.
     let deps: any;
     for (let i = 0; i < 120; i++) {
       const res = await request(server)
-        .get('/api/catalog/ingestion/dependencies/entity?entityRef=component:default/sbom-examples')
+        .get(
+          '/api/catalog/ingestion/dependencies/entity?entityRef=component:default/sbom-examples',
+        )
         .set(auth);
       if (res.status === 200) {
         deps = res.body;
@@ -77,7 +85,9 @@ describe('corpus: SBOMs through repository discovery', () => {
       }
       await new Promise(r => setTimeout(r, 500));
     }
-    const refused = run.errors.filter((e: any) => /^SBOM refused/.test(e.message));
+    const refused = run.errors.filter((e: any) =>
+      /^SBOM refused/.test(e.message),
+    );
 
     // Every JSON file is either stored or refused with its reason.
     expect(deps.sboms.length + refused.length).toBe(files.length);
@@ -86,7 +96,10 @@ describe('corpus: SBOMs through repository discovery', () => {
       'invalid-empty-component-1.6.json',
       'invalid-missing-component-type-1.6.json',
     ]);
-    const packages = deps.sboms.reduce((n: number, s: any) => n + s.packages, 0);
+    const packages = deps.sboms.reduce(
+      (n: number, s: any) => n + s.packages,
+      0,
+    );
     expect(packages).toBeGreaterThan(100);
     // eslint-disable-next-line no-console
     console.log(

@@ -1,15 +1,12 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import catalogModuleIngestion from '../index';
+import {
+  MANUAL_SCHEDULE,
+  startIngestionBackend,
+} from '../__testUtils__/startIngestionBackend';
 import { commitFiles, createRepo } from '../__testUtils__/git';
 import {
   startGithubStandIn,
@@ -66,7 +63,7 @@ describe.each(hosts)('$name discovery', host => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
   let dir: string;
   let standIn: StandIn;
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let server: Awaited<ReturnType<typeof startIngestionBackend>>;
   const auth = { Authorization: mockCredentials.user.header() };
 
   beforeAll(async () => {
@@ -79,34 +76,20 @@ describe.each(hosts)('$name discovery', host => {
     }
     standIn = await host.start(dir);
     const knex = await databases.init('POSTGRES_15');
-    ({ server } = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleIngestion,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            integrations: host.integrations(standIn),
-            catalog: {
-              processingInterval: { seconds: 1 },
-              ingestion: {
-                sources: [
-                  {
-                    id: 'acme',
-                    ...host.source(standIn),
-                    schedule: {
-                      frequency: { hours: 24 },
-                      timeout: { minutes: 5 },
-                      initialDelay: { hours: 24 },
-                    },
-                  },
-                ],
-              },
+    server = await startIngestionBackend(knex, {
+      integrations: host.integrations(standIn),
+      catalog: {
+        ingestion: {
+          sources: [
+            {
+              id: 'acme',
+              ...host.source(standIn),
+              schedule: MANUAL_SCHEDULE,
             },
-          },
-        }),
-      ],
-    }));
+          ],
+        },
+      },
+    });
   });
 
   afterAll(async () => {

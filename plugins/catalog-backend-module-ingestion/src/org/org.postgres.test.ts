@@ -1,17 +1,14 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import catalogModuleIngestion from '../index';
+import {
+  MANUAL_SCHEDULE,
+  startIngestionBackend,
+} from '../__testUtils__/startIngestionBackend';
 
 // Integration test: organisation import from a CSV file and from a YAML
 // export served over HTTP (a local stand-in for an HR system), on PostgreSQL.
@@ -29,7 +26,7 @@ user,Bad Name,Nobody,,,payments,
 describe('organisation import', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
   let dir: string;
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let server: Awaited<ReturnType<typeof startIngestionBackend>>;
   let hr: http.Server;
   let hrBody: { status: number; text: string } = { status: 200, text: '' };
   const auth = { Authorization: mockCredentials.user.header() };
@@ -48,42 +45,28 @@ describe('organisation import', () => {
       text: 'groups:\n  - name: directory-team\nusers:\n  - name: dora\n    email: dora@acme.test\n    groups: [directory-team]\n',
     };
     const knex = await databases.init('POSTGRES_15');
-    const schedule = {
-      frequency: { hours: 24 },
-      timeout: { minutes: 5 },
-      initialDelay: { hours: 24 },
-    };
-    ({ server } = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleIngestion,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { reading: { allow: [{ host: `127.0.0.1:${port}` }] } },
-            catalog: {
-              processingInterval: { seconds: 1 },
-              ingestion: {
-                sources: [
-                  {
-                    id: 'hr-csv',
-                    type: 'org',
-                    path: path.join(dir, 'people.csv'),
-                    schedule,
-                  },
-                  {
-                    id: 'directory',
-                    type: 'org',
-                    url: `http://127.0.0.1:${port}/export.yaml`,
-                    schedule,
-                  },
-                ],
-              },
+    const schedule = MANUAL_SCHEDULE;
+    server = await startIngestionBackend(knex, {
+      backend: { reading: { allow: [{ host: `127.0.0.1:${port}` }] } },
+      catalog: {
+        ingestion: {
+          sources: [
+            {
+              id: 'hr-csv',
+              type: 'org',
+              path: path.join(dir, 'people.csv'),
+              schedule,
             },
-          },
-        }),
-      ],
-    }));
+            {
+              id: 'directory',
+              type: 'org',
+              url: `http://127.0.0.1:${port}/export.yaml`,
+              schedule,
+            },
+          ],
+        },
+      },
+    });
   });
 
   afterAll(async () => {
