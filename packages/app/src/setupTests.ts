@@ -1,1 +1,6 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
+
+// Lazy-loaded pages and cards can take longer than the default 1 s of
+// findBy* and waitFor on a loaded 2-core CI machine.
+configure({ asyncUtilTimeout: 5000 });
