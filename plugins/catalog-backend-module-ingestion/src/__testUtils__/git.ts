@@ -86,3 +86,20 @@ export function pushFiles(
   commitFiles(workDir, files, message);
   git(workDir, 'push', '-q', 'origin', 'HEAD:main');
 }
+
+/**
+ * Copies a folder into a new git repository `<root>/repos/<name>` and
+ * commits it (with `extra` files added), for tests that feed existing data
+ * through repository discovery. Returns the repository's path.
+ */
+export function commitFolderAsRepository(
+  source: string,
+  root: string,
+  name: string,
+  extra: FileSpec = {},
+): string {
+  const repo = path.join(root, 'repos', name);
+  fs.cpSync(source, repo, { recursive: true });
+  createRepo(repo, extra);
+  return repo;
+}

@@ -42,14 +42,7 @@ export async function startGithubStandIn(options: {
   };
   const server = http.createServer(async (req, res) => {
     state.requests += 1;
-    const send = (
-      status: number,
-      body: unknown,
-      headers: Record<string, string> = {},
-    ) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(body));
-    };
+    const send = responder(res);
     try {
       if (
         req.headers.authorization !== `token ${state.token}` &&
@@ -132,6 +125,22 @@ export async function startGithubStandIn(options: {
   return listen(server, state, '/api/v3');
 }
 
+/** Sends JSON, or a string or Buffer as is. */
+function responder(res: http.ServerResponse) {
+  return (
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(
+      typeof body === 'string' || Buffer.isBuffer(body)
+        ? body
+        : JSON.stringify(body),
+    );
+  };
+}
+
 /** Opens `name` or `name.git` in `dir`. */
 async function openRepo(dir: string, name: string) {
   for (const candidate of [name, `${name}.git`]) {
@@ -188,18 +197,7 @@ export async function startGitlabStandIn(options: {
   };
   const server = http.createServer(async (req, res) => {
     state.requests += 1;
-    const send = (
-      status: number,
-      body: unknown,
-      headers: Record<string, string> = {},
-    ) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(
-        typeof body === 'string' || Buffer.isBuffer(body)
-          ? body
-          : JSON.stringify(body),
-      );
-    };
+    const send = responder(res);
     try {
       if (
         req.headers['private-token'] !== state.token &&

@@ -9,7 +9,7 @@ import {
   MANUAL_SCHEDULE,
   startIngestionBackend,
 } from '../__testUtils__/startIngestionBackend';
-import { git } from '../__testUtils__/git';
+import { commitFolderAsRepository, git } from '../__testUtils__/git';
 
 // Corpus suite: the Backstage example files, committed to a real git
 // repository and discovered by this module on PostgreSQL. Every entity must
@@ -28,21 +28,7 @@ describe('corpus: Backstage example entities through repository discovery', () =
 
   it('ingests every valid entity and reports every refused one', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-repos-'));
-    const repo = path.join(root, 'repos', 'backstage-examples');
-    fs.cpSync(corpus, repo, { recursive: true });
-    git(repo, 'init', '-q');
-    git(repo, 'add', '-A');
-    git(
-      repo,
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@example.com',
-      'commit',
-      '-q',
-      '-m',
-      'corpus',
-    );
+    const repo = commitFolderAsRepository(corpus, root, 'backstage-examples');
 
     const knex = await databases.init('POSTGRES_15');
     const server = await startIngestionBackend(knex, {

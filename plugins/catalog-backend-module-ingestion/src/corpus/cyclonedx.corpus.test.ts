@@ -7,7 +7,7 @@ import {
   MANUAL_SCHEDULE,
   startIngestionBackend,
 } from '../__testUtils__/startIngestionBackend';
-import { git } from '../__testUtils__/git';
+import { commitFolderAsRepository, git } from '../__testUtils__/git';
 
 // Corpus suite: every SBOM of the CycloneDX and SPDX examples, committed to
 // a git repository next to one component, ingested into the dependency
@@ -25,25 +25,10 @@ describe('corpus: SBOMs through repository discovery', () => {
 
   it('stores every SBOM it can read and reports the others by file', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-sboms-'));
-    const repo = path.join(root, 'repos', 'sbom-examples');
-    fs.cpSync(corpus, repo, { recursive: true });
-    fs.writeFileSync(
-      path.join(repo, 'catalog-info.yaml'),
-      'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: sbom-examples\nspec:\n  type: library\n  lifecycle: experimental\n  owner: team-a\n',
-    );
-    git(repo, 'init', '-q');
-    git(repo, 'add', '-A');
-    git(
-      repo,
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@example.com',
-      'commit',
-      '-q',
-      '-m',
-      'corpus',
-    );
+    const repo = commitFolderAsRepository(corpus, root, 'sbom-examples', {
+      'catalog-info.yaml':
+        'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: sbom-examples\nspec:\n  type: library\n  lifecycle: experimental\n  owner: team-a\n',
+    });
     const files = (git(repo, 'ls-files') as string)
       .split('\n')
       .filter(f => f.endsWith('.json'));

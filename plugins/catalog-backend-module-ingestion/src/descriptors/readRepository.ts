@@ -1,16 +1,9 @@
-import {
-  ANNOTATION_LOCATION,
-  ANNOTATION_ORIGIN_LOCATION,
-  Entity,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { createHash } from 'node:crypto';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import path from 'node:path';
-import stableStringify from 'fast-json-stable-stringify';
 import { Minimatch } from 'minimatch';
 import { parse as parseYaml } from 'yaml';
 import type { TreeEntry } from '../git/GitRepository';
-import { ANNOTATION_INGESTION_REPOSITORY } from '../ingestion/annotations';
+import { toDiscoveredEntity } from '../ingestion/discoveredEntity';
 import type {
   DiscoveredEntity,
   RepositoryContent,
@@ -157,28 +150,12 @@ export async function readRepository(
           );
           continue;
         }
-        const location = options.locationOf(file.path);
-        entity = {
-          ...entity,
-          metadata: {
-            ...entity.metadata,
-            annotations: {
-              ...entity.metadata.annotations,
-              [ANNOTATION_LOCATION]: location,
-              [ANNOTATION_ORIGIN_LOCATION]: location,
-              [ANNOTATION_INGESTION_REPOSITORY]: options.repositoryKey,
-            },
-          },
-        };
-        const discovered: DiscoveredEntity = {
-          entity,
-          ref,
+        const discovered = toDiscoveredEntity(entity, {
           file: file.path,
           line: doc.line,
-          hash: createHash('sha256')
-            .update(stableStringify(entity))
-            .digest('hex'),
-        };
+          location: options.locationOf(file.path),
+          repositoryKey: options.repositoryKey,
+        });
         seenRefs.set(ref, discovered);
         result.entities.push(discovered);
       }

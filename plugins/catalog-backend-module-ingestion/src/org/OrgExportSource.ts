@@ -1,15 +1,9 @@
 import type { UrlReaderService } from '@backstage/backend-plugin-api';
-import {
-  ANNOTATION_LOCATION,
-  ANNOTATION_ORIGIN_LOCATION,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import stableStringify from 'fast-json-stable-stringify';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { validateEntity } from '../descriptors/validateEntity';
-import { ANNOTATION_INGESTION_REPOSITORY } from '../ingestion/annotations';
+import { toDiscoveredEntity } from '../ingestion/discoveredEntity';
 import type {
   RepositoryContent,
   RepositoryReadResult,
@@ -113,19 +107,7 @@ export class OrgExportSource implements RepositorySource {
     };
     const location = this.locationOf();
     for (const { entity, line } of [...result.groups, ...result.users]) {
-      const annotated = {
-        ...entity,
-        metadata: {
-          ...entity.metadata,
-          annotations: {
-            ...entity.metadata.annotations,
-            [ANNOTATION_LOCATION]: location,
-            [ANNOTATION_ORIGIN_LOCATION]: location,
-            [ANNOTATION_INGESTION_REPOSITORY]: `${this.id}/${this.fileName}`,
-          },
-        },
-      };
-      const checked = await validateEntity(annotated);
+      const checked = await validateEntity(entity);
       if ('error' in checked) {
         out.problems.push({
           file: this.fileName,
@@ -134,15 +116,14 @@ export class OrgExportSource implements RepositorySource {
         });
         continue;
       }
-      out.entities.push({
-        entity: checked.entity,
-        ref: stringifyEntityRef(checked.entity).toLocaleLowerCase('en-US'),
-        file: this.fileName,
-        line,
-        hash: createHash('sha256')
-          .update(stableStringify(checked.entity))
-          .digest('hex'),
-      });
+      out.entities.push(
+        toDiscoveredEntity(checked.entity, {
+          file: this.fileName,
+          line,
+          location,
+          repositoryKey: `${this.id}/${this.fileName}`,
+        }),
+      );
     }
     return out;
   }
