@@ -34,8 +34,9 @@ RUN mkdir packages/backend/dist/skeleton packages/backend/dist/bundle && \
 
 # Stage 3: production dependencies and the bundle only.
 FROM node:22-bookworm-slim
+# git: catalog ingestion reads repositories and golden paths publish them.
 RUN apt-get update && \
-    apt-get install -y --no-install-recommends python3 g++ make libsqlite3-dev && \
+    apt-get install -y --no-install-recommends git python3 g++ make libsqlite3-dev && \
     rm -rf /var/lib/apt/lists/*
 USER node
 WORKDIR /app
@@ -46,6 +47,7 @@ RUN --mount=type=cache,target=/home/node/.cache/yarn,sharing=locked,uid=1000,gid
     yarn workspaces focus --all --production && rm -rf "$(yarn cache clean)"
 COPY --from=build --chown=node:node /app/packages/backend/dist/bundle/ ./
 COPY --chown=node:node app-config.yaml app-config.production.yaml catalog-info.yaml ./
+COPY --chown=node:node templates ./templates
 ENV NODE_ENV=production
 EXPOSE 7007
 CMD ["node", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml"]

@@ -12,13 +12,12 @@
  *   --queries N          query samples per query type (default 50)
  * Results are printed as Markdown and written to bench/results/ingestion-<date>.json.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { api, median, p95, psql, root, sleep, startBackend } from './lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const opt = (name, def) => {
   const i = args.indexOf(`--${name}`);
@@ -30,31 +29,6 @@ const CHANGES = opt('changes', 15);
 const STOCK_CHANGES = opt('stock-changes', 1);
 const QUERIES = opt('queries', 50);
 const STOCK = !args.includes('--no-stock');
-const TOKEN = 'bench-token-0123456789abcdef';
-const PORT = 7431;
-const BASE = `http://127.0.0.1:${PORT}`;
-const pg = {
-  host: process.env.POSTGRES_HOST ?? '127.0.0.1',
-  port: process.env.POSTGRES_PORT ?? '5432',
-  user: process.env.POSTGRES_USER ?? 'postgres',
-  password: process.env.POSTGRES_PASSWORD ?? '',
-};
-const stamp = Date.now();
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-const median = xs => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length
-    ? s.length % 2
-      ? s[(s.length - 1) / 2]
-      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-    : NaN;
-};
-const p95 = xs => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length
-    ? s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)]
-    : NaN;
-};
 const gitEnv = {
   ...process.env,
   GIT_AUTHOR_NAME: 'b',
@@ -102,131 +76,12 @@ function makeRepos(dir) {
   }
 }
 
-async function api(method, url, body) {
-  const res = await fetch(`${BASE}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      'content-type': 'application/json',
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok)
-    throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 async function countComponents() {
   const r = await api(
     'GET',
     '/api/catalog/entities/by-query?limit=1&filter=kind=component,metadata.tags=bench',
   );
   return r.totalItems;
-}
-
-function psql(sql, db = 'postgres') {
-  return execFileSync(
-    'psql',
-    ['-h', pg.host, '-p', pg.port, '-U', pg.user, '-d', db, '-Atc', sql],
-    {
-      env: { ...process.env, PGPASSWORD: pg.password },
-      encoding: 'utf8',
-    },
-  ).trim();
-}
-
-function rssMb(pid) {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
-  } catch {
-    return NaN;
-  }
-}
-
-async function startBackend(name, catalog) {
-  const prefix = `portal_bench_${stamp}_${name}_`;
-  const overlay = path.join(os.tmpdir(), `portal-bench-${stamp}-${name}.json`);
-  fs.writeFileSync(
-    overlay,
-    JSON.stringify({
-      backend: {
-        baseUrl: BASE,
-        listen: { port: PORT },
-        database: { client: 'pg', connection: pg, prefix },
-      },
-      catalog,
-      search: {
-        collators: {
-          catalog: {
-            schedule: {
-              frequency: 'PT1H',
-              timeout: 'PT15M',
-              initialDelay: 'PT1H',
-            },
-          },
-        },
-      },
-    }),
-  );
-  const log = fs.openSync(
-    path.join(os.tmpdir(), `portal-bench-${stamp}-${name}.log`),
-    'w',
-  );
-  const child = spawn(
-    process.execPath,
-    [
-      '--max-old-space-size=4096',
-      '--require',
-      path.join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
-      'src/index.ts',
-      '--config',
-      path.join(root, 'app-config.yaml'),
-      '--config',
-      overlay,
-    ],
-    {
-      cwd: path.join(root, 'packages/backend'),
-      env: {
-        ...process.env,
-        PORTAL_API_TOKEN: TOKEN,
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', log, log],
-    },
-  );
-  let peak = 0;
-  const sampler = setInterval(
-    () => (peak = Math.max(peak, rssMb(child.pid) || 0)),
-    500,
-  );
-  for (let i = 0; i < 240; i++) {
-    try {
-      const r = await fetch(`${BASE}/.backstage/health/v1/readiness`);
-      if (r.ok) break;
-    } catch {
-      /* not yet */
-    }
-    await sleep(500);
-  }
-  return {
-    child,
-    prefix,
-    peak: () => peak,
-    async stop() {
-      clearInterval(sampler);
-      child.kill('SIGTERM');
-      await new Promise(r => child.once('exit', r));
-      for (const db of psql(
-        `select datname from pg_database where datname like '${prefix}%'`,
-      )
-        .split('\n')
-        .filter(Boolean)) {
-        psql(`drop database if exists "${db}" with (force)`);
-      }
-    },
-  };
 }
 
 async function waitForCount(target, timeoutMs) {
@@ -312,25 +167,27 @@ async function main() {
   if (STOCK) {
     console.error('Stock Backstage: file locations ...');
     const stock = await startBackend('stock', {
-      rules: [
-        {
-          allow: [
-            'Component',
-            'System',
-            'API',
-            'Resource',
-            'Location',
-            'Domain',
-            'Group',
-            'User',
-          ],
-        },
-      ],
-      locations: Array.from({ length: REPOS }, (_, i) => ({
-        type: 'file',
-        target: path.join(reposDir, `repo-${i}`, 'catalog-info.yaml'),
-      })),
-      ingestion: { sources: [] },
+      catalog: {
+        rules: [
+          {
+            allow: [
+              'Component',
+              'System',
+              'API',
+              'Resource',
+              'Location',
+              'Domain',
+              'Group',
+              'User',
+            ],
+          },
+        ],
+        locations: Array.from({ length: REPOS }, (_, i) => ({
+          type: 'file',
+          target: path.join(reposDir, `repo-${i}`, 'catalog-info.yaml'),
+        })),
+        ingestion: { sources: [] },
+      },
     });
     try {
       const bulk = await waitForCount(total, 30 * 60_000);
@@ -370,23 +227,25 @@ async function main() {
 
   console.error('Portal: repository discovery ...');
   const ours = await startBackend('portal', {
-    // As in app-config.production.yaml: entities come from providers that
-    // push their changes, so the periodic re-processing can be slow.
-    processingInterval: { minutes: 30 },
-    locations: [],
-    ingestion: {
-      sources: [
-        {
-          id: 'bench',
-          type: 'local',
-          path: reposDir,
-          schedule: {
-            frequency: 'PT1H',
-            timeout: 'PT30M',
-            initialDelay: 'PT1H',
+    catalog: {
+      // As in app-config.production.yaml: entities come from providers that
+      // push their changes, so the periodic re-processing can be slow.
+      processingInterval: { minutes: 30 },
+      locations: [],
+      ingestion: {
+        sources: [
+          {
+            id: 'bench',
+            type: 'local',
+            path: reposDir,
+            schedule: {
+              frequency: 'PT1H',
+              timeout: 'PT30M',
+              initialDelay: 'PT1H',
+            },
           },
-        },
-      ],
+        ],
+      },
     },
   });
   try {

@@ -87,6 +87,7 @@ const overlay = {
     locations: [
       { type: 'file', target: join(root, 'catalog-info.yaml') },
       { type: 'file', target: join(root, 'demo/entities.yaml') },
+      { type: 'file', target: join(root, 'templates/*/template.yaml') },
       {
         type: 'file',
         target: join(root, 'demo/org.yaml'),
@@ -107,6 +108,11 @@ const overlay = {
         },
       ],
     },
+  },
+  // Golden paths publish where discovery reads.
+  goldenPaths: {
+    policy: { file: join(root, 'templates/policy.yaml') },
+    publish: { localRoot: repos, ingestionSource: 'local-repos' },
   },
   search: {
     collators: {

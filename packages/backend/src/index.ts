@@ -18,6 +18,9 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// Policy check, golden gates, local publishing, instant catalog visibility
+backend.add(import('@internal/plugin-scaffolder-backend-module-golden-paths'));
+backend.add(import('@internal/plugin-golden-paths-backend'));
 
 // Sign-in: guest in development, OIDC or GitHub in production (see README).
 backend.add(import('@backstage/plugin-auth-backend'));

@@ -5,4 +5,4 @@
  * @packageDocumentation
  */
 export { catalogModuleIngestion as default } from './module';
-export { ANNOTATION_INGESTION_REPOSITORY } from './ingestion/annotations';
+export { ANNOTATION_INGESTION_REPOSITORY } from '@internal/plugin-catalog-ingestion-common';

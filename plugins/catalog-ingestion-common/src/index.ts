@@ -8,3 +8,4 @@ export * from './permissions';
 export * from './health';
 export * from './dependencies';
 export * from './docs';
+export * from './annotations';

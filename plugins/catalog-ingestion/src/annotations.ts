@@ -1,10 +1,10 @@
+import { ANNOTATION_INGESTION_REPOSITORY } from '@internal/plugin-catalog-ingestion-common';
+
 /**
- * Set by the ingestion module on every entity it discovered in a repository:
- * `<sourceId>/<repository>`. Its presence decides whether the problems card
- * and the Docs tab are shown.
+ * Its presence on an entity decides whether the problems card and the Docs
+ * tab are shown.
  */
-export const ANNOTATION_INGESTION_REPOSITORY =
-  'portal.dev/ingestion-repository';
+export { ANNOTATION_INGESTION_REPOSITORY };
 
 /** Entity filter: discovered by the ingestion module. */
 export const hasIngestionRepository = {

@@ -6,7 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import stableStringify from 'fast-json-stable-stringify';
 import { createHash } from 'node:crypto';
-import { ANNOTATION_INGESTION_REPOSITORY } from './annotations';
+import { ANNOTATION_INGESTION_REPOSITORY } from '@internal/plugin-catalog-ingestion-common';
 import type { DiscoveredEntity } from './types';
 
 /**

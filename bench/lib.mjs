@@ -1,0 +1,161 @@
+/*
+ * Shared by the benchmarks: PostgreSQL access, the portal backend started
+ * from source with an overlay config, an authenticated API helper, stats.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+);
+export const TOKEN = 'bench-token-0123456789abcdef';
+export const PORT = 7431;
+export const BASE = `http://127.0.0.1:${PORT}`;
+const stamp = Date.now();
+
+export const pg = {
+  host: process.env.POSTGRES_HOST ?? '127.0.0.1',
+  port: process.env.POSTGRES_PORT ?? '5432',
+  user: process.env.POSTGRES_USER ?? 'postgres',
+  password: process.env.POSTGRES_PASSWORD ?? '',
+};
+
+export const sleep = ms => new Promise(r => setTimeout(r, ms));
+export const median = xs => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length
+    ? s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+    : NaN;
+};
+export const p95 = xs => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length
+    ? s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)]
+    : NaN;
+};
+
+export function psql(sql, db = 'postgres') {
+  return execFileSync(
+    'psql',
+    ['-h', pg.host, '-p', pg.port, '-U', pg.user, '-d', db, '-Atc', sql],
+    {
+      env: { ...process.env, PGPASSWORD: pg.password },
+      encoding: 'utf8',
+    },
+  ).trim();
+}
+
+export function rssMb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+export async function api(method, url, body) {
+  const res = await fetch(`${BASE}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok)
+    throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function startBackend(name, config) {
+  const prefix = `portal_bench_${stamp}_${name}_`;
+  const overlay = path.join(os.tmpdir(), `portal-bench-${stamp}-${name}.json`);
+  fs.writeFileSync(
+    overlay,
+    JSON.stringify({
+      search: {
+        collators: {
+          catalog: {
+            schedule: {
+              frequency: 'PT1H',
+              timeout: 'PT15M',
+              initialDelay: 'PT1H',
+            },
+          },
+        },
+      },
+      ...config,
+      backend: {
+        baseUrl: BASE,
+        listen: { port: PORT },
+        database: { client: 'pg', connection: pg, prefix },
+        ...config.backend,
+      },
+    }),
+  );
+  const log = fs.openSync(
+    path.join(os.tmpdir(), `portal-bench-${stamp}-${name}.log`),
+    'w',
+  );
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-old-space-size=4096',
+      '--require',
+      path.join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
+      'src/index.ts',
+      '--config',
+      path.join(root, 'app-config.yaml'),
+      '--config',
+      overlay,
+    ],
+    {
+      cwd: path.join(root, 'packages/backend'),
+      env: {
+        ...process.env,
+        PORTAL_API_TOKEN: TOKEN,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', log, log],
+    },
+  );
+  let peak = 0;
+  const sampler = setInterval(
+    () => (peak = Math.max(peak, rssMb(child.pid) || 0)),
+    500,
+  );
+  for (let i = 0; i < 240; i++) {
+    try {
+      const r = await fetch(`${BASE}/.backstage/health/v1/readiness`);
+      if (r.ok) break;
+    } catch {
+      /* not yet */
+    }
+    await sleep(500);
+  }
+  return {
+    child,
+    prefix,
+    peak: () => peak,
+    async stop() {
+      clearInterval(sampler);
+      child.kill('SIGTERM');
+      await new Promise(r => child.once('exit', r));
+      for (const db of psql(
+        `select datname from pg_database where datname like '${prefix}%'`,
+      )
+        .split('\n')
+        .filter(Boolean)) {
+        psql(`drop database if exists "${db}" with (force)`);
+      }
+    },
+  };
+}

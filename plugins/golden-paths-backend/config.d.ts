@@ -1,0 +1,21 @@
+export interface Config {
+  goldenPaths?: {
+    /**
+     * Organisation rules for golden paths, as data. `file` (YAML, relative
+     * to the backend's working directory) and the inline `rules` and `gates`
+     * are combined. See the plugin README for the format.
+     */
+    policy?: {
+      file?: string;
+      rules?: Array<{ [key: string]: unknown }>;
+      gates?: Array<{ [key: string]: unknown }>;
+    };
+    gates?: {
+      /**
+       * Entity ref of the group told about each new gate request
+       * (for example group:default/platform-team). Optional.
+       */
+      notify?: string;
+    };
+  };
+}

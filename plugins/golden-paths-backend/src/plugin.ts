@@ -1,0 +1,87 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { goldenPathsPermissions } from '@internal/plugin-golden-paths-common';
+import { GateService } from './gates/GateService';
+import { PolicyService, readPolicy } from './policy/PolicyService';
+import { RunRecorder, SCAFFOLDER_TASK_TOPIC } from './runs/RunRecorder';
+import { createGoldenPathsRouter } from './service/router';
+import { ScaffolderTasks } from './service/ScaffolderTasks';
+import { DatabaseGoldenPathsStore } from './store/DatabaseGoldenPathsStore';
+
+/**
+ * Golden paths: the organisation policy, golden-gate requests with
+ * approvals, notifications and audit, the record of every template run,
+ * and template versions with drift. API at `/api/golden-paths`.
+ */
+export const goldenPathsPlugin = createBackendPlugin({
+  pluginId: 'golden-paths',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+        events: eventsServiceRef,
+        notifications: notificationService,
+      },
+      async init({
+        config,
+        logger,
+        database,
+        httpRouter,
+        httpAuth,
+        auth,
+        discovery,
+        permissions,
+        permissionsRegistry,
+        catalog,
+        events,
+        notifications,
+      }) {
+        permissionsRegistry.addPermissions(goldenPathsPermissions);
+        const policy = new PolicyService(readPolicy(config), catalog);
+        const store = await DatabaseGoldenPathsStore.create({
+          knex: await database.getClient(),
+          skipMigrations: database.migrations?.skip,
+        });
+        const scaffolder = new ScaffolderTasks(auth, discovery);
+        const gates = new GateService({
+          store,
+          policy,
+          scaffolder,
+          notifications,
+          logger,
+          notifyGroup: config.getOptionalString('goldenPaths.gates.notify'),
+        });
+        const recorder = new RunRecorder({ store, gates, scaffolder, logger });
+        await events.subscribe({
+          id: 'golden-paths-runs',
+          topics: [SCAFFOLDER_TASK_TOPIC],
+          onEvent: params => recorder.onEvent(params),
+        });
+        httpRouter.use(
+          createGoldenPathsRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            store,
+            policy,
+            gates,
+          }),
+        );
+      },
+    });
+  },
+});

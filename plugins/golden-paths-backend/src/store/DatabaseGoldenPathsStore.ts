@@ -1,0 +1,346 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type {
+  GateAuditAction,
+  GateAuditEntry,
+  GateReason,
+  GateRequest,
+  GateStatus,
+  GoldenPathRun,
+  RunStatus,
+} from '@internal/plugin-golden-paths-common';
+import type { Knex } from 'knex';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-golden-paths-backend',
+  'migrations',
+);
+
+function iso(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return new Date(value as string | number | Date).toISOString();
+}
+
+/** jsonb on PostgreSQL comes back parsed; SQLite (development) gives text. */
+function json<T>(value: unknown): T | undefined {
+  if (value === null || value === undefined) return undefined;
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+function toGate(row: any): GateRequest {
+  return {
+    id: String(row.id),
+    taskId: row.task_id,
+    templateRef: row.template_ref,
+    templateVersion: row.template_version ?? undefined,
+    requester: row.requester,
+    parameters: json(row.parameters) ?? {},
+    approvedParameters: json(row.approved_parameters),
+    reasons: json<GateReason[]>(row.reasons) ?? [],
+    status: row.status,
+    createdAt: iso(row.created_at)!,
+    decidedAt: iso(row.decided_at),
+    decidedBy: row.decided_by ?? undefined,
+    comment: row.comment ?? undefined,
+  };
+}
+
+function toRun(row: any): GoldenPathRun {
+  return {
+    taskId: row.task_id,
+    templateRef: row.template_ref,
+    templateVersion: row.template_version ?? undefined,
+    requester: row.requester ?? undefined,
+    status: row.status,
+    createdAt: iso(row.created_at)!,
+    finishedAt: iso(row.finished_at),
+    durationMs: row.duration_ms ?? undefined,
+    attempts: Number(row.attempts),
+    failedStep: row.failed_step ?? undefined,
+    failureReason: row.failure_reason ?? undefined,
+    gateId: row.gate_id ? String(row.gate_id) : undefined,
+  };
+}
+
+export interface NewGateRequest {
+  taskId: string;
+  templateRef: string;
+  templateVersion?: string;
+  requester: string;
+  parameters: Record<string, unknown>;
+  reasons: GateReason[];
+}
+
+/**
+ * Storage of the golden-paths plugin: runs, gate requests, and the audit
+ * trail of every decision.
+ */
+export class DatabaseGoldenPathsStore {
+  static async create(options: {
+    knex: Knex;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseGoldenPathsStore> {
+    if (!options.skipMigrations) {
+      await options.knex.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseGoldenPathsStore(options.knex);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  // --- gates -------------------------------------------------------------
+
+  /**
+   * Opens a gate for a task, once: a second call for the same task returns
+   * the request that exists (a retried policy step does not open another).
+   */
+  async openGate(
+    request: NewGateRequest,
+    actor: string,
+  ): Promise<{ gate: GateRequest; created: boolean }> {
+    return this.db.transaction(async tx => {
+      const inserted = await tx('golden_gate_requests')
+        .insert({
+          task_id: request.taskId,
+          template_ref: request.templateRef,
+          template_version: request.templateVersion ?? null,
+          requester: request.requester,
+          parameters: JSON.stringify(request.parameters),
+          reasons: JSON.stringify(request.reasons),
+          status: 'pending',
+          created_at: new Date(),
+        })
+        .onConflict('task_id')
+        .ignore()
+        .returning('id');
+      const created = inserted.length > 0;
+      const row = await tx('golden_gate_requests')
+        .where({ task_id: request.taskId })
+        .first();
+      if (created) {
+        await tx('golden_gate_audit').insert({
+          gate_id: row.id,
+          actor,
+          action: 'requested' satisfies GateAuditAction,
+          at: new Date(),
+          comment: request.reasons.map(r => r.reason).join('; '),
+        });
+      }
+      return { gate: toGate(row), created };
+    });
+  }
+
+  async gateByTask(taskId: string): Promise<GateRequest | undefined> {
+    const row = await this.db('golden_gate_requests')
+      .where({ task_id: taskId })
+      .first();
+    return row ? toGate(row) : undefined;
+  }
+
+  async gate(id: string): Promise<GateRequest | undefined> {
+    if (!/^\d{1,18}$/.test(id)) return undefined;
+    const row = await this.db('golden_gate_requests').where({ id }).first();
+    return row ? toGate(row) : undefined;
+  }
+
+  async listGates(filter: {
+    status?: GateStatus;
+    requester?: string;
+    limit: number;
+  }): Promise<GateRequest[]> {
+    const query = this.db('golden_gate_requests')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit);
+    if (filter.status) query.where('status', filter.status);
+    if (filter.requester) query.where('requester', filter.requester);
+    return (await query).map(toGate);
+  }
+
+  /**
+   * Decides a pending request. Returns undefined when it was no longer
+   * pending (someone else decided first): decisions are final.
+   */
+  async decideGate(options: {
+    id: string;
+    status: Exclude<GateStatus, 'pending'>;
+    actor: string;
+    comment?: string;
+    approvedParameters?: Record<string, unknown>;
+    changes?: GateAuditEntry['changes'];
+  }): Promise<GateRequest | undefined> {
+    return this.db.transaction(async tx => {
+      const now = new Date();
+      const count = await tx('golden_gate_requests')
+        .where({ id: options.id, status: 'pending' })
+        .update({
+          status: options.status,
+          decided_at: now,
+          decided_by: options.actor,
+          comment: options.comment ?? null,
+          approved_parameters: options.approvedParameters
+            ? JSON.stringify(options.approvedParameters)
+            : null,
+        });
+      if (count !== 1) return undefined;
+      await tx('golden_gate_audit').insert({
+        gate_id: options.id,
+        actor: options.actor,
+        action: options.status satisfies GateAuditAction,
+        at: now,
+        comment: options.comment ?? null,
+        changes:
+          options.changes && Object.keys(options.changes).length
+            ? JSON.stringify(options.changes)
+            : null,
+      });
+      return toGate(
+        await tx('golden_gate_requests').where({ id: options.id }).first(),
+      );
+    });
+  }
+
+  /**
+   * Claims the re-run of an approved request, once across replicas.
+   * `release` gives the claim back when the re-run could not start.
+   */
+  async claimRerun(id: string): Promise<boolean> {
+    const count = await this.db('golden_gate_requests')
+      .where({ id, status: 'approved' })
+      .whereNull('rerun_at')
+      .update({ rerun_at: new Date() });
+    return count === 1;
+  }
+
+  async releaseRerun(id: string): Promise<void> {
+    await this.db('golden_gate_requests')
+      .where({ id })
+      .update({ rerun_at: null });
+  }
+
+  async audit(gateId: string): Promise<GateAuditEntry[]> {
+    if (!/^\d{1,18}$/.test(gateId)) return [];
+    const rows = await this.db('golden_gate_audit')
+      .where({ gate_id: gateId })
+      .orderBy('at')
+      .orderBy('id');
+    return rows.map(row => ({
+      id: Number(row.id),
+      gateId: String(row.gate_id),
+      actor: row.actor,
+      action: row.action,
+      at: iso(row.at)!,
+      comment: row.comment ?? undefined,
+      changes: json(row.changes),
+    }));
+  }
+
+  /** Decided requests created in [from, to), with their wait times. */
+  async gateWaits(from: Date, to: Date) {
+    const rows = await this.db('golden_gate_requests')
+      .where('created_at', '>=', from)
+      .where('created_at', '<', to)
+      .select('status', 'created_at', 'decided_at');
+    return rows.map(row => ({
+      status: row.status as GateStatus,
+      waitMs: row.decided_at
+        ? new Date(row.decided_at).getTime() -
+          new Date(row.created_at).getTime()
+        : undefined,
+    }));
+  }
+
+  // --- runs --------------------------------------------------------------
+
+  async recordRunOpened(run: {
+    taskId: string;
+    templateRef: string;
+    templateVersion?: string;
+    requester?: string;
+    at: Date;
+  }): Promise<void> {
+    await this.db('golden_path_runs')
+      .insert({
+        task_id: run.taskId,
+        template_ref: run.templateRef,
+        template_version: run.templateVersion ?? null,
+        requester: run.requester ?? null,
+        status: 'open' satisfies RunStatus,
+        created_at: run.at,
+        attempt_started_at: run.at,
+        attempts: 1,
+      })
+      .onConflict('task_id')
+      .ignore();
+  }
+
+  async run(taskId: string): Promise<GoldenPathRun | undefined> {
+    const row = await this.runsQuery().where('r.task_id', taskId).first();
+    return row ? toRun(row) : undefined;
+  }
+
+  async listRuns(filter: {
+    requester?: string;
+    templateRef?: string;
+    limit: number;
+  }): Promise<GoldenPathRun[]> {
+    const query = this.runsQuery()
+      .orderBy('r.created_at', 'desc')
+      .limit(filter.limit);
+    if (filter.requester) query.where('r.requester', filter.requester);
+    if (filter.templateRef) query.where('r.template_ref', filter.templateRef);
+    return (await query).map(toRun);
+  }
+
+  private runsQuery() {
+    return this.db('golden_path_runs as r')
+      .leftJoin('golden_gate_requests as g', 'g.task_id', 'r.task_id')
+      .select('r.*', 'g.id as gate_id');
+  }
+
+  /**
+   * The task was claimed by a worker. A claim of a task that had finished
+   * is a retry: a new attempt of the same run starts.
+   */
+  async markRunProcessing(taskId: string, at: Date): Promise<void> {
+    await this.db('golden_path_runs')
+      .where({ task_id: taskId, status: 'open' })
+      .update({ status: 'processing' satisfies RunStatus });
+    await this.db('golden_path_runs')
+      .where({ task_id: taskId })
+      .whereNotIn('status', ['open', 'processing'])
+      .update({
+        status: 'processing' satisfies RunStatus,
+        attempt_started_at: at,
+        finished_at: null,
+        duration_ms: null,
+        failed_step: null,
+        failure_reason: null,
+        attempts: this.db.raw('attempts + 1'),
+      });
+  }
+
+  async markRunFinished(options: {
+    taskId: string;
+    status: RunStatus;
+    at: Date;
+    failedStep?: string;
+    failureReason?: string;
+  }): Promise<void> {
+    const row = await this.db('golden_path_runs')
+      .where({ task_id: options.taskId })
+      .first('attempt_started_at');
+    if (!row) return;
+    await this.db('golden_path_runs')
+      .where({ task_id: options.taskId })
+      .update({
+        status: options.status,
+        finished_at: options.at,
+        duration_ms: Math.max(
+          0,
+          options.at.getTime() - new Date(row.attempt_started_at).getTime(),
+        ),
+        failed_step: options.failedStep ?? null,
+        failure_reason: options.failureReason ?? null,
+      });
+  }
+}
