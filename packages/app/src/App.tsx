@@ -2,6 +2,7 @@ import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
 import catalogIngestionPlugin from '@internal/plugin-catalog-ingestion';
+import goldenPathsPlugin from '@internal/plugin-golden-paths';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { themeModule } from './modules/theme';
@@ -12,6 +13,7 @@ export default createApp({
     catalogPlugin,
     catalogGraphPlugin,
     catalogIngestionPlugin,
+    goldenPathsPlugin,
     navModule,
     homeModule,
     themeModule,

@@ -226,7 +226,7 @@ export class GateService {
     await this.send(this.options.notifyGroup, {
       title: `Golden gate: ${gate.requester} asks for ${gate.templateRef}`,
       description: gate.reasons.map(r => r.reason).join('; '),
-      link: `/golden-gates`,
+      link: '/golden-paths?tab=gates',
       severity: 'normal',
       topic: `golden-gate-${gate.id}`,
     });

@@ -12,7 +12,7 @@ jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
 
-async function start(result: AuthorizeResult) {
+async function start(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
   const knex = await databases.init('POSTGRES_15');
   const { server } = await startTestBackend({
     features: [
@@ -166,10 +166,16 @@ describe('golden-paths router input', () => {
       .get('/api/golden-paths/metrics/gates?from=yesterday')
       .set('Authorization', alice);
     expect(from.status).toBe(400);
-    expect(from.body.error.message).toBe('invalid from: must be an ISO 8601 date');
+    expect(from.body.error.message).toBe(
+      'invalid from: must be an ISO 8601 date',
+    );
     const metrics = await request(server)
       .get('/api/golden-paths/metrics/gates')
       .set('Authorization', alice);
-    expect(metrics.body).toMatchObject({ requested: 1, pending: 1, approved: 0 });
+    expect(metrics.body).toMatchObject({
+      requested: 1,
+      pending: 1,
+      approved: 0,
+    });
   });
 });

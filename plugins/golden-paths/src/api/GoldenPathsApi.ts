@@ -1,0 +1,77 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import type {
+  GateAuditEntry,
+  GateMetrics,
+  GateRequest,
+  GateStatus,
+  GoldenPathRun,
+  PolicyCheckResult,
+  TemplateVersionSummary,
+} from '@internal/plugin-golden-paths-common';
+
+/** The gates a user may see, and whether the user reviews golden gates. */
+export interface GateList {
+  items: GateRequest[];
+  /** Whether the user holds `golden-paths.gate.review`. */
+  canReview: boolean;
+}
+
+/** What an approval answers: the decided gate and whether the task re-ran. */
+export interface GateApproval {
+  gate: GateRequest;
+  /** Whether the scaffolder task was started again with the approved parameters. */
+  rerun: boolean;
+  /** Why it was not (yet) started again; the backend retries when the task ends. */
+  rerunError?: string;
+}
+
+/**
+ * Client of the golden-paths backend (`/api/golden-paths`), plus the retry
+ * of a scaffolder task (`/api/scaffolder/v2/tasks/:taskId/retry`).
+ *
+ * @public
+ */
+export interface GoldenPathsApi {
+  /** Checks a filled-in form against the organisation policy; opens no gate. */
+  evaluatePolicy(request: {
+    template: string;
+    parameters: Record<string, unknown>;
+  }): Promise<PolicyCheckResult>;
+  /**
+   * Gate requests. Without `mine` only reviewers may list (others get a
+   * 403 `NotAllowedError`); with `mine` the user's own requests.
+   */
+  listGates(options?: {
+    status?: GateStatus;
+    mine?: boolean;
+    limit?: number;
+  }): Promise<GateList>;
+  /** One gate request (the user's own, or any for reviewers). */
+  getGate(id: string): Promise<GateRequest>;
+  /** Who did what to a gate request, oldest first. */
+  getGateAudit(id: string): Promise<GateAuditEntry[]>;
+  /** Approves a pending request, optionally changing requested parameters. */
+  approveGate(
+    id: string,
+    input: { comment?: string; parameters?: Record<string, unknown> },
+  ): Promise<GateApproval>;
+  /** Rejects a pending request; the comment tells the requester why. */
+  rejectGate(id: string, input: { comment: string }): Promise<GateRequest>;
+  /** Golden-path runs, newest first. */
+  listRuns(options?: {
+    mine?: boolean;
+    templateRef?: string;
+    limit?: number;
+  }): Promise<GoldenPathRun[]>;
+  /** Gate counts and waits; the backend's default window is the last 28 days. */
+  getGateMetrics(options?: { from?: Date; to?: Date }): Promise<GateMetrics>;
+  /** Per template: components per version and those behind the newest. */
+  getTemplateVersions(): Promise<TemplateVersionSummary[]>;
+  /** Runs a failed scaffolder task again (the scaffolder's own retry). */
+  retryRun(taskId: string): Promise<void>;
+}
+
+/** @public */
+export const goldenPathsApiRef = createApiRef<GoldenPathsApi>({
+  id: 'plugin.golden-paths.api',
+});

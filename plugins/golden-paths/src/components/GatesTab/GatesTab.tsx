@@ -1,0 +1,49 @@
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import Grid from '@material-ui/core/Grid';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { goldenPathsApiRef, type GateList } from '../../api';
+import { isForbidden } from '../shared/format';
+import { GateMetricsCard } from './GateMetricsCard';
+import { MyRequests } from './MyRequests';
+import { ReviewQueue } from './ReviewQueue';
+
+/**
+ * Golden gates: the review queue (for reviewers), the user's own requests
+ * with their audit trails, and what gates cost.
+ */
+export function GatesTab() {
+  const api = useApi(goldenPathsApiRef);
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
+    const [queue, mine] = await Promise.all([
+      api
+        .listGates({ status: 'pending' })
+        .catch((e: unknown): GateList | undefined => {
+          // Only reviewers see everyone's requests: hide the queue.
+          if (isForbidden(e)) return undefined;
+          throw e;
+        }),
+      api.listGates({ mine: true }),
+    ]);
+    return { queue: queue?.canReview ? queue.items : undefined, mine };
+  }, [api]);
+
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value) return loading ? <Progress /> : null;
+
+  return (
+    <Grid container spacing={3}>
+      {value.queue && (
+        <Grid item xs={12}>
+          <ReviewQueue gates={value.queue} onDecided={retry} />
+        </Grid>
+      )}
+      <Grid item xs={12} lg={8}>
+        <MyRequests gates={value.mine.items} />
+      </Grid>
+      <Grid item xs={12} lg={4}>
+        <GateMetricsCard />
+      </Grid>
+    </Grid>
+  );
+}

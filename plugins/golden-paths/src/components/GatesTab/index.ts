@@ -1,0 +1,1 @@
+export { GatesTab } from './GatesTab';

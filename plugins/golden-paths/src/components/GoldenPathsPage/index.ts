@@ -1,0 +1,1 @@
+export { GoldenPathsPage } from './GoldenPathsPage';

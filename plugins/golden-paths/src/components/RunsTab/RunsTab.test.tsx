@@ -1,0 +1,117 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { goldenPathsApiRef, type GoldenPathsApi } from '../../api';
+import { rootRouteRef } from '../../routes';
+import {
+  completedRun,
+  failedRun,
+  waitingRun,
+} from '../../__fixtures__/goldenPaths';
+import { RunsTab } from './RunsTab';
+
+function mockApi(overrides: Partial<GoldenPathsApi> = {}) {
+  return {
+    listRuns: jest.fn(async () => [waitingRun, failedRun, completedRun]),
+    retryRun: jest.fn(async () => undefined),
+    ...overrides,
+  };
+}
+
+function renderTab(api: ReturnType<typeof mockApi>) {
+  return renderInTestApp(<RunsTab />, {
+    apis: [[goldenPathsApiRef, api]],
+    mountedRoutes: { '/golden-paths': rootRouteRef },
+  });
+}
+
+const rowOf = (taskLinkOrText: HTMLElement) => taskLinkOrText.closest('tr')!;
+
+describe('RunsTab', () => {
+  it('lists my runs with status, version, duration, attempts and the failure in words', async () => {
+    const api = mockApi();
+    renderTab(api);
+    expect(await screen.findByText('My runs')).toBeInTheDocument();
+    expect(api.listRuns).toHaveBeenCalledWith({ mine: true, limit: 100 });
+
+    const failed = rowOf(
+      screen.getByText(
+        'Failed at step "publish": the repository orders-api already exists',
+      ),
+    );
+    expect(failed).toHaveTextContent('template:default/typescript-service');
+    expect(failed).toHaveTextContent('1.0.0');
+    expect(within(failed).getByText('Failed')).toBeInTheDocument();
+    expect(failed).toHaveTextContent('4.2 s');
+    expect(failed).toHaveTextContent('1 hour ago');
+    expect(within(failed).getByText('2')).toBeInTheDocument(); // attempts
+    expect(
+      within(failed).getByRole('button', { name: /Retry the run task-11/ }),
+    ).toBeInTheDocument();
+
+    const completed = rowOf(screen.getByText('Completed'));
+    expect(completed).toHaveTextContent('1 min 35 s');
+    expect(
+      within(completed).getByRole('link', { name: 'Open the task' }),
+    ).toHaveAttribute('href', '/create/tasks/task-10');
+    expect(
+      within(completed).queryByRole('button', { name: /Retry/ }),
+    ).toBeNull();
+
+    const waiting = rowOf(screen.getByText('Waiting for approval'));
+    expect(
+      within(waiting).getByRole('link', {
+        name: 'see the request in Golden gates',
+      }),
+    ).toHaveAttribute('href', '/golden-paths?tab=gates');
+    expect(waiting).toHaveTextContent('—'); // no duration yet
+  });
+
+  it("retries a failed run with the scaffolder's retry and links to its task page", async () => {
+    const api = mockApi();
+    renderTab(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Retry the run task-11/ }),
+    );
+    await waitFor(() => expect(api.retryRun).toHaveBeenCalledWith('task-11'));
+    expect(api.retryRun).toHaveBeenCalledTimes(1);
+    const link = await screen.findByRole('link', { name: 'open the task' });
+    expect(link).toHaveAttribute('href', '/create/tasks/task-11');
+    expect(link.closest('p')).toHaveTextContent('Retry started');
+    await waitFor(() => expect(api.listRuns).toHaveBeenCalledTimes(2));
+  });
+
+  it('says why a retry did not start', async () => {
+    const api = mockApi({
+      retryRun: jest.fn(async () => {
+        throw Object.assign(new Error('Request failed with 409 Conflict'), {
+          name: 'ResponseError',
+          cause: {
+            name: 'ConflictError',
+            message: 'task task-11 is not failed',
+          },
+        });
+      }),
+    });
+    renderTab(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Retry the run task-11/ }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The retry did not start: task task-11 is not failed',
+    );
+    expect(
+      screen.getByRole('button', { name: /Retry the run task-11/ }),
+    ).toBeEnabled();
+  });
+
+  it('says what to do when there is no run', async () => {
+    renderTab(mockApi({ listRuns: jest.fn(async () => []) }));
+    expect(
+      await screen.findByText('You have not run a golden path yet'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Golden paths (/create)' }),
+    ).toHaveAttribute('href', '/create');
+  });
+});

@@ -1,0 +1,48 @@
+import type { RunStatus } from '@internal/plugin-golden-paths-common';
+import Chip from '@material-ui/core/Chip';
+import { makeStyles } from '@material-ui/core/styles';
+
+/** A run status in words. */
+export const runStatusLabels: Record<RunStatus, string> = {
+  open: 'Queued',
+  processing: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  'awaiting-approval': 'Waiting for approval',
+};
+
+const useStyles = makeStyles(theme => ({
+  completed: {
+    backgroundColor: theme.palette.success?.main ?? '#2e7d32',
+    color: theme.palette.common.white,
+  },
+  failed: {
+    backgroundColor: theme.palette.error.main,
+    color: theme.palette.common.white,
+  },
+  waiting: {
+    backgroundColor: theme.palette.warning?.main ?? '#ed6c02',
+    color: theme.palette.common.white,
+  },
+}));
+
+/** A chip with the status of a golden-path run. */
+export function RunStatusChip(props: { status: RunStatus }) {
+  const classes = useStyles();
+  const { status } = props;
+  const classNames: Partial<Record<RunStatus, string>> = {
+    completed: classes.completed,
+    failed: classes.failed,
+    'awaiting-approval': classes.waiting,
+  };
+  const className = classNames[status];
+  return (
+    <Chip
+      size="small"
+      label={runStatusLabels[status] ?? status}
+      className={className}
+      variant={className ? 'default' : 'outlined'}
+    />
+  );
+}
