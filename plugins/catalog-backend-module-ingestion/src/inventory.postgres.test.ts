@@ -130,7 +130,7 @@ describe('dependency inventory and docs from repositories', () => {
         [
           'orphan',
           'bom.json',
-          'SBOM found but no component is described in its directory or above',
+          'SBOM found but no component or resource is described in its directory or above',
         ],
         [
           'orphan',

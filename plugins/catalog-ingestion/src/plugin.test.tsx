@@ -66,10 +66,11 @@ describe('catalog ingestion plugin', () => {
     }
   });
 
-  it('shows the Dependencies tab on components only, at /dependencies', () => {
+  it('shows the Dependencies tab on components and resources only, at /dependencies', () => {
     const tester = createExtensionTester(entityDependenciesContent);
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
     expect(filter(entity('Component'))).toBe(true);
+    expect(filter(entity('Resource'))).toBe(true);
     expect(filter(entity('API', discovered))).toBe(false);
     expect(tester.get(coreExtensionData.routePath)).toBe('/dependencies');
   });

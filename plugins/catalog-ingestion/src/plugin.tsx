@@ -62,14 +62,14 @@ export const entityIngestionProblemsCard = EntityCardBlueprint.make({
   },
 });
 
-/** Entity tab of components: their packages and stored SBOMs. */
+/** Entity tab of components and resources: their packages and stored SBOMs. */
 export const entityDependenciesContent = EntityContentBlueprint.make({
   name: 'dependencies',
   params: {
     path: '/dependencies',
     title: 'Dependencies',
     group: 'development',
-    filter: { kind: 'component' },
+    filter: { kind: { $in: ['component', 'resource'] } },
     loader: () =>
       import('./components/EntityDependenciesContent').then(m => (
         <m.EntityDependenciesContent />

@@ -58,8 +58,10 @@ export async function readExtras(
     f.size <= options.maxFileBytes;
   const existing = (f: TreeEntry | undefined): f is TreeEntry =>
     f !== undefined;
-  const components = entities.filter(
-    e => e.entity.kind.toLocaleLowerCase('en-US') === 'component',
+  // What an SBOM describes: software (Components) and infrastructure
+  // (Resources, e.g. the Terraform providers of a database).
+  const components = entities.filter(e =>
+    SBOM_KINDS.includes(e.entity.kind.toLocaleLowerCase('en-US')),
   );
 
   // SBOMs: named by annotation, else found by glob next to a descriptor.
@@ -174,8 +176,11 @@ export async function readExtras(
   return extras;
 }
 
+/** Kinds an SBOM can belong to (lower case). */
+export const SBOM_KINDS = ['component', 'resource'];
+
 /**
- * The component an SBOM belongs to: among the components described in the
+ * The component (or resource) an SBOM belongs to: among the components described in the
  * nearest directory (at or above the SBOM) that has any, the only one, or
  * the one named like the SBOM's root. Otherwise a message saying why not.
  */
@@ -202,5 +207,5 @@ function componentFor(
       );
     }
   }
-  return 'SBOM found but no component is described in its directory or above';
+  return 'SBOM found but no component or resource is described in its directory or above';
 }

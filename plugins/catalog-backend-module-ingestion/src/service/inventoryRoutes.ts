@@ -30,6 +30,7 @@ import {
   parseRange,
   versionInRange,
 } from '../sbom/matchPackage';
+import { SBOM_KINDS } from '../descriptors/readExtras';
 import { parseSbom } from '../sbom/parseSbom';
 import type { DatabaseDocsStore } from '../store/DatabaseDocsStore';
 import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
@@ -202,9 +203,9 @@ export function addInventoryRoutes(
       );
       if (decision.result !== AuthorizeResult.ALLOW)
         throw new NotAllowedError('not allowed to upload SBOMs');
-      if (entity.kind.toLocaleLowerCase('en-US') !== 'component') {
+      if (!SBOM_KINDS.includes(entity.kind.toLocaleLowerCase('en-US'))) {
         throw new InputError(
-          `SBOMs belong to components; ${ref} is a ${entity.kind}`,
+          `SBOMs belong to components and resources; ${ref} is a ${entity.kind}`,
         );
       }
       const sbom = parseSbom(req.body);

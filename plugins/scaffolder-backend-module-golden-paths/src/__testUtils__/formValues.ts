@@ -6,8 +6,12 @@ function fill(schema: any): unknown {
     case 'RepoUrlPicker':
       return 'github.com?owner=acme&repo=corpus-example';
     case 'OwnerPicker':
-    case 'EntityPicker':
       return 'group:default/team-a';
+    case 'EntityPicker':
+      // Only owners are known to exist; other pickers stay empty.
+      return schema['ui:options']?.catalogFilter?.kind === 'Group'
+        ? 'group:default/team-a'
+        : undefined;
     default:
   }
   switch (schema.type) {
@@ -29,7 +33,9 @@ function fill(schema: any): unknown {
 
 function valuesOf(schema: any): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const [name, property] of Object.entries<any>(schema?.properties ?? {})) {
+  for (const [name, property] of Object.entries<any>(
+    schema?.properties ?? {},
+  )) {
     const value = fill(property);
     if (value !== undefined) values[name] = value;
   }
