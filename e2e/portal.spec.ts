@@ -140,3 +140,63 @@ test('discovered repositories: ingestion health, repository docs and the depende
     fullPage: true,
   });
 });
+
+test('a developer creates a service on a golden path and finds it in the catalog', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+
+  // The template is registered from templates/ once the catalog processed it.
+  await expect(async () => {
+    await page.goto('/create');
+    await expect(page.getByText('TypeScript HTTP service').first()).toBeVisible(
+      { timeout: 5_000 },
+    );
+  }).toPass({ timeout: 90_000 });
+  await page.screenshot({
+    path: `${shots}/08-golden-paths.png`,
+    fullPage: true,
+  });
+  await page.goto('/create/templates/default/typescript-service');
+
+  // Page 1: about the service. The owner comes from the catalog.
+  await page.getByRole('textbox', { name: /^Name/ }).fill('e2e-orders');
+  await page
+    .getByRole('textbox', { name: /^Description/ })
+    .fill('Created by the browser test');
+  const owner = page.getByRole('textbox', { name: /^Owner/ });
+  await owner.click();
+  await owner.fill('payments');
+  await page
+    .getByRole('option', { name: /payments/i })
+    .first()
+    .click();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Page 2: runtime, with the standard preselected.
+  await expect(page.getByText('Node.js version').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Page 3: the organisation policy, checked before anything is created.
+  await expect(
+    page.getByText('The request meets the organisation policy.'),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${shots}/09-policy-check.png`,
+    fullPage: true,
+  });
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The task ends with the component already in the catalog.
+  const open = page.getByRole('link', { name: 'Open in catalog' });
+  await expect(open).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('Created on the golden path')).toBeVisible();
+  await page.screenshot({ path: `${shots}/10-task.png`, fullPage: true });
+  await open.click();
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/e2e-orders/);
+  await expect(
+    page.getByText('Created by the browser test').first(),
+  ).toBeVisible();
+  await page.screenshot({ path: `${shots}/11-created.png`, fullPage: true });
+});

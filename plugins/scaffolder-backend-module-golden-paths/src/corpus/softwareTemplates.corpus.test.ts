@@ -126,7 +126,9 @@ describe('corpus: public software templates through the dry run', () => {
         .join('\n')}`,
     );
     expect(report.some(r => r.result.startsWith('works'))).toBe(true);
-    expect(report.filter(r => r.result.endsWith('without a reason'))).toEqual([]);
+    expect(report.filter(r => r.result.endsWith('without a reason'))).toEqual(
+      [],
+    );
     const health = await request(backend.server).get(
       '/.backstage/health/v1/liveness',
     );
