@@ -146,7 +146,7 @@ describe('a golden path end to end', () => {
 
     expect(repositories()).toEqual(['orders-api.git']);
     expect(showFile('orders-api.git', 'catalog-info.yaml')).toContain(
-      'portal.dev/template-version: "2.1.0"',
+      "portal.dev/template-version: '2.1.0'",
     );
 
     // Visible when the task finished: no waiting for a processing loop.

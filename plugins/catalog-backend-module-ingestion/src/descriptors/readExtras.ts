@@ -9,6 +9,9 @@ import { resolveInRepository } from './readRepository';
 /** Annotation naming a component's SBOM file, relative to its descriptor. */
 export const ANNOTATION_SBOM = 'portal.dev/sbom';
 
+/** Kinds an SBOM can belong to (lower case). */
+export const SBOM_KINDS = ['component', 'resource'];
+
 export const DEFAULT_SBOM_GLOBS = [
   '**/bom.json',
   '**/sbom.json',
@@ -175,9 +178,6 @@ export async function readExtras(
   }
   return extras;
 }
-
-/** Kinds an SBOM can belong to (lower case). */
-export const SBOM_KINDS = ['component', 'resource'];
 
 /**
  * The component (or resource) an SBOM belongs to: among the components described in the

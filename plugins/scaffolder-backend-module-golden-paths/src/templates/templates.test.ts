@@ -112,7 +112,7 @@ describe('golden-path templates', () => {
 
     it('shows the policy check on the last form page', () => {
       const pages = pagesOf(template);
-      expect(pages[pages.length - 1].properties.policyCheck).toEqual({
+      expect(pages.at(-1)?.properties?.policyCheck).toEqual({
         title: 'Organisation policy',
         type: 'string',
         'ui:field': 'PolicyCheck',
