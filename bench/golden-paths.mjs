@@ -7,6 +7,9 @@
  * publish the same way; only how the component reaches the catalog differs.
  * Run with `yarn bench:golden-paths`; options:
  *   --samples N   creations per flow (default 10), alternating the flows
+ *   --backlog N   a busy catalog: N more components, re-processed every
+ *                 --interval seconds (default 10), so the processing loop
+ *                 always has overdue work, as in large stock installations
  * Results are printed as Markdown and written to bench/results/.
  */
 import { execFileSync } from 'node:child_process';
@@ -32,6 +35,25 @@ const opt = (name, def) => {
   return i >= 0 ? Number(args[i + 1]) : def;
 };
 const SAMPLES = opt('samples', 10);
+const BACKLOG = opt('backlog', 0);
+const INTERVAL = opt('interval', 10);
+
+function writeBacklog(file) {
+  const docs = [];
+  for (let i = 0; i < BACKLOG; i++) {
+    docs.push(`apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: backlog-${i}
+  tags: [backlog]
+spec:
+  type: service
+  lifecycle: production
+  owner: group:default/platform-team
+`);
+  }
+  fs.writeFileSync(file, docs.join('---\n'));
+}
 
 /** Serves files of the committed HEAD of bare repositories, like a git host's raw URLs. */
 function startGitHttp(reposDir) {
@@ -129,7 +151,7 @@ async function createAndWait(templateRef, name) {
   let taskMs;
   for (;;) {
     const now = performance.now() - t0;
-    if (now > 120_000) throw new Error(`${name}: not visible after 120 s`);
+    if (now > 600_000) throw new Error(`${name}: not visible after 600 s`);
     if (visibleMs === undefined) {
       const res = await fetch(
         `${BASE}/api/catalog/entities/by-name/component/default/${name}`,
@@ -156,6 +178,8 @@ async function main() {
   const git = await startGitHttp(reposDir);
   const gitBase = `http://127.0.0.1:${git.address().port}`;
   writeStockTemplate(path.join(work, 'stock'), gitBase);
+  const backlogFile = path.join(work, 'backlog.yaml');
+  if (BACKLOG) writeBacklog(backlogFile);
 
   const backend = await startBackend('golden', {
     catalog: {
@@ -180,7 +204,9 @@ async function main() {
         },
         { type: 'file', target: path.join(work, 'stock/template.yaml') },
         { type: 'file', target: path.join(root, 'demo/org.yaml') },
+        ...(BACKLOG ? [{ type: 'file', target: backlogFile }] : []),
       ],
+      ...(BACKLOG ? { processingInterval: { seconds: INTERVAL } } : {}),
       ingestion: {
         sources: [
           {
@@ -213,6 +239,9 @@ async function main() {
       'show server_version',
     )}`,
     command: `node bench/golden-paths.mjs ${args.join(' ')}`.trim(),
+    backlog: BACKLOG
+      ? { components: BACKLOG, intervalSeconds: INTERVAL }
+      : null,
     samples: SAMPLES,
     portal: [],
     stock: [],
@@ -230,6 +259,18 @@ async function main() {
       if (refs.items.length === 3 && refs.items.every(Boolean)) break;
       if (i > 600) throw new Error('templates did not reach the catalog');
       await sleep(200);
+    }
+    if (BACKLOG) {
+      for (let i = 0; ; i++) {
+        const { totalItems } = await api(
+          'GET',
+          '/api/catalog/entities/by-query?limit=0&filter=metadata.tags=backlog',
+        );
+        if (totalItems >= BACKLOG) break;
+        if (i > 1200) throw new Error('the backlog did not load');
+        await sleep(500);
+      }
+      console.error(`${BACKLOG} backlog components loaded`);
     }
     // One warm-up each (first compilation of templates, connections).
     await createAndWait('template:default/typescript-service', 'warm-portal');
@@ -289,7 +330,11 @@ async function main() {
     [
       `Golden paths, ${results.date.slice(0, 10)}, ${results.machine}; \`${
         results.command
-      }\``,
+      }\`; ${
+        BACKLOG
+          ? `busy catalog: ${BACKLOG} more components re-processed every ${INTERVAL} s`
+          : 'idle catalog'
+      }`,
       '',
       '| Create → visible in the catalog API | Stock `catalog:register` | Portal (`portal:catalog:visible`) | Ratio |',
       '|---|---|---|---|',

@@ -16,6 +16,7 @@ import { OrgExportSource } from './org/OrgExportSource';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
 import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
+import { CatalogQueue } from './store/CatalogQueue';
 import { DatabaseDocsStore } from './store/DatabaseDocsStore';
 import { DatabaseIngestionStore } from './store/DatabaseIngestionStore';
 import { DatabaseSbomStore } from './store/DatabaseSbomStore';
@@ -64,6 +65,7 @@ export const catalogModuleIngestion = createBackendModule({
         });
         const sboms = new DatabaseSbomStore(knex);
         const docs = new DatabaseDocsStore(knex);
+        const queue = new CatalogQueue(knex, logger);
         permissionsRegistry.addPermissions(catalogIngestionPermissions);
 
         const integrations = ScmIntegrations.fromConfig(config);
@@ -106,6 +108,7 @@ export const catalogModuleIngestion = createBackendModule({
             sbomGlobs: source.type === 'org' ? [] : source.sbomGlobs,
             maxFileBytes: settings.maxFileBytes,
             runRetentionMs: settings.runRetentionMs,
+            prioritize: refs => queue.prioritize(refs),
             schedule: scan =>
               scheduler.scheduleTask({
                 id: `portal-ingestion:${source.id}`,

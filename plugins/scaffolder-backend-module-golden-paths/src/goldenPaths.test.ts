@@ -79,6 +79,7 @@ beforeAll(async () => {
       path.join(fixtures, 'org.yaml'),
       path.join(fixtures, 'golden-path/template.yaml'),
       path.join(fixtures, 'retry-path/template.yaml'),
+      path.join(fixtures, 'escape-path/template.yaml'),
     ],
     config: {
       goldenPaths: {
@@ -120,6 +121,7 @@ beforeAll(async () => {
   await eventually('templates and groups in the catalog', async () =>
     (await entity(TEMPLATE)) &&
     (await entity('template:default/retry-service')) &&
+    (await entity('template:default/escape-service')) &&
     (await entity('group:default/team-a'))
       ? true
       : undefined,
@@ -226,6 +228,20 @@ describe('a golden path end to end', () => {
       expect(repositories()).toEqual(['orders-api.git']);
     },
   );
+
+  it('a template that writes outside its workspace fails before publishing anything', async () => {
+    const task = await runTemplate(backend.server, {
+      templateRef: 'template:default/escape-service',
+      user: ALICE,
+      values: { name: 'escape-api', owner: 'group:default/team-a' },
+    });
+    expect(task.status).toBe('failed');
+    expect(log(task)).toMatch(
+      /Relative path is not allowed to refer to a directory outside its parent/,
+    );
+    expect(repositories()).toEqual(['orders-api.git']);
+    expect(await entity('component:default/escape-api')).toBeUndefined();
+  });
 
   it('a repository that exists is a clear error and stays untouched', async () => {
     const before = showFile('orders-api.git', 'catalog-info.yaml');
