@@ -199,4 +199,20 @@ test('a developer creates a service on a golden path and finds it in the catalog
     page.getByText('Created by the browser test').first(),
   ).toBeVisible();
   await page.screenshot({ path: `${shots}/11-created.png`, fullPage: true });
+
+  // The run is recorded for the developer (and the DX metrics), and the
+  // template's versions count the new component.
+  await expect(async () => {
+    await page.goto('/golden-paths?tab=runs');
+    await expect(
+      page.getByRole('row', { name: /typescript-service.*Completed/ }),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
+  await page.screenshot({ path: `${shots}/12-my-runs.png`, fullPage: true });
+  await page.getByRole('tab', { name: 'Template versions' }).click();
+  await expect(page.getByText('TypeScript HTTP service').first()).toBeVisible();
+  await page.screenshot({
+    path: `${shots}/13-template-versions.png`,
+    fullPage: true,
+  });
 });
