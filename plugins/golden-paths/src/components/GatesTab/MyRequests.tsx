@@ -1,12 +1,12 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import type { GateRequest } from '@internal/plugin-golden-paths-common';
 import Box from '@material-ui/core/Box';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import { formatRelative, formatTimestamp, taskPath } from '../shared/format';
+import { taskPath } from '../shared/format';
 import { gateStatusText } from '../shared/gateText';
 import { AuditTrail } from './AuditTrail';
 import { ParameterLines } from './ReviewQueue';
+import { RelativeTime, TemplateCell } from '../shared/cells';
 
 /** The user's own gate requests, where each stands, and its audit trail. */
 export function MyRequests(props: { gates: GateRequest[] }) {
@@ -16,25 +16,17 @@ export function MyRequests(props: { gates: GateRequest[] }) {
       title: 'Template',
       field: 'templateRef',
       render: g => (
-        <>
-          {g.templateRef}
-          {g.templateVersion && (
-            <Typography variant="caption" color="textSecondary" component="div">
-              version {g.templateVersion}
-            </Typography>
-          )}
-        </>
+        <TemplateCell
+          templateRef={g.templateRef}
+          templateVersion={g.templateVersion}
+        />
       ),
     },
     {
       title: 'Requested',
       field: 'createdAt',
       defaultSort: 'desc',
-      render: g => (
-        <Tooltip title={formatTimestamp(g.createdAt)}>
-          <span>{formatRelative(g.createdAt)}</span>
-        </Tooltip>
-      ),
+      render: g => <RelativeTime iso={g.createdAt} />,
     },
     {
       title: 'Parameters',

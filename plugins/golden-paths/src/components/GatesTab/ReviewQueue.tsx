@@ -4,16 +4,11 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { GateRequest } from '@internal/plugin-golden-paths-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import {
-  displayRef,
-  formatRelative,
-  formatTimestamp,
-  formatValue,
-} from '../shared/format';
+import { displayRef, formatValue } from '../shared/format';
 import { gateReasons } from '../shared/gateText';
 import { ReviewDialog } from './ReviewDialog';
+import { RelativeTime, TemplateCell } from '../shared/cells';
 
 /** `name: value` lines of requested parameters. */
 export function ParameterLines(props: { parameters: Record<string, unknown> }) {
@@ -45,14 +40,10 @@ export function ReviewQueue(props: {
       title: 'Template',
       field: 'templateRef',
       render: g => (
-        <>
-          {g.templateRef}
-          {g.templateVersion && (
-            <Typography variant="caption" color="textSecondary" component="div">
-              version {g.templateVersion}
-            </Typography>
-          )}
-        </>
+        <TemplateCell
+          templateRef={g.templateRef}
+          templateVersion={g.templateVersion}
+        />
       ),
     },
     {
@@ -80,11 +71,7 @@ export function ReviewQueue(props: {
       title: 'Waiting since',
       field: 'createdAt',
       defaultSort: 'asc',
-      render: g => (
-        <Tooltip title={formatTimestamp(g.createdAt)}>
-          <span>{formatRelative(g.createdAt)}</span>
-        </Tooltip>
-      ),
+      render: g => <RelativeTime iso={g.createdAt} />,
     },
     {
       title: '',

@@ -11,19 +11,13 @@ import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import type { GoldenPathRun } from '@internal/plugin-golden-paths-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { goldenPathsApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
-import {
-  errorMessage,
-  formatDuration,
-  formatRelative,
-  formatTimestamp,
-  taskPath,
-} from '../shared/format';
+import { errorMessage, formatDuration, taskPath } from '../shared/format';
 import { RunStatusChip } from '../shared/RunStatusChip';
+import { RelativeTime } from '../shared/cells';
 
 /** How many runs the tab lists. */
 const RUNS = 100;
@@ -158,11 +152,7 @@ export function RunsTab() {
       title: 'Started',
       field: 'createdAt',
       defaultSort: 'desc',
-      render: r => (
-        <Tooltip title={formatTimestamp(r.createdAt)}>
-          <span>{formatRelative(r.createdAt)}</span>
-        </Tooltip>
-      ),
+      render: r => <RelativeTime iso={r.createdAt} />,
     },
     {
       title: 'Duration',
