@@ -274,7 +274,13 @@ describe('golden gates', () => {
     const task = await runTemplate(backend.server, {
       templateRef: TEMPLATE,
       user: ALICE,
-      values: { name: 'big-db', owner: 'group:default/team-a', storageGb: 250 },
+      values: {
+        name: 'big-db',
+        owner: 'group:default/team-a',
+        storageGb: 250,
+        // What the form's PolicyCheck field stores: not a real parameter.
+        policyCheck: 'needs-approval',
+      },
     });
     expect(task.status).toBe('completed');
     expect(task.output.text[0].content).toMatch(
@@ -297,6 +303,12 @@ describe('golden gates', () => {
       requester: ALICE,
       taskId: task.id,
     });
+    // The form-only PolicyCheck value is neither checked nor shown.
+    expect(Object.keys(gate.parameters).sort()).toEqual([
+      'name',
+      'owner',
+      'storageGb',
+    ]);
 
     const reviewers = await notificationsOf(PAT);
     expect(reviewers.map(n => n.payload.title)).toContain(

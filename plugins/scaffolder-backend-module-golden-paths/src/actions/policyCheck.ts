@@ -58,6 +58,13 @@ export function createPolicyCheckAction(options: {
       input: {
         parameters: z =>
           z.record(z.string(), z.unknown()).describe('The template parameters'),
+        formOnly: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'Parameters that only exist in the form (default: policyCheck, the PolicyCheck field): neither checked, nor shown to reviewers, nor passed on',
+            ),
       },
       output: {
         proceed: z => z.boolean(),
@@ -80,7 +87,10 @@ export function createPolicyCheckAction(options: {
         ref: templateRef,
       };
       ctx.output('template', template);
-      const parameters = ctx.input.parameters as Record<string, unknown>;
+      const formOnly = new Set(ctx.input.formOnly ?? ['policyCheck']);
+      const parameters = Object.fromEntries(
+        Object.entries(ctx.input.parameters).filter(([k]) => !formOnly.has(k)),
+      );
 
       const fail = (result: PolicyCheckResult) => {
         const lines = [
