@@ -510,6 +510,17 @@ describe('template versions and drift', () => {
         `    portal.dev/template: ${TEMPLATE}`,
         '    portal.dev/template-version: "1.4.0"',
         'spec: { type: service, lifecycle: production, owner: group:default/team-a }',
+        // The API it provides carries the same annotations; it is not a
+        // second component of the template.
+        '---',
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: API',
+        'metadata:',
+        '  name: legacy-api-http',
+        '  annotations:',
+        `    portal.dev/template: ${TEMPLATE}`,
+        '    portal.dev/template-version: "1.4.0"',
+        'spec: { type: openapi, lifecycle: production, owner: group:default/team-a, definition: "openapi: 3.0.0" }',
       ].join('\n'),
     );
     execFileSync('git', ['-c', 'init.defaultBranch=main', 'init', '-q'], {

@@ -24,7 +24,7 @@ const FIELDS = [
 
 async function all(
   catalog: CatalogService,
-  filter: Record<string, string | symbol>,
+  filter: Record<string, string | string[] | symbol>,
   credentials: BackstageCredentials,
 ): Promise<Entity[]> {
   const entities: Entity[] = [];
@@ -81,9 +81,12 @@ export async function templateVersions(
 ): Promise<TemplateVersionSummary[]> {
   const [templates, generated] = await Promise.all([
     all(catalog, { kind: 'Template' }, credentials),
+    // What a template makes: the Component or Resource (an API it also
+    // describes belongs to that component and is not counted again).
     all(
       catalog,
       {
+        kind: ['Component', 'Resource'],
         [`metadata.annotations.${ANNOTATION_TEMPLATE}`]: CATALOG_FILTER_EXISTS,
       },
       credentials,
