@@ -2,6 +2,19 @@ export interface Config {
   goldenPaths?: {
     publish?: {
       /**
+       * Where `portal:publish` creates repositories: `local` (default, the
+       * directory below) or `github` (the organisation below).
+       */
+      target?: 'local' | 'github';
+      /** GitHub organisation for `target: github`; credentials come from integrations.github. */
+      github?: {
+        /** Default github.com; needs an integrations.github entry. */
+        host?: string;
+        org: string;
+        /** Default private. */
+        visibility?: 'private' | 'internal' | 'public';
+      };
+      /**
        * Directory of bare git repositories that templates publish to when no
        * git host is configured (`portal:publish:local`). The catalog
        * ingestion source that reads it discovers what is published there.

@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Config } from '@backstage/config';
 
 export interface GoldenPathsModuleConfig {
+  /** Where `portal:publish` publishes: the local root or GitHub. */
+  target: 'local' | 'github';
   localRoot?: string;
   ingestionSource: string;
   defaultBranch: string;
@@ -16,7 +18,15 @@ export function readGoldenPathsModuleConfig(
   config: Config,
 ): GoldenPathsModuleConfig {
   const root = config.getOptionalString('goldenPaths.publish.localRoot');
+  const target =
+    config.getOptionalString('goldenPaths.publish.target') ?? 'local';
+  if (target !== 'local' && target !== 'github') {
+    throw new Error(
+      `goldenPaths.publish.target must be "local" or "github", not "${target}"`,
+    );
+  }
   return {
+    target,
     localRoot: root ? path.resolve(root) : undefined,
     ingestionSource:
       config.getOptionalString('goldenPaths.publish.ingestionSource') ??

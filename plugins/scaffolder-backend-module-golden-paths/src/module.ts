@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createCatalogVisibleAction } from './actions/catalogVisible';
 import { createPolicyCheckAction } from './actions/policyCheck';
+import { GithubPublisher } from './actions/GithubPublisher';
 import { createPublishLocalAction } from './actions/publishLocal';
 import { readGoldenPathsModuleConfig } from './config';
 
@@ -30,6 +31,11 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         scaffolder.addActions(
           createPolicyCheckAction({ auth, discovery }),
           createPublishLocalAction({ config: settings }),
+          createPublishLocalAction({
+            id: 'portal:publish',
+            config: settings,
+            github: GithubPublisher.fromConfig(config),
+          }),
           createCatalogVisibleAction({
             config: settings,
             auth,

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
@@ -13,7 +14,9 @@ import { GitRepository } from '../git/GitRepository';
  * A local stand-in for GitHub's REST API, serving the repositories of one
  * directory (real git repositories) as the organisation `org`. Only what
  * the discovery reads: the org's repository listing (paginated, 2 per
- * page), one repository, a recursive tree and blobs. It checks the token.
+ * page), one repository, a recursive tree and blobs; and what publishing
+ * needs: creating a repository in the organisation and git's smart HTTP
+ * protocol (through `git http-backend`) to push to it. It checks the token.
  */
 export async function startGithubStandIn(options: {
   dir: string;
@@ -44,6 +47,22 @@ export async function startGithubStandIn(options: {
     state.requests += 1;
     const send = responder(res);
     try {
+      const url = new URL(req.url!, `http://${req.headers.host}`);
+      const base = `http://${req.headers.host}`;
+      if (url.pathname.startsWith(`/${options.org}/`)) {
+        // git over HTTP: the token is the password of basic auth.
+        const basic = Buffer.from(
+          (req.headers.authorization ?? '').replace(/^Basic /, ''),
+          'base64',
+        ).toString();
+        if (basic.split(':')[1] !== state.token) {
+          res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' });
+          res.end();
+          return;
+        }
+        gitHttpBackend(options.dir, url, options.org, req, res);
+        return;
+      }
       if (
         req.headers.authorization !== `token ${state.token}` &&
         req.headers.authorization !== `Bearer ${state.token}`
@@ -51,12 +70,43 @@ export async function startGithubStandIn(options: {
         send(401, { message: 'Bad credentials' });
         return;
       }
-      const url = new URL(req.url!, `http://${req.headers.host}`);
-      const base = `http://${req.headers.host}`;
       const parts = url.pathname
         .replace(/^\/api\/v3\//, '')
         .split('/')
         .map(decodeURIComponent);
+      if (
+        req.method === 'POST' &&
+        parts[0] === 'orgs' &&
+        parts[1] === options.org &&
+        parts[2] === 'repos'
+      ) {
+        const body = JSON.parse(await readBody(req));
+        if (await repoFor(body.name)) {
+          send(422, {
+            message: 'Repository creation failed.',
+            errors: [{ message: 'name already exists on this account' }],
+          });
+          return;
+        }
+        const dir = path.join(options.dir, `${body.name}.git`);
+        execFileSync('git', ['init', '-q', '--bare', '-b', 'main', dir]);
+        execFileSync('git', [
+          '--git-dir',
+          dir,
+          'config',
+          'http.receivepack',
+          'true',
+        ]);
+        send(201, {
+          name: body.name,
+          full_name: `${options.org}/${body.name}`,
+          html_url: `${base}/${options.org}/${body.name}`,
+          clone_url: `${base}/${options.org}/${body.name}.git`,
+          default_branch: 'main',
+          private: Boolean(body.private),
+        });
+        return;
+      }
       if (
         parts[0] === 'orgs' &&
         parts[1] === options.org &&
@@ -123,6 +173,62 @@ export async function startGithubStandIn(options: {
     }
   });
   return listen(server, state, '/api/v3');
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', c => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    req.on('error', reject);
+  });
+}
+
+/** Git's smart HTTP protocol through the `git http-backend` CGI program. */
+function gitHttpBackend(
+  dir: string,
+  url: URL,
+  org: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) {
+  const cgi = spawn('git', ['http-backend'], {
+    env: {
+      PATH: process.env.PATH,
+      GIT_PROJECT_ROOT: dir,
+      GIT_HTTP_EXPORT_ALL: '1',
+      REMOTE_USER: 'stand-in',
+      REQUEST_METHOD: req.method,
+      PATH_INFO: url.pathname.slice(org.length + 1),
+      QUERY_STRING: url.search.replace(/^\?/, ''),
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+    },
+  });
+  req.pipe(cgi.stdin);
+  let head = Buffer.alloc(0);
+  let headersDone = false;
+  cgi.stdout.on('data', (chunk: Buffer) => {
+    if (headersDone) {
+      res.write(chunk);
+      return;
+    }
+    head = Buffer.concat([head, chunk]);
+    const end = head.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    headersDone = true;
+    let status = 200;
+    const headers: Record<string, string> = {};
+    for (const line of head.subarray(0, end).toString().split('\r\n')) {
+      const i = line.indexOf(':');
+      const key = line.slice(0, i).trim();
+      const value = line.slice(i + 1).trim();
+      if (key.toLowerCase() === 'status') status = parseInt(value, 10);
+      else headers[key] = value;
+    }
+    res.writeHead(status, headers);
+    res.write(head.subarray(end + 4));
+  });
+  cgi.stdout.on('end', () => res.end());
 }
 
 /** Sends JSON, or a string or Buffer as is. */

@@ -24,7 +24,7 @@ const CONNECTION =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 
 /** A schedule that never fires during a test: scans run through the rescan API. */
-const MANUAL_SCHEDULE = {
+export const MANUAL_SCHEDULE = {
   frequency: { hours: 24 },
   timeout: { minutes: 5 },
   initialDelay: { hours: 24 },
@@ -47,6 +47,8 @@ export async function startGoldenPathsBackend(options: {
   /** Catalog locations (file targets) for templates and the organisation. */
   locations: string[];
   config?: JsonObject;
+  /** More catalog ingestion sources, next to `local-repos`. */
+  sources?: JsonObject[];
   /** More backend features, e.g. the scaffolder modules the portal installs. */
   features?: Parameters<typeof startTestBackend>[0]['features'];
 }): Promise<GoldenPathsTestBackend> {
@@ -106,6 +108,7 @@ export async function startGoldenPathsBackend(options: {
                   path: reposDir,
                   schedule: MANUAL_SCHEDULE,
                 },
+                ...(options.sources ?? []),
               ],
             },
           },

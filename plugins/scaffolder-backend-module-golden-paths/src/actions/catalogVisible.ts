@@ -94,6 +94,10 @@ export function createCatalogVisibleAction(options: {
         );
       }
 
+      const expected = Math.max(
+        1,
+        result.runs.reduce((n, run) => n + run.entitiesFound, 0),
+      );
       const annotation = `${sourceId}/${repository}`;
       const deadline = Date.now() + config.visibleTimeoutMs;
       for (;;) {
@@ -108,7 +112,9 @@ export function createCatalogVisibleAction(options: {
           { credentials },
         );
         const main = mainEntity(items);
-        if (main) {
+        // All of them, not the first one stitched (an API can come before
+        // its component).
+        if (main && items.length >= expected) {
           const refs = items.map(e => stringifyEntityRef(e)).sort();
           ctx.logger.info(`Visible in the catalog: ${refs.join(', ')}`);
           ctx.output('entityRef', stringifyEntityRef(main));

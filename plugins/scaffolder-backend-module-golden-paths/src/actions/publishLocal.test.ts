@@ -6,6 +6,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createPublishLocalAction } from './publishLocal';
 
 const config = (root: string, maxRepositoryBytes = 1024 * 1024) => ({
+  target: 'local' as const,
   localRoot: root,
   ingestionSource: 'local-repos',
   defaultBranch: 'main',

@@ -6,6 +6,7 @@ import {
   executeShellCommand,
 } from '@backstage/plugin-scaffolder-node';
 import type { GoldenPathsModuleConfig } from '../config';
+import type { GithubPublisher } from './GithubPublisher';
 import { examples } from './publishLocal.examples';
 
 /** Names git, the file system, URLs and the catalog all accept. */
@@ -53,12 +54,19 @@ async function sizeOf(dir: string, limit: number): Promise<number> {
  */
 export function createPublishLocalAction(options: {
   config: GoldenPathsModuleConfig;
+  /** `portal:publish` publishes where the configuration says. */
+  id?: 'portal:publish:local' | 'portal:publish';
+  github?: GithubPublisher;
 }) {
-  const { config } = options;
+  const { config, github } = options;
+  const id = options.id ?? 'portal:publish:local';
+  const toGithub = id === 'portal:publish' && config.target === 'github';
   return createTemplateAction({
-    id: 'portal:publish:local',
+    id,
     description:
-      'Publishes the workspace as a new bare git repository in the local repository root that catalog ingestion reads.',
+      id === 'portal:publish'
+        ? 'Publishes the workspace as a new repository where goldenPaths.publish.target says: the local repository root (default) or a GitHub organisation; catalog ingestion reads both.'
+        : 'Publishes the workspace as a new bare git repository in the local repository root that catalog ingestion reads.',
     examples,
     schema: {
       input: {
@@ -84,10 +92,17 @@ export function createPublishLocalAction(options: {
       },
     },
     async handler(ctx) {
-      const root = config.localRoot;
+      const root = toGithub
+        ? await ctx.createTemporaryDirectory()
+        : config.localRoot;
       if (!root) {
         throw new InputError(
-          'portal:publish:local needs goldenPaths.publish.localRoot in the configuration',
+          `${id} needs goldenPaths.publish.localRoot in the configuration`,
+        );
+      }
+      if (toGithub && !github) {
+        throw new InputError(
+          `${id} needs goldenPaths.publish.github (host and org) and an integrations.github entry for the host`,
         );
       }
       const name = ctx.input.repoName;
@@ -107,7 +122,10 @@ export function createPublishLocalAction(options: {
       const published = await ctx.checkpoint({
         key: `publish.${name}`,
         fn: async () => {
-          if ((await exists(target)) || (await exists(path.join(root, name)))) {
+          if (
+            !toGithub &&
+            ((await exists(target)) || (await exists(path.join(root, name))))
+          ) {
             throw new ConflictError(
               `repository "${name}" already exists in ${root}; choose another name`,
             );
@@ -169,6 +187,17 @@ export function createPublishLocalAction(options: {
                 'utf8',
               )
             ).trim();
+            if (toGithub) {
+              const url = await github!.publish({
+                name,
+                description: ctx.input.description,
+                gitDir: staging,
+                branch: config.defaultBranch,
+                logger: ctx.logger,
+              });
+              await fs.rm(staging, { recursive: true, force: true });
+              return { commit: head, url };
+            }
             try {
               await fs.rename(staging, target);
             } catch (error) {
@@ -177,7 +206,7 @@ export function createPublishLocalAction(options: {
                 error,
               );
             }
-            return { commit: head };
+            return { commit: head, url: `file://${target}` };
           } catch (error) {
             await fs.rm(staging, { recursive: true, force: true });
             throw error;
@@ -185,8 +214,10 @@ export function createPublishLocalAction(options: {
         },
       });
 
-      ctx.logger.info(`Published ${name} to ${target} at ${published.commit}`);
-      ctx.output('remoteUrl', `file://${target}`);
+      ctx.logger.info(
+        `Published ${name} to ${published.url} at ${published.commit}`,
+      );
+      ctx.output('remoteUrl', published.url);
       ctx.output('repositoryName', name);
       ctx.output('commit', published.commit);
     },

@@ -39,7 +39,7 @@ const PROCEED = '${{ steps.policy.output.proceed }}';
 const STEP_CONTRACT = [
   { id: 'policy', action: 'portal:policy:check' },
   { id: 'fetch', action: 'fetch:template' },
-  { id: 'publish', action: 'portal:publish:local' },
+  { id: 'publish', action: 'portal:publish' },
   { id: 'register', action: 'portal:catalog:visible' },
 ];
 
