@@ -3,14 +3,22 @@ export interface Config {
     publish?: {
       /**
        * Where `portal:publish` creates repositories: `local` (default, the
-       * directory below) or `github` (the organisation below).
+       * directory below), `github` or `gitlab` (the organisation or group below).
        */
-      target?: 'local' | 'github';
+      target?: 'local' | 'github' | 'gitlab';
       /** GitHub organisation for `target: github`; credentials come from integrations.github. */
       github?: {
         /** Default github.com; needs an integrations.github entry. */
         host?: string;
         org: string;
+        /** Default private. */
+        visibility?: 'private' | 'internal' | 'public';
+      };
+      /** GitLab group for `target: gitlab`; the token comes from integrations.gitlab. */
+      gitlab?: {
+        /** Default gitlab.com; needs an integrations.gitlab entry. */
+        host?: string;
+        group: string;
         /** Default private. */
         visibility?: 'private' | 'internal' | 'public';
       };

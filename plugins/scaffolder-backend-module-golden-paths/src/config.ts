@@ -3,7 +3,7 @@ import type { Config } from '@backstage/config';
 
 export interface GoldenPathsModuleConfig {
   /** Where `portal:publish` publishes: the local root or GitHub. */
-  target: 'local' | 'github';
+  target: 'local' | 'github' | 'gitlab';
   localRoot?: string;
   ingestionSource: string;
   defaultBranch: string;
@@ -20,9 +20,9 @@ export function readGoldenPathsModuleConfig(
   const root = config.getOptionalString('goldenPaths.publish.localRoot');
   const target =
     config.getOptionalString('goldenPaths.publish.target') ?? 'local';
-  if (target !== 'local' && target !== 'github') {
+  if (target !== 'local' && target !== 'github' && target !== 'gitlab') {
     throw new Error(
-      `goldenPaths.publish.target must be "local" or "github", not "${target}"`,
+      `goldenPaths.publish.target must be "local", "github" or "gitlab", not "${target}"`,
     );
   }
   return {

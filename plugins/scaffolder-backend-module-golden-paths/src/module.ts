@@ -7,8 +7,15 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { createCatalogVisibleAction } from './actions/catalogVisible';
 import { createPolicyCheckAction } from './actions/policyCheck';
 import { GithubPublisher } from './actions/GithubPublisher';
+import { GitlabPublisher } from './actions/GitlabPublisher';
 import { createPublishLocalAction } from './actions/publishLocal';
 import { readGoldenPathsModuleConfig } from './config';
+
+/** The git hosts `portal:publish` can create repositories on. */
+const REMOTE_PUBLISHERS = {
+  github: GithubPublisher.fromConfig,
+  gitlab: GitlabPublisher.fromConfig,
+};
 
 /**
  * Scaffolder module: the actions of the portal's golden paths
@@ -34,7 +41,10 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
           createPublishLocalAction({
             id: 'portal:publish',
             config: settings,
-            github: GithubPublisher.fromConfig(config),
+            remote:
+              settings.target === 'local'
+                ? undefined
+                : REMOTE_PUBLISHERS[settings.target](config),
           }),
           createCatalogVisibleAction({
             config: settings,

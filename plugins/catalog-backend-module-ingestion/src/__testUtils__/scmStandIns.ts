@@ -51,11 +51,7 @@ export async function startGithubStandIn(options: {
       const base = `http://${req.headers.host}`;
       if (url.pathname.startsWith(`/${options.org}/`)) {
         // git over HTTP: the token is the password of basic auth.
-        const basic = Buffer.from(
-          (req.headers.authorization ?? '').replace(/^Basic /, ''),
-          'base64',
-        ).toString();
-        if (basic.split(':')[1] !== state.token) {
+        if (basicPassword(req) !== state.token) {
           res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' });
           res.end();
           return;
@@ -88,15 +84,7 @@ export async function startGithubStandIn(options: {
           });
           return;
         }
-        const dir = path.join(options.dir, `${body.name}.git`);
-        execFileSync('git', ['init', '-q', '--bare', '-b', 'main', dir]);
-        execFileSync('git', [
-          '--git-dir',
-          dir,
-          'config',
-          'http.receivepack',
-          'true',
-        ]);
+        createBareRepository(path.join(options.dir, `${body.name}.git`));
         send(201, {
           name: body.name,
           full_name: `${options.org}/${body.name}`,
@@ -173,6 +161,21 @@ export async function startGithubStandIn(options: {
     }
   });
   return listen(server, state, '/api/v3');
+}
+
+/** An empty bare repository that accepts pushes over HTTP. */
+function createBareRepository(dir: string) {
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', dir]);
+  execFileSync('git', ['--git-dir', dir, 'config', 'http.receivepack', 'true']);
+}
+
+/** The password of a basic-auth header (git sends the token there). */
+function basicPassword(req: http.IncomingMessage): string | undefined {
+  const decoded = Buffer.from(
+    (req.headers.authorization ?? '').replace(/^Basic /, ''),
+    'base64',
+  ).toString();
+  return decoded.split(':')[1];
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -280,7 +283,9 @@ function repoNames(dir: string): string[] {
  * A local stand-in for GitLab's REST API (v4), serving the repositories of
  * one directory as the projects of `group`: the group's project listing
  * (paginated, 2 per page, with a Link header), one project, the recursive
- * tree (paginated) and raw blobs. It checks the token (PRIVATE-TOKEN or Bearer).
+ * tree (paginated) and raw blobs; for publishing, the group itself, project
+ * creation and git's smart HTTP protocol. It checks the token (PRIVATE-TOKEN
+ * or Bearer; basic auth for git).
  */
 export async function startGitlabStandIn(options: {
   dir: string;
@@ -305,6 +310,18 @@ export async function startGitlabStandIn(options: {
     state.requests += 1;
     const send = responder(res);
     try {
+      const url = new URL(req.url!, `http://${req.headers.host}`);
+      const base = `http://${req.headers.host}`;
+      if (url.pathname.startsWith(`/${options.group}/`)) {
+        // git over HTTP: the token is the password of basic auth.
+        if (basicPassword(req) !== state.token) {
+          res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' });
+          res.end();
+          return;
+        }
+        gitHttpBackend(options.dir, url, options.group, req, res);
+        return;
+      }
       if (
         req.headers['private-token'] !== state.token &&
         req.headers.authorization !== `Bearer ${state.token}`
@@ -312,9 +329,32 @@ export async function startGitlabStandIn(options: {
         send(401, { message: '401 Unauthorized' });
         return;
       }
-      const url = new URL(req.url!, `http://${req.headers.host}`);
-      const base = `http://${req.headers.host}`;
       const rest = url.pathname.replace(/^\/api\/v4\//, '');
+      if (
+        req.method === 'GET' &&
+        rest === `groups/${encodeURIComponent(options.group)}`
+      ) {
+        send(200, { id: 42, full_path: options.group });
+        return;
+      }
+      if (req.method === 'POST' && rest === 'projects') {
+        const body = JSON.parse(await readBody(req));
+        if (body.namespace_id !== 42) {
+          send(404, { message: '404 Namespace Not Found' });
+          return;
+        }
+        if (await openRepo(options.dir, body.path)) {
+          send(400, { message: { path: ['has already been taken'] } });
+          return;
+        }
+        createBareRepository(path.join(options.dir, `${body.path}.git`));
+        send(201, {
+          path_with_namespace: `${options.group}/${body.path}`,
+          web_url: `${base}/${options.group}/${body.path}`,
+          http_url_to_repo: `${base}/${options.group}/${body.path}.git`,
+        });
+        return;
+      }
       const page = Number(url.searchParams.get('page') ?? '1');
       const paginate = <T>(items: T[], size: number) => {
         const headers: Record<string, string> = {};

@@ -1,4 +1,3 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { ConflictError, InputError, ResponseError } from '@backstage/errors';
 import {
@@ -6,14 +5,18 @@ import {
   type GithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
-import { executeShellCommand } from '@backstage/plugin-scaffolder-node';
+import {
+  pushToNewRepository,
+  visibilityOf,
+  type RepositoryPublisher,
+} from './remotePublishing';
 
 /**
  * Creates a repository in a GitHub organisation (or GitHub Enterprise)
  * through `@backstage/integration`'s credentials and pushes a prepared
  * commit to it. A push that fails removes the empty repository again.
  */
-export class GithubPublisher {
+export class GithubPublisher implements RepositoryPublisher {
   static fromConfig(config: Config): GithubPublisher | undefined {
     const settings = config.getOptionalConfig('goldenPaths.publish.github');
     if (!settings) return undefined;
@@ -28,10 +31,7 @@ export class GithubPublisher {
     return new GithubPublisher({
       host,
       org: settings.getString('org'),
-      visibility: (settings.getOptionalString('visibility') ?? 'private') as
-        | 'private'
-        | 'internal'
-        | 'public',
+      visibility: visibilityOf(settings),
       apiBaseUrl: integration.config.apiBaseUrl ?? 'https://api.github.com',
       credentials:
         DefaultGithubCredentialsProvider.fromIntegrations(integrations),
@@ -48,14 +48,9 @@ export class GithubPublisher {
     },
   ) {}
 
-  /** Creates `org/name`, pushes `branch` of `gitDir`, returns the repository's URL. */
-  async publish(request: {
-    name: string;
-    description?: string;
-    gitDir: string;
-    branch: string;
-    logger: LoggerService;
-  }): Promise<string> {
+  async publish(
+    request: Parameters<RepositoryPublisher['publish']>[0],
+  ): Promise<string> {
     const { host, org, apiBaseUrl, visibility } = this.options;
     const { token } = await this.options.credentials.getCredentials({
       url: `https://${host}/${org}`,
@@ -91,37 +86,21 @@ export class GithubPublisher {
       clone_url: string;
       html_url: string;
     };
-    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-    try {
-      await executeShellCommand({
-        command: 'git',
-        args: [
-          `--git-dir=${request.gitDir}`,
-          '-c',
-          `http.extraHeader=Authorization: Basic ${basic}`,
-          'push',
-          '--quiet',
-          repo.clone_url,
-          `refs/heads/${request.branch}:refs/heads/${request.branch}`,
-        ],
-        options: {
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: request.gitDir,
-            GIT_CONFIG_NOSYSTEM: '1',
-            GIT_TERMINAL_PROMPT: '0',
-          },
-        },
-        logger: request.logger,
-      });
-    } catch (error) {
-      // Leave nothing half made: remove the empty repository again.
-      await api(
-        `/repos/${encodeURIComponent(org)}/${encodeURIComponent(request.name)}`,
-        { method: 'DELETE' },
-      ).catch(() => undefined);
-      throw new Error(`pushing to ${repo.html_url} failed: ${error}`);
-    }
+    await pushToNewRepository({
+      gitDir: request.gitDir,
+      branch: request.branch,
+      cloneUrl: repo.clone_url,
+      username: 'x-access-token',
+      token,
+      logger: request.logger,
+      removeEmpty: () =>
+        api(
+          `/repos/${encodeURIComponent(org)}/${encodeURIComponent(
+            request.name,
+          )}`,
+          { method: 'DELETE' },
+        ),
+    });
     return repo.html_url;
   }
 }

@@ -6,7 +6,7 @@ import {
   executeShellCommand,
 } from '@backstage/plugin-scaffolder-node';
 import type { GoldenPathsModuleConfig } from '../config';
-import type { GithubPublisher } from './GithubPublisher';
+import type { RepositoryPublisher } from './remotePublishing';
 import { examples } from './publishLocal.examples';
 
 /** Names git, the file system, URLs and the catalog all accept. */
@@ -56,16 +56,17 @@ export function createPublishLocalAction(options: {
   config: GoldenPathsModuleConfig;
   /** `portal:publish` publishes where the configuration says. */
   id?: 'portal:publish:local' | 'portal:publish';
-  github?: GithubPublisher;
+  /** Where `portal:publish` creates repositories when the target is a git host. */
+  remote?: RepositoryPublisher;
 }) {
-  const { config, github } = options;
+  const { config, remote } = options;
   const id = options.id ?? 'portal:publish:local';
-  const toGithub = id === 'portal:publish' && config.target === 'github';
+  const toRemote = id === 'portal:publish' && config.target !== 'local';
   return createTemplateAction({
     id,
     description:
       id === 'portal:publish'
-        ? 'Publishes the workspace as a new repository where goldenPaths.publish.target says: the local repository root (default) or a GitHub organisation; catalog ingestion reads both.'
+        ? 'Publishes the workspace as a new repository where goldenPaths.publish.target says: the local repository root (default), a GitHub organisation or a GitLab group; catalog ingestion reads all three.'
         : 'Publishes the workspace as a new bare git repository in the local repository root that catalog ingestion reads.',
     examples,
     schema: {
@@ -92,7 +93,7 @@ export function createPublishLocalAction(options: {
       },
     },
     async handler(ctx) {
-      const root = toGithub
+      const root = toRemote
         ? await ctx.createTemporaryDirectory()
         : config.localRoot;
       if (!root) {
@@ -100,9 +101,9 @@ export function createPublishLocalAction(options: {
           `${id} needs goldenPaths.publish.localRoot in the configuration`,
         );
       }
-      if (toGithub && !github) {
+      if (toRemote && !remote) {
         throw new InputError(
-          `${id} needs goldenPaths.publish.github (host and org) and an integrations.github entry for the host`,
+          `${id} needs goldenPaths.publish.${config.target} in the configuration`,
         );
       }
       const name = ctx.input.repoName;
@@ -123,7 +124,7 @@ export function createPublishLocalAction(options: {
         key: `publish.${name}`,
         fn: async () => {
           if (
-            !toGithub &&
+            !toRemote &&
             ((await exists(target)) || (await exists(path.join(root, name))))
           ) {
             throw new ConflictError(
@@ -187,8 +188,8 @@ export function createPublishLocalAction(options: {
                 'utf8',
               )
             ).trim();
-            if (toGithub) {
-              const url = await github!.publish({
+            if (toRemote) {
+              const url = await remote!.publish({
                 name,
                 description: ctx.input.description,
                 gitDir: staging,
