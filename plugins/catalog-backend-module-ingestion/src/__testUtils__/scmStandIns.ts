@@ -49,14 +49,14 @@ export async function startGithubStandIn(options: {
     try {
       const url = new URL(req.url!, `http://${req.headers.host}`);
       const base = `http://${req.headers.host}`;
-      if (url.pathname.startsWith(`/${options.org}/`)) {
-        // git over HTTP: the token is the password of basic auth.
-        if (basicPassword(req) !== state.token) {
-          res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' });
-          res.end();
-          return;
-        }
-        gitHttpBackend(options.dir, url, options.org, req, res);
+      if (
+        serveGit(
+          { dir: options.dir, owner: options.org, token: state.token },
+          url,
+          req,
+          res,
+        )
+      ) {
         return;
       }
       if (
@@ -187,6 +187,26 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * Serves `/<owner>/<name>.git/...` with git's smart HTTP protocol (the token
+ * is the password of basic auth). False for any other path.
+ */
+function serveGit(
+  options: { dir: string; owner: string; token: string },
+  url: URL,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): boolean {
+  if (!url.pathname.startsWith(`/${options.owner}/`)) return false;
+  if (basicPassword(req) !== options.token) {
+    res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' });
+    res.end();
+  } else {
+    gitHttpBackend(options.dir, url, options.owner, req, res);
+  }
+  return true;
+}
+
 /** Git's smart HTTP protocol through the `git http-backend` CGI program. */
 function gitHttpBackend(
   dir: string,
@@ -312,14 +332,14 @@ export async function startGitlabStandIn(options: {
     try {
       const url = new URL(req.url!, `http://${req.headers.host}`);
       const base = `http://${req.headers.host}`;
-      if (url.pathname.startsWith(`/${options.group}/`)) {
-        // git over HTTP: the token is the password of basic auth.
-        if (basicPassword(req) !== state.token) {
-          res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' });
-          res.end();
-          return;
-        }
-        gitHttpBackend(options.dir, url, options.group, req, res);
+      if (
+        serveGit(
+          { dir: options.dir, owner: options.group, token: state.token },
+          url,
+          req,
+          res,
+        )
+      ) {
         return;
       }
       if (
