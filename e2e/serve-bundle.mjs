@@ -173,8 +173,13 @@ async function stop(code) {
   if (stopping) return;
   stopping = true;
   if (backend.exitCode === null) {
+    // Playwright waits 20 s for this process; the backend gets 8 s to shut
+    // down on its own, so the databases are always dropped in time.
+    const exited = new Promise(resolve => backend.once('exit', resolve));
     backend.kill('SIGTERM');
-    await new Promise(resolve => backend.once('exit', resolve));
+    const timer = setTimeout(() => backend.kill('SIGKILL'), 8_000);
+    await exited;
+    clearTimeout(timer);
   }
   try {
     const dropped = await dropDatabases();
