@@ -18,6 +18,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  ALLOW_ALL_KINDS,
   api,
   BASE,
   median,
@@ -183,20 +184,7 @@ async function main() {
 
   const backend = await startBackend('golden', {
     catalog: {
-      rules: [
-        {
-          allow: [
-            'Component',
-            'System',
-            'API',
-            'Resource',
-            'Location',
-            'Template',
-            'Group',
-            'User',
-          ],
-        },
-      ],
+      rules: ALLOW_ALL_KINDS,
       locations: [
         {
           type: 'file',

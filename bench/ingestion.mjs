@@ -16,7 +16,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { api, median, p95, psql, root, sleep, startBackend } from './lib.mjs';
+import {
+  ALLOW_ALL_KINDS,
+  api,
+  median,
+  p95,
+  psql,
+  root,
+  sleep,
+  startBackend,
+} from './lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -168,20 +177,7 @@ async function main() {
     console.error('Stock Backstage: file locations ...');
     const stock = await startBackend('stock', {
       catalog: {
-        rules: [
-          {
-            allow: [
-              'Component',
-              'System',
-              'API',
-              'Resource',
-              'Location',
-              'Domain',
-              'Group',
-              'User',
-            ],
-          },
-        ],
+        rules: ALLOW_ALL_KINDS,
         locations: Array.from({ length: REPOS }, (_, i) => ({
           type: 'file',
           target: path.join(reposDir, `repo-${i}`, 'catalog-info.yaml'),

@@ -15,6 +15,23 @@ export const root = path.resolve(
 export const TOKEN = 'bench-token-0123456789abcdef';
 export const PORT = 7431;
 export const BASE = `http://127.0.0.1:${PORT}`;
+
+/** Catalog rules for the benchmarks' own entities: every kind they use. */
+export const ALLOW_ALL_KINDS = [
+  {
+    allow: [
+      'Component',
+      'System',
+      'API',
+      'Resource',
+      'Location',
+      'Domain',
+      'Template',
+      'Group',
+      'User',
+    ],
+  },
+];
 const stamp = Date.now();
 
 export const pg = {

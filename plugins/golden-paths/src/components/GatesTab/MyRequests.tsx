@@ -6,22 +6,14 @@ import { taskPath } from '../shared/format';
 import { gateStatusText } from '../shared/gateText';
 import { AuditTrail } from './AuditTrail';
 import { ParameterLines } from './ReviewQueue';
-import { RelativeTime, TemplateCell } from '../shared/cells';
+import { RelativeTime } from '../shared/cells';
+import { templateColumn } from './columns';
 
 /** The user's own gate requests, where each stands, and its audit trail. */
 export function MyRequests(props: { gates: GateRequest[] }) {
   const { gates } = props;
   const columns: TableColumn<GateRequest>[] = [
-    {
-      title: 'Template',
-      field: 'templateRef',
-      render: g => (
-        <TemplateCell
-          templateRef={g.templateRef}
-          templateVersion={g.templateVersion}
-        />
-      ),
-    },
+    templateColumn,
     {
       title: 'Requested',
       field: 'createdAt',

@@ -8,7 +8,8 @@ import Typography from '@material-ui/core/Typography';
 import { displayRef, formatValue } from '../shared/format';
 import { gateReasons } from '../shared/gateText';
 import { ReviewDialog } from './ReviewDialog';
-import { RelativeTime, TemplateCell } from '../shared/cells';
+import { RelativeTime } from '../shared/cells';
+import { templateColumn } from './columns';
 
 /** `name: value` lines of requested parameters. */
 export function ParameterLines(props: { parameters: Record<string, unknown> }) {
@@ -36,16 +37,7 @@ export function ReviewQueue(props: {
   const [reviewing, setReviewing] = useState<GateRequest>();
 
   const columns: TableColumn<GateRequest>[] = [
-    {
-      title: 'Template',
-      field: 'templateRef',
-      render: g => (
-        <TemplateCell
-          templateRef={g.templateRef}
-          templateVersion={g.templateVersion}
-        />
-      ),
-    },
+    templateColumn,
     {
       title: 'Requester',
       field: 'requester',
