@@ -31,6 +31,14 @@ export interface Config {
         globs?: string[];
         /** Globs of SBOM files (CycloneDX or SPDX JSON). Default: bom.json, sbom.json, *.cdx.json, *.spdx.json anywhere. */
         sbomGlobs?: string[];
+        /**
+         * Globs of OpenSLO files not named by a `portal.dev/openslo`
+         * annotation; each is attached to the component, resource, system or
+         * API described in its directory or the nearest one above.
+         * Default: slo.yaml, slo.yml, *.openslo.yaml, *.openslo.yml,
+         * openslo.yaml anywhere (outside node_modules). Not read for org sources.
+         */
+        openSloGlobs?: string[];
         /** Full scan schedule. Default: every 30 s, 10 min timeout. */
         schedule?: {
           frequency: { cron: string } | string | { [unit: string]: number };
@@ -38,7 +46,7 @@ export interface Config {
           initialDelay?: string | { [unit: string]: number };
         };
       }>;
-      /** Largest descriptor file read, in bytes. Default 1 MiB. */
+      /** Largest descriptor, SBOM or OpenSLO file read, in bytes. Default 1 MiB. */
       maxFileBytes?: number;
       /** Largest org export read, in bytes. Default 20 MiB. */
       maxOrgExportBytes?: number;

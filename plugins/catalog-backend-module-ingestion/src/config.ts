@@ -7,6 +7,7 @@ import { InputError } from '@backstage/errors';
 import type { HumanDuration } from '@backstage/types';
 import path from 'node:path';
 import { DEFAULT_SBOM_GLOBS } from './descriptors/readExtras';
+import { DEFAULT_OPENSLO_GLOBS } from './descriptors/readOpenSlo';
 
 export interface RepositorySourceConfig {
   id: string;
@@ -15,6 +16,7 @@ export interface RepositorySourceConfig {
   path: string;
   globs: string[];
   sbomGlobs: string[];
+  openSloGlobs: string[];
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -34,6 +36,7 @@ export interface GithubSourceConfig {
   org: string;
   globs: string[];
   sbomGlobs: string[];
+  openSloGlobs: string[];
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -44,6 +47,7 @@ export interface GitlabSourceConfig {
   group: string;
   globs: string[];
   sbomGlobs: string[];
+  openSloGlobs: string[];
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -131,6 +135,8 @@ export function readIngestionConfig(root: Config): IngestionConfig {
       ];
       const sbomGlobs =
         source.getOptionalStringArray('sbomGlobs') ?? DEFAULT_SBOM_GLOBS;
+      const openSloGlobs =
+        source.getOptionalStringArray('openSloGlobs') ?? DEFAULT_OPENSLO_GLOBS;
       if (type === 'github') {
         return {
           id,
@@ -139,6 +145,7 @@ export function readIngestionConfig(root: Config): IngestionConfig {
           org: source.getString('org'),
           globs,
           sbomGlobs,
+          openSloGlobs,
           schedule,
         } satisfies GithubSourceConfig;
       }
@@ -150,6 +157,7 @@ export function readIngestionConfig(root: Config): IngestionConfig {
           group: source.getString('group'),
           globs,
           sbomGlobs,
+          openSloGlobs,
           schedule,
         } satisfies GitlabSourceConfig;
       }
@@ -164,6 +172,7 @@ export function readIngestionConfig(root: Config): IngestionConfig {
         path: path.resolve(source.getString('path')),
         globs,
         sbomGlobs,
+        openSloGlobs,
         schedule,
       } satisfies RepositorySourceConfig;
     },

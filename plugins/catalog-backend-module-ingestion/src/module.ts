@@ -19,6 +19,7 @@ import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { CatalogQueue } from './store/CatalogQueue';
 import { DatabaseDocsStore } from './store/DatabaseDocsStore';
 import { DatabaseIngestionStore } from './store/DatabaseIngestionStore';
+import { DatabaseOpenSloStore } from './store/DatabaseOpenSloStore';
 import { DatabaseSbomStore } from './store/DatabaseSbomStore';
 
 /**
@@ -65,6 +66,7 @@ export const catalogModuleIngestion = createBackendModule({
         });
         const sboms = new DatabaseSbomStore(knex);
         const docs = new DatabaseDocsStore(knex);
+        const openSlo = new DatabaseOpenSloStore(knex);
         const queue = new CatalogQueue(knex, logger);
         permissionsRegistry.addPermissions(catalogIngestionPermissions);
 
@@ -103,9 +105,11 @@ export const catalogModuleIngestion = createBackendModule({
             store,
             sboms,
             docs,
+            openSlo,
             logger: logger.child({ source: source.id }),
             globs: source.type === 'org' ? [] : source.globs,
             sbomGlobs: source.type === 'org' ? [] : source.sbomGlobs,
+            openSloGlobs: source.type === 'org' ? [] : source.openSloGlobs,
             maxFileBytes: settings.maxFileBytes,
             runRetentionMs: settings.runRetentionMs,
             prioritize: refs => queue.prioritize(refs),
@@ -147,6 +151,7 @@ export const catalogModuleIngestion = createBackendModule({
             inventory: {
               sboms,
               docs,
+              openSlo,
               catalog: catalogService,
               sbomUploadBytes: settings.sbomUploadBytes,
             },

@@ -4,3 +4,11 @@
  */
 export const ANNOTATION_INGESTION_REPOSITORY =
   'portal.dev/ingestion-repository';
+
+/**
+ * Names an entity's OpenSLO file(s): comma-separated paths relative to the
+ * entity's descriptor file. Read on Components, Resources, Systems and APIs
+ * discovered in repositories; the files are served by
+ * `GET /api/catalog/ingestion/openslo`.
+ */
+export const ANNOTATION_OPENSLO_FILES = 'portal.dev/openslo';

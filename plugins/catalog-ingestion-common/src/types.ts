@@ -91,3 +91,28 @@ export interface IngestionHealth extends IngestionHealthWindow {
 export interface RescanResult {
   runs: IngestionRun[];
 }
+
+/**
+ * An OpenSLO file found in a repository, as read from its head commit. Not
+ * parsed here: the SLO backend parses and validates it.
+ */
+export interface OpenSloFile {
+  /** Lower-case ref of the entity the file belongs to. */
+  entityRef: string;
+  /** Path of the file inside the repository. */
+  file: string;
+  /** The file's text (UTF-8). */
+  content: string;
+  sourceId: string;
+  repository: string;
+  /** When it was stored (ISO 8601): the repository's last read. */
+  storedAt: string;
+}
+
+/** Answer of `GET /api/catalog/ingestion/openslo?offset=&limit=&entityRef=`. */
+export interface OpenSloFilePage {
+  /** Ordered by entity ref, then file. */
+  items: OpenSloFile[];
+  /** Offset of the next page, absent on the last one. */
+  nextOffset?: number;
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { TreeEntry } from '../git/GitRepository';
 import type { DiscoveredEntity, RepositoryContent } from '../ingestion/types';
 import { parseSbom, ParsedSbom } from '../sbom/parseSbom';
+import { describeDir, nearestEntity } from './nearestEntity';
 import { resolveInRepository } from './readRepository';
 
 /** Annotation naming a component's SBOM file, relative to its descriptor. */
@@ -189,23 +190,18 @@ function componentFor(
   rootName: string | undefined,
   components: DiscoveredEntity[],
 ): DiscoveredEntity | string {
-  const dirs: string[] = [];
-  for (let dir = path.posix.dirname(file); ; dir = path.posix.dirname(dir)) {
-    dirs.push(dir);
-    if (dir === '.') break;
-  }
-  for (const dir of dirs) {
-    const here = components.filter(c => path.posix.dirname(c.file) === dir);
-    if (here.length === 1) return here[0];
-    if (here.length > 1) {
-      const named = here.find(c => c.entity.metadata.name === rootName);
-      return (
-        named ??
-        `SBOM matches ${here.length} components in ${
-          dir === '.' ? 'the repository root' : dir
-        }; name one with the ${ANNOTATION_SBOM} annotation`
-      );
-    }
+  const nearest = nearestEntity(file, components);
+  if ('entity' in nearest) return nearest.entity;
+  if ('ambiguous' in nearest) {
+    const named = nearest.ambiguous.find(
+      c => c.entity.metadata.name === rootName,
+    );
+    return (
+      named ??
+      `SBOM matches ${nearest.ambiguous.length} components in ${describeDir(
+        nearest.dir,
+      )}; name one with the ${ANNOTATION_SBOM} annotation`
+    );
   }
   return 'SBOM found but no component or resource is described in its directory or above';
 }

@@ -12,8 +12,10 @@ import type {
 import pLimit from 'p-limit';
 import { randomUUID } from 'node:crypto';
 import { readExtras, RepositoryExtras } from '../descriptors/readExtras';
+import { readOpenSlo, RepositoryOpenSlo } from '../descriptors/readOpenSlo';
 import { readRepository } from '../descriptors/readRepository';
 import type { DatabaseDocsStore } from '../store/DatabaseDocsStore';
+import type { DatabaseOpenSloStore } from '../store/DatabaseOpenSloStore';
 import type { DatabaseSbomStore } from '../store/DatabaseSbomStore';
 import type {
   DatabaseIngestionStore,
@@ -33,6 +35,8 @@ const EMPTY_EXTRAS: RepositoryExtras = {
   problems: [],
 };
 
+const EMPTY_OPENSLO: RepositoryOpenSlo = { files: [], problems: [] };
+
 /** Head recorded for a repository without commits, read and found empty. */
 const EMPTY_HEAD = 'empty';
 
@@ -41,9 +45,12 @@ export interface RepositoryIngesterOptions {
   store: DatabaseIngestionStore;
   sboms: DatabaseSbomStore;
   docs: DatabaseDocsStore;
+  openSlo: DatabaseOpenSloStore;
   logger: LoggerService;
   globs: string[];
   sbomGlobs: string[];
+  /** Globs of OpenSLO files not named by the `portal.dev/openslo` annotation. */
+  openSloGlobs: string[];
   maxFileBytes: number;
   /** How long a replica may hold a repository while reading it. */
   leaseMs?: number;
@@ -160,6 +167,7 @@ export class RepositoryIngester implements EntityProvider {
       if (listed.has(name)) continue;
       const refs = await store.removeRepository(source.id, name);
       await this.options.docs.removeRepository(source.id, name);
+      await this.options.openSlo.removeRepository(source.id, name);
       await this.options.sboms.pruneRepositorySboms(source.id, name, []);
       if (refs.length > 0) {
         await this.mutate([], refs, name);
@@ -296,7 +304,13 @@ export class RepositoryIngester implements EntityProvider {
             maxFileBytes: this.options.maxFileBytes,
           })
         : EMPTY_EXTRAS;
-      for (const p of extras.problems) {
+      const openSlo = content
+        ? await readOpenSlo(content, accepted, {
+            openSloGlobs: this.options.openSloGlobs,
+            maxFileBytes: this.options.maxFileBytes,
+          })
+        : EMPTY_OPENSLO;
+      for (const p of [...extras.problems, ...openSlo.problems]) {
         problems.push({ sourceId: source.id, repository: repo.name, ...p });
       }
       const upserts = accepted.filter(
@@ -344,6 +358,11 @@ export class RepositoryIngester implements EntityProvider {
         repo.name,
         extras.docs,
         extras.assets,
+      );
+      await this.options.openSlo.replaceRepositoryFiles(
+        source.id,
+        repo.name,
+        openSlo.files,
       );
       const origins: string[] = [];
       for (const s of extras.sboms) {

@@ -19,6 +19,7 @@ import {
   DocsIndexPage,
   EntityDependencies,
   EntityDocs,
+  OpenSloFilePage,
   PackageUsage,
   PackageUsageResult,
   SbomUploadResult,
@@ -34,12 +35,14 @@ import { SBOM_KINDS } from '../descriptors/readExtras';
 import { parseSbom } from '../sbom/parseSbom';
 import type { DatabaseDocsStore } from '../store/DatabaseDocsStore';
 import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
+import type { DatabaseOpenSloStore } from '../store/DatabaseOpenSloStore';
 import type { DatabaseSbomStore } from '../store/DatabaseSbomStore';
 
 export interface InventoryRouteOptions {
   store: DatabaseIngestionStore;
   sboms: DatabaseSbomStore;
   docs: DatabaseDocsStore;
+  openSlo: DatabaseOpenSloStore;
   catalog: CatalogService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -63,6 +66,20 @@ function entityRefParam(value: unknown): string {
   }
 }
 
+/** offset and limit of a paged list (limit 1 to 500, default 100). */
+function pageParams(query: express.Request['query']): {
+  offset: number;
+  limit: number;
+} {
+  const offset = Number(query.offset ?? 0);
+  const limit = Number(query.limit ?? 100);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new InputError('offset must be a non-negative integer');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw new InputError('limit must be an integer from 1 to 500');
+  return { offset, limit };
+}
+
 function pathParam(value: unknown): string {
   if (
     typeof value !== 'string' ||
@@ -81,7 +98,8 @@ export function addInventoryRoutes(
   router: ReturnType<typeof Router>,
   options: InventoryRouteOptions,
 ) {
-  const { store, sboms, docs, catalog, httpAuth, permissions } = options;
+  const { store, sboms, docs, openSlo, catalog, httpAuth, permissions } =
+    options;
 
   /** The entity as the caller may see it; 404 when it does not exist for them. */
   async function visibleEntity(
@@ -234,13 +252,24 @@ export function addInventoryRoutes(
   router.get('/ingestion/docs/index', async (req, res) => {
     // For the search collator: a service call, or a user seeing what exists.
     await httpAuth.credentials(req, { allow: ['service', 'user'] });
-    const offset = Number(req.query.offset ?? 0);
-    const limit = Number(req.query.limit ?? 100);
-    if (!Number.isInteger(offset) || offset < 0)
-      throw new InputError('offset must be a non-negative integer');
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-      throw new InputError('limit must be an integer from 1 to 500');
+    const { offset, limit } = pageParams(req.query);
     const body: DocsIndexPage = await docs.listForIndex(offset, limit);
+    res.json(body);
+  });
+
+  router.get('/ingestion/openslo', async (req, res) => {
+    // For the SLO backend (a service call), or a user seeing what exists.
+    await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    const { offset, limit } = pageParams(req.query);
+    const entityRef =
+      req.query.entityRef === undefined
+        ? undefined
+        : entityRefParam(req.query.entityRef);
+    const body: OpenSloFilePage = await openSlo.list({
+      offset,
+      limit,
+      entityRef,
+    });
     res.json(body);
   });
 

@@ -1,0 +1,432 @@
+import type {
+  AuthService,
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  parseOpenSlo,
+  percentile,
+  sloManagePermission,
+  sloPushPermission,
+  windowAt,
+  PUSH_SOURCE,
+  type PlatformHealth,
+  type SloDetail,
+  type SloState,
+  type SloSummary,
+} from '@internal/plugin-slo-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { MAX_OPENSLO_BYTES, ownership } from '../definitions/DefinitionSync';
+import { sourceTypeOf, toDefinitions } from '../definitions/toDefinitions';
+import { minuteOf } from '../evaluation/bucketize';
+import type { SloEvaluator } from '../evaluation/SloEvaluator';
+import type {
+  Counts,
+  SloDefinitionRow,
+  SloStatusRow,
+  SloStore,
+} from '../store/SloStore';
+
+/** Pushed events may be at most this far in the future (clock skew). */
+const FUTURE_SKEW_MS = 5 * 60_000;
+const MAX_PUSH_EVENTS = 10_000;
+
+const count = z.number().finite().nonnegative();
+const pushBody = z.object({
+  batchId: z.string().min(1).max(200).optional(),
+  events: z
+    .array(
+      z
+        .object({
+          timestamp: z.iso.datetime({ offset: true }),
+          good: count,
+          total: count,
+        })
+        .refine(e => e.good <= e.total, 'good must not exceed total'),
+    )
+    .min(1)
+    .max(MAX_PUSH_EVENTS),
+});
+const createBody = z.object({
+  entityRef: z.string().min(1).max(512),
+  yaml: z.string().min(1).max(MAX_OPENSLO_BYTES),
+});
+const validateBody = z.object({
+  yaml: z.string().min(1).max(MAX_OPENSLO_BYTES),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new InputError(
+      `invalid ${what}: ${result.error.issues
+        .slice(0, 5)
+        .map(i => `${i.path.join('.') || what}: ${i.message}`)
+        .join('; ')}`,
+    );
+  return result.data;
+}
+
+function refParam(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > 512)
+    throw new InputError(`${name} must be an entity ref`);
+  try {
+    return stringifyEntityRef(parseEntityRef(value)).toLocaleLowerCase('en-US');
+  } catch (e) {
+    throw new InputError(`${name}: ${(e as Error).message}`);
+  }
+}
+
+function dateParam(value: unknown, name: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = typeof value === 'string' ? new Date(value) : undefined;
+  if (!d || Number.isNaN(d.getTime()))
+    throw new InputError(`${name} must be an ISO date-time`);
+  return d;
+}
+
+const STATES: SloState[] = ['ok', 'warning', 'breaching', 'no-data', 'error'];
+
+function errorOf(
+  def: SloDefinitionRow,
+  status: SloStatusRow | undefined,
+): { error?: string } {
+  if (!def.spec) {
+    const first = def.problems.find(p => p.severity === 'error');
+    return { error: first ? `${first.path}: ${first.message}` : 'invalid' };
+  }
+  return status?.error ? { error: status.error } : {};
+}
+
+export function summarize(
+  def: SloDefinitionRow,
+  status: SloStatusRow | undefined,
+): SloSummary {
+  const spec = def.spec;
+  return {
+    id: def.id,
+    name: def.name,
+    ...(spec?.displayName ? { displayName: spec.displayName } : {}),
+    ...(spec?.description ? { description: spec.description } : {}),
+    entityRef: def.entityRef,
+    ...(def.ownerRef ? { ownerRef: def.ownerRef } : {}),
+    ...(def.systemRef ? { systemRef: def.systemRef } : {}),
+    origin: def.origin,
+    ...(def.file ? { file: def.file } : {}),
+    sourceType: def.sourceType,
+    target: spec?.objective.target ?? 0,
+    window: spec?.timeWindow ?? { duration: '', rolling: true },
+    budgetingMethod: spec?.budgetingMethod ?? 'Occurrences',
+    state: spec ? status?.state ?? 'no-data' : 'error',
+    ...(status ? { evaluatedAt: status.evaluatedAt } : {}),
+    ...(status?.budget ? { budget: status.budget } : {}),
+    ...errorOf(def, status),
+    problems: def.problems,
+    firingAlerts: status?.alerts.filter(a => a.firing).length ?? 0,
+  };
+}
+
+export interface SloRouterOptions {
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  store: SloStore;
+  evaluator: SloEvaluator;
+}
+
+/** The SLO API, mounted at `/api/slo`. Every route needs credentials. */
+export function createSloRouter(options: SloRouterOptions): express.Router {
+  const { httpAuth, userInfo, permissions, catalog, store, evaluator } =
+    options;
+  const router = Router();
+  router.use(express.json({ limit: '2mb' }));
+
+  const reader = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  async function allowed(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) {
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  async function definition(id: string) {
+    const def = await store.getDefinition(id);
+    if (!def) throw new NotFoundError(`no SLO ${id}`);
+    return def;
+  }
+
+  router.get('/slos', async (req, res) => {
+    await reader(req);
+    const state = req.query.state;
+    if (state !== undefined && !STATES.includes(state as SloState))
+      throw new InputError(`state must be one of ${STATES.join(', ')}`);
+    const defs = await store.listDefinitions({
+      entityRef: refParam(req.query.entityRef, 'entityRef'),
+      ownerRef: refParam(req.query.owner, 'owner'),
+      systemRef: refParam(req.query.system, 'system'),
+    });
+    const statuses = await store.getStatuses();
+    const items = defs
+      .map(d => summarize(d, statuses.get(d.id)))
+      .filter(s => !state || s.state === state);
+    res.json({ items });
+  });
+
+  router.get('/slos/:id', async (req, res) => {
+    await reader(req);
+    const def = await definition(req.params.id);
+    const status = (await store.getStatuses([def.id])).get(def.id);
+    const summary = summarize(def, status);
+    if (!def.spec) {
+      res.json({
+        ...summary,
+        burnRates: [],
+        alerts: [],
+        series: [],
+        alertHistory: [],
+      });
+      return;
+    }
+    const now = new Date();
+    const to = dateParam(req.query.to, 'to') ?? now;
+    const from =
+      dateParam(req.query.from, 'from') ??
+      windowAt(def.spec.timeWindow, to).from;
+    if (from >= to) throw new InputError('from must be before to');
+    if (to.getTime() - from.getTime() > 400 * 86400_000)
+      throw new InputError('from and to may be at most 400 days apart');
+    const body: SloDetail = {
+      ...summary,
+      spec: def.spec,
+      burnRates: status?.burnRates ?? [],
+      alerts: status?.alerts ?? [],
+      series: await evaluator.series(
+        def,
+        minuteOf(from),
+        Math.ceil(to.getTime() / 60_000),
+      ),
+      alertHistory: await store.listAlertEvents(def.id),
+      from: from.toISOString(),
+      to: to.toISOString(),
+    };
+    res.json(body);
+  });
+
+  router.post('/validate', async (req, res) => {
+    await reader(req);
+    const { yaml } = parse(validateBody, req.body, 'request');
+    const parsed = parseOpenSlo(yaml);
+    const rows = toDefinitions(
+      parsed,
+      { entityRef: 'component:default/preview', origin: 'ui' },
+      t => evaluator.source(t),
+    );
+    res.json({
+      slos: rows
+        .filter(r => r.spec)
+        .map(r => ({
+          name: r.name,
+          target: r.spec!.objective.target,
+          sourceType: r.sourceType,
+        })),
+      problems: [...new Set(rows.flatMap(r => r.problems))],
+    });
+  });
+
+  // An SLO made in the UI: owners of the entity only.
+  router.post('/slos', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body = parse(createBody, req.body, 'request');
+    const entityRef = refParam(body.entityRef, 'entityRef')!;
+    if (!(await allowed(credentials, sloManagePermission)))
+      throw new NotAllowedError('you may not manage SLOs (slo.manage)');
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) throw new NotFoundError(`no entity ${entityRef}`);
+    const owners = ownership(entity);
+    const { ownershipEntityRefs, userEntityRef } = await userInfo.getUserInfo(
+      credentials,
+    );
+    const mine = new Set(
+      [userEntityRef, ...ownershipEntityRefs].map(r =>
+        r.toLocaleLowerCase('en-US'),
+      ),
+    );
+    if (
+      !owners.ownerRef ||
+      !mine.has(owners.ownerRef.toLocaleLowerCase('en-US'))
+    )
+      throw new NotAllowedError(
+        `only the owners of ${entityRef} (${
+          owners.ownerRef ?? 'none'
+        }) may add SLOs to it`,
+      );
+    const parsed = parseOpenSlo(body.yaml);
+    const rows = toDefinitions(
+      parsed,
+      {
+        entityRef,
+        ...owners,
+        origin: 'ui',
+        yaml: body.yaml,
+        createdBy: userEntityRef,
+      },
+      t => evaluator.source(t),
+    );
+    const errors = [...new Set(rows.flatMap(r => r.problems))].filter(
+      p => p.severity === 'error',
+    );
+    if (rows.length === 0 || errors.length > 0)
+      throw new InputError(
+        rows.length === 0
+          ? 'the YAML holds no OpenSLO SLO'
+          : `the SLO is not valid: ${errors
+              .map(p => `${p.path}: ${p.message}`)
+              .join('; ')}`,
+      );
+    const taken = await store.listDefinitions({ ids: rows.map(r => r.id) });
+    if (taken.length > 0)
+      throw new ConflictError(
+        `${entityRef} already has an SLO named ${taken[0].name} (${taken[0].origin})`,
+      );
+    await store.insertDefinitions(rows);
+    res.status(201).json({ items: rows.map(r => summarize(r, undefined)) });
+  });
+
+  router.delete('/slos/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const def = await definition(req.params.id);
+    if (def.origin !== 'ui')
+      throw new ConflictError(
+        `${def.id} is declared in ${
+          def.origin === 'platform' ? 'the platform SLO file' : def.file
+        }; change it there`,
+      );
+    if (!(await allowed(credentials, sloManagePermission)))
+      throw new NotAllowedError('you may not manage SLOs (slo.manage)');
+    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+    const mine = new Set(
+      ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
+    );
+    if (!def.ownerRef || !mine.has(def.ownerRef))
+      throw new NotAllowedError(
+        `only the owners of ${def.entityRef} may delete its SLOs`,
+      );
+    await store.deleteDefinition(def.id);
+    res.status(204).end();
+  });
+
+  // Counts pushed by a client, for SLOs whose source type is Push.
+  router.post('/slos/:id/events', async (req, res) => {
+    const credentials = await reader(req);
+    if (!(await allowed(credentials, sloPushPermission)))
+      throw new NotAllowedError(
+        'you may not push SLO events (slo.events.push)',
+      );
+    const def = await definition(req.params.id);
+    if (
+      !def.spec ||
+      sourceTypeOf(def.spec).toLowerCase() !== PUSH_SOURCE.toLowerCase()
+    )
+      throw new ConflictError(
+        `${def.id} reads from ${
+          def.sourceType || 'nowhere (it is invalid)'
+        }, not from pushed events (metricSource type ${PUSH_SOURCE})`,
+      );
+    const body = parse(pushBody, req.body, 'events');
+    const now = Date.now();
+    const oldest = windowAt(def.spec.timeWindow, new Date(now)).from.getTime();
+    const counts = new Map<number, Counts>();
+    body.events.forEach((e, i) => {
+      const t = new Date(e.timestamp).getTime();
+      if (t > now + FUTURE_SKEW_MS)
+        throw new InputError(
+          `events[${i}].timestamp ${e.timestamp} is in the future`,
+        );
+      if (t < oldest)
+        throw new InputError(
+          `events[${i}].timestamp ${
+            e.timestamp
+          } is before the SLO window (${new Date(oldest).toISOString()})`,
+        );
+      const m = Math.floor(t / 60_000);
+      const c = counts.get(m) ?? { good: 0, total: 0 };
+      c.good += e.good;
+      c.total += e.total;
+      counts.set(m, c);
+    });
+    if (body.batchId && !(await store.claimBatch(def.id, body.batchId))) {
+      res.json({ accepted: 0, duplicate: true });
+      return;
+    }
+    await store.addCounts(def.id, counts);
+    res.status(202).json({ accepted: body.events.length, duplicate: false });
+  });
+
+  router.get('/platform', async (req, res) => {
+    await reader(req);
+    const now = new Date();
+    const days = Number(req.query.days ?? 7);
+    if (!Number.isInteger(days) || days < 1 || days > 90)
+      throw new InputError('days must be an integer from 1 to 90');
+    const to = minuteOf(now) + 1;
+    const from = to - days * 1440;
+    const defs = await store.listDefinitions({ origin: 'platform' });
+    const statuses = await store.getStatuses(defs.map(d => d.id));
+    const runs = await store.provisioningRuns(from, to);
+    const completed = runs.filter(r => r.status === 'completed');
+    const durations = completed.map(r => r.durationSeconds);
+    const probes = await store.probeSummary(to - 1440, to);
+    const body: PlatformHealth = {
+      slos: defs.map(d => summarize(d, statuses.get(d.id))),
+      provisioning: {
+        from: new Date(from * 60_000).toISOString(),
+        to: new Date(to * 60_000).toISOString(),
+        completed: completed.length,
+        failed: runs.length - completed.length,
+        successRate: runs.length ? completed.length / runs.length : null,
+        p50Seconds: percentile(durations, 50),
+        p95Seconds: percentile(durations, 95),
+      },
+      probes: [...probes.entries()].map(([target, p]) => ({
+        target,
+        ok: p.ok,
+        total: p.total,
+        ...(p.last
+          ? {
+              lastOk: p.last.ok,
+              lastAt: p.last.at,
+              ...(p.last.error ? { lastError: p.last.error } : {}),
+            }
+          : {}),
+        p95LatencyMs: percentile(p.latencies, 95),
+      })),
+    };
+    res.json(body);
+  });
+
+  return router;
+}
