@@ -3,6 +3,7 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
 import catalogIngestionPlugin from '@internal/plugin-catalog-ingestion';
 import goldenPathsPlugin from '@internal/plugin-golden-paths';
+import sloPlugin from '@internal/plugin-slo';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { themeModule } from './modules/theme';
@@ -14,6 +15,7 @@ export default createApp({
     catalogGraphPlugin,
     catalogIngestionPlugin,
     goldenPathsPlugin,
+    sloPlugin,
     navModule,
     homeModule,
     themeModule,

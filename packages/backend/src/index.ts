@@ -22,6 +22,9 @@ backend.add(
 backend.add(import('@internal/plugin-scaffolder-backend-module-golden-paths'));
 backend.add(import('@internal/plugin-golden-paths-backend'));
 
+// SLOs: the platform's own and its services' (OpenSLO), burn-rate alerts
+backend.add(import('@internal/plugin-slo-backend'));
+
 // Sign-in: guest in development, OIDC or GitHub in production (see README).
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));

@@ -33,7 +33,12 @@ export function durationMinutes(duration: string): number | undefined {
   return n > 0 ? n * MINUTES[m[2]] : undefined;
 }
 
-const CALENDAR_UNITS: Record<string, 'days' | 'weeks' | 'months' | 'years'> = {
+const CALENDAR_UNITS: Record<
+  string,
+  'minutes' | 'hours' | 'days' | 'weeks' | 'months' | 'years'
+> = {
+  m: 'minutes',
+  h: 'hours',
   d: 'days',
   w: 'weeks',
   M: 'months',
@@ -60,7 +65,7 @@ export function windowAt(
       periodMinutes: minutes,
     };
   }
-  const m = /^(\d+)([dwMQY])$/.exec(window.duration.trim());
+  const m = /^(\d+)([mhdwMQY])$/.exec(window.duration.trim());
   if (!m || Number(m[1]) <= 0)
     throw new Error(`unsupported calendar window ${window.duration}`);
   const count = m[2] === 'Q' ? Number(m[1]) * 3 : Number(m[1]);

@@ -261,3 +261,56 @@ spec:
     expect(parsed.problems.length).toBeGreaterThan(0);
   });
 });
+
+describe('parseOpenSlo leniency where OpenSLO allows it', () => {
+  it('takes alert policy names as references and a missing op as gte', () => {
+    const parsed = parseOpenSlo(`
+apiVersion: openslo/v1
+kind: AlertPolicy
+metadata: { name: oncall }
+spec:
+  conditions:
+    - kind: AlertCondition
+      metadata: { name: fast }
+      spec:
+        severity: page
+        condition: { kind: burnrate, threshold: 5, lookbackWindow: 1h, alertAfter: 5m }
+---
+${ratioSlo('  alertPolicies:\n    - oncall').trim()}`);
+    expect(parsed.problems.filter(p => p.severity === 'error')).toEqual([]);
+    expect(parsed.slos[0].alerting.rules).toEqual([
+      expect.objectContaining({ name: 'oncall/fast', op: 'gte', factor: 5 }),
+    ]);
+  });
+
+  it('a rolling month is evaluated as 30 days, and says so', () => {
+    const parsed = parseOpenSlo(
+      ratioSlo().replace('duration: 28d', 'duration: 1M'),
+    );
+    expect(parsed.slos[0].timeWindow).toEqual({
+      duration: '30d',
+      rolling: true,
+    });
+    expect(parsed.problems).toEqual([
+      {
+        path: 'SLO checkout-availability.spec.timeWindow[0].duration',
+        severity: 'unsupported',
+        message: '1M rolling is evaluated as 30d',
+      },
+    ]);
+  });
+
+  it('a missing field says missing', () => {
+    const parsed = parseOpenSlo(
+      ratioSlo().replace(
+        '  timeWindow:\n    - duration: 28d\n      isRolling: true\n',
+        '',
+      ),
+    );
+    expect(parsed.problems).toContainEqual({
+      path: 'SLO checkout-availability.spec.timeWindow',
+      severity: 'error',
+      message: 'missing (expected array)',
+    });
+  });
+});

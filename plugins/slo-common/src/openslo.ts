@@ -52,7 +52,7 @@ const metadata = z.object({
 const metricSource = z.object({
   metricSourceRef: z.string().optional(),
   type: z.string().min(1).optional(),
-  spec: z.record(z.string(), z.unknown()).optional(),
+  spec: z.record(z.string(), z.unknown()).nullish(),
 });
 const metricWrapper = z.object({ metricSource });
 const sliSpec = z.object({
@@ -75,18 +75,23 @@ const conditionSpec = z.object({
   severity: z.string().min(1).max(100),
   condition: z.object({
     kind: z.literal('burnrate'),
-    op,
+    op: op.optional(),
     threshold: z.number().positive(),
     lookbackWindow: duration,
     alertAfter: duration,
   }),
 });
-const conditionItem = z.object({
-  conditionRef: z.string().optional(),
-  kind: z.literal('AlertCondition').optional(),
-  metadata: metadata.optional(),
-  spec: conditionSpec.optional(),
-});
+const conditionItem = z
+  .object({
+    conditionRef: z.string().optional(),
+    kind: z.literal('AlertCondition').optional(),
+    metadata: metadata.optional(),
+    spec: conditionSpec.optional(),
+  })
+  .refine(c => c.conditionRef !== undefined || c.spec !== undefined, {
+    message:
+      'needs conditionRef or an inline AlertCondition (kind, metadata, spec)',
+  });
 const policySpec = z.object({
   description: z.string().optional(),
   alertWhenNoData: z.boolean().optional(),
@@ -95,12 +100,16 @@ const policySpec = z.object({
   conditions: z.array(conditionItem).min(1, 'needs at least one condition'),
   notificationTargets: z.array(z.unknown()).optional(),
 });
-const policyItem = z.object({
-  alertPolicyRef: z.string().optional(),
-  kind: z.literal('AlertPolicy').optional(),
-  metadata: metadata.optional(),
-  spec: policySpec.optional(),
-});
+const policyItem = z.preprocess(
+  // A plain name is a reference (as in OpenSLO's own schema tests).
+  v => (typeof v === 'string' ? { alertPolicyRef: v } : v),
+  z.object({
+    alertPolicyRef: z.string().optional(),
+    kind: z.literal('AlertPolicy').optional(),
+    metadata: metadata.optional(),
+    spec: policySpec.optional(),
+  }),
+);
 const targetShare = z
   .number()
   .gt(0, 'must be above 0')
@@ -189,12 +198,16 @@ function unknownFields(
   out: SloProblem[],
 ): void {
   let s: z.ZodType = schema;
-  while (
-    s instanceof z.ZodOptional ||
-    s instanceof z.ZodNullable ||
-    s instanceof z.ZodDefault
-  )
-    s = (s as z.ZodOptional<z.ZodType>).unwrap();
+  for (;;) {
+    if (s instanceof z.ZodPipe) s = s.out as z.ZodType;
+    else if (
+      s instanceof z.ZodOptional ||
+      s instanceof z.ZodNullable ||
+      s instanceof z.ZodDefault
+    )
+      s = (s as z.ZodOptional<z.ZodType>).unwrap();
+    else break;
+  }
   if (s instanceof z.ZodArray && Array.isArray(value)) {
     value.forEach((v, i) =>
       unknownFields(s.element as z.ZodType, v, `${at}[${i}]`, out),
@@ -232,7 +245,10 @@ function check<T extends z.ZodType>(
       problems.push({
         path: fieldPath(at, issue.path),
         severity: 'error',
-        message: issue.message,
+        message: issue.message.replace(
+          /^Invalid input: expected (.+), received undefined$/,
+          'missing (expected $1)',
+        ),
       });
     return undefined;
   }
@@ -336,12 +352,13 @@ function metric(
     });
     return undefined;
   }
+  const details = dsSpec?.connectionDetails;
+  const connection = Array.isArray(details)
+    ? Object.assign({}, ...details)
+    : (details as Record<string, unknown> | undefined) ?? {};
   return {
     type,
-    spec: {
-      ...((dsSpec?.connectionDetails as Record<string, unknown>) ?? {}),
-      ...(ms.spec ?? {}),
-    },
+    spec: { ...connection, ...(ms.spec ?? {}) },
     ...(ref ? { metricSourceRef: ref } : {}),
   };
 }
@@ -500,7 +517,7 @@ function alertRules(
         name: `${policyName}/${cName}`,
         severity: cSpec.severity,
         factor: cSpec.condition.threshold,
-        op: cSpec.condition.op as ComparisonOp,
+        op: (cSpec.condition.op ?? 'gte') as ComparisonOp,
         longWindowMinutes: long,
         shortWindowMinutes: short,
       });
@@ -516,11 +533,22 @@ function timeWindow(
 ): TimeWindowSpec | undefined {
   const rolling = raw.isRolling ?? !raw.calendar;
   if (rolling) {
+    const long = /^(\d+)([MQY])$/.exec(raw.duration);
+    if (long) {
+      // Months, quarters and years have no fixed length.
+      const days = Number(long[1]) * { M: 30, Q: 90, Y: 365 }[long[2]]!;
+      problems.push({
+        path: `${at}.duration`,
+        severity: 'unsupported',
+        message: `${raw.duration} rolling is evaluated as ${days}d`,
+      });
+      return { duration: `${days}d`, rolling: true };
+    }
     if (durationMinutes(raw.duration) === undefined) {
       problems.push({
         path: `${at}.duration`,
         severity: 'error',
-        message: `${raw.duration}: rolling windows are given in m, h, d or w`,
+        message: `${raw.duration}: rolling windows are given in m, h, d, w, M, Q or Y`,
       });
       return undefined;
     }
@@ -540,11 +568,11 @@ function timeWindow(
     });
     return undefined;
   }
-  if (!/^\d+[dwMQY]$/.test(raw.duration)) {
+  if (!/^[1-9]\d*[mhdwMQY]$/.test(raw.duration)) {
     problems.push({
       path: `${at}.duration`,
       severity: 'error',
-      message: `${raw.duration}: calendar windows are given in d, w, M, Q or Y`,
+      message: `${raw.duration}: calendar windows are given in m, h, d, w, M, Q or Y`,
     });
     return undefined;
   }
@@ -593,7 +621,11 @@ export function parseOpenSlo(text: string): ParsedOpenSlo {
           spec: z.object({
             description: z.string().optional(),
             type: z.string().min(1),
-            connectionDetails: z.record(z.string(), z.unknown()),
+            // A map, or (as in the Go SDK's examples) a list of maps.
+            connectionDetails: z.union([
+              z.record(z.string(), z.unknown()),
+              z.array(z.record(z.string(), z.unknown())),
+            ]),
           }),
         }),
         Service: z.object({
@@ -607,6 +639,20 @@ export function parseOpenSlo(text: string): ParsedOpenSlo {
       if (!mine.some(p => p.severity === 'error') && o.name)
         byKind.get(o.kind)!.set(o.name, o);
     }
+  }
+  // References of alert policies resolve within the same text.
+  for (const [, policy] of byKind.get('AlertPolicy')!) {
+    const conditions = (policy.value.spec as { conditions?: unknown[] })
+      .conditions;
+    conditions?.forEach((c, i) => {
+      const ref = (c as { conditionRef?: string }).conditionRef;
+      if (ref && !byKind.get('AlertCondition')!.has(ref))
+        problems.push({
+          path: `${policy.at}.spec.conditions[${i}].conditionRef`,
+          severity: 'error',
+          message: `no AlertCondition named ${ref} in the file`,
+        });
+    });
   }
 
   const slos: SloSpec[] = [];

@@ -178,7 +178,8 @@ export interface SloAlertEvent {
 
 /** Answer of `GET /api/slo/slos/:id`. */
 export interface SloDetail extends SloSummary {
-  spec: SloSpec;
+  /** Absent when the SLO was refused (see `problems`). */
+  spec?: SloSpec;
   burnRates: BurnRate[];
   alerts: AlertRuleState[];
   series: SloSeriesPoint[];

@@ -5,7 +5,11 @@ import type {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  parseEntityRef,
+  RELATION_MEMBER_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   ConflictError,
   InputError,
@@ -173,6 +177,25 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
     return decision.result === AuthorizeResult.ALLOW;
   }
 
+  /**
+   * Refs the user owns through: the sign-in's ownership claims, plus the
+   * groups the catalog lists the user as a member of. Lower case.
+   */
+  async function ownershipOf(credentials: BackstageCredentials) {
+    const { userEntityRef, ownershipEntityRefs } = await userInfo.getUserInfo(
+      credentials,
+    );
+    const user = await catalog.getEntityByRef(userEntityRef, { credentials });
+    const groups = (user?.relations ?? [])
+      .filter(r => r.type === RELATION_MEMBER_OF)
+      .map(r => r.targetRef);
+    return new Set(
+      [userEntityRef, ...ownershipEntityRefs, ...groups].map(r =>
+        r.toLocaleLowerCase('en-US'),
+      ),
+    );
+  }
+
   async function definition(id: string) {
     const def = await store.getDefinition(id);
     if (!def) throw new NotFoundError(`no SLO ${id}`);
@@ -201,17 +224,20 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
     const def = await definition(req.params.id);
     const status = (await store.getStatuses([def.id])).get(def.id);
     const summary = summarize(def, status);
+    const now = new Date();
     if (!def.spec) {
-      res.json({
+      const refused: SloDetail = {
         ...summary,
         burnRates: [],
         alerts: [],
         series: [],
         alertHistory: [],
-      });
+        from: now.toISOString(),
+        to: now.toISOString(),
+      };
+      res.json(refused);
       return;
     }
-    const now = new Date();
     const to = dateParam(req.query.to, 'to') ?? now;
     const from =
       dateParam(req.query.from, 'from') ??
@@ -267,14 +293,8 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`no entity ${entityRef}`);
     const owners = ownership(entity);
-    const { ownershipEntityRefs, userEntityRef } = await userInfo.getUserInfo(
-      credentials,
-    );
-    const mine = new Set(
-      [userEntityRef, ...ownershipEntityRefs].map(r =>
-        r.toLocaleLowerCase('en-US'),
-      ),
-    );
+    const { userEntityRef } = await userInfo.getUserInfo(credentials);
+    const mine = await ownershipOf(credentials);
     if (
       !owners.ownerRef ||
       !mine.has(owners.ownerRef.toLocaleLowerCase('en-US'))
@@ -327,10 +347,7 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
       );
     if (!(await allowed(credentials, sloManagePermission)))
       throw new NotAllowedError('you may not manage SLOs (slo.manage)');
-    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
-    const mine = new Set(
-      ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
-    );
+    const mine = await ownershipOf(credentials);
     if (!def.ownerRef || !mine.has(def.ownerRef))
       throw new NotAllowedError(
         `only the owners of ${def.entityRef} may delete its SLOs`,

@@ -1,0 +1,178 @@
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import notificationsPlugin from '@backstage/plugin-notifications-backend';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
+import type { JsonObject } from '@backstage/types';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory from 'knex';
+import sloPlugin from '../index';
+
+const CONNECTION =
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+
+/**
+ * Scheduled work runs every 2 s (the scheduler looks for due work every
+ * 5 s), so tests wait for its effects.
+ */
+const OFTEN = 2000;
+
+export interface SloTestBackend {
+  server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  /** Where the ingestion source reads repositories. */
+  reposDir: string;
+  commitRepository(name: string, files: Record<string, string>): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real stack of SLOs on PostgreSQL: catalog with repository ingestion
+ * (reading `reposDir`), scaffolder, notifications, events and the SLO
+ * plugin, each plugin with its own database under a unique prefix that
+ * `stop()` drops.
+ */
+export async function startSloBackend(options: {
+  /** Catalog file locations (organisation, templates). */
+  locations: string[];
+  slo?: JsonObject;
+}): Promise<SloTestBackend> {
+  if (!CONNECTION)
+    throw new Error(
+      'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: these tests need the real PostgreSQL',
+    );
+  const prefix = `portal_slo_${process.pid}_${Date.now().toString(36)}_`;
+  const reposDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-repos-'));
+  const backend = await startTestBackend({
+    features: [
+      catalogPlugin,
+      catalogModuleScaffolderEntityModel,
+      catalogModuleIngestion,
+      scaffolderPlugin,
+      notificationsPlugin,
+      eventsServiceFactory,
+      // The real scheduler, so scheduled work runs as in production.
+      schedulerServiceFactory,
+      sloPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          backend: {
+            baseUrl: 'http://localhost:7007',
+            database: { client: 'pg', connection: CONNECTION, prefix },
+          },
+          app: { baseUrl: 'http://localhost:3000' },
+          events: { useEventBus: 'never' },
+          catalog: {
+            processingInterval: { seconds: 1 },
+            rules: [
+              {
+                allow: [
+                  'Component',
+                  'System',
+                  'Template',
+                  'Location',
+                  'Group',
+                  'User',
+                ],
+              },
+            ],
+            locations: options.locations.map(target => ({
+              type: 'file',
+              target,
+            })),
+            ingestion: {
+              sources: [
+                {
+                  id: 'local-repos',
+                  type: 'local',
+                  path: reposDir,
+                  schedule: {
+                    frequency: { hours: 24 },
+                    timeout: { minutes: 5 },
+                    initialDelay: { hours: 24 },
+                  },
+                },
+              ],
+            },
+          },
+          slo: {
+            sync: { frequencyMs: OFTEN },
+            evaluation: { frequencyMs: OFTEN, delayMinutes: 0 },
+            provisioning: { frequencyMs: OFTEN },
+            ...options.slo,
+            probe: {
+              frequencyMs: OFTEN,
+              ...((options.slo?.probe as JsonObject | undefined) ?? {}),
+            },
+          },
+        },
+      }),
+    ],
+  });
+  const { server } = backend;
+  return {
+    server,
+    reposDir,
+    /** Commits `files` as the repository `name` under reposDir. */
+    commitRepository(name: string, files: Record<string, string>) {
+      const dir = path.join(reposDir, name);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const [file, content] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), content);
+      }
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], {
+          cwd: dir,
+          env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: 'Test',
+            GIT_AUTHOR_EMAIL: 'test@example.com',
+            GIT_COMMITTER_NAME: 'Test',
+            GIT_COMMITTER_EMAIL: 'test@example.com',
+            GIT_CONFIG_NOSYSTEM: '1',
+          },
+        });
+      if (!fs.existsSync(path.join(dir, '.git'))) git('init', '-q');
+      git('add', '-A');
+      git('commit', '-q', '-m', 'change');
+    },
+    async stop() {
+      await backend.stop();
+      // The scaffolder's claim loop wakes once more after stopping.
+      await new Promise(resolve => setTimeout(resolve, 1500));
+      fs.rmSync(reposDir, { recursive: true, force: true });
+      const admin = knexFactory({ client: 'pg', connection: CONNECTION });
+      try {
+        const { rows } = await admin.raw(
+          'select datname from pg_database where datname like ?',
+          [`${prefix}%`],
+        );
+        for (const { datname } of rows)
+          await admin.raw('drop database if exists ?? with (force)', [datname]);
+      } finally {
+        await admin.destroy();
+      }
+    },
+  };
+}
+
+/** Waits until `check` returns a value, polling every 200 ms. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 45_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+}

@@ -1,0 +1,3 @@
+export { sloApiRef } from './SloApi';
+export type { SloApi, SloListFilter, SloValidation } from './SloApi';
+export { SloClient } from './SloClient';

@@ -1,0 +1,1 @@
+export { PlatformHealthTab } from './PlatformHealthTab';

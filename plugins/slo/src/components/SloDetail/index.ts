@@ -1,0 +1,1 @@
+export { SloDetailContent, SloDetailView } from './SloDetailView';

@@ -1,0 +1,1 @@
+export { SloOverviewTab } from './SloOverviewTab';
