@@ -22,6 +22,7 @@ import {
   api,
   BASE,
   median,
+  opt,
   p95,
   psql,
   root,
@@ -31,10 +32,6 @@ import {
 } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
 const SAMPLES = opt('samples', 10);
 const BACKLOG = opt('backlog', 0);
 const INTERVAL = opt('interval', 10);

@@ -20,6 +20,7 @@ import {
   ALLOW_ALL_KINDS,
   api,
   median,
+  opt,
   p95,
   psql,
   root,
@@ -28,10 +29,6 @@ import {
 } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
 const REPOS = opt('repos', 1000);
 const PER_REPO = opt('per-repo', 10);
 const CHANGES = opt('changes', 15);

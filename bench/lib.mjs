@@ -42,6 +42,13 @@ export const pg = {
 };
 
 export const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+/** A numeric command-line option `--name N` of the benchmark, or `def`. */
+export function opt(name, def) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+}
 export const median = xs => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length

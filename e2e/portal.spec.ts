@@ -216,3 +216,46 @@ test('a developer creates a service on a golden path and finds it in the catalog
     fullPage: true,
   });
 });
+
+test("SLOs: the platform's own health and a service's SLO tab", async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+
+  // The platform measures itself: its SLOs and its probes of its own API.
+  await page.goto('/slo');
+  await expect(page.getByText('Portal availability').first()).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(
+    page.getByText('Provisioning success rate').first(),
+  ).toBeVisible();
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      page.getByRole('cell', { name: 'catalog', exact: true }),
+    ).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 60_000 });
+  await page.screenshot({
+    path: `${shots}/09-slo-platform.png`,
+    fullPage: true,
+  });
+
+  // The SLO committed next to the checkout service's catalog-info.yaml.
+  await expect(async () => {
+    await page.goto('/catalog/default/component/checkout-service/slo');
+    await expect(page.getByText('Checkout availability').first()).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 60_000 });
+  await page.getByText('Checkout availability').first().click();
+  await expect(page.getByText(/99\.9\s?%/).first()).toBeVisible();
+  await page.screenshot({ path: `${shots}/10-slo-entity.png`, fullPage: true });
+
+  // All SLOs, filterable, includes both.
+  await page.goto('/slo?tab=slos');
+  await expect(page.getByText('Checkout availability').first()).toBeVisible();
+  await expect(page.getByText('Portal availability').first()).toBeVisible();
+});

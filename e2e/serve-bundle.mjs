@@ -114,6 +114,13 @@ const overlay = {
     policy: { file: join(root, 'templates/policy.yaml') },
     publish: { localRoot: repos, ingestionSource: 'local-repos' },
   },
+  // SLOs evaluated every few seconds, with no delay for late data.
+  slo: {
+    platform: { file: join(root, 'slos/platform.yaml') },
+    evaluation: { frequencyMs: 5000, delayMinutes: 0 },
+    sync: { frequencyMs: 5000 },
+    probe: { frequencyMs: 5000 },
+  },
   search: {
     collators: {
       catalog: {

@@ -140,7 +140,14 @@ export const sloPlugin = createBackendPlugin({
           id: 'slo-evaluate',
           ...schedule(config, 'slo.evaluation.frequencyMs', EVERY_MINUTE),
           fn: async () => {
-            const r = await evaluator.evaluateAll();
+            const startedAt = new Date();
+            const r = await evaluator.evaluateAll(startedAt);
+            await store.recordEvaluation({
+              startedAt,
+              durationMs: r.ms,
+              evaluated: r.evaluated,
+              failed: r.failed,
+            });
             logger.info(
               `evaluated ${r.evaluated} SLOs in ${r.ms} ms (${r.failed} with errors)`,
             );
@@ -173,6 +180,13 @@ export const sloPlugin = createBackendPlugin({
             },
           });
         }
+        await scheduler.scheduleTask({
+          id: 'slo-prune',
+          ...schedule(config, 'slo.prune.frequencyMs', { hours: 1 }),
+          fn: async () => {
+            await evaluator.pruneAll();
+          },
+        });
         const collector = new ProvisioningCollector({
           store,
           auth,

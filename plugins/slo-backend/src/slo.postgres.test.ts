@@ -490,6 +490,15 @@ describe('SLOs on the real stack', () => {
       lastError: 'HTTP 404',
     });
     expect(health.slos.map(s => s.name)).toEqual(['provisioning-success']);
+    expect(health.evaluation).toMatchObject({
+      evaluated: expect.any(Number),
+      failed: 0,
+    });
+    const cycles = await request(server())
+      .get('/api/slo/evaluations?limit=3')
+      .set('Authorization', as(ALICE));
+    expect(cycles.body.items.length).toBeGreaterThan(0);
+    expect(cycles.body.items[0].durationMs).toBeGreaterThanOrEqual(0);
     expect(health.slos[0]).toMatchObject({
       ownerRef: 'group:default/team-a',
       entityRef: 'component:default/platform-portal',

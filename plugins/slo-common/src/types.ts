@@ -152,6 +152,8 @@ export interface SloSummary {
   error?: string;
   problems: SloProblem[];
   firingAlerts: number;
+  /** Burn rate per lookback window at the latest evaluation. */
+  burnRates: BurnRate[];
 }
 
 export interface SloSeriesPoint {
@@ -180,7 +182,6 @@ export interface SloAlertEvent {
 export interface SloDetail extends SloSummary {
   /** Absent when the SLO was refused (see `problems`). */
   spec?: SloSpec;
-  burnRates: BurnRate[];
   alerts: AlertRuleState[];
   series: SloSeriesPoint[];
   alertHistory: SloAlertEvent[];
@@ -192,6 +193,13 @@ export interface SloDetail extends SloSummary {
 /** Answer of `GET /api/slo/platform`. */
 export interface PlatformHealth {
   slos: SloSummary[];
+  /** The latest evaluation cycle of every SLO. */
+  evaluation?: {
+    at: string;
+    durationMs: number;
+    evaluated: number;
+    failed: number;
+  };
   provisioning: {
     from: string;
     to: string;

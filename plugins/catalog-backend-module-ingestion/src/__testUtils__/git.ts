@@ -1,24 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const env = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-  HOME: process.env.HOME ?? '/tmp',
-};
+import { git } from '@internal/backend-test-utils';
 
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    env,
-    encoding: 'utf8',
-  }).trim();
-}
+export { git };
 
 /** Files to write: content, or `{ symlink: target }`, or null to delete. */
 export type FileSpec = Record<

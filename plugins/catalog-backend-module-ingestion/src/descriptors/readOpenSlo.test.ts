@@ -84,9 +84,15 @@ describe('nearestEntity', () => {
 });
 
 describe('openSloOwner', () => {
+  it('among several entities of one directory, takes the only Component', () => {
+    const service = entity('Component', 'orders', 'catalog-info.yaml');
+    const api = entity('API', 'orders', 'catalog-info.yaml');
+    expect(openSloOwner('slo.yaml', [service, api])).toBe(service);
+  });
+
   it('says why a file has no owner', () => {
     const one = entity('Component', 'one', 'catalog-info.yaml');
-    const two = entity('System', 'two', 'catalog-info.yaml');
+    const two = entity('Component', 'two', 'catalog-info.yaml');
     expect(openSloOwner('slo.yaml', [one, two])).toBe(
       'OpenSLO file matches 2 entities in the repository root; name it with the portal.dev/openslo annotation on one of them',
     );

@@ -160,8 +160,8 @@ export async function readOpenSlo(
 }
 
 /**
- * The entity an OpenSLO file found by glob belongs to, or a message saying
- * why there is none.
+ * The entity an OpenSLO file found by glob belongs to (among several in its
+ * directory, the only Component), or a message saying why there is none.
  */
 export function openSloOwner(
   file: string,
@@ -170,6 +170,12 @@ export function openSloOwner(
   const nearest = nearestEntity(file, candidates);
   if ('entity' in nearest) return nearest.entity;
   if ('ambiguous' in nearest) {
+    // A service described with its APIs (one descriptor, several kinds):
+    // SLOs belong to the one Component, if there is exactly one.
+    const components = nearest.ambiguous.filter(
+      e => e.entity.kind.toLocaleLowerCase('en-US') === 'component',
+    );
+    if (components.length === 1) return components[0];
     return `OpenSLO file matches ${
       nearest.ambiguous.length
     } entities in ${describeDir(

@@ -11,7 +11,10 @@ describe('CatalogQueue', () => {
     const knex = await databases.init('POSTGRES_15');
     // The catalog's own schema, from its own migrations.
     await knex.migrate.latest({
-      directory: resolvePackagePath('@backstage/plugin-catalog-backend', 'migrations'),
+      directory: resolvePackagePath(
+        '@backstage/plugin-catalog-backend',
+        'migrations',
+      ),
     });
     const overdue = new Date(Date.now() - 3600_000);
     const row = (ref: string) => ({
@@ -33,7 +36,10 @@ describe('CatalogQueue', () => {
     const queue = await knex('refresh_state')
       .orderBy('next_update_at')
       .pluck('entity_ref');
-    expect(queue).toEqual(['component:default/orders-api', 'component:default/backlog']);
+    expect(queue).toEqual([
+      'component:default/orders-api',
+      'component:default/backlog',
+    ]);
   });
 
   it('without the catalog schema it warns once and never fails the change', async () => {

@@ -12,6 +12,7 @@ import {
   resourceEntityV1alpha1Validator,
 } from '@backstage/catalog-model';
 import { parse as parseHcl } from '@cdktf/hcl2json';
+import { parseOpenSlo } from '@internal/plugin-slo-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -341,33 +342,17 @@ function checkBom(text: string, problems: string[]) {
   }
 }
 
-function checkSlo(
-  docs: unknown[],
-  name: string | undefined,
-  problems: string[],
-) {
-  const slo = docs[0];
-  if (!isObject(slo)) {
-    problems.push('slo.yaml: no document');
+/** The SLO is one the SLO backend accepts, named after the service. */
+function checkSlo(text: string, name: string | undefined, problems: string[]) {
+  const parsed = parseOpenSlo(text);
+  for (const p of parsed.problems.filter(x => x.severity === 'error'))
+    problems.push(`slo.yaml: ${p.path}: ${p.message}`);
+  if (parsed.slos.length !== 1) {
+    problems.push(`slo.yaml: ${parsed.slos.length} SLOs, expected one`);
     return;
   }
-  if (slo.apiVersion !== 'openslo/v1') {
-    problems.push('slo.yaml: apiVersion is not openslo/v1');
-  }
-  if (slo.kind !== 'SLO') problems.push('slo.yaml: kind is not SLO');
-  if (name && slo.metadata?.name !== `${name}-availability`) {
+  if (name && parsed.slos[0].name !== `${name}-availability`)
     problems.push(`slo.yaml: metadata.name should be ${name}-availability`);
-  }
-  const ratio = slo.spec?.indicator?.spec?.ratioMetric;
-  if (!ratio?.good || !ratio?.total) {
-    problems.push(
-      'slo.yaml: indicator needs a ratioMetric with good and total',
-    );
-  }
-  const target = slo.spec?.objectives?.[0]?.target;
-  if (typeof target !== 'number' || target <= 0 || target >= 1) {
-    problems.push('slo.yaml: objectives[0].target must be between 0 and 1');
-  }
 }
 
 function checkDeployment(docs: unknown[], problems: string[]) {
@@ -569,8 +554,8 @@ export async function checkGeneratedRepository(
   }
 
   if (expected.runnable) {
-    const slo = yamlDocs.get('slo.yaml');
-    if (slo) checkSlo(slo, name, problems);
+    const slo = texts.get('slo.yaml');
+    if (slo !== undefined) checkSlo(slo, name, problems);
     const deployment = yamlDocs.get('deploy/deployment.yaml');
     if (deployment) checkDeployment(deployment, problems);
     const argo = yamlDocs.get('deploy/argocd-application.yaml')?.[0];

@@ -16,7 +16,10 @@ import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-inge
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import goldenPathsPlugin from '@internal/plugin-golden-paths-backend';
 import type { JsonObject } from '@backstage/types';
-import knexFactory from 'knex';
+import {
+  dropDatabases,
+  eventually as waitFor,
+} from '@internal/backend-test-utils';
 import request from 'supertest';
 import scaffolderModuleGoldenPaths from '../index';
 
@@ -134,35 +137,18 @@ export async function startGoldenPathsBackend(options: {
       // stopping; let it find its database before the database goes.
       await new Promise(resolve => setTimeout(resolve, 1500));
       fs.rmSync(reposDir, { recursive: true, force: true });
-      const admin = knexFactory({ client: 'pg', connection: CONNECTION });
-      try {
-        const { rows } = await admin.raw(
-          'select datname from pg_database where datname like ?',
-          [`${prefix}%`],
-        );
-        for (const { datname } of rows) {
-          await admin.raw('drop database if exists ?? with (force)', [datname]);
-        }
-      } finally {
-        await admin.destroy();
-      }
+      await dropDatabases(CONNECTION, prefix);
     },
   };
 }
 
 /** Waits until `check` returns a value, polling every 100 ms. */
-export async function eventually<T>(
+export function eventually<T>(
   what: string,
   check: () => Promise<T | undefined>,
   timeoutMs = 30_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
+  return waitFor(what, check, { timeoutMs });
 }
 
 export interface TaskResult {

@@ -137,6 +137,17 @@ describe.each(Object.keys(answers))('the %s template', templateName => {
     });
     expect(entity.body.spec.owner).toBe('group:default/team-a');
 
+    // Services and apps come with an SLO, which ingestion hands to the SLO
+    // plugin; the others have none.
+    const slos = await request(backend.server)
+      .get(`/api/catalog/ingestion/openslo?entityRef=${entityRef}`)
+      .set('Authorization', as(ALICE));
+    expect(slos.body.items.map((f: { file: string }) => f.file)).toEqual(
+      fs.existsSync(path.join(templatesDir, templateName, 'skeleton/slo.yaml'))
+        ? ['slo.yaml']
+        : [],
+    );
+
     // The run event for the DX metrics.
     const run = await eventually('the recorded run', async () => {
       const res = await request(backend.server)

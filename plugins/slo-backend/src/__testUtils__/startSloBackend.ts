@@ -7,11 +7,14 @@ import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
 import type { JsonObject } from '@backstage/types';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import knexFactory from 'knex';
+import {
+  commitFiles,
+  dropDatabases,
+  eventually as waitFor,
+} from '@internal/backend-test-utils';
 import sloPlugin from '../index';
 
 const CONNECTION =
@@ -120,59 +123,22 @@ export async function startSloBackend(options: {
     reposDir,
     /** Commits `files` as the repository `name` under reposDir. */
     commitRepository(name: string, files: Record<string, string>) {
-      const dir = path.join(reposDir, name);
-      fs.mkdirSync(dir, { recursive: true });
-      for (const [file, content] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-        fs.writeFileSync(path.join(dir, file), content);
-      }
-      const git = (...args: string[]) =>
-        execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], {
-          cwd: dir,
-          env: {
-            ...process.env,
-            GIT_AUTHOR_NAME: 'Test',
-            GIT_AUTHOR_EMAIL: 'test@example.com',
-            GIT_COMMITTER_NAME: 'Test',
-            GIT_COMMITTER_EMAIL: 'test@example.com',
-            GIT_CONFIG_NOSYSTEM: '1',
-          },
-        });
-      if (!fs.existsSync(path.join(dir, '.git'))) git('init', '-q');
-      git('add', '-A');
-      git('commit', '-q', '-m', 'change');
+      commitFiles(path.join(reposDir, name), files);
     },
     async stop() {
       await backend.stop();
       // The scaffolder's claim loop wakes once more after stopping.
       await new Promise(resolve => setTimeout(resolve, 1500));
       fs.rmSync(reposDir, { recursive: true, force: true });
-      const admin = knexFactory({ client: 'pg', connection: CONNECTION });
-      try {
-        const { rows } = await admin.raw(
-          'select datname from pg_database where datname like ?',
-          [`${prefix}%`],
-        );
-        for (const { datname } of rows)
-          await admin.raw('drop database if exists ?? with (force)', [datname]);
-      } finally {
-        await admin.destroy();
-      }
+      await dropDatabases(CONNECTION, prefix);
     },
   };
 }
 
-/** Waits until `check` returns a value, polling every 200 ms. */
-export async function eventually<T>(
+/** Waits until `check` returns a value (45 s at most). */
+export function eventually<T>(
   what: string,
   check: () => Promise<T | undefined>,
-  timeoutMs = 45_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
+  return waitFor(what, check, { timeoutMs: 45_000, intervalMs: 200 });
 }

@@ -67,8 +67,17 @@ export class DefinitionSync {
     },
   ) {}
 
+  /** Both kinds; a platform file that cannot be read does not stop the rest. */
   async syncAll(): Promise<void> {
-    await this.syncPlatform();
+    try {
+      await this.syncPlatform();
+    } catch (e) {
+      this.options.logger.error(
+        `platform SLOs not loaded from ${this.options.platform.file}: ${
+          (e as Error).message
+        }`,
+      );
+    }
     await this.syncRepositories();
   }
 

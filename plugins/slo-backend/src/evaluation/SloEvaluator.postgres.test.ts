@@ -147,6 +147,27 @@ describe('SloEvaluator on PostgreSQL', () => {
     }
   });
 
+  it('pruning drops what the window no longer reaches and changes no number', async () => {
+    const { store, evaluator } = await setup([
+      new SeriesSource('Fixture', series),
+    ]);
+    const def = definition(ratioSpec());
+    await store.insertDefinitions([def]);
+    const before = await evaluator.evaluate(def, NOW);
+    // A day later a 1-day window (plus a day for charts) starts at N - 1440:
+    // only the oldest minute, N - 1441, goes.
+    const later = new Date(NOW.getTime() + 86400_000);
+    expect(await evaluator.pruneAll(later)).toBe(1);
+    expect((await store.sumRaw(def.id, 0, N)).total).toBe(143_900);
+    // The running sums of the rows left still carry the dropped minute.
+    const again = await evaluator.computeStatus(
+      (await store.getDefinition(def.id))!,
+      N - 1,
+    );
+    expect(again.budget).toEqual(before.budget);
+    expect(again.burnRates).toEqual(before.burnRates);
+  });
+
   it('zero traffic: no data, the whole budget, no burn, no alert', async () => {
     const { store, evaluator, alerts } = await setup([
       new SeriesSource('Fixture', () => ({ good: 0, total: 0 })),

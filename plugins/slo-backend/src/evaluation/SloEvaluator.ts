@@ -126,6 +126,23 @@ export class SloEvaluator {
     };
   }
 
+  /**
+   * Drops the buckets of each SLO that its window (and a day more for the
+   * charts) no longer reaches.
+   */
+  async pruneAll(now = new Date()): Promise<number> {
+    let dropped = 0;
+    for (const def of await this.options.store.listDefinitions()) {
+      if (!def.spec) continue;
+      const from = windowAt(def.spec.timeWindow, now).from.getTime();
+      dropped += await this.options.store.pruneBuckets(
+        def.id,
+        Math.floor(from / 60_000) - 1440,
+      );
+    }
+    return dropped;
+  }
+
   /** Reads new data for one SLO, then computes and saves its status. */
   async evaluate(
     def: SloDefinitionRow,

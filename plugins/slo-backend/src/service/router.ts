@@ -144,6 +144,7 @@ export function summarize(
     ...errorOf(def, status),
     problems: def.problems,
     firingAlerts: status?.alerts.filter(a => a.firing).length ?? 0,
+    burnRates: status?.burnRates ?? [],
   };
 }
 
@@ -228,7 +229,6 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
     if (!def.spec) {
       const refused: SloDetail = {
         ...summary,
-        burnRates: [],
         alerts: [],
         series: [],
         alertHistory: [],
@@ -248,7 +248,6 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
     const body: SloDetail = {
       ...summary,
       spec: def.spec,
-      burnRates: status?.burnRates ?? [],
       alerts: status?.alerts ?? [],
       series: await evaluator.series(
         def,
@@ -403,6 +402,14 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
     res.status(202).json({ accepted: body.events.length, duplicate: false });
   });
 
+  router.get('/evaluations', async (req, res) => {
+    await reader(req);
+    const limit = Number(req.query.limit ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new InputError('limit must be an integer from 1 to 1000');
+    res.json({ items: await store.listEvaluations(limit) });
+  });
+
   router.get('/platform', async (req, res) => {
     await reader(req);
     const now = new Date();
@@ -417,8 +424,10 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
     const completed = runs.filter(r => r.status === 'completed');
     const durations = completed.map(r => r.durationSeconds);
     const probes = await store.probeSummary(to - 1440, to);
+    const [evaluation] = await store.listEvaluations(1);
     const body: PlatformHealth = {
       slos: defs.map(d => summarize(d, statuses.get(d.id))),
+      ...(evaluation ? { evaluation } : {}),
       provisioning: {
         from: new Date(from * 60_000).toISOString(),
         to: new Date(to * 60_000).toISOString(),

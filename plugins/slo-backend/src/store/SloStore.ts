@@ -100,6 +100,26 @@ const sameJson = (a: unknown, b: unknown) =>
     JSON.parse(JSON.stringify(b ?? null)),
   );
 
+/** The database row of a new definition. */
+function toRow(d: SloDefinitionRow, now: Date) {
+  return {
+    id: d.id,
+    entity_ref: d.entityRef,
+    owner_ref: d.ownerRef ?? null,
+    system_ref: d.systemRef ?? null,
+    origin: d.origin,
+    file: d.file ?? null,
+    name: d.name,
+    source_type: d.sourceType,
+    spec: d.spec ? JSON.stringify(d.spec) : null,
+    yaml: d.yaml ?? null,
+    problems: JSON.stringify(d.problems),
+    created_by: d.createdBy ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 /** A definition is re-read from scratch when what it counts changes. */
 const countsTheSame = (a?: SloSpec, b?: SloSpec) =>
   sameJson(
@@ -147,28 +167,16 @@ export class SloStore {
       for (const d of definitions) {
         const before = existing.get(d.id);
         if (before && before.origin !== d.origin) continue;
-        const row = {
-          entity_ref: d.entityRef,
-          owner_ref: d.ownerRef ?? null,
-          system_ref: d.systemRef ?? null,
-          origin: d.origin,
-          file: d.file ?? null,
-          name: d.name,
-          source_type: d.sourceType,
-          spec: d.spec ? JSON.stringify(d.spec) : null,
-          yaml: d.yaml ?? null,
-          problems: JSON.stringify(d.problems),
-          updated_at: new Date(),
-        };
+        const {
+          id: _id,
+          created_by: _by,
+          created_at: _at,
+          ...row
+        } = toRow(d, new Date());
         if (!before) {
           added++;
           await tx('slo_definitions')
-            .insert({
-              id: d.id,
-              ...row,
-              created_by: d.createdBy ?? null,
-              created_at: new Date(),
-            })
+            .insert(toRow(d, new Date()))
             .onConflict('id')
             .merge();
           continue;
@@ -191,22 +199,7 @@ export class SloStore {
   async insertDefinitions(definitions: SloDefinitionRow[]): Promise<void> {
     const now = new Date();
     await this.knex('slo_definitions').insert(
-      definitions.map(d => ({
-        id: d.id,
-        entity_ref: d.entityRef,
-        owner_ref: d.ownerRef ?? null,
-        system_ref: d.systemRef ?? null,
-        origin: d.origin,
-        file: d.file ?? null,
-        name: d.name,
-        source_type: d.sourceType,
-        spec: d.spec ? JSON.stringify(d.spec) : null,
-        yaml: d.yaml ?? null,
-        problems: JSON.stringify(d.problems),
-        created_by: d.createdBy ?? null,
-        created_at: now,
-        updated_at: now,
-      })),
+      definitions.map(d => toRow(d, now)),
     );
   }
 
@@ -554,6 +547,54 @@ export class SloStore {
       finishedAt: new Date(r.finished_at),
       durationSeconds: Number(r.duration_seconds),
     }));
+  }
+
+  /** Records an evaluation cycle; keeps the latest 1,000. */
+  async recordEvaluation(run: {
+    startedAt: Date;
+    durationMs: number;
+    evaluated: number;
+    failed: number;
+  }): Promise<void> {
+    await this.knex('slo_evaluation_runs').insert({
+      started_at: run.startedAt,
+      duration_ms: run.durationMs,
+      evaluated: run.evaluated,
+      failed: run.failed,
+    });
+    const old = await this.knex('slo_evaluation_runs')
+      .orderBy('id', 'desc')
+      .offset(1000)
+      .first('id');
+    if (old)
+      await this.knex('slo_evaluation_runs').where('id', '<=', old.id).delete();
+  }
+
+  async listEvaluations(
+    limit: number,
+  ): Promise<
+    Array<{ at: string; durationMs: number; evaluated: number; failed: number }>
+  > {
+    const rows = await this.knex('slo_evaluation_runs')
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.map(r => ({
+      at: iso(r.started_at)!,
+      durationMs: Number(r.duration_ms),
+      evaluated: Number(r.evaluated),
+      failed: Number(r.failed),
+    }));
+  }
+
+  /**
+   * Drops buckets no window needs any more: before `beforeMinute` for
+   * the SLO. Running sums stay right (windows are differences).
+   */
+  async pruneBuckets(sloId: string, beforeMinute: number): Promise<number> {
+    return this.knex('slo_buckets')
+      .where('slo_id', sloId)
+      .andWhere('minute', '<', beforeMinute)
+      .delete();
   }
 
   /** Drops probe results older than `beforeMinute`. */

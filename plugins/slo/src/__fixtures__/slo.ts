@@ -41,6 +41,10 @@ export const checkoutAvailability: SloSummary = {
     },
   ],
   firingAlerts: 1,
+  burnRates: [
+    { windowMinutes: 5, rate: 20, good: 90, total: 100 },
+    { windowMinutes: 60, rate: 16.5, good: 1835, total: 2000 },
+  ],
 };
 
 /** Search latency: fine, owned by team-b in another system. */
@@ -68,6 +72,7 @@ export const searchLatency: SloSummary = {
   },
   problems: [],
   firingAlerts: 0,
+  burnRates: [],
 };
 
 /** Orders database freshness: its Prometheus query fails. */
@@ -93,6 +98,7 @@ export const ordersFreshness: SloSummary = {
     },
   ],
   firingAlerts: 0,
+  burnRates: [],
 };
 
 export const allSlos = [checkoutAvailability, searchLatency, ordersFreshness];
@@ -190,6 +196,7 @@ export const platformHealth: PlatformHealth = {
       target: 0.999,
       state: 'ok',
       budget: { ...searchLatency.budget!, sli: 0.9995, remaining: 0.5 },
+      burnRates: checkoutDetail.burnRates,
     },
     {
       ...checkoutAvailability,
@@ -207,6 +214,12 @@ export const platformHealth: PlatformHealth = {
       problems: [],
     },
   ],
+  evaluation: {
+    at: '2026-11-29T00:00:00.000Z',
+    durationMs: 1250,
+    evaluated: 42,
+    failed: 1,
+  },
   provisioning: {
     from: '2026-11-01T00:00:00.000Z',
     to: '2026-11-29T00:00:00.000Z',

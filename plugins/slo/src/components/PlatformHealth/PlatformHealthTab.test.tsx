@@ -38,7 +38,11 @@ describe('PlatformHealthTab', () => {
         'Burn rate: 5 min 20× · 30 min 3.2× · 1 h 16.5× · 6 h 2.1× · 3 d 1.9×',
       ),
     ).toBeInTheDocument();
-    expect(api.getSlo).toHaveBeenCalledWith('platform/portal-availability');
+    // Burn rates come with the summary: no call per card.
+    expect(api.getSlo).not.toHaveBeenCalled();
+    expect(screen.getByTestId('evaluation-cycle')).toHaveTextContent(
+      /^Latest evaluation: 42 SLOs in 1\.3 s, 1 with errors, /,
+    );
     expect(
       within(availability).getByRole('link', { name: /Details/ }),
     ).toHaveAttribute(

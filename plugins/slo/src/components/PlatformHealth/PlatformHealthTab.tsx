@@ -34,23 +34,14 @@ import { RelativeTime } from '../shared/RelativeTime';
 import { SloStateChip } from '../shared/SloStateChip';
 import { useSloPageLink } from '../shared/links';
 
-/** The burn rate of each lookback window of one SLO, loaded with its detail. */
-function BurnRateLine(props: { id: string }) {
-  const api = useApi(sloApiRef);
-  const { value, error } = useAsync(
-    () => api.getSlo(props.id),
-    [api, props.id],
-  );
-  let text = 'Burn rate: loading…';
-  if (error) text = 'Burn rate: not available';
-  else if (value) {
-    text = value.burnRates.length
-      ? `Burn rate: ${[...value.burnRates]
-          .sort((a, b) => a.windowMinutes - b.windowMinutes)
-          .map(b => `${formatMinutes(b.windowMinutes)} ${formatRate(b.rate)}`)
-          .join(' · ')}`
-      : 'Burn rate: no events yet';
-  }
+/** The burn rate of each lookback window at the latest evaluation. */
+function BurnRateLine(props: { burnRates: SloSummary['burnRates'] }) {
+  const text = props.burnRates.length
+    ? `Burn rate: ${[...props.burnRates]
+        .sort((a, b) => a.windowMinutes - b.windowMinutes)
+        .map(b => `${formatMinutes(b.windowMinutes)} ${formatRate(b.rate)}`)
+        .join(' · ')}`
+    : 'Burn rate: not evaluated yet';
   return (
     <Typography variant="body2" color="textSecondary">
       {text}
@@ -94,7 +85,7 @@ function PlatformSloCard(props: { slo: SloSummary }) {
       </Typography>
       <BudgetBar remaining={slo.budget?.remaining} />
       <Box mt={1}>
-        <BurnRateLine id={slo.id} />
+        <BurnRateLine burnRates={slo.burnRates} />
         {slo.firingAlerts > 0 && (
           <Typography variant="body2" color="error">
             {slo.firingAlerts} alert{slo.firingAlerts === 1 ? '' : 's'} firing
@@ -250,6 +241,21 @@ export function PlatformHealthTab() {
       <Grid item xs={12} md={6}>
         <ProbesCard probes={value.probes} />
       </Grid>
+      {value.evaluation && (
+        <Grid item xs={12}>
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            data-testid="evaluation-cycle"
+          >
+            Latest evaluation: {value.evaluation.evaluated} SLOs in{' '}
+            {formatDuration(value.evaluation.durationMs)}
+            {value.evaluation.failed > 0 &&
+              `, ${value.evaluation.failed} with errors`}
+            , <RelativeTime iso={value.evaluation.at} />
+          </Typography>
+        </Grid>
+      )}
     </Grid>
   );
 }

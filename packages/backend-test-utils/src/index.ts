@@ -1,0 +1,8 @@
+/**
+ * Helpers shared by the portal's backend tests.
+ *
+ * @packageDocumentation
+ */
+export { eventually } from './eventually';
+export { dropDatabases } from './databases';
+export { git, commitFiles } from './git';
