@@ -243,7 +243,40 @@ test("SLOs: the platform's own health and a service's SLO tab", async ({
     fullPage: true,
   });
 
-  // The SLO committed next to the checkout service's catalog-info.yaml.
+  // The SLO committed next to the checkout service's catalog-info.yaml
+  // reads pushed counts: the browser pushes a day of them, as the signed-in
+  // user, with a bad last hour (3 % errors against 0.1 % allowed).
+  const id = 'component:default/checkout-service/checkout-availability';
+  await expect(async () => {
+    const pushed = await page.evaluate(async sloId => {
+      const auth = await fetch('/api/auth/guest/refresh?env=development', {
+        headers: { 'x-requested-with': 'XMLHttpRequest' },
+      });
+      const { backstageIdentity } = await auth.json();
+      const now = Math.floor(Date.now() / 60_000);
+      const events = Array.from({ length: 1440 }, (_, i) => {
+        const minute = now - 1440 + i;
+        return {
+          timestamp: new Date(minute * 60_000).toISOString(),
+          good: i >= 1380 ? 97 : 100,
+          total: 100,
+        };
+      });
+      const res = await fetch(
+        `/api/slo/slos/${encodeURIComponent(sloId)}/events`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${backstageIdentity.token}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ batchId: 'e2e-day', events }),
+        },
+      );
+      return res.status;
+    }, id);
+    expect([202, 200]).toContain(pushed);
+  }).toPass({ timeout: 60_000 });
   await expect(async () => {
     await page.goto('/catalog/default/component/checkout-service/slo');
     await expect(page.getByText('Checkout availability').first()).toBeVisible({
@@ -252,6 +285,15 @@ test("SLOs: the platform's own health and a service's SLO tab", async ({
   }).toPass({ timeout: 60_000 });
   await page.getByText('Checkout availability').first().click();
   await expect(page.getByText(/99\.9\s?%/).first()).toBeVisible();
+  // Evaluated within seconds: the fast-burn alert fires.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('Firing', { exact: true }).first()).toBeVisible(
+      {
+        timeout: 5_000,
+      },
+    );
+  }).toPass({ timeout: 60_000 });
   await page.screenshot({ path: `${shots}/10-slo-entity.png`, fullPage: true });
 
   // All SLOs, filterable, includes both.

@@ -133,8 +133,8 @@ export function AlertRulesTable(props: { alerts: AlertRuleState[] }) {
           <TableCell>Rule</TableCell>
           <TableCell>Severity</TableCell>
           <TableCell>Fires when</TableCell>
-          <TableCell align="right">Long window</TableCell>
-          <TableCell align="right">Short window</TableCell>
+          <TableCell align="right">Long</TableCell>
+          <TableCell align="right">Short</TableCell>
           <TableCell>State</TableCell>
         </TableRow>
       </TableHead>
