@@ -25,6 +25,9 @@ backend.add(import('@internal/plugin-golden-paths-backend'));
 // SLOs: the platform's own and its services' (OpenSLO), burn-rate alerts
 backend.add(import('@internal/plugin-slo-backend'));
 
+// DX metrics: delivery events in (CDEvents, GitHub webhooks, generic JSON)
+backend.add(import('@internal/plugin-dx-backend'));
+
 // Sign-in: guest in development, OIDC or GitHub in production (see README).
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));

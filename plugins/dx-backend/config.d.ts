@@ -1,0 +1,13 @@
+export interface Config {
+  dx?: {
+    github?: {
+      /**
+       * Secret of the GitHub webhook (X-Hub-Signature-256); without it every
+       * delivery is refused. From the environment, e.g.
+       * `${DX_GITHUB_WEBHOOK_SECRET}`.
+       * @visibility secret
+       */
+      webhookSecret?: string;
+    };
+  };
+}

@@ -1,0 +1,296 @@
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { dropDatabases, eventually } from '@internal/backend-test-utils';
+import { sign } from '@octokit/webhooks-methods';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import dxPlugin from './index';
+
+jest.setTimeout(120_000);
+
+const CONNECTION =
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+const SECRET = 'dx-test-webhook-secret';
+const as = () => mockCredentials.service.header();
+
+const CATALOG = `
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: checkout
+  annotations:
+    github.com/project-slug: acme/checkout
+spec: { type: service, lifecycle: production, owner: team-a }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: payments }
+spec: { type: service, lifecycle: production, owner: team-a }
+`;
+
+const generic = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  type: 'deployment',
+  action: 'deployed',
+  timestamp: '2026-11-30T10:00:00Z',
+  entityRef: 'component:default/checkout',
+  environment: 'production',
+  outcome: 'success',
+  commitSha: 'abc1234',
+  ...extra,
+});
+
+describe('DX event ingestion on the real stack', () => {
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let dir: string;
+  const prefix = `portal_dx_${process.pid}_${Date.now().toString(36)}_`;
+
+  beforeAll(async () => {
+    if (!CONNECTION) throw new Error('these tests need the real PostgreSQL');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dx-'));
+    fs.writeFileSync(path.join(dir, 'catalog.yaml'), CATALOG);
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        dxPlugin,
+        schedulerServiceFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              baseUrl: 'http://localhost:7007',
+              database: { client: 'pg', connection: CONNECTION, prefix },
+            },
+            catalog: {
+              processingInterval: { seconds: 1 },
+              rules: [{ allow: ['Component', 'Location', 'Group', 'User'] }],
+              locations: [
+                { type: 'file', target: path.join(dir, 'catalog.yaml') },
+              ],
+            },
+            dx: { github: { webhookSecret: SECRET } },
+          },
+        }),
+      ],
+    });
+    await eventually('the catalog', async () => {
+      const r = await request(backend.server)
+        .get('/api/catalog/entities/by-name/component/default/payments')
+        .set('Authorization', as());
+      return r.status === 200 ? true : undefined;
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    if (CONNECTION) await dropDatabases(CONNECTION, prefix);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const post = (body: unknown) =>
+    request(backend.server)
+      .post('/api/dx/events')
+      .set('Authorization', as())
+      .send(body as object);
+
+  it('refuses calls without credentials', async () => {
+    for (const [method, url] of [
+      ['post', '/api/dx/events'],
+      ['get', '/api/dx/events'],
+      ['get', '/api/dx/events/unmapped'],
+    ] as const) {
+      const res = await request(backend.server)
+        [method](url)
+        .set('Authorization', mockCredentials.none.header())
+        .send({});
+      expect([url, res.status]).toEqual([url, 401]);
+    }
+  });
+
+  it('stores a batch once, maps each event, keeps the unmapped and refuses the bad ones by index', async () => {
+    const future = new Date(Date.now() + 3600_000).toISOString();
+    const batch = {
+      format: 'generic',
+      events: [
+        generic('dep-1'),
+        generic('chg-1', {
+          type: 'change',
+          action: 'merged',
+          entityRef: undefined,
+          repository: 'Acme/Checkout',
+          commits: [{ sha: 'abc1234', at: '2026-11-30T08:00:00Z' }],
+        }),
+        generic('inc-1', {
+          type: 'incident',
+          action: 'reported',
+          entityRef: undefined,
+          service: 'ledger',
+        }),
+        generic('bad-1', { type: 'meeting' }),
+        generic('late-1', { timestamp: future }),
+      ],
+    };
+    const first = await post(batch);
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ accepted: 3, duplicates: 0 });
+    expect(first.body.rejected.map((r: { index: number }) => r.index)).toEqual([
+      3, 4,
+    ]);
+    expect(first.body.rejected[1].reason).toMatch(/in the future/);
+    expect(first.body.unmapped).toEqual([
+      { index: 2, reason: 'no component named ledger' },
+    ]);
+
+    const again = await post(batch);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({
+      accepted: 0,
+      duplicates: 3,
+      unmapped: [],
+    });
+
+    const checkout = await request(backend.server)
+      .get('/api/dx/events?entityRef=component:default/checkout')
+      .set('Authorization', as());
+    expect(
+      checkout.body.items.map((e: { key: string }) => e.key).sort(),
+    ).toEqual(['generic:chg-1', 'generic:dep-1']);
+    const unmapped = await request(backend.server)
+      .get('/api/dx/events/unmapped')
+      .set('Authorization', as());
+    expect(unmapped.body.reasons).toEqual([
+      { reason: 'no component named ledger', kind: 'incident', events: 1 },
+    ]);
+  });
+
+  it('CDEvents map by service name', async () => {
+    const res = await post({
+      format: 'cdevents',
+      events: [
+        {
+          context: {
+            version: '0.4.1',
+            id: 'cd-1',
+            source: '/ci/deployer',
+            type: 'dev.cdevents.service.deployed.0.2.0',
+            timestamp: '2026-11-30T11:00:00Z',
+          },
+          subject: {
+            id: 'payments',
+            source: '/ci/deployer',
+            type: 'service',
+            content: {
+              environment: { id: 'production' },
+              artifactId: 'pkg:oci/payments@sha256%3Aabc',
+            },
+          },
+        },
+      ],
+    });
+    expect(res.body).toMatchObject({ accepted: 1, rejected: [], unmapped: [] });
+    const events = await request(backend.server)
+      .get(
+        '/api/dx/events?entityRef=component:default/payments&kind=deployment',
+      )
+      .set('Authorization', as());
+    expect(events.body.items).toEqual([
+      expect.objectContaining({
+        key: 'cdevents:/ci/deployer:cd-1',
+        action: 'deployed',
+        environment: 'production',
+      }),
+    ]);
+  });
+
+  it('GitHub webhooks: signature checked, delivery stored once, unused events acknowledged', async () => {
+    const payload = JSON.stringify({
+      action: 'created',
+      deployment_status: {
+        id: 42,
+        state: 'success',
+        environment: 'production',
+        created_at: '2026-11-30T12:00:00Z',
+        updated_at: '2026-11-30T12:00:05Z',
+      },
+      deployment: {
+        id: 7,
+        sha: 'def456',
+        ref: 'main',
+        environment: 'production',
+        created_at: '2026-11-30T11:59:00Z',
+      },
+      repository: {
+        full_name: 'acme/checkout',
+        name: 'checkout',
+        default_branch: 'main',
+      },
+      sender: { login: 'octocat' },
+    });
+    const deliver = async (
+      body: string,
+      event: string,
+      delivery: string,
+      signature?: string,
+    ) =>
+      request(backend.server)
+        .post('/api/dx/webhooks/github')
+        .set('content-type', 'application/json')
+        .set('x-github-event', event)
+        .set('x-github-delivery', delivery)
+        .set('x-hub-signature-256', signature ?? (await sign(SECRET, body)))
+        .send(body);
+
+    const ok = await deliver(payload, 'deployment_status', 'delivery-1');
+    expect([ok.status, ok.body.accepted, ok.body.unmapped]).toEqual([
+      202,
+      1,
+      [],
+    ]);
+    const again = await deliver(payload, 'deployment_status', 'delivery-1');
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 1 });
+
+    const forged = await deliver(
+      payload,
+      'deployment_status',
+      'delivery-2',
+      `sha256=${'0'.repeat(64)}`,
+    );
+    expect(forged.status).toBe(401);
+    const unused = await deliver('{"zen":"x"}', 'check_run', 'delivery-3');
+    expect(unused.status).toBe(202);
+    expect(unused.body.ignored).toMatch(/check_run/);
+    const broken = await deliver('{"action":', 'push', 'delivery-4');
+    expect(broken.status).toBe(400);
+
+    const events = await request(backend.server)
+      .get(
+        '/api/dx/events?entityRef=component:default/checkout&kind=deployment',
+      )
+      .set('Authorization', as());
+    expect(events.body.items.map((e: { key: string }) => e.key)).toContain(
+      'github:delivery-1',
+    );
+  });
+
+  it('oversized and malformed batches are refused whole', async () => {
+    const many = await post({
+      format: 'generic',
+      events: Array.from({ length: 10_001 }, (_, i) => generic(`m-${i}`)),
+    });
+    expect(many.status).toBe(400);
+    expect(many.body.error.message).toMatch(/^invalid batch: events: /);
+    const wrong = await post({ format: 'xml', events: [{}] });
+    expect(wrong.status).toBe(400);
+    const notJson = await request(backend.server)
+      .post('/api/dx/events')
+      .set('Authorization', as())
+      .set('content-type', 'application/json')
+      .send('{"format":');
+    expect(notJson.status).toBe(400);
+  });
+});

@@ -1,0 +1,6 @@
+/**
+ * The DX backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { dxPlugin as default } from './plugin';

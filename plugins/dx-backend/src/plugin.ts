@@ -1,0 +1,91 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { dxPermissions } from '@internal/plugin-dx-common';
+import { EntityMapper } from './mapping/EntityMapper';
+import { createDxRouter, GITHUB_WEBHOOK_PATH } from './service/router';
+import { DxStore } from './store/DxStore';
+
+/**
+ * DX metrics: an ingestion API for delivery events (CDEvents, signed GitHub
+ * webhooks, generic JSON), idempotent and batched, each event mapped to a
+ * catalog entity and kept raw. API at `/api/dx`.
+ */
+export const dxPlugin = createBackendPlugin({
+  pluginId: 'dx',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { config, logger } = deps;
+        deps.permissionsRegistry.addPermissions(dxPermissions);
+        const store = await DxStore.create({
+          knex: await deps.database.getClient(),
+          skipMigrations: deps.database.migrations?.skip,
+        });
+        const mapper = new EntityMapper(deps.catalog, deps.auth);
+
+        // Events that arrived before their entity are mapped once it exists.
+        await deps.scheduler.scheduleTask({
+          id: 'dx-remap',
+          frequency: { minutes: 5 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 1 },
+          scope: 'global',
+          fn: async () => {
+            mapper.refresh();
+            const resolve = await mapper.resolver();
+            let after = 0;
+            let mapped = 0;
+            for (;;) {
+              const page = await store.unmappedPage(after, 1000);
+              if (page.length === 0) break;
+              after = page[page.length - 1].id;
+              const found = page.flatMap(e => {
+                const m = resolve(e.subject);
+                return 'entityRef' in m
+                  ? [{ id: e.id, entityRef: m.entityRef }]
+                  : [];
+              });
+              await store.setEntity(found);
+              mapped += found.length;
+            }
+            if (mapped > 0)
+              logger.info(`mapped ${mapped} DX events to entities`);
+          },
+        });
+
+        deps.httpRouter.use(
+          createDxRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            logger,
+            store,
+            mapper,
+            githubWebhookSecret: config.getOptionalString(
+              'dx.github.webhookSecret',
+            ),
+            maxBodyBytes: 16 * 1024 * 1024,
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({
+          path: GITHUB_WEBHOOK_PATH,
+          allow: 'unauthenticated',
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,182 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { DxEventKind, NormalizedEvent } from '@internal/plugin-dx-common';
+import type { Knex } from 'knex';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-dx-backend',
+  'migrations',
+);
+
+/** An event ready to store: normalised, mapped (or not), with its payload. */
+export interface EventToStore {
+  event: NormalizedEvent;
+  entityRef?: string;
+  unmappedReason?: string;
+  raw: unknown;
+}
+
+export interface StoredEvent extends NormalizedEvent {
+  id: string;
+  entityRef?: string;
+  unmappedReason?: string;
+  receivedAt: string;
+}
+
+const iso = (v: unknown) => new Date(v as string).toISOString();
+const json = <T>(v: unknown): T | undefined =>
+  v === null || v === undefined
+    ? undefined
+    : ((typeof v === 'string' ? JSON.parse(v) : v) as T);
+
+function toEvent(r: any): StoredEvent {
+  const defined = <T extends object>(o: T) =>
+    Object.fromEntries(
+      Object.entries(o).filter(([, v]) => v !== null && v !== undefined),
+    ) as T;
+  return defined({
+    id: String(r.id),
+    key: r.key,
+    source: r.source,
+    type: r.type,
+    kind: r.kind,
+    action: r.action,
+    occurredAt: iso(r.occurred_at),
+    receivedAt: iso(r.received_at),
+    entityRef: r.entity_ref,
+    unmappedReason: r.unmapped_reason,
+    subject: defined({
+      entityRef: r.subject_ref,
+      repository: r.repository,
+      service: r.service,
+    }),
+    environment: r.environment,
+    outcome: r.outcome,
+    commitSha: r.commit_sha,
+    commits: json(r.commits),
+    changeId: r.change_id,
+    incidentId: r.incident_id,
+    deploymentId: r.deployment_id,
+    actor: r.actor,
+    title: r.title,
+  });
+}
+
+/** Storage of the DX plugin: the events, normalised and raw. */
+export class DxStore {
+  static async create(options: {
+    knex: Knex;
+    skipMigrations?: boolean;
+  }): Promise<DxStore> {
+    if (!options.skipMigrations)
+      await options.knex.migrate.latest({ directory: migrationsDir });
+    return new DxStore(options.knex);
+  }
+
+  private constructor(readonly knex: Knex) {}
+
+  /**
+   * Stores events; one whose key is stored already is skipped. Returns the
+   * keys that were new.
+   */
+  async insertEvents(events: EventToStore[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    const now = new Date();
+    for (let i = 0; i < events.length; i += 1000) {
+      const rows = events.slice(i, i + 1000).map(({ event: e, ...m }) => ({
+        key: e.key,
+        source: e.source,
+        type: e.type.slice(0, 200),
+        kind: e.kind,
+        action: e.action.slice(0, 40),
+        occurred_at: new Date(e.occurredAt),
+        received_at: now,
+        entity_ref: m.entityRef ?? null,
+        unmapped_reason: m.unmappedReason?.slice(0, 300) ?? null,
+        subject_ref: e.subject.entityRef?.slice(0, 512) ?? null,
+        repository: e.subject.repository?.slice(0, 300) ?? null,
+        service: e.subject.service?.slice(0, 300) ?? null,
+        environment: e.environment?.slice(0, 200) ?? null,
+        outcome: e.outcome ?? null,
+        commit_sha: e.commitSha?.slice(0, 100) ?? null,
+        change_id: e.changeId?.slice(0, 200) ?? null,
+        incident_id: e.incidentId?.slice(0, 200) ?? null,
+        deployment_id: e.deploymentId?.slice(0, 200) ?? null,
+        actor: e.actor?.slice(0, 200) ?? null,
+        title: e.title ?? null,
+        commits: e.commits ? JSON.stringify(e.commits) : null,
+        raw: JSON.stringify(m.raw),
+      }));
+      const done = await this.knex('dx_events')
+        .insert(rows)
+        .onConflict('key')
+        .ignore()
+        .returning('key');
+      for (const r of done) inserted.add(typeof r === 'string' ? r : r.key);
+    }
+    return inserted;
+  }
+
+  async listEvents(filter: {
+    entityRef?: string;
+    kind?: DxEventKind;
+    unmapped?: boolean;
+    from?: Date;
+    to?: Date;
+    limit: number;
+  }): Promise<StoredEvent[]> {
+    const q = this.knex('dx_events')
+      .orderBy('occurred_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit);
+    if (filter.entityRef) q.where('entity_ref', filter.entityRef);
+    if (filter.unmapped) q.whereNull('entity_ref');
+    if (filter.kind) q.where('kind', filter.kind);
+    if (filter.from) q.where('occurred_at', '>=', filter.from);
+    if (filter.to) q.where('occurred_at', '<', filter.to);
+    return (await q.select('*')).map(toEvent);
+  }
+
+  /** Unmapped events by reason, for the report. */
+  async unmappedSummary(): Promise<
+    Array<{ reason: string; kind: string; events: number }>
+  > {
+    const rows = await this.knex('dx_events')
+      .whereNull('entity_ref')
+      .groupBy('unmapped_reason', 'kind')
+      .select('unmapped_reason as reason', 'kind')
+      .count({ events: '*' })
+      .orderBy('events', 'desc');
+    return rows.map((r: any) => ({
+      reason: r.reason ?? 'unknown',
+      kind: r.kind,
+      events: Number(r.events),
+    }));
+  }
+
+  /** A page of unmapped events (id order), for re-mapping. */
+  async unmappedPage(afterId: number, limit: number) {
+    const rows = await this.knex('dx_events')
+      .whereNull('entity_ref')
+      .andWhere('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .select('id', 'subject_ref', 'repository', 'service');
+    return rows.map((r: any) => ({
+      id: Number(r.id),
+      subject: {
+        entityRef: r.subject_ref ?? undefined,
+        repository: r.repository ?? undefined,
+        service: r.service ?? undefined,
+      },
+    }));
+  }
+
+  async setEntity(ids: Array<{ id: string | number; entityRef: string }>) {
+    await this.knex.transaction(async tx => {
+      for (const { id, entityRef } of ids)
+        await tx('dx_events')
+          .where('id', id)
+          .update({ entity_ref: entityRef, unmapped_reason: null });
+    });
+  }
+}

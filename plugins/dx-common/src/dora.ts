@@ -1,0 +1,460 @@
+import { DateTime } from 'luxon';
+import type { DxOutcome } from './events/types';
+
+/**
+ * The DORA four keys, computed from deployments, changes and incidents
+ * already mapped to catalog entities. Every number comes with its sample
+ * size and what could not be linked; the definitions are written out in
+ * docs/metrics.md and next to each function.
+ */
+
+export interface DeploymentRecord {
+  id: string;
+  entityRef: string;
+  /** When it finished (ISO). */
+  at: string;
+  environment?: string;
+  outcome?: DxOutcome;
+}
+
+export interface ChangeRecord {
+  id: string;
+  entityRef: string;
+  /** When it landed on the main line (merged, or pushed to the default branch). */
+  mergedAt: string;
+  /** Its earliest commit; absent when the source did not say. */
+  firstCommitAt?: string;
+}
+
+export interface IncidentRecord {
+  id: string;
+  entityRef: string;
+  openedAt: string;
+  resolvedAt?: string;
+  environment?: string;
+}
+
+export interface RollbackRecord {
+  entityRef: string;
+  at: string;
+  environment?: string;
+}
+
+export type DoraLevel = 'elite' | 'high' | 'medium' | 'low';
+
+export interface DoraOptions {
+  /** Environments that are production (compared without case). */
+  productionEnvironments: string[];
+  /**
+   * How long after a deployment an incident or rollback still counts as
+   * caused by it, when no later deployment came first (default 7 days).
+   */
+  failureWindowMs: number;
+}
+
+export const DEFAULT_DORA_OPTIONS: DoraOptions = {
+  productionEnvironments: ['production', 'prod'],
+  failureWindowMs: 7 * 86_400_000,
+};
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Level boundaries: the values the 2023 Accelerate State of DevOps Report
+ * gives for its elite, high and medium clusters, used as upper (or lower)
+ * bounds: a team at or better than a level's value is in that level.
+ */
+export const DORA_LEVELS = {
+  /** Successful production deployments per day. */
+  deploymentFrequency: { elite: 1, high: 1 / 7, medium: 1 / 30 },
+  /** Median lead time, ms. */
+  leadTime: { elite: DAY, high: 7 * DAY, medium: 30 * DAY },
+  /** Change failure rate. */
+  changeFailureRate: { elite: 0.05, high: 0.1, medium: 0.15 },
+  /** Median failed deployment recovery time, ms. */
+  recoveryTime: { elite: HOUR, high: DAY, medium: 7 * DAY },
+};
+
+const t = (iso: string) => Date.parse(iso);
+
+/** Nearest-rank percentile; null when empty. */
+export function nearestRank(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/** The median as the mean of the middle two for even counts; null when empty. */
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export interface Range {
+  /** Inclusive start (ISO). */
+  from: string;
+  /** Exclusive end (ISO). */
+  to: string;
+}
+
+const inRange = (iso: string, r: Range) =>
+  t(iso) >= t(r.from) && t(iso) < t(r.to);
+
+function isProduction(env: string | undefined, o: DoraOptions) {
+  return (
+    env !== undefined &&
+    o.productionEnvironments.some(
+      p => p.toLocaleLowerCase('en-US') === env.toLocaleLowerCase('en-US'),
+    )
+  );
+}
+
+/** Successful production deployments, by entity, in time order. */
+function productionDeploys(deployments: DeploymentRecord[], o: DoraOptions) {
+  const byEntity = new Map<string, DeploymentRecord[]>();
+  for (const d of deployments) {
+    if (d.outcome !== undefined && d.outcome !== 'success') continue;
+    if (!isProduction(d.environment, o)) continue;
+    const list = byEntity.get(d.entityRef) ?? [];
+    list.push(d);
+    byEntity.set(d.entityRef, list);
+  }
+  for (const list of byEntity.values()) list.sort((a, b) => t(a.at) - t(b.at));
+  return byEntity;
+}
+
+function levelAtLeast(
+  value: number,
+  bounds: { elite: number; high: number; medium: number },
+): DoraLevel {
+  if (value >= bounds.elite) return 'elite';
+  if (value >= bounds.high) return 'high';
+  if (value >= bounds.medium) return 'medium';
+  return 'low';
+}
+
+function levelAtMost(
+  value: number,
+  bounds: { elite: number; high: number; medium: number },
+): DoraLevel {
+  if (value <= bounds.elite) return 'elite';
+  if (value <= bounds.high) return 'high';
+  if (value <= bounds.medium) return 'medium';
+  return 'low';
+}
+
+export interface DeploymentFrequency {
+  /** Successful production deployments in the range. */
+  deployments: number;
+  days: number;
+  perDay: number;
+  perWeek: number;
+  /** Deployments left out: failed, or not to a production environment. */
+  excluded: { failed: number; notProduction: number };
+  level: DoraLevel | null;
+}
+
+/**
+ * **Deployment frequency**: successful deployments to a production
+ * environment that finished in [from, to), per day and per week of the
+ * range. No deployments: 0 per day and no level.
+ */
+export function deploymentFrequency(
+  deployments: DeploymentRecord[],
+  range: Range,
+  options: DoraOptions = DEFAULT_DORA_OPTIONS,
+): DeploymentFrequency {
+  const days = (t(range.to) - t(range.from)) / DAY;
+  const inside = deployments.filter(d => inRange(d.at, range));
+  const failed = inside.filter(
+    d => d.outcome !== undefined && d.outcome !== 'success',
+  ).length;
+  const notProduction = inside.filter(
+    d =>
+      (d.outcome === undefined || d.outcome === 'success') &&
+      !isProduction(d.environment, options),
+  ).length;
+  const count = inside.length - failed - notProduction;
+  const perDay = days > 0 ? count / days : 0;
+  return {
+    deployments: count,
+    days,
+    perDay,
+    perWeek: perDay * 7,
+    excluded: { failed, notProduction },
+    level:
+      count > 0 ? levelAtLeast(perDay, DORA_LEVELS.deploymentFrequency) : null,
+  };
+}
+
+export interface LeadTime {
+  /** Changes deployed in the range (the sample). */
+  changes: number;
+  medianMs: number | null;
+  p90Ms: number | null;
+  /** Deployments in the range that shipped no change we know of. */
+  deploymentsWithoutChanges: number;
+  /** Changes merged in the range and not deployed (yet). */
+  notDeployed: number;
+  /** Changes measured from their merge, as their commits had no times. */
+  withoutCommitTimes: number;
+  level: DoraLevel | null;
+  /** Each change with the deployment that shipped it, for drill-down. */
+  rows: Array<{
+    changeId: string;
+    entityRef: string;
+    deploymentId: string;
+    startedAt: string;
+    deployedAt: string;
+    leadTimeMs: number;
+  }>;
+}
+
+/**
+ * **Lead time for changes**: for each change, from its first commit (or,
+ * without commit times, its merge) to the first successful production
+ * deployment of the same entity at or after its merge. Counted for the
+ * deployments that finished in [from, to); median (mean of the middle two)
+ * and p90 (nearest rank).
+ */
+export function leadTime(
+  deployments: DeploymentRecord[],
+  changes: ChangeRecord[],
+  range: Range,
+  options: DoraOptions = DEFAULT_DORA_OPTIONS,
+): LeadTime {
+  const deploys = productionDeploys(deployments, options);
+  const rows: LeadTime['rows'] = [];
+  const shipped = new Set<ChangeRecord>();
+  const usedDeploys = new Set<string>();
+  const byEntity = new Map<string, ChangeRecord[]>();
+  for (const c of changes) {
+    const list = byEntity.get(c.entityRef) ?? [];
+    list.push(c);
+    byEntity.set(c.entityRef, list);
+  }
+  for (const [entityRef, list] of byEntity) {
+    const ds = deploys.get(entityRef) ?? [];
+    for (const c of list) {
+      const d = ds.find(x => t(x.at) >= t(c.mergedAt));
+      if (!d) continue;
+      shipped.add(c);
+      if (!inRange(d.at, range)) continue;
+      usedDeploys.add(d.id);
+      const startedAt = c.firstCommitAt ?? c.mergedAt;
+      rows.push({
+        changeId: c.id,
+        entityRef,
+        deploymentId: d.id,
+        startedAt,
+        deployedAt: d.at,
+        leadTimeMs: Math.max(0, t(d.at) - t(startedAt)),
+      });
+    }
+  }
+  const durations = rows.map(r => r.leadTimeMs);
+  const deploysInRange = [...deploys.values()]
+    .flat()
+    .filter(d => inRange(d.at, range));
+  const m = median(durations);
+  return {
+    changes: rows.length,
+    medianMs: m,
+    p90Ms: nearestRank(durations, 90),
+    deploymentsWithoutChanges: deploysInRange.filter(
+      d => !usedDeploys.has(d.id),
+    ).length,
+    notDeployed: changes.filter(
+      c => inRange(c.mergedAt, range) && !shipped.has(c),
+    ).length,
+    withoutCommitTimes: rows.filter(r => {
+      const c = changes.find(x => x.id === r.changeId);
+      return !c?.firstCommitAt;
+    }).length,
+    level: m === null ? null : levelAtMost(m, DORA_LEVELS.leadTime),
+    rows: rows.sort((a, b) => t(a.deployedAt) - t(b.deployedAt)),
+  };
+}
+
+export interface ChangeFailureRate {
+  /** Successful production deployments in the range (the sample). */
+  deployments: number;
+  /** Of those, followed by an incident or a rollback. */
+  failed: number;
+  rate: number | null;
+  /** Production incidents in the range with no deployment before them. */
+  incidentsWithoutDeployment: number;
+  level: DoraLevel | null;
+  rows: Array<{
+    deploymentId: string;
+    entityRef: string;
+    deployedAt: string;
+    failedBy?: { kind: 'incident' | 'rollback'; id?: string; at: string };
+  }>;
+}
+
+/**
+ * **Change failure rate**: of the successful production deployments that
+ * finished in [from, to), the share followed by a production incident or a
+ * rollback of the same entity before its next production deployment (and
+ * within `failureWindowMs`). Incidents without an environment count as
+ * production. Divided by deployments (as DORA and DevLake do), not by
+ * changes (as Four Keys does).
+ */
+export function changeFailureRate(
+  deployments: DeploymentRecord[],
+  incidents: IncidentRecord[],
+  rollbacks: RollbackRecord[],
+  range: Range,
+  options: DoraOptions = DEFAULT_DORA_OPTIONS,
+): ChangeFailureRate {
+  const deploys = productionDeploys(deployments, options);
+  const prodIncidents = incidents.filter(
+    i => i.environment === undefined || isProduction(i.environment, options),
+  );
+  const prodRollbacks = rollbacks.filter(
+    r => r.environment === undefined || isProduction(r.environment, options),
+  );
+  const rows: ChangeFailureRate['rows'] = [];
+  const explained = new Set<string>();
+  for (const [entityRef, ds] of deploys) {
+    ds.forEach((d, i) => {
+      const next = ds[i + 1];
+      const end = Math.min(
+        next ? t(next.at) : Infinity,
+        t(d.at) + options.failureWindowMs,
+      );
+      const within = (iso: string) => t(iso) >= t(d.at) && t(iso) < end;
+      const after = prodIncidents
+        .filter(x => x.entityRef === entityRef && within(x.openedAt))
+        .sort((a, b) => t(a.openedAt) - t(b.openedAt));
+      for (const x of after) explained.add(x.id);
+      const incident = after[0];
+      const rollback = prodRollbacks
+        .filter(x => x.entityRef === entityRef && within(x.at))
+        .sort((a, b) => t(a.at) - t(b.at))[0];
+      if (!inRange(d.at, range)) return;
+      let failedBy:
+        | NonNullable<ChangeFailureRate['rows'][number]['failedBy']>
+        | undefined;
+      if (incident && (!rollback || t(incident.openedAt) <= t(rollback.at)))
+        failedBy = { kind: 'incident', id: incident.id, at: incident.openedAt };
+      else if (rollback) failedBy = { kind: 'rollback', at: rollback.at };
+      rows.push({
+        deploymentId: d.id,
+        entityRef,
+        deployedAt: d.at,
+        ...(failedBy ? { failedBy } : {}),
+      });
+    });
+  }
+  const failed = rows.filter(r => r.failedBy).length;
+  const rate = rows.length > 0 ? failed / rows.length : null;
+  return {
+    deployments: rows.length,
+    failed,
+    rate,
+    incidentsWithoutDeployment: prodIncidents.filter(
+      i => inRange(i.openedAt, range) && !explained.has(i.id),
+    ).length,
+    level:
+      rate === null ? null : levelAtMost(rate, DORA_LEVELS.changeFailureRate),
+    rows: rows.sort((a, b) => t(a.deployedAt) - t(b.deployedAt)),
+  };
+}
+
+export interface RecoveryTime {
+  /** Production incidents resolved in the range (the sample). */
+  incidents: number;
+  medianMs: number | null;
+  /** Production incidents opened in the range and still open. */
+  stillOpen: number;
+  level: DoraLevel | null;
+  rows: Array<{
+    incidentId: string;
+    entityRef: string;
+    openedAt: string;
+    resolvedAt: string;
+    durationMs: number;
+  }>;
+}
+
+/**
+ * **Failed deployment recovery time**: for production incidents resolved in
+ * [from, to), the time from opened to resolved; median (mean of the middle
+ * two).
+ */
+export function recoveryTime(
+  incidents: IncidentRecord[],
+  range: Range,
+  options: DoraOptions = DEFAULT_DORA_OPTIONS,
+): RecoveryTime {
+  const prod = incidents.filter(
+    i => i.environment === undefined || isProduction(i.environment, options),
+  );
+  const rows = prod
+    .filter(i => i.resolvedAt && inRange(i.resolvedAt, range))
+    .map(i => ({
+      incidentId: i.id,
+      entityRef: i.entityRef,
+      openedAt: i.openedAt,
+      resolvedAt: i.resolvedAt!,
+      durationMs: Math.max(0, t(i.resolvedAt!) - t(i.openedAt)),
+    }))
+    .sort((a, b) => t(a.resolvedAt) - t(b.resolvedAt));
+  const m = median(rows.map(r => r.durationMs));
+  return {
+    incidents: rows.length,
+    medianMs: m,
+    stillOpen: prod.filter(i => !i.resolvedAt && inRange(i.openedAt, range))
+      .length,
+    level: m === null ? null : levelAtMost(m, DORA_LEVELS.recoveryTime),
+    rows,
+  };
+}
+
+const ORDER: DoraLevel[] = ['low', 'medium', 'high', 'elite'];
+
+/**
+ * The overall DORA level: the lowest of the four metrics' levels (a team is
+ * as fast as its slowest key); null when no metric has data.
+ */
+export function overallLevel(
+  levels: Array<DoraLevel | null>,
+): DoraLevel | null {
+  const known = levels.filter((l): l is DoraLevel => l !== null);
+  if (known.length === 0) return null;
+  return ORDER[Math.min(...known.map(l => ORDER.indexOf(l)))];
+}
+
+/**
+ * Successful production deployments per calendar day in `timeZone`, for
+ * charts: every day of [from, to) appears, with 0 when there were none.
+ */
+export function deploymentsPerDay(
+  deployments: DeploymentRecord[],
+  range: Range,
+  timeZone = 'UTC',
+  options: DoraOptions = DEFAULT_DORA_OPTIONS,
+): Array<{ day: string; deployments: number }> {
+  const counts = new Map<string, number>();
+  for (const list of productionDeploys(deployments, options).values())
+    for (const d of list) {
+      if (!inRange(d.at, range)) continue;
+      const day = DateTime.fromISO(d.at, { zone: timeZone }).toISODate()!;
+      counts.set(day, (counts.get(day) ?? 0) + 1);
+    }
+  const days: Array<{ day: string; deployments: number }> = [];
+  let day = DateTime.fromISO(range.from, { zone: timeZone }).startOf('day');
+  const end = DateTime.fromISO(range.to, { zone: timeZone });
+  while (day < end) {
+    const key = day.toISODate()!;
+    days.push({ day: key, deployments: counts.get(key) ?? 0 });
+    day = day.plus({ days: 1 });
+  }
+  return days;
+}

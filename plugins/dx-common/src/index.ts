@@ -1,0 +1,9 @@
+/**
+ * Types, definitions and pure logic of the DX metrics: event
+ * normalisation, the DORA four keys and their levels.
+ *
+ * @packageDocumentation
+ */
+export * from './dora';
+export * from './events';
+export * from './permissions';
