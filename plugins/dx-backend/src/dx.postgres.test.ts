@@ -33,6 +33,11 @@ apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata: { name: payments }
 spec: { type: service, lifecycle: production, owner: team-a }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: orders }
+spec: { type: service, lifecycle: production, owner: team-b }
 `;
 
 const generic = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -292,5 +297,133 @@ describe('DX event ingestion on the real stack', () => {
       .set('content-type', 'application/json')
       .send('{"format":');
     expect(notJson.status).toBe(400);
+  });
+
+  it('DORA metrics of a fixed event set, every number checked by hand', async () => {
+    const H = 3_600_000;
+    const ev = (
+      id: string,
+      type: string,
+      action: string,
+      timestamp: string,
+      extra: Record<string, unknown> = {},
+    ) => ({
+      id,
+      type,
+      action,
+      timestamp,
+      entityRef: 'component:default/orders',
+      ...extra,
+    });
+    const prod = { environment: 'production', outcome: 'success' };
+    const sent = await post({
+      format: 'generic',
+      events: [
+        ev('o-d1', 'deployment', 'deployed', '2026-10-01T10:00:00Z', prod),
+        ev('o-d2', 'deployment', 'deployed', '2026-10-03T10:00:00Z', prod),
+        ev('o-d3', 'deployment', 'deployed', '2026-10-05T10:00:00Z', prod),
+        ev('o-f1', 'deployment', 'deployed', '2026-10-04T10:00:00Z', {
+          ...prod,
+          outcome: 'failure',
+        }),
+        ev('o-s1', 'deployment', 'deployed', '2026-10-02T10:00:00Z', {
+          ...prod,
+          environment: 'staging',
+        }),
+        ev('o-r1', 'deployment', 'rolledback', '2026-10-01T11:00:00Z', {
+          environment: 'production',
+        }),
+        ev('o-c1', 'change', 'merged', '2026-10-01T08:00:00Z', {
+          commitSha: 'aaa1111',
+          commits: [{ sha: 'aaa1111', at: '2026-10-01T06:00:00Z' }],
+        }),
+        // The pull request and the push it made: one change.
+        ev('o-c2-pr', 'change', 'merged', '2026-10-02T12:00:00Z', {
+          commitSha: 'bbb2222',
+          commits: [{ sha: 'bbb2222', at: '2026-10-01T12:00:00Z' }],
+        }),
+        ev('o-c2-push', 'change', 'merged', '2026-10-02T12:05:00Z', {
+          commitSha: 'bbb2222',
+          commits: [{ sha: 'bbb2222', at: '2026-10-01T12:00:00Z' }],
+        }),
+        ev('o-c3', 'change', 'merged', '2026-10-06T12:00:00Z', {
+          commitSha: 'ccc3333',
+        }),
+        ev('o-i1', 'incident', 'reported', '2026-10-05T12:00:00Z', {
+          incidentId: 'INC-1',
+          environment: 'production',
+        }),
+        ev('o-i1-done', 'incident', 'resolved', '2026-10-05T14:00:00Z', {
+          incidentId: 'INC-1',
+          environment: 'production',
+        }),
+      ],
+    });
+    expect(sent.body).toMatchObject({
+      accepted: 12,
+      rejected: [],
+      unmapped: [],
+    });
+
+    for (const scope of [
+      'entityRef=component:default/orders',
+      'owner=group:default/team-b',
+    ]) {
+      const res = await request(backend.server)
+        .get(
+          `/api/dx/metrics/dora?${scope}&from=2026-10-01T00:00:00Z&to=2026-10-08T00:00:00Z&rows=true`,
+        )
+        .set('Authorization', as());
+      expect(res.status).toBe(200);
+      const m = res.body;
+      expect(m.deploymentFrequency).toEqual({
+        deployments: 3,
+        days: 7,
+        perDay: 3 / 7,
+        perWeek: 3,
+        excluded: { failed: 1, notProduction: 1 },
+        level: 'high',
+      });
+      expect(m.leadTime).toMatchObject({
+        changes: 2,
+        medianMs: 25 * H, // (4 h + 46 h) / 2
+        p90Ms: 46 * H,
+        deploymentsWithoutChanges: 1, // o-d3
+        notDeployed: 1, // o-c3
+        withoutCommitTimes: 0,
+        level: 'high',
+      });
+      expect(
+        m.leadTime.rows.map((r: { leadTimeMs: number }) => r.leadTimeMs / H),
+      ).toEqual([4, 46]);
+      expect(m.changeFailureRate).toMatchObject({
+        deployments: 3,
+        failed: 2, // o-d1 rolled back, o-d3 followed by INC-1
+        incidentsWithoutDeployment: 0,
+        level: 'low',
+      });
+      expect(m.changeFailureRate.rate).toBeCloseTo(2 / 3, 12);
+      expect(m.recoveryTime).toMatchObject({
+        incidents: 1,
+        medianMs: 2 * H,
+        stillOpen: 0,
+        level: 'high',
+      });
+      expect(m.level).toBe('low');
+      expect(
+        m.perDay.map((d: { deployments: number }) => d.deployments),
+      ).toEqual([1, 0, 1, 0, 1, 0, 0]);
+      expect(m.previous.deploymentFrequency).toMatchObject({
+        deployments: 0,
+        level: null,
+      });
+      expect(m.previous.level).toBeNull();
+    }
+    const bad = await request(backend.server)
+      .get(
+        '/api/dx/metrics/dora?from=2026-10-08T00:00:00Z&to=2026-10-01T00:00:00Z',
+      )
+      .set('Authorization', as());
+    expect(bad.status).toBe(400);
   });
 });

@@ -75,6 +75,7 @@ export const dxPlugin = createBackendPlugin({
             logger,
             store,
             mapper,
+            catalog: deps.catalog,
             githubWebhookSecret: config.getOptionalString(
               'dx.github.webhookSecret',
             ),

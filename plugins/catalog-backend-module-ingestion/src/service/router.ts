@@ -13,7 +13,10 @@ import {
   summarizeRuns,
 } from '@internal/plugin-catalog-ingestion-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { verify } from '@octokit/webhooks-methods';
+import {
+  githubWebhookBody,
+  readGithubDelivery,
+} from '@internal/github-webhooks';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
@@ -218,53 +221,17 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
   }
   router.post(
     GITHUB_WEBHOOK_PATH,
-    express.raw({ type: () => true, limit: options.webhookBodyBytes }),
+    githubWebhookBody(options.webhookBodyBytes),
     async (req, res) => {
-      const secret = options.githubWebhookSecret;
-      if (!secret) {
-        res.status(503).json({
-          error: {
-            name: 'ServiceUnavailable',
-            message: 'webhook secret not configured; deliveries are refused',
-          },
-        });
-        return;
-      }
-      if (!req.is('application/json')) {
-        res.status(415).json({
-          error: {
-            name: 'UnsupportedMediaType',
-            message: 'content type must be application/json',
-          },
-        });
-        return;
-      }
-      const signature = req.header('x-hub-signature-256');
-      const raw: Buffer = Buffer.isBuffer(req.body)
-        ? req.body
-        : Buffer.alloc(0);
-      const valid =
-        typeof signature === 'string' &&
-        /^sha256=[0-9a-f]{64}$/.test(signature) &&
-        (await verify(secret, raw.toString('utf8'), signature).catch(
-          () => false,
-        ));
-      if (!valid) {
-        res.status(401).json({
-          error: {
-            name: 'AuthenticationError',
-            message: 'missing or invalid X-Hub-Signature-256',
-          },
-        });
-        return;
-      }
-      const event = req.header('x-github-event');
-      let payload: any;
-      try {
-        payload = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new InputError('body is not valid JSON');
-      }
+      const delivery = await readGithubDelivery(
+        req,
+        res,
+        options.githubWebhookSecret,
+        'catalog.ingestion.webhooks.github.secret',
+      );
+      if (!delivery) return;
+      const { event } = delivery;
+      const payload = delivery.payload as any;
       if (event === 'ping') {
         res.json({ ok: true });
         return;

@@ -10,10 +10,15 @@ import {
   dxEventsIngestPermission,
   type DxEventKind,
 } from '@internal/plugin-dx-common';
-import { verify } from '@octokit/webhooks-methods';
+import {
+  githubWebhookBody,
+  readGithubDelivery,
+} from '@internal/github-webhooks';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { doraMetrics } from '../metrics/doraMetrics';
 import type { EntityMapper } from '../mapping/EntityMapper';
 import type { DxStore } from '../store/DxStore';
 import { ingest } from './ingest';
@@ -40,6 +45,7 @@ export interface DxRouterOptions {
   logger: LoggerService;
   store: DxStore;
   mapper: EntityMapper;
+  catalog: CatalogService;
   githubWebhookSecret?: string;
   maxBodyBytes: number;
 }
@@ -54,7 +60,7 @@ function dateParam(value: unknown, name: string): Date | undefined {
 
 /** The DX API, mounted at `/api/dx`. */
 export function createDxRouter(options: DxRouterOptions): express.Router {
-  const { httpAuth, permissions, store, mapper } = options;
+  const { httpAuth, permissions, store, mapper, catalog } = options;
   const router = Router();
 
   // A batch of CDEvents or generic events.
@@ -97,53 +103,23 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
     );
   router.post(
     GITHUB_WEBHOOK_PATH,
-    express.raw({ type: () => true, limit: options.maxBodyBytes }),
+    githubWebhookBody(options.maxBodyBytes),
     async (req, res) => {
-      const secret = options.githubWebhookSecret;
-      if (!secret) {
-        res.status(503).json({
-          error: {
-            name: 'ServiceUnavailable',
-            message:
-              'webhook secret not configured (dx.github.webhookSecret); deliveries are refused',
-          },
-        });
-        return;
-      }
-      const raw: Buffer = Buffer.isBuffer(req.body)
-        ? req.body
-        : Buffer.alloc(0);
-      const signature = req.header('x-hub-signature-256');
-      const valid =
-        typeof signature === 'string' &&
-        /^sha256=[0-9a-f]{64}$/.test(signature) &&
-        (await verify(secret, raw.toString('utf8'), signature).catch(
-          () => false,
-        ));
-      if (!valid) {
-        res.status(401).json({
-          error: {
-            name: 'AuthenticationError',
-            message: 'missing or invalid X-Hub-Signature-256',
-          },
-        });
-        return;
-      }
-      const event = req.header('x-github-event');
-      if (!event) throw new InputError('X-GitHub-Event header missing');
-      let payload: unknown;
-      try {
-        payload = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new InputError('body is not valid JSON');
-      }
+      const delivery = await readGithubDelivery(
+        req,
+        res,
+        options.githubWebhookSecret,
+        'dx.github.webhookSecret',
+      );
+      if (!delivery) return;
+      const { event, payload } = delivery;
       const result = await ingest(
         [
           {
             format: 'github',
             payload,
             githubEvent: event,
-            deliveryId: req.header('x-github-delivery') ?? undefined,
+            deliveryId: delivery.deliveryId,
           },
         ],
         { store, mapper },
@@ -186,6 +162,80 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
         to: dateParam(req.query.to, 'to'),
         limit,
       }),
+    });
+  });
+
+  // The DORA four keys of an entity, a team (the entities it owns) or the
+  // organisation, over [from, to), with the previous period beside them.
+  router.get('/metrics/dora', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const to = dateParam(req.query.to, 'to') ?? new Date();
+    const from =
+      dateParam(req.query.from, 'from') ??
+      new Date(to.getTime() - 90 * 86_400_000);
+    if (from >= to) throw new InputError('from must be before to');
+    if (to.getTime() - from.getTime() > 366 * 86_400_000)
+      throw new InputError('from and to may be at most 366 days apart');
+    const timeZone = typeof req.query.tz === 'string' ? req.query.tz : 'UTC';
+    if (
+      !Intl.supportedValuesOf('timeZone').includes(timeZone) &&
+      timeZone !== 'UTC'
+    )
+      throw new InputError(`tz: ${timeZone} is not an IANA time zone`);
+    const ref = (value: unknown, name: string) => {
+      if (value === undefined) return undefined;
+      try {
+        return stringifyEntityRef(
+          parseEntityRef(String(value)),
+        ).toLocaleLowerCase('en-US');
+      } catch (e) {
+        throw new InputError(`${name}: ${(e as Error).message}`);
+      }
+    };
+    const entityRef = ref(req.query.entityRef, 'entityRef');
+    const owner = ref(req.query.owner, 'owner');
+    let entityRefs: string[] | undefined;
+    if (entityRef) entityRefs = [entityRef];
+    else if (owner) {
+      const { items } = await catalog.getEntities(
+        {
+          filter: { 'relations.ownedBy': owner },
+          fields: ['kind', 'metadata.name', 'metadata.namespace'],
+        },
+        { credentials },
+      );
+      entityRefs = items.map(e =>
+        stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+      );
+    }
+    const span = to.getTime() - from.getTime();
+    const settings = { timeZone, rows: req.query.rows === 'true' };
+    const [current, previous] = await Promise.all([
+      doraMetrics(
+        store.knex,
+        { entityRefs },
+        { from: from.toISOString(), to: to.toISOString() },
+        settings,
+      ),
+      doraMetrics(
+        store.knex,
+        { entityRefs },
+        {
+          from: new Date(from.getTime() - span).toISOString(),
+          to: from.toISOString(),
+        },
+        { ...settings, rows: false },
+      ),
+    ]);
+    let scope: Record<string, unknown> = { organisation: true };
+    if (entityRef) scope = { entityRef };
+    else if (owner) scope = { owner, entities: entityRefs?.length ?? 0 };
+    res.json({
+      scope,
+      ...current,
+      previous: { ...previous, perDay: undefined },
     });
   });
 

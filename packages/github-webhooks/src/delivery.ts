@@ -1,0 +1,85 @@
+import { InputError } from '@backstage/errors';
+import { verify } from '@octokit/webhooks-methods';
+import express from 'express';
+
+/** A verified delivery. */
+export interface GithubDelivery {
+  /** `X-GitHub-Event`, e.g. `push`. */
+  event: string;
+  /** `X-GitHub-Delivery`, when sent. */
+  deliveryId?: string;
+  payload: unknown;
+}
+
+/** Keeps the body as bytes: the signature is over the exact bytes sent. */
+export function githubWebhookBody(limitBytes: number) {
+  return express.raw({ type: () => true, limit: limitBytes });
+}
+
+const fail = (
+  res: express.Response,
+  status: number,
+  name: string,
+  message: string,
+) => res.status(status).json({ error: { name, message } });
+
+/**
+ * Checks a delivery received through {@link githubWebhookBody}: a secret
+ * must be configured (503 otherwise, naming `secretKey`), the body must be
+ * JSON (415), `X-Hub-Signature-256` must be the HMAC of the body with the
+ * secret (401) and `X-GitHub-Event` must be set (400). Answers the request
+ * itself and returns undefined when the delivery is refused.
+ */
+export async function readGithubDelivery(
+  req: express.Request,
+  res: express.Response,
+  secret: string | undefined,
+  secretKey: string,
+): Promise<GithubDelivery | undefined> {
+  if (!secret) {
+    fail(
+      res,
+      503,
+      'ServiceUnavailable',
+      `webhook secret not configured (${secretKey}); deliveries are refused`,
+    );
+    return undefined;
+  }
+  if (!req.is('application/json')) {
+    fail(
+      res,
+      415,
+      'UnsupportedMediaType',
+      'content type must be application/json',
+    );
+    return undefined;
+  }
+  const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const signature = req.header('x-hub-signature-256');
+  const valid =
+    typeof signature === 'string' &&
+    /^sha256=[0-9a-f]{64}$/.test(signature) &&
+    (await verify(secret, raw.toString('utf8'), signature).catch(() => false));
+  if (!valid) {
+    fail(
+      res,
+      401,
+      'AuthenticationError',
+      'missing or invalid X-Hub-Signature-256',
+    );
+    return undefined;
+  }
+  const event = req.header('x-github-event');
+  if (!event) throw new InputError('X-GitHub-Event header missing');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new InputError('body is not valid JSON');
+  }
+  return {
+    event,
+    deliveryId: req.header('x-github-delivery') ?? undefined,
+    payload,
+  };
+}

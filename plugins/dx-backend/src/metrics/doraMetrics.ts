@@ -1,0 +1,149 @@
+import {
+  changeFailureRate,
+  DEFAULT_DORA_OPTIONS,
+  deploymentFrequency,
+  deploymentsPerDay,
+  leadTime,
+  overallLevel,
+  recoveryTime,
+  type ChangeRecord,
+  type DeploymentRecord,
+  type DoraOptions,
+  type IncidentRecord,
+  type Range,
+  type RollbackRecord,
+} from '@internal/plugin-dx-common';
+import type { Knex } from 'knex';
+
+/** How far before the range changes and deployments are read, for linking. */
+export const LOOKBACK_MS = 30 * 86_400_000;
+
+/** The four keys for a set of entities over a range. */
+export async function doraMetrics(
+  knex: Knex,
+  scope: { entityRefs?: string[] },
+  range: Range,
+  options: { timeZone: string; rows: boolean; dora?: DoraOptions },
+) {
+  const dora = options.dora ?? DEFAULT_DORA_OPTIONS;
+  const q = knex('dx_events')
+    .whereIn('kind', ['deployment', 'change', 'incident'])
+    .whereNotNull('entity_ref')
+    .andWhere(
+      'occurred_at',
+      '>=',
+      new Date(Date.parse(range.from) - LOOKBACK_MS),
+    )
+    // Incidents after the range can close incidents opened in it; failures
+    // are looked for up to the failure window after it.
+    .andWhere(
+      'occurred_at',
+      '<',
+      new Date(Date.parse(range.to) + dora.failureWindowMs),
+    )
+    .select(
+      'key',
+      'kind',
+      'action',
+      'occurred_at',
+      'entity_ref',
+      'environment',
+      'outcome',
+      'commit_sha',
+      'commits',
+      'incident_id',
+    );
+  if (scope.entityRefs) q.whereIn('entity_ref', scope.entityRefs);
+  const rows = await q;
+
+  const deployments: DeploymentRecord[] = [];
+  const rollbacks: RollbackRecord[] = [];
+  const changesByCommit = new Map<string, ChangeRecord>();
+  const incidents = new Map<string, IncidentRecord>();
+  const iso = (v: unknown) => new Date(v as string).toISOString();
+  for (const r of rows) {
+    const at = iso(r.occurred_at);
+    const env = r.environment ?? undefined;
+    if (r.kind === 'deployment') {
+      if (r.action === 'deployed' || r.action === 'upgraded')
+        deployments.push({
+          id: r.key,
+          entityRef: r.entity_ref,
+          at,
+          environment: env,
+          outcome: r.outcome ?? undefined,
+        });
+      else if (r.action === 'rolledback')
+        rollbacks.push({ entityRef: r.entity_ref, at, environment: env });
+    } else if (r.kind === 'change' && r.action === 'merged') {
+      const commits: Array<{ sha: string; at?: string }> =
+        (typeof r.commits === 'string' ? JSON.parse(r.commits) : r.commits) ??
+        [];
+      const times = commits
+        .map(c => c.at)
+        .filter((x): x is string => Boolean(x))
+        .map(x => Date.parse(x));
+      const first = times.length
+        ? new Date(Math.min(...times)).toISOString()
+        : undefined;
+      // A merged pull request and the push it made are one change.
+      const id = `${r.entity_ref}\u0000${r.commit_sha ?? r.key}`;
+      const before = changesByCommit.get(id);
+      const firsts = [first, before?.firstCommitAt].filter((x): x is string =>
+        Boolean(x),
+      );
+      changesByCommit.set(id, {
+        id: before?.id ?? r.key,
+        entityRef: r.entity_ref,
+        mergedAt:
+          before && Date.parse(before.mergedAt) < Date.parse(at)
+            ? before.mergedAt
+            : at,
+        ...(firsts.length ? { firstCommitAt: firsts.sort()[0] } : {}),
+      });
+    } else if (r.kind === 'incident') {
+      const id = `${r.entity_ref}\u0000${r.incident_id ?? r.key}`;
+      const i: IncidentRecord = incidents.get(id) ?? {
+        id: r.incident_id ? `${r.entity_ref}#${r.incident_id}` : r.key,
+        entityRef: r.entity_ref,
+        openedAt: '',
+      };
+      if (r.action === 'resolved') {
+        if (!i.resolvedAt || Date.parse(at) < Date.parse(i.resolvedAt))
+          i.resolvedAt = at;
+      } else if (!i.openedAt || Date.parse(at) < Date.parse(i.openedAt)) {
+        i.openedAt = at;
+      }
+      if (env) i.environment = env;
+      incidents.set(id, i);
+    }
+  }
+  // A resolution without an opening we know of cannot be measured.
+  const knownIncidents = [...incidents.values()].filter(i => i.openedAt);
+  const changes = [...changesByCommit.values()];
+  const df = deploymentFrequency(deployments, range, dora);
+  const lt = leadTime(deployments, changes, range, dora);
+  const cfr = changeFailureRate(
+    deployments,
+    knownIncidents,
+    rollbacks,
+    range,
+    dora,
+  );
+  const rt = recoveryTime(knownIncidents, range, dora);
+  const strip = <T extends { rows: unknown[] }>(m: T) =>
+    options.rows ? m : { ...m, rows: undefined };
+  return {
+    from: range.from,
+    to: range.to,
+    deploymentFrequency: df,
+    leadTime: strip(lt),
+    changeFailureRate: strip(cfr),
+    recoveryTime: strip(rt),
+    level: overallLevel([df.level, lt.level, cfr.level, rt.level]),
+    perDay: deploymentsPerDay(deployments, range, options.timeZone, dora),
+    unlinked: {
+      resolvedWithoutOpening: incidents.size - knownIncidents.length,
+    },
+  };
+}
