@@ -38,6 +38,14 @@ apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata: { name: orders }
 spec: { type: service, lifecycle: production, owner: team-b }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: made
+  annotations:
+    portal.dev/template: template:default/typescript-service
+spec: { type: service, lifecycle: production, owner: team-b }
 `;
 
 const generic = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -419,11 +427,58 @@ describe('DX event ingestion on the real stack', () => {
       });
       expect(m.previous.level).toBeNull();
     }
+    const csv = await request(backend.server)
+      .get(
+        '/api/dx/metrics/dora.csv?entityRef=component:default/orders&from=2026-10-01T00:00:00Z&to=2026-10-08T00:00:00Z',
+      )
+      .set('Authorization', as());
+    expect(csv.header['content-type']).toMatch(/^text\/csv/);
+    expect(csv.text.split('\n')).toEqual([
+      'metric,value,unit,sample,level,previous',
+      'deployment_frequency,3,deployments per week,3,high,0',
+      'lead_time_median,25,hours,2,high,',
+      'lead_time_p90,46,hours,2,,',
+      `change_failure_rate,${2 / 3},share of deployments,3,low,`,
+      'recovery_time_median,2,hours,1,high,',
+      'overall_level,low,,,low,',
+      '',
+    ]);
     const bad = await request(backend.server)
       .get(
         '/api/dx/metrics/dora?from=2026-10-08T00:00:00Z&to=2026-10-01T00:00:00Z',
       )
       .set('Authorization', as());
     expect(bad.status).toBe(400);
+  });
+
+  it('golden paths versus the rest: the same four keys, side by side', async () => {
+    const sent = await post({
+      format: 'generic',
+      events: ['2026-10-02T09:00:00Z', '2026-10-03T09:00:00Z'].map(
+        (timestamp, i) =>
+          generic(`made-${i}`, {
+            timestamp,
+            entityRef: 'component:default/made',
+          }),
+      ),
+    });
+    expect(sent.body).toMatchObject({ accepted: 2, unmapped: [] });
+    const res = await request(backend.server)
+      .get(
+        '/api/dx/metrics/golden-paths?from=2026-10-01T00:00:00Z&to=2026-10-08T00:00:00Z',
+      )
+      .set('Authorization', as());
+    expect(res.status).toBe(200);
+    expect(res.body.goldenPath).toMatchObject({
+      entities: 1,
+      deploymentFrequency: { deployments: 2, perWeek: 2, level: 'high' },
+      changeFailureRate: { deployments: 2, failed: 0, rate: 0 },
+    });
+    // The rest: the orders service of the previous test.
+    expect(res.body.others).toMatchObject({
+      deploymentFrequency: { deployments: 3 },
+      changeFailureRate: { deployments: 3, failed: 2 },
+      level: 'low',
+    });
   });
 });

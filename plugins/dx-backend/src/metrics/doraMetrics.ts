@@ -21,7 +21,7 @@ export const LOOKBACK_MS = 30 * 86_400_000;
 /** The four keys for a set of entities over a range. */
 export async function doraMetrics(
   knex: Knex,
-  scope: { entityRefs?: string[] },
+  scope: { entityRefs?: string[]; excludeEntityRefs?: string[] },
   range: Range,
   options: { timeZone: string; rows: boolean; dora?: DoraOptions },
 ) {
@@ -54,6 +54,8 @@ export async function doraMetrics(
       'incident_id',
     );
   if (scope.entityRefs) q.whereIn('entity_ref', scope.entityRefs);
+  if (scope.excludeEntityRefs?.length)
+    q.whereNotIn('entity_ref', scope.excludeEntityRefs);
   const rows = await q;
 
   const deployments: DeploymentRecord[] = [];
@@ -146,4 +148,68 @@ export async function doraMetrics(
       resolvedWithoutOpening: incidents.size - knownIncidents.length,
     },
   };
+}
+
+type Dora = Awaited<ReturnType<typeof doraMetrics>>;
+
+/**
+ * The four keys as CSV, one line per number: value, unit, sample size,
+ * level, and the previous period's value.
+ */
+export function doraCsv(current: Dora, previous: Dora): string {
+  const hours = (ms: number | null) =>
+    ms === null ? '' : String(Math.round((ms / 3_600_000) * 1000) / 1000);
+  const num = (x: number | null) => (x === null ? '' : String(x));
+  const lines = [
+    ['metric', 'value', 'unit', 'sample', 'level', 'previous'],
+    [
+      'deployment_frequency',
+      num(current.deploymentFrequency.perWeek),
+      'deployments per week',
+      num(current.deploymentFrequency.deployments),
+      current.deploymentFrequency.level ?? '',
+      num(previous.deploymentFrequency.perWeek),
+    ],
+    [
+      'lead_time_median',
+      hours(current.leadTime.medianMs),
+      'hours',
+      num(current.leadTime.changes),
+      current.leadTime.level ?? '',
+      hours(previous.leadTime.medianMs),
+    ],
+    [
+      'lead_time_p90',
+      hours(current.leadTime.p90Ms),
+      'hours',
+      num(current.leadTime.changes),
+      '',
+      hours(previous.leadTime.p90Ms),
+    ],
+    [
+      'change_failure_rate',
+      num(current.changeFailureRate.rate),
+      'share of deployments',
+      num(current.changeFailureRate.deployments),
+      current.changeFailureRate.level ?? '',
+      num(previous.changeFailureRate.rate),
+    ],
+    [
+      'recovery_time_median',
+      hours(current.recoveryTime.medianMs),
+      'hours',
+      num(current.recoveryTime.incidents),
+      current.recoveryTime.level ?? '',
+      hours(previous.recoveryTime.medianMs),
+    ],
+    [
+      'overall_level',
+      current.level ?? '',
+      '',
+      '',
+      current.level ?? '',
+      previous.level ?? '',
+    ],
+  ];
+  return `${lines.map(l => l.join(',')).join('\n')}\n`;
 }

@@ -17,8 +17,9 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { doraMetrics } from '../metrics/doraMetrics';
+import { doraCsv, doraMetrics } from '../metrics/doraMetrics';
 import type { EntityMapper } from '../mapping/EntityMapper';
 import type { DxStore } from '../store/DxStore';
 import { ingest } from './ingest';
@@ -56,6 +57,28 @@ function dateParam(value: unknown, name: string): Date | undefined {
   if (!d || Number.isNaN(d.getTime()))
     throw new InputError(`${name} must be an ISO date-time`);
   return d;
+}
+
+/** `from`, `to` (default: the 90 days before now), `tz` and `rows` of a metrics request. */
+function rangeOf(req: express.Request) {
+  const to = dateParam(req.query.to, 'to') ?? new Date();
+  const from =
+    dateParam(req.query.from, 'from') ??
+    new Date(to.getTime() - 90 * 86_400_000);
+  if (from >= to) throw new InputError('from must be before to');
+  if (to.getTime() - from.getTime() > 366 * 86_400_000)
+    throw new InputError('from and to may be at most 366 days apart');
+  const timeZone = typeof req.query.tz === 'string' ? req.query.tz : 'UTC';
+  if (
+    !Intl.supportedValuesOf('timeZone').includes(timeZone) &&
+    timeZone !== 'UTC'
+  )
+    throw new InputError(`tz: ${timeZone} is not an IANA time zone`);
+  return {
+    from,
+    to,
+    settings: { timeZone, rows: req.query.rows === 'true' },
+  };
 }
 
 /** The DX API, mounted at `/api/dx`. */
@@ -166,24 +189,13 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
   });
 
   // The DORA four keys of an entity, a team (the entities it owns) or the
-  // organisation, over [from, to), with the previous period beside them.
-  router.get('/metrics/dora', async (req, res) => {
+  // organisation, over [from, to), with the previous period beside them;
+  // `/metrics/dora.csv` gives the same numbers as CSV.
+  router.get(['/metrics/dora', '/metrics/dora.csv'], async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const to = dateParam(req.query.to, 'to') ?? new Date();
-    const from =
-      dateParam(req.query.from, 'from') ??
-      new Date(to.getTime() - 90 * 86_400_000);
-    if (from >= to) throw new InputError('from must be before to');
-    if (to.getTime() - from.getTime() > 366 * 86_400_000)
-      throw new InputError('from and to may be at most 366 days apart');
-    const timeZone = typeof req.query.tz === 'string' ? req.query.tz : 'UTC';
-    if (
-      !Intl.supportedValuesOf('timeZone').includes(timeZone) &&
-      timeZone !== 'UTC'
-    )
-      throw new InputError(`tz: ${timeZone} is not an IANA time zone`);
+    const { from, to, settings } = rangeOf(req);
     const ref = (value: unknown, name: string) => {
       if (value === undefined) return undefined;
       try {
@@ -211,7 +223,6 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
       );
     }
     const span = to.getTime() - from.getTime();
-    const settings = { timeZone, rows: req.query.rows === 'true' };
     const [current, previous] = await Promise.all([
       doraMetrics(
         store.knex,
@@ -232,10 +243,51 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
     let scope: Record<string, unknown> = { organisation: true };
     if (entityRef) scope = { entityRef };
     else if (owner) scope = { owner, entities: entityRefs?.length ?? 0 };
+    if (req.path.endsWith('.csv')) {
+      res
+        .type('text/csv')
+        .attachment('dora.csv')
+        .send(doraCsv(current, previous));
+      return;
+    }
     res.json({
       scope,
       ...current,
       previous: { ...previous, perDay: undefined },
+    });
+  });
+
+  // Golden paths versus the rest: the four keys of the components made
+  // from a golden-path template (annotation portal.dev/template) beside
+  // those of every other entity with events.
+  router.get('/metrics/golden-paths', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { from, to, settings } = rangeOf(req);
+    const { items } = await catalog.getEntities(
+      {
+        filter: {
+          kind: 'component',
+          'metadata.annotations.portal.dev/template': CATALOG_FILTER_EXISTS,
+        },
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials },
+    );
+    const golden = items.map(e =>
+      stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+    );
+    const range = { from: from.toISOString(), to: to.toISOString() };
+    const [goldenPath, others] = await Promise.all([
+      doraMetrics(store.knex, { entityRefs: golden }, range, settings),
+      doraMetrics(store.knex, { excludeEntityRefs: golden }, range, settings),
+    ]);
+    res.json({
+      from: range.from,
+      to: range.to,
+      goldenPath: { entities: golden.length, ...goldenPath },
+      others,
     });
   });
 
