@@ -146,14 +146,16 @@ describe('DX event ingestion on the real stack', () => {
         }),
         generic('bad-1', { type: 'meeting' }),
         generic('late-1', { timestamp: future }),
+        generic('nul-1', { title: 'broken \u0000 title' }),
       ],
     };
     const first = await post(batch);
     expect(first.status).toBe(202);
     expect(first.body).toMatchObject({ accepted: 3, duplicates: 0 });
     expect(first.body.rejected.map((r: { index: number }) => r.index)).toEqual([
-      3, 4,
+      3, 4, 5,
     ]);
+    expect(first.body.rejected[2].reason).toMatch(/NUL character/);
     expect(first.body.rejected[1].reason).toMatch(/in the future/);
     expect(first.body.unmapped).toEqual([
       { index: 2, reason: 'no component named ledger' },

@@ -51,6 +51,14 @@ export async function ingest(
       return;
     }
     const event: NormalizedEvent = normalized.event;
+    // PostgreSQL text and JSON cannot hold NUL characters.
+    if (JSON.stringify(item.payload).includes('\\u0000')) {
+      result.rejected.push({
+        index,
+        reason: 'contains a NUL character (\\u0000), which cannot be stored',
+      });
+      return;
+    }
     if (Date.parse(event.occurredAt) > now + FUTURE_SKEW_MS) {
       result.rejected.push({
         index,

@@ -61,6 +61,33 @@ function toEvent(r: any): StoredEvent {
   });
 }
 
+const COLUMN_DEFS: Array<[string, string]> = [
+  ['key', 'text'],
+  ['source', 'text'],
+  ['type', 'text'],
+  ['kind', 'text'],
+  ['action', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['received_at', 'timestamptz'],
+  ['entity_ref', 'text'],
+  ['unmapped_reason', 'text'],
+  ['subject_ref', 'text'],
+  ['repository', 'text'],
+  ['service', 'text'],
+  ['environment', 'text'],
+  ['outcome', 'text'],
+  ['commit_sha', 'text'],
+  ['change_id', 'text'],
+  ['incident_id', 'text'],
+  ['deployment_id', 'text'],
+  ['actor', 'text'],
+  ['title', 'text'],
+  ['commits', 'jsonb'],
+  ['raw', 'jsonb'],
+];
+const COLUMNS = COLUMN_DEFS.map(([c]) => c);
+const COLUMN_TYPES = COLUMN_DEFS.map(([c, t]) => `${c} ${t}`).join(', ');
+
 /** Storage of the DX plugin: the events, normalised and raw. */
 export class DxStore {
   static async create(options: {
@@ -80,34 +107,57 @@ export class DxStore {
    */
   async insertEvents(events: EventToStore[]): Promise<Set<string>> {
     const inserted = new Set<string>();
-    const now = new Date();
-    for (let i = 0; i < events.length; i += 1000) {
-      const rows = events.slice(i, i + 1000).map(({ event: e, ...m }) => ({
-        key: e.key,
-        source: e.source,
-        type: e.type.slice(0, 200),
-        kind: e.kind,
-        action: e.action.slice(0, 40),
-        occurred_at: new Date(e.occurredAt),
-        received_at: now,
-        entity_ref: m.entityRef ?? null,
-        unmapped_reason: m.unmappedReason?.slice(0, 300) ?? null,
-        subject_ref: e.subject.entityRef?.slice(0, 512) ?? null,
-        repository: e.subject.repository?.slice(0, 300) ?? null,
-        service: e.subject.service?.slice(0, 300) ?? null,
-        environment: e.environment?.slice(0, 200) ?? null,
-        outcome: e.outcome ?? null,
-        commit_sha: e.commitSha?.slice(0, 100) ?? null,
-        change_id: e.changeId?.slice(0, 200) ?? null,
-        incident_id: e.incidentId?.slice(0, 200) ?? null,
-        deployment_id: e.deploymentId?.slice(0, 200) ?? null,
-        actor: e.actor?.slice(0, 200) ?? null,
-        title: e.title ?? null,
-        commits: e.commits ? JSON.stringify(e.commits) : null,
-        raw: JSON.stringify(m.raw),
-      }));
+    const now = new Date().toISOString();
+    const rows = events.map(({ event: e, ...m }) => ({
+      key: e.key,
+      source: e.source,
+      type: e.type.slice(0, 200),
+      kind: e.kind,
+      action: e.action.slice(0, 40),
+      occurred_at: e.occurredAt,
+      received_at: now,
+      entity_ref: m.entityRef ?? null,
+      unmapped_reason: m.unmappedReason?.slice(0, 300) ?? null,
+      subject_ref: e.subject.entityRef?.slice(0, 512) ?? null,
+      repository: e.subject.repository?.slice(0, 300) ?? null,
+      service: e.subject.service?.slice(0, 300) ?? null,
+      environment: e.environment?.slice(0, 200) ?? null,
+      outcome: e.outcome ?? null,
+      commit_sha: e.commitSha?.slice(0, 100) ?? null,
+      change_id: e.changeId?.slice(0, 200) ?? null,
+      incident_id: e.incidentId?.slice(0, 200) ?? null,
+      deployment_id: e.deploymentId?.slice(0, 200) ?? null,
+      actor: e.actor?.slice(0, 200) ?? null,
+      title: e.title ?? null,
+      commits: e.commits ?? null,
+      raw: m.raw ?? null,
+    }));
+    if (this.knex.client.config.client === 'pg') {
+      // One statement per 5,000 rows: the rows travel as one JSON value.
+      for (let i = 0; i < rows.length; i += 5000) {
+        const { rows: done } = await this.knex.raw(
+          `INSERT INTO dx_events (${COLUMNS.join(', ')})
+           SELECT ${COLUMNS.join(', ')}
+           FROM json_to_recordset(?::json) AS x(${COLUMN_TYPES})
+           ON CONFLICT (key) DO NOTHING
+           RETURNING key`,
+          [JSON.stringify(rows.slice(i, i + 5000))],
+        );
+        for (const r of done) inserted.add(r.key);
+      }
+      return inserted;
+    }
+    for (let i = 0; i < rows.length; i += 500) {
       const done = await this.knex('dx_events')
-        .insert(rows)
+        .insert(
+          rows.slice(i, i + 500).map(r => ({
+            ...r,
+            occurred_at: new Date(r.occurred_at),
+            received_at: new Date(r.received_at),
+            commits: r.commits ? JSON.stringify(r.commits) : null,
+            raw: JSON.stringify(r.raw),
+          })),
+        )
         .onConflict('key')
         .ignore()
         .returning('key');
