@@ -82,6 +82,7 @@ async function main() {
   }`;
   const backend = await startBackend('dx', {
     slo: { probe: { enabled: false } },
+    dx: { demo: { enabled: false } },
   });
   try {
     // Warm-up batch (not counted): JIT, connection pool, catalog index.

@@ -1,5 +1,7 @@
 export interface Config {
   dx?: {
+    /** Demo history for the demo catalog (local development only). */
+    demo?: { enabled?: boolean };
     github?: {
       /**
        * Secret of the GitHub webhook (X-Hub-Signature-256); without it every

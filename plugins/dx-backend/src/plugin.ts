@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { dxPermissions } from '@internal/plugin-dx-common';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { demoHistory } from './demo/demoHistory';
 import { EntityMapper } from './mapping/EntityMapper';
+import { ingest } from './service/ingest';
 import { createDxRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { DxStore } from './store/DxStore';
 
@@ -67,6 +70,53 @@ export const dxPlugin = createBackendPlugin({
               logger.info(`mapped ${mapped} DX events to entities`);
           },
         });
+
+        if (config.getOptionalBoolean('dx.demo.enabled')) {
+          // Demo history for the demo catalog, once (local development only).
+          await deps.scheduler.scheduleTask({
+            id: 'dx-demo-history',
+            frequency: { minutes: 1 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 20 },
+            scope: 'global',
+            fn: async () => {
+              if (await store.hasEventsWithKeyPrefix('generic:demo-')) return;
+              const { items } = await deps.catalog.getEntities(
+                {
+                  filter: { kind: 'component' },
+                  fields: [
+                    'kind',
+                    'metadata.name',
+                    'metadata.namespace',
+                    'metadata.annotations',
+                  ],
+                },
+                { credentials: await deps.auth.getOwnServiceCredentials() },
+              );
+              if (items.length === 0) return;
+              const events = demoHistory(
+                items.map(e => ({
+                  entityRef: stringifyEntityRef(e),
+                  goldenPath: Boolean(
+                    e.metadata.annotations?.['portal.dev/template'],
+                  ),
+                })),
+                new Date(),
+              );
+              mapper.refresh();
+              for (let i = 0; i < events.length; i += 5000)
+                await ingest(
+                  events
+                    .slice(i, i + 5000)
+                    .map(payload => ({ format: 'generic' as const, payload })),
+                  { store, mapper },
+                );
+              logger.info(
+                `demo DX history: ${events.length} events for ${items.length} components`,
+              );
+            },
+          });
+        }
 
         deps.httpRouter.use(
           createDxRouter({

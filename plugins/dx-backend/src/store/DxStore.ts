@@ -166,6 +166,13 @@ export class DxStore {
     return inserted;
   }
 
+  async hasEventsWithKeyPrefix(prefix: string): Promise<boolean> {
+    const row = await this.knex('dx_events')
+      .where('key', 'like', `${prefix.replace(/[\\%_]/g, c => `\\${c}`)}%`)
+      .first('id');
+    return Boolean(row);
+  }
+
   async listEvents(filter: {
     entityRef?: string;
     kind?: DxEventKind;
