@@ -208,12 +208,17 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
     const state = req.query.state;
     if (state !== undefined && !STATES.includes(state as SloState))
       throw new InputError(`state must be one of ${STATES.join(', ')}`);
-    const defs = await store.listDefinitions({
+    const filter = {
       entityRef: refParam(req.query.entityRef, 'entityRef'),
       ownerRef: refParam(req.query.owner, 'owner'),
       systemRef: refParam(req.query.system, 'system'),
-    });
-    const statuses = await store.getStatuses();
+    };
+    const defs = await store.listDefinitions(filter);
+    // Filtered: only those statuses; otherwise all of them in one read.
+    const filtered = Object.values(filter).some(v => v !== undefined);
+    const statuses = await store.getStatuses(
+      filtered ? defs.map(d => d.id) : undefined,
+    );
     const items = defs
       .map(d => summarize(d, statuses.get(d.id)))
       .filter(s => !state || s.state === state);
