@@ -6,3 +6,4 @@
 export { eventually } from './eventually';
 export { dropDatabases } from './databases';
 export { git, commitFiles } from './git';
+export { MANUAL_SCHEDULE, stackConfig } from './stackConfig';

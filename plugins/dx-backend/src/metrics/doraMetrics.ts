@@ -160,56 +160,63 @@ export function doraCsv(current: Dora, previous: Dora): string {
   const hours = (ms: number | null) =>
     ms === null ? '' : String(Math.round((ms / 3_600_000) * 1000) / 1000);
   const num = (x: number | null) => (x === null ? '' : String(x));
-  const lines = [
-    ['metric', 'value', 'unit', 'sample', 'level', 'previous'],
+  // metric, unit, how to read the value, sample size and level of a period
+  const metrics: Array<
+    [
+      string,
+      string,
+      (d: Dora) => string,
+      (d: Dora) => string,
+      (d: Dora) => string,
+    ]
+  > = [
     [
       'deployment_frequency',
-      num(current.deploymentFrequency.perWeek),
       'deployments per week',
-      num(current.deploymentFrequency.deployments),
-      current.deploymentFrequency.level ?? '',
-      num(previous.deploymentFrequency.perWeek),
+      d => num(d.deploymentFrequency.perWeek),
+      d => num(d.deploymentFrequency.deployments),
+      d => d.deploymentFrequency.level ?? '',
     ],
     [
       'lead_time_median',
-      hours(current.leadTime.medianMs),
       'hours',
-      num(current.leadTime.changes),
-      current.leadTime.level ?? '',
-      hours(previous.leadTime.medianMs),
+      d => hours(d.leadTime.medianMs),
+      d => num(d.leadTime.changes),
+      d => d.leadTime.level ?? '',
     ],
     [
       'lead_time_p90',
-      hours(current.leadTime.p90Ms),
       'hours',
-      num(current.leadTime.changes),
-      '',
-      hours(previous.leadTime.p90Ms),
+      d => hours(d.leadTime.p90Ms),
+      d => num(d.leadTime.changes),
+      () => '',
     ],
     [
       'change_failure_rate',
-      num(current.changeFailureRate.rate),
       'share of deployments',
-      num(current.changeFailureRate.deployments),
-      current.changeFailureRate.level ?? '',
-      num(previous.changeFailureRate.rate),
+      d => num(d.changeFailureRate.rate),
+      d => num(d.changeFailureRate.deployments),
+      d => d.changeFailureRate.level ?? '',
     ],
     [
       'recovery_time_median',
-      hours(current.recoveryTime.medianMs),
       'hours',
-      num(current.recoveryTime.incidents),
-      current.recoveryTime.level ?? '',
-      hours(previous.recoveryTime.medianMs),
+      d => hours(d.recoveryTime.medianMs),
+      d => num(d.recoveryTime.incidents),
+      d => d.recoveryTime.level ?? '',
     ],
-    [
-      'overall_level',
-      current.level ?? '',
-      '',
-      '',
-      current.level ?? '',
-      previous.level ?? '',
-    ],
+    ['overall_level', '', d => d.level ?? '', () => '', d => d.level ?? ''],
+  ];
+  const lines = [
+    ['metric', 'value', 'unit', 'sample', 'level', 'previous'],
+    ...metrics.map(([name, unit, value, sample, level]) => [
+      name,
+      value(current),
+      unit,
+      sample(current),
+      level(current),
+      value(previous),
+    ]),
   ];
   return `${lines.map(l => l.join(',')).join('\n')}\n`;
 }

@@ -19,6 +19,8 @@ import type { JsonObject } from '@backstage/types';
 import {
   dropDatabases,
   eventually as waitFor,
+  MANUAL_SCHEDULE,
+  stackConfig,
 } from '@internal/backend-test-utils';
 import request from 'supertest';
 import scaffolderModuleGoldenPaths from '../index';
@@ -27,11 +29,7 @@ const CONNECTION =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 
 /** A schedule that never fires during a test: scans run through the rescan API. */
-export const MANUAL_SCHEDULE = {
-  frequency: { hours: 24 },
-  timeout: { minutes: 5 },
-  initialDelay: { hours: 24 },
-};
+export { MANUAL_SCHEDULE };
 
 export interface GoldenPathsTestBackend {
   server: Awaited<ReturnType<typeof startTestBackend>>['server'];
@@ -78,43 +76,23 @@ export async function startGoldenPathsBackend(options: {
       ...(options.features ?? []),
       mockServices.rootConfig.factory({
         data: {
-          backend: {
-            database: { client: 'pg', connection: CONNECTION, prefix },
-          },
-          app: { baseUrl: 'http://localhost:3000' },
-          events: { useEventBus: 'never' },
-          catalog: {
-            processingInterval: { seconds: 1 },
-            rules: [
-              {
-                allow: [
-                  'Component',
-                  'API',
-                  'Resource',
-                  'System',
-                  'Template',
-                  'Location',
-                  'Group',
-                  'User',
-                ],
-              },
+          ...stackConfig({
+            connection: CONNECTION,
+            prefix,
+            locations: options.locations,
+            reposDir,
+            sources: options.sources,
+            kinds: [
+              'Component',
+              'API',
+              'Resource',
+              'System',
+              'Template',
+              'Location',
+              'Group',
+              'User',
             ],
-            locations: options.locations.map(target => ({
-              type: 'file',
-              target,
-            })),
-            ingestion: {
-              sources: [
-                {
-                  id: 'local-repos',
-                  type: 'local',
-                  path: reposDir,
-                  schedule: MANUAL_SCHEDULE,
-                },
-                ...(options.sources ?? []),
-              ],
-            },
-          },
+          }),
           scaffolder: {
             defaultAuthor: { name: 'Portal Test', email: 'portal@example.com' },
           },

@@ -14,6 +14,7 @@ import {
   commitFiles,
   dropDatabases,
   eventually as waitFor,
+  stackConfig,
 } from '@internal/backend-test-utils';
 import sloPlugin from '../index';
 
@@ -64,45 +65,20 @@ export async function startSloBackend(options: {
       sloPlugin,
       mockServices.rootConfig.factory({
         data: {
-          backend: {
-            baseUrl: 'http://localhost:7007',
-            database: { client: 'pg', connection: CONNECTION, prefix },
-          },
-          app: { baseUrl: 'http://localhost:3000' },
-          events: { useEventBus: 'never' },
-          catalog: {
-            processingInterval: { seconds: 1 },
-            rules: [
-              {
-                allow: [
-                  'Component',
-                  'System',
-                  'Template',
-                  'Location',
-                  'Group',
-                  'User',
-                ],
-              },
+          ...stackConfig({
+            connection: CONNECTION,
+            prefix,
+            locations: options.locations,
+            reposDir,
+            kinds: [
+              'Component',
+              'System',
+              'Template',
+              'Location',
+              'Group',
+              'User',
             ],
-            locations: options.locations.map(target => ({
-              type: 'file',
-              target,
-            })),
-            ingestion: {
-              sources: [
-                {
-                  id: 'local-repos',
-                  type: 'local',
-                  path: reposDir,
-                  schedule: {
-                    frequency: { hours: 24 },
-                    timeout: { minutes: 5 },
-                    initialDelay: { hours: 24 },
-                  },
-                },
-              ],
-            },
-          },
+          }),
           slo: {
             sync: { frequencyMs: OFTEN },
             evaluation: { frequencyMs: OFTEN, delayMinutes: 0 },
