@@ -5,7 +5,7 @@
 // "Tests: N passed, N failed" and exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const artifacts = join(root, 'e2e-artifacts');
@@ -150,6 +150,33 @@ if (e2e?.stats)
   console.log(
     `  browser: ${e2e.stats.expected} passed, ${e2e.stats.unexpected} failed`,
   );
+// Name every failing test in the summary, which is what a CI log's tail shows.
+function failures(report) {
+  const out = [];
+  for (const file of report?.testResults ?? []) {
+    const where = relative(root, file.name ?? file.testFilePath ?? '');
+    const failedAssertions = (file.assertionResults ?? []).filter(
+      a => a.status === 'failed',
+    );
+    for (const a of failedAssertions) {
+      const why = (a.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 200);
+      out.push(`${where} › ${a.fullName ?? a.title}: ${why}`);
+    }
+    if (failedAssertions.length === 0 && file.status === 'failed') {
+      out.push(
+        `${where}: ${
+          (file.message ?? '').split('\n').find(Boolean) ?? 'failed to run'
+        }`,
+      );
+    }
+  }
+  return out;
+}
+const failing = [...failures(jest), ...failures(corpusRun)];
+if (failing.length > 0) {
+  console.log('  failing tests:');
+  for (const line of failing.slice(0, 30)) console.log(`    ${line}`);
+}
 const stepsFailed = results.filter(r => !r.ok).length;
 if (passed === 0) {
   console.log('  no test ran: that is a failure');

@@ -4,3 +4,5 @@ import { configure } from '@testing-library/react';
 // Lazy-loaded pages and cards can take longer than the default 1 s of
 // findBy* and waitFor on a loaded 2-core CI machine.
 configure({ asyncUtilTimeout: 5000 });
+// A test may wait that long more than once.
+jest.setTimeout(30_000);

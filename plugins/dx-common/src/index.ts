@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export * from './api';
 export * from './dora';
 export * from './events';
 export * from './permissions';

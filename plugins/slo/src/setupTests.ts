@@ -5,4 +5,4 @@ import { configure } from '@testing-library/react';
 // findBy* and waitFor wait on a loaded 2-core CI machine.
 configure({ asyncUtilTimeout: 5000 });
 // A test may wait that long more than once.
-jest.setTimeout(20_000);
+jest.setTimeout(30_000);
