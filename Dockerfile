@@ -49,6 +49,7 @@ COPY --from=build --chown=node:node /app/packages/backend/dist/bundle/ ./
 COPY --chown=node:node app-config.yaml app-config.production.yaml catalog-info.yaml ./
 COPY --chown=node:node templates ./templates
 COPY --chown=node:node slos ./slos
+COPY --chown=node:node scorecards ./scorecards
 ENV NODE_ENV=production
 EXPOSE 7007
 CMD ["node", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml"]

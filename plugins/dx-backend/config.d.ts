@@ -1,5 +1,58 @@
 export interface Config {
   dx?: {
+    /**
+     * Scorecards as data: production-readiness and maturity rules, each
+     * check reading a fact the portal holds (owner, SLOs, template version,
+     * docs, flagged packages, deployments, annotations, fields). Usually
+     * `$include`-d from a YAML file of the portal repository; the format is
+     * in docs/metrics.md. A mistake stops start-up with its path.
+     */
+    scorecards?: {
+      definitions?: Array<{ [key: string]: unknown }>;
+      /** Minutes between evaluations (default 60). */
+      frequencyMinutes?: number;
+    };
+    /**
+     * In-portal developer surveys, written as data. Answers are stored
+     * without their author (who answered is kept apart, only to allow one
+     * answer per person per period) and results are shown only for groups
+     * of at least `minGroupSize` respondents. A mistake stops start-up with
+     * its path.
+     */
+    surveys?: {
+      /**
+       * Fewest respondents (of a team, a week, a provisioning-time bucket)
+       * whose answers are shown; fewer are counted only. Integer, at
+       * least 2; default 5.
+       */
+      minGroupSize?: number;
+      definitions?: Array<{
+        /** Lower-case letters and digits joined by `-`, unique. */
+        id: string;
+        title: string;
+        description?: string;
+        /**
+         * `portal`: offered in the portal, once per period. `golden-path`:
+         * offered after a golden-path run and tied to it (one answer per
+         * run; exactly one scale question and at most one text question).
+         */
+        trigger: 'portal' | 'golden-path';
+        /**
+         * How often one person may answer a portal survey (default
+         * `month`); not for golden-path surveys.
+         */
+        period?: 'week' | 'month' | 'quarter';
+        /** 1 to 20 questions. */
+        questions: Array<{
+          /** Lower-case letters and digits joined by `-`, unique in the survey. */
+          id: string;
+          text: string;
+          /** `scale`: 1 (worst) to 5 (best); `text`: up to 2,000 characters. */
+          type: 'scale' | 'text';
+          required?: boolean;
+        }>;
+      }>;
+    };
     /** Demo history for the demo catalog (local development only). */
     demo?: { enabled?: boolean };
     github?: {

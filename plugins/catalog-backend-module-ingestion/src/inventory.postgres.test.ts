@@ -294,6 +294,11 @@ describe('dependency inventory and docs from repositories', () => {
         )
       ).status,
     ).toBe(404);
+    // Which entities have docs (for the DX scorecards): both of the shop
+    // repository, not the API of the repository without any.
+    expect(
+      (await get('/api/catalog/ingestion/docs/entities')).body.items,
+    ).toEqual(['component:default/shop', 'component:default/shop-worker']);
   });
 
   it('drops the SBOM of a repository when it is deleted from the repository', async () => {

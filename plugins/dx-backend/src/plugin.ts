@@ -3,13 +3,28 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { dxPermissions } from '@internal/plugin-dx-common';
+import {
+  dxPermissions,
+  parseScorecards,
+  parseSurveyConfig,
+  type Scorecard,
+} from '@internal/plugin-dx-common';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { demoHistory } from './demo/demoHistory';
 import { EntityMapper } from './mapping/EntityMapper';
 import { ingest } from './service/ingest';
 import { createDxRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { DxStore } from './store/DxStore';
+import { SurveyStore } from './surveys/SurveyStore';
+import { createSurveysRouter } from './surveys/surveysRouter';
+import { syncUsersSeen } from './adoption/onboarding';
+import { PortalFacts } from './facts/PortalFacts';
+import { runScorecards } from './scorecards/runScorecards';
+import { ScorecardStore } from './scorecards/ScorecardStore';
+import {
+  createPlatformRouter,
+  SCORECARD_TASK_ID,
+} from './service/platformRouter';
 
 /**
  * DX metrics: an ingestion API for delivery events (CDEvents, signed GitHub
@@ -28,12 +43,18 @@ export const dxPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
+        discovery: coreServices.discovery,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
       async init(deps) {
         const { config, logger } = deps;
+        // Surveys, written as data (dx.surveys); a mistake stops start-up.
+        const surveyConfig = parseSurveyConfig(
+          config.getOptional('dx.surveys'),
+          'dx.surveys',
+        );
         deps.permissionsRegistry.addPermissions(dxPermissions);
         const store = await DxStore.create({
           knex: await deps.database.getClient(),
@@ -118,6 +139,55 @@ export const dxPlugin = createBackendPlugin({
           });
         }
 
+        // Scorecards, written as data (dx.scorecards.definitions, usually
+        // $include-d from scorecards/*.yaml); a mistake stops start-up.
+        const cards: Scorecard[] = parseScorecards(
+          config.getOptional('dx.scorecards.definitions') ?? [],
+          'dx.scorecards.definitions',
+        );
+        const facts = new PortalFacts({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          discovery: deps.discovery,
+          logger,
+          knex: store.knex,
+        });
+        const scorecards = new ScorecardStore(store.knex);
+        await deps.scheduler.scheduleTask({
+          id: SCORECARD_TASK_ID,
+          frequency: {
+            minutes:
+              config.getOptionalNumber('dx.scorecards.frequencyMinutes') ?? 60,
+          },
+          timeout: { minutes: 15 },
+          initialDelay: { seconds: 30 },
+          scope: 'global',
+          fn: async () => {
+            const now = new Date();
+            // Users first seen now: the start of their onboarding.
+            const { entities: users } = await facts.catalog(['user']);
+            await syncUsersSeen(store.knex, users, now);
+            await runScorecards(
+              { cards, facts, store: scorecards, logger },
+              now,
+            );
+          },
+        });
+
+        deps.httpRouter.use(
+          createPlatformRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auth: deps.auth,
+            discovery: deps.discovery,
+            scheduler: deps.scheduler,
+            catalog: deps.catalog,
+            knex: store.knex,
+            facts,
+            scorecards,
+            cards,
+          }),
+        );
         deps.httpRouter.use(
           createDxRouter({
             httpAuth: deps.httpAuth,
@@ -130,6 +200,16 @@ export const dxPlugin = createBackendPlugin({
               'dx.github.webhookSecret',
             ),
             maxBodyBytes: 16 * 1024 * 1024,
+          }),
+        );
+        deps.httpRouter.use(
+          createSurveysRouter({
+            config: surveyConfig,
+            store: new SurveyStore(store.knex),
+            httpAuth: deps.httpAuth,
+            auth: deps.auth,
+            discovery: deps.discovery,
+            catalog: deps.catalog,
           }),
         );
         deps.httpRouter.addAuthPolicy({

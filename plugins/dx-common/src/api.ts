@@ -141,6 +141,8 @@ export interface AdoptionMetrics {
     medianMs?: number;
     p95Ms?: number;
   };
+  /** Sources that did not answer; what they give is left at 0. */
+  unavailable?: string[];
   /** Per component, what was counted (drill-down). */
   rows?: Array<{
     entityRef: string;
@@ -177,6 +179,9 @@ export interface OnboardingMetrics {
 
 export type SurveyQuestionType = 'scale' | 'text';
 
+/** How often one person may answer a portal survey. */
+export type SurveyPeriod = 'week' | 'month' | 'quarter';
+
 export interface SurveyQuestion {
   id: string;
   text: string;
@@ -191,10 +196,15 @@ export interface Survey {
   description?: string;
   /** `golden-path`: offered right after a golden-path run, tied to it. */
   trigger: 'portal' | 'golden-path';
+  /** Portal surveys: one answer per person per period. Golden-path surveys: one per run (absent). */
+  period?: SurveyPeriod;
   questions: SurveyQuestion[];
 }
 
-/** `GET /surveys` */
+/**
+ * `GET /surveys?taskId=`: `answeredThisPeriod` of a golden-path survey is
+ * whether that run was answered about (false without `taskId`).
+ */
 export interface SurveyList {
   items: Array<Survey & { answeredThisPeriod: boolean }>;
   minGroupSize: number;
@@ -212,6 +222,9 @@ export interface SurveyResults {
   surveyId: string;
   title: string;
   owner?: string;
+  /** The range of the answers counted, [from, to). */
+  from?: string;
+  to?: string;
   respondents: number;
   minGroupSize: number;
   /** True when there are fewer respondents than minGroupSize: nothing else is shown. */

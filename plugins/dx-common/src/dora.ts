@@ -104,7 +104,11 @@ export interface Range {
 const inRange = (iso: string, r: Range) =>
   t(iso) >= t(r.from) && t(iso) < t(r.to);
 
-function isProduction(env: string | undefined, o: DoraOptions) {
+/** Whether an environment is one of the production environments (without case). */
+export function isProduction(
+  env: string | undefined,
+  o: DoraOptions = DEFAULT_DORA_OPTIONS,
+) {
   return (
     env !== undefined &&
     o.productionEnvironments.some(

@@ -8,3 +8,5 @@ export * from './api';
 export * from './dora';
 export * from './events';
 export * from './permissions';
+export * from './surveys';
+export * from './scorecards';

@@ -6,5 +6,14 @@ export const dxEventsIngestPermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/** Re-evaluate the scorecards now instead of at the next scheduled run. */
+export const dxScorecardsRefreshPermission = createPermission({
+  name: 'dx.scorecards.refresh',
+  attributes: { action: 'update' },
+});
+
 /** Every permission of the DX plugin family. */
-export const dxPermissions = [dxEventsIngestPermission];
+export const dxPermissions = [
+  dxEventsIngestPermission,
+  dxScorecardsRefreshPermission,
+];

@@ -257,6 +257,12 @@ export function addInventoryRoutes(
     res.json(body);
   });
 
+  router.get('/ingestion/docs/entities', async (req, res) => {
+    // For the DX scorecards (a service call): which entities have docs.
+    await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    res.json({ items: await docs.entitiesWithDocs() });
+  });
+
   router.get('/ingestion/openslo', async (req, res) => {
     // For the SLO backend (a service call), or a user seeing what exists.
     await httpAuth.credentials(req, { allow: ['service', 'user'] });

@@ -57,6 +57,21 @@ export class DatabaseDocsStore {
       .sort((a, b) => compareDocsPaths(a.path, b.path));
   }
 
+  /** Refs of the entities whose repository has docs (what their Docs tab shows). */
+  async entitiesWithDocs(): Promise<string[]> {
+    const rows = await this.knex('ingestion_entities as e')
+      .whereExists(q =>
+        q
+          .select(this.knex.raw('1'))
+          .from('ingestion_docs as d')
+          .whereRaw('d.source_id = e.source_id')
+          .andWhereRaw('d.repository = e.repository'),
+      )
+      .distinct('e.entity_ref')
+      .orderBy('e.entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+
   /**
    * A page of all docs files, each with the entity of its repository it is
    * shown on for search (the first Component by ref, else the first

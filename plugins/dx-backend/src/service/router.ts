@@ -3,7 +3,7 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -23,6 +23,7 @@ import { doraCsv, doraMetrics } from '../metrics/doraMetrics';
 import type { EntityMapper } from '../mapping/EntityMapper';
 import type { DxStore } from '../store/DxStore';
 import { ingest } from './ingest';
+import { dateParam, rangeOf, refParam } from './params';
 
 export const GITHUB_WEBHOOK_PATH = '/webhooks/github';
 /** Events per batch. */
@@ -49,36 +50,6 @@ export interface DxRouterOptions {
   catalog: CatalogService;
   githubWebhookSecret?: string;
   maxBodyBytes: number;
-}
-
-function dateParam(value: unknown, name: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const d = typeof value === 'string' ? new Date(value) : undefined;
-  if (!d || Number.isNaN(d.getTime()))
-    throw new InputError(`${name} must be an ISO date-time`);
-  return d;
-}
-
-/** `from`, `to` (default: the 90 days before now), `tz` and `rows` of a metrics request. */
-function rangeOf(req: express.Request) {
-  const to = dateParam(req.query.to, 'to') ?? new Date();
-  const from =
-    dateParam(req.query.from, 'from') ??
-    new Date(to.getTime() - 90 * 86_400_000);
-  if (from >= to) throw new InputError('from must be before to');
-  if (to.getTime() - from.getTime() > 366 * 86_400_000)
-    throw new InputError('from and to may be at most 366 days apart');
-  const timeZone = typeof req.query.tz === 'string' ? req.query.tz : 'UTC';
-  if (
-    !Intl.supportedValuesOf('timeZone').includes(timeZone) &&
-    timeZone !== 'UTC'
-  )
-    throw new InputError(`tz: ${timeZone} is not an IANA time zone`);
-  return {
-    from,
-    to,
-    settings: { timeZone, rows: req.query.rows === 'true' },
-  };
 }
 
 /** The DX API, mounted at `/api/dx`. */
@@ -163,16 +134,7 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
     const kind = req.query.kind;
     if (kind !== undefined && !KINDS.includes(kind as DxEventKind))
       throw new InputError(`kind must be one of ${KINDS.join(', ')}`);
-    let entityRef: string | undefined;
-    if (typeof req.query.entityRef === 'string') {
-      try {
-        entityRef = stringifyEntityRef(
-          parseEntityRef(req.query.entityRef),
-        ).toLocaleLowerCase('en-US');
-      } catch (e) {
-        throw new InputError(`entityRef: ${(e as Error).message}`);
-      }
-    }
+    const entityRef = refParam(req.query.entityRef, 'entityRef');
     const limit = Number(req.query.limit ?? 100);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new InputError('limit must be an integer from 1 to 1000');
@@ -196,18 +158,8 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
       allow: ['user', 'service'],
     });
     const { from, to, settings } = rangeOf(req);
-    const ref = (value: unknown, name: string) => {
-      if (value === undefined) return undefined;
-      try {
-        return stringifyEntityRef(
-          parseEntityRef(String(value)),
-        ).toLocaleLowerCase('en-US');
-      } catch (e) {
-        throw new InputError(`${name}: ${(e as Error).message}`);
-      }
-    };
-    const entityRef = ref(req.query.entityRef, 'entityRef');
-    const owner = ref(req.query.owner, 'owner');
+    const entityRef = refParam(req.query.entityRef, 'entityRef');
+    const owner = refParam(req.query.owner, 'owner');
     let entityRefs: string[] | undefined;
     if (entityRef) entityRefs = [entityRef];
     else if (owner) {

@@ -1,0 +1,338 @@
+import type {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  type Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  DEFAULT_DORA_OPTIONS,
+  isProduction,
+  type EntityFacts,
+  type MissingFacts,
+  type Scorecard,
+} from '@internal/plugin-dx-common';
+import type { Knex } from 'knex';
+
+/** The golden-path annotations (golden-paths-common), read as plain strings. */
+export const ANNOTATION_TEMPLATE = 'portal.dev/template';
+export const ANNOTATION_TEMPLATE_VERSION = 'portal.dev/template-version';
+
+const lower = (s: string) => s.toLocaleLowerCase('en-US');
+
+/**
+ * A GET to another plugin of this backend, as this plugin (a plugin token
+ * from the auth service).
+ */
+export async function pluginGet<T>(
+  deps: { auth: AuthService; discovery: DiscoveryService },
+  pluginId: string,
+  path: string,
+): Promise<T> {
+  const { token } = await deps.auth.getPluginRequestToken({
+    onBehalfOf: await deps.auth.getOwnServiceCredentials(),
+    targetPluginId: pluginId,
+  });
+  const url = `${await deps.discovery.getBaseUrl(pluginId)}${path}`;
+  const response = await fetch(url, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (!response.ok)
+    throw new Error(
+      `${pluginId} ${path.split('?')[0]} answered HTTP ${response.status}`,
+    );
+  return (await response.json()) as T;
+}
+
+function templateRef(value: string): string | undefined {
+  try {
+    return lower(
+      stringifyEntityRef(
+        parseEntityRef(value, {
+          defaultKind: 'template',
+          defaultNamespace: 'default',
+        }),
+      ),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+export interface CatalogFacts {
+  entities: Entity[];
+  /** Refs (lower case) of every Group and User. */
+  principals: Set<string>;
+}
+
+/**
+ * Gathers the facts the scorecards and the adoption metrics read: the
+ * catalog (entities, owners), SLOs, golden-path template versions, docs,
+ * SBOM packages and deployments. A plugin that does not answer makes its
+ * facts missing (the checks reading them are n/a), never the whole run.
+ */
+export class PortalFacts {
+  constructor(
+    private readonly deps: {
+      catalog: CatalogService;
+      auth: AuthService;
+      discovery: DiscoveryService;
+      logger: LoggerService;
+      knex: Knex;
+    },
+  ) {}
+
+  private async all(
+    filter: Record<string, string | string[]>,
+    fields?: string[],
+  ) {
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    const items: Entity[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = cursor
+        ? await this.deps.catalog.queryEntities(
+            { cursor, limit: 1000 },
+            { credentials },
+          )
+        : await this.deps.catalog.queryEntities(
+            { filter, fields, limit: 1000 },
+            { credentials },
+          );
+      items.push(...page.items);
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    return items;
+  }
+
+  /** Entities of the given kinds, and every Group and User ref. */
+  async catalog(kinds: string[]): Promise<CatalogFacts> {
+    const [entities, principals] = await Promise.all([
+      this.all({ kind: kinds.map(lower) }),
+      this.all({ kind: ['group', 'user'] }, [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+      ]),
+    ]);
+    return {
+      entities,
+      principals: new Set(principals.map(e => lower(stringifyEntityRef(e)))),
+    };
+  }
+
+  /** SLOs per entity ref (lower case). */
+  async slos(): Promise<Map<string, number>> {
+    const { items } = await pluginGet<{ items: Array<{ entityRef: string }> }>(
+      this.deps,
+      'slo',
+      '/slos',
+    );
+    const counts = new Map<string, number>();
+    for (const s of items) {
+      const ref = lower(s.entityRef);
+      counts.set(ref, (counts.get(ref) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /** The newest version of each template (by ref, lower case). */
+  async newestTemplateVersions(): Promise<Map<string, string | undefined>> {
+    const { items } = await pluginGet<{
+      items: Array<{ templateRef: string; latestVersion?: string }>;
+    }>(this.deps, 'golden-paths', '/templates/versions');
+    return new Map(items.map(t => [lower(t.templateRef), t.latestVersion]));
+  }
+
+  /** Entities whose repository has docs. */
+  async docs(): Promise<Set<string>> {
+    const { items } = await pluginGet<{ items: string[] }>(
+      this.deps,
+      'catalog',
+      '/ingestion/docs/entities',
+    );
+    return new Set(items.map(lower));
+  }
+
+  /** Components using a package, in a version range, from their SBOMs. */
+  async packageUsages(
+    pkg: string,
+    range?: string,
+  ): Promise<Array<{ entityRef: string; purl: string; version: string }>> {
+    const params = new URLSearchParams({ package: pkg });
+    if (range) params.set('range', range);
+    const { items } = await pluginGet<{
+      items: Array<{ entityRef: string; purl: string; version: string }>;
+    }>(this.deps, 'catalog', `/ingestion/dependencies/usages?${params}`);
+    return items;
+  }
+
+  /** Successful production deployments per entity since `since`. */
+  async deploymentsSince(since: Date): Promise<Map<string, number>> {
+    const rows: Array<{
+      entity_ref: string;
+      environment: string | null;
+      n: unknown;
+    }> = (await this.deps
+      .knex('dx_events')
+      .where('kind', 'deployment')
+      .whereIn('action', ['deployed', 'upgraded'])
+      .where('occurred_at', '>=', since)
+      .whereNotNull('entity_ref')
+      .where(q => q.whereNull('outcome').orWhere('outcome', 'success'))
+      .groupBy('entity_ref', 'environment')
+      .select('entity_ref', 'environment')
+      .count({ n: '*' })) as any;
+    const counts = new Map<string, number>();
+    for (const r of rows) {
+      if (!isProduction(r.environment ?? undefined, DEFAULT_DORA_OPTIONS))
+        continue;
+      const ref = lower(String(r.entity_ref));
+      counts.set(ref, (counts.get(ref) ?? 0) + Number(r.n));
+    }
+    return counts;
+  }
+
+  /** Runs a fact source; a failure becomes a reason the facts are missing. */
+  private async attempt<T>(
+    what: string,
+    fn: () => Promise<T>,
+  ): Promise<{ value?: T; missing?: string }> {
+    try {
+      return { value: await fn() };
+    } catch (e) {
+      const message = `${what}: ${(e as Error).message}`;
+      this.deps.logger.warn(`DX facts: ${message}`);
+      return { missing: message };
+    }
+  }
+
+  /** Every fact the scorecards need, for every entity they apply to. */
+  async forScorecards(
+    cards: Scorecard[],
+    now: Date,
+  ): Promise<{ facts: EntityFacts[]; missing: MissingFacts }> {
+    const checks = cards.flatMap(c => c.checks);
+    const uses = (name: string) => checks.some(c => c.check === name);
+    const kinds = [...new Set(cards.flatMap(c => c.appliesTo.kinds))];
+    const none = async () => undefined;
+    const [catalog, slos, templates, docs] = await Promise.all([
+      this.catalog(kinds),
+      this.attempt('SLOs', uses('has-slo') ? () => this.slos() : none),
+      this.attempt(
+        'template versions',
+        uses('newest-template-version')
+          ? () => this.newestTemplateVersions()
+          : none,
+      ),
+      this.attempt('docs', uses('has-docs') ? () => this.docs() : none),
+    ]);
+    const missing: MissingFacts = {};
+    if (slos.missing) missing.slos = slos.missing;
+    if (templates.missing) missing.templates = templates.missing;
+    if (docs.missing) missing.docs = docs.missing;
+
+    // Flagged packages: one inventory query per listed package.
+    const flagged = new Map<
+      string,
+      Record<string, Array<{ purl: string; version: string; reason?: string }>>
+    >();
+    const deployments = new Map<string, Record<string, number>>();
+    for (const check of checks) {
+      if (check.check === 'no-flagged-packages') {
+        for (const p of check.packages) {
+          const found = await this.attempt('packages', () =>
+            this.packageUsages(p.package, p.range),
+          );
+          if (found.missing) {
+            missing.packages = found.missing;
+            continue;
+          }
+          for (const u of found.value ?? []) {
+            const ref = lower(u.entityRef);
+            const byCheck = flagged.get(ref) ?? {};
+            (byCheck[check.id] ??= []).push({
+              purl: u.purl,
+              version: u.version,
+              ...(p.reason ? { reason: p.reason } : {}),
+            });
+            flagged.set(ref, byCheck);
+          }
+        }
+      } else if (check.check === 'deploys-at-least') {
+        const counts = await this.deploymentsSince(
+          new Date(now.getTime() - check.days * 86_400_000),
+        );
+        for (const [ref, n] of counts) {
+          const byCheck = deployments.get(ref) ?? {};
+          byCheck[check.id] = n;
+          deployments.set(ref, byCheck);
+        }
+      }
+    }
+
+    const facts = catalog.entities.map(e =>
+      this.entityFacts(e, catalog.principals, {
+        slos: slos.value,
+        templates: templates.value,
+        docs: docs.value,
+        flagged,
+        deployments,
+      }),
+    );
+    return { facts, missing };
+  }
+
+  /** The facts of one entity from what was gathered. */
+  entityFacts(
+    e: Entity,
+    principals: Set<string>,
+    gathered: {
+      slos?: Map<string, number>;
+      templates?: Map<string, string | undefined>;
+      docs?: Set<string>;
+      flagged?: Map<string, EntityFacts['flagged']>;
+      deployments?: Map<string, Record<string, number>>;
+    },
+  ): EntityFacts {
+    const ref = lower(stringifyEntityRef(e));
+    const owner = e.relations?.find(
+      r => r.type === RELATION_OWNED_BY,
+    )?.targetRef;
+    const annotations = e.metadata.annotations ?? {};
+    const template = annotations[ANNOTATION_TEMPLATE]
+      ? templateRef(annotations[ANNOTATION_TEMPLATE])
+      : undefined;
+    const spec = (e.spec ?? {}) as Record<string, unknown>;
+    return {
+      entityRef: ref,
+      kind: e.kind,
+      ...(typeof spec.type === 'string' ? { type: spec.type } : {}),
+      entity: {
+        metadata: e.metadata as unknown as Record<string, unknown>,
+        spec,
+      },
+      ...(owner ? { owner: lower(owner) } : {}),
+      ownerExists: owner ? principals.has(lower(owner)) : false,
+      slos: gathered.slos?.get(ref) ?? 0,
+      ...(template
+        ? {
+            template: {
+              ref: template,
+              version: annotations[ANNOTATION_TEMPLATE_VERSION],
+              newestVersion: gathered.templates?.get(template),
+            },
+          }
+        : {}),
+      docs: gathered.docs?.has(ref) ?? false,
+      flagged: gathered.flagged?.get(ref) ?? {},
+      deployments: gathered.deployments?.get(ref) ?? {},
+    };
+  }
+}

@@ -1,0 +1,529 @@
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import notificationsPlugin from '@backstage/plugin-notifications-backend';
+import {
+  commitFiles,
+  dropDatabases,
+  eventually,
+  stackConfig,
+} from '@internal/backend-test-utils';
+import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
+// The real plugins whose facts the scorecards read, in one test backend.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import goldenPathsPlugin from '@internal/plugin-golden-paths-backend';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import sloPlugin from '@internal/plugin-slo-backend';
+import type {
+  AdoptionMetrics,
+  EntityScorecard,
+  OnboardingMetrics,
+  ScorecardRollupResponse,
+} from '@internal/plugin-dx-common';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import dxPlugin from './index';
+
+jest.setTimeout(180_000);
+
+const CONNECTION =
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+const ALICE = 'user:default/alice';
+const as = () => mockCredentials.user.header(ALICE);
+const wait = <T>(what: string, check: () => Promise<T | undefined>) =>
+  eventually(what, check, { timeoutMs: 60_000, intervalMs: 300 });
+
+const org = (users: string[]) => `
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: team-a }
+spec: { type: team, children: [] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: team-b }
+spec: { type: team, children: [] }
+---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: service
+  annotations: { portal.dev/template-version: 2.0.0 }
+spec: { type: service, owner: team-a, steps: [] }
+${users
+  .map(
+    name => `---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: { name: ${name} }
+spec:
+  profile: { email: ${name}@acme.test }
+  memberOf: [team-a]
+`,
+  )
+  .join('')}`;
+
+const component = (
+  name: string,
+  owner: string,
+  version: string,
+) => `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ${name}
+  annotations:
+    portal.dev/template: template:default/service
+    portal.dev/template-version: ${version}
+spec: { type: service, lifecycle: production, owner: ${owner} }
+`;
+
+const sbom = (lodash: string) =>
+  JSON.stringify({
+    bomFormat: 'CycloneDX',
+    specVersion: '1.5',
+    metadata: { component: { type: 'application', name: 'x', 'bom-ref': 'x' } },
+    components: [
+      {
+        type: 'library',
+        name: 'lodash',
+        version: lodash,
+        purl: `pkg:npm/lodash@${lodash}`,
+        'bom-ref': 'lodash',
+      },
+    ],
+    dependencies: [{ ref: 'x', dependsOn: ['lodash'] }],
+  });
+
+const SLO = `apiVersion: openslo/v1
+kind: SLO
+metadata: { name: checkout-requests }
+spec:
+  indicator:
+    spec:
+      ratioMetric:
+        good: { metricSource: { type: Push, spec: {} } }
+        total: { metricSource: { type: Push, spec: {} } }
+  timeWindow: [{ duration: 28d, isRolling: true }]
+  budgetingMethod: Occurrences
+  objectives: [{ target: 0.99 }]
+`;
+
+const SCORECARDS = [
+  {
+    id: 'production-readiness',
+    title: 'Production readiness',
+    checks: [
+      {
+        id: 'owner',
+        title: 'Has an owner that exists',
+        level: 'bronze',
+        check: 'owner-exists',
+        fix: 'Set spec.owner to a Group',
+      },
+      {
+        id: 'docs',
+        title: 'Has docs',
+        level: 'bronze',
+        check: 'has-docs',
+        fix: 'Add a README.md',
+      },
+      {
+        id: 'slo',
+        title: 'Has an SLO',
+        level: 'silver',
+        check: 'has-slo',
+        fix: 'Add slo.yaml',
+      },
+      {
+        id: 'lodash',
+        title: 'No flagged package',
+        level: 'silver',
+        check: 'no-flagged-packages',
+        packages: [
+          {
+            package: 'pkg:npm/lodash',
+            range: '<4.17.21',
+            reason: 'CVE-2021-23337',
+          },
+        ],
+        fix: 'Upgrade lodash',
+      },
+      {
+        id: 'template',
+        title: 'Newest template',
+        level: 'gold',
+        check: 'newest-template-version',
+        fix: 'Upgrade the template',
+      },
+      {
+        id: 'weekly',
+        title: 'Deploys weekly',
+        level: 'gold',
+        check: 'deploys-at-least',
+        perWeek: 1,
+        days: 28,
+        fix: 'Ship more often',
+      },
+    ],
+  },
+];
+
+describe('scorecards, adoption and onboarding on the real stack', () => {
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let dir: string;
+  let reposDir: string;
+  const prefix = `portal_dxp_${process.pid}_${Date.now().toString(36)}_`;
+
+  beforeAll(async () => {
+    if (!CONNECTION) throw new Error('these tests need the real PostgreSQL');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dx-platform-'));
+    reposDir = path.join(dir, 'repos');
+    fs.writeFileSync(path.join(dir, 'org.yaml'), org(['alice']));
+    commitFiles(path.join(reposDir, 'checkout'), {
+      'catalog-info.yaml': component('checkout', 'team-a', '2.0.0'),
+      'README.md': '# Checkout\n',
+      'slo.yaml': SLO,
+      'bom.json': sbom('4.17.21'),
+    });
+    commitFiles(path.join(reposDir, 'legacy'), {
+      'catalog-info.yaml': component('legacy', 'team-ghost', '1.0.0'),
+      'bom.json': sbom('4.17.20'),
+    });
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleScaffolderEntityModel,
+        catalogModuleIngestion,
+        notificationsPlugin,
+        eventsServiceFactory,
+        schedulerServiceFactory,
+        sloPlugin,
+        goldenPathsPlugin,
+        dxPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            ...stackConfig({
+              connection: CONNECTION,
+              prefix,
+              locations: [path.join(dir, 'org.yaml')],
+              reposDir,
+              kinds: ['Component', 'Template', 'Location', 'Group', 'User'],
+            }),
+            slo: { sync: { frequencyMs: 1000 } },
+            dx: {
+              scorecards: {
+                definitions: SCORECARDS,
+                frequencyMinutes: 1440,
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const rescan = await request(backend.server)
+      .post('/api/catalog/ingestion/rescan')
+      .set('Authorization', as())
+      .send({ source: 'local-repos' });
+    if (rescan.status !== 200)
+      throw new Error(`rescan answered ${rescan.status}`);
+    const { server } = backend;
+    for (const name of ['checkout', 'legacy'])
+      await wait(`${name} in the catalog`, async () => {
+        const r = await request(server)
+          .get(`/api/catalog/entities/by-name/component/default/${name}`)
+          .set('Authorization', as());
+        return r.status === 200 && r.body.relations?.length ? true : undefined;
+      });
+    await wait('the SLO of checkout', async () => {
+      const r = await request(backend.server)
+        .get('/api/slo/slos?entityRef=component:default/checkout')
+        .set('Authorization', as());
+      return r.body.items?.length === 1 ? true : undefined;
+    });
+    // Eight production deployments of checkout in the last four weeks.
+    const now = Date.now();
+    const events = Array.from({ length: 8 }, (_, i) => ({
+      id: `deploy-${i}`,
+      type: 'deployment',
+      action: 'deployed',
+      timestamp: new Date(now - (i + 1) * 3 * 86_400_000).toISOString(),
+      entityRef: 'component:default/checkout',
+      environment: 'production',
+      outcome: 'success',
+    }));
+    const sent = await request(backend.server)
+      .post('/api/dx/events')
+      .set('Authorization', as())
+      .send({ format: 'generic', events });
+    if (sent.body.accepted !== 8)
+      throw new Error(`events not accepted: ${JSON.stringify(sent.body)}`);
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    if (CONNECTION) await dropDatabases(CONNECTION, prefix);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const get = (url: string) =>
+    request(backend.server).get(url).set('Authorization', as());
+
+  /** Runs the scorecards now and waits for a result evaluated after now. */
+  async function refresh() {
+    const since = Date.now();
+    await wait('the scorecard run to be accepted', async () => {
+      const r = await request(backend.server)
+        .post('/api/dx/scorecards/refresh')
+        .set('Authorization', as());
+      // 409 while the first scheduled run is still going.
+      return r.status === 202 ? true : undefined;
+    });
+    return wait('fresh scorecards', async () => {
+      const r = await get(
+        '/api/dx/scorecards/entity?entityRef=component:default/legacy',
+      );
+      const item: EntityScorecard | undefined = r.body.items?.[0];
+      return item && Date.parse(item.evaluatedAt) >= since ? item : undefined;
+    });
+  }
+
+  it('refuses every new route without credentials', async () => {
+    for (const [method, url] of [
+      ['get', '/api/dx/scorecards'],
+      ['get', '/api/dx/scorecards/entity?entityRef=component:default/legacy'],
+      ['get', '/api/dx/scorecards/rollup'],
+      ['get', '/api/dx/scorecards/results.csv'],
+      ['post', '/api/dx/scorecards/refresh'],
+      ['get', '/api/dx/metrics/adoption'],
+      ['get', '/api/dx/metrics/onboarding'],
+    ] as const) {
+      const res = await request(backend.server)
+        [method](url)
+        .set('Authorization', mockCredentials.none.header());
+      expect([method, url, res.status]).toEqual([method, url, 401]);
+    }
+  });
+
+  it('scores each component from what the portal knows, names failing checks and their fixes', async () => {
+    const legacy = await refresh();
+    expect(legacy.level).toBeNull();
+    const byId = Object.fromEntries(legacy.checks.map(c => [c.id, c]));
+    expect(byId.owner).toMatchObject({
+      status: 'fail',
+      detail:
+        'owner group:default/team-ghost is not a Group or User in the catalog',
+      fix: 'Set spec.owner to a Group',
+    });
+    expect(byId.docs).toMatchObject({ status: 'fail', fix: 'Add a README.md' });
+    expect(byId.slo).toMatchObject({
+      status: 'fail',
+      detail: '0 SLOs defined, 1 needed',
+    });
+    expect(byId.lodash).toMatchObject({
+      status: 'fail',
+      detail: 'uses pkg:npm/lodash@4.17.20 (CVE-2021-23337)',
+    });
+    expect(byId.template).toMatchObject({
+      status: 'fail',
+      detail: 'on template:default/service 1.0.0; the newest is 2.0.0',
+    });
+    expect(byId.weekly.status).toBe('fail');
+    expect(legacy.score).toBe(0);
+
+    const checkout = (
+      await get(
+        '/api/dx/scorecards/entity?entityRef=component:default/checkout',
+      )
+    ).body.items[0] as EntityScorecard;
+    expect(checkout.checks.map(c => [c.id, c.status])).toEqual([
+      ['owner', 'pass'],
+      ['docs', 'pass'],
+      ['slo', 'pass'],
+      ['lodash', 'pass'],
+      ['template', 'pass'],
+      ['weekly', 'pass'],
+    ]);
+    // 8 deployments in 28 days: 2 a week.
+    expect(checkout.checks[5].detail).toBe(
+      '2 deployments per week over 28 days',
+    );
+    expect(checkout).toMatchObject({
+      level: 'gold',
+      score: 1,
+      owner: 'group:default/team-a',
+    });
+  });
+
+  it('rolls scorecards up per team and for the organisation, with a trend and CSV', async () => {
+    await refresh();
+    const rollup: ScorecardRollupResponse = (
+      await get('/api/dx/scorecards/rollup')
+    ).body;
+    expect(rollup.items[0]).toMatchObject({
+      scorecardId: 'production-readiness',
+      entities: 2,
+      byLevel: { bronze: 0, silver: 0, gold: 1, none: 1 },
+      score: 0.5,
+    });
+    expect(rollup.items[0].failing.map(f => [f.id, f.entities])).toEqual([
+      ['owner', 1],
+      ['docs', 1],
+      ['slo', 1],
+      ['lodash', 1],
+      ['template', 1],
+      ['weekly', 1],
+    ]);
+    // One day evaluated (twice: the second run replaced the first).
+    expect(rollup.items[0].trend).toEqual([
+      {
+        day: new Date().toISOString().slice(0, 10),
+        entities: 2,
+        byLevel: { bronze: 0, silver: 0, gold: 1, none: 1 },
+        score: 0.5,
+      },
+    ]);
+    expect(
+      rollup.teams?.map(t => [t.owner, t.items[0].entities, t.items[0].score]),
+    ).toEqual([
+      ['group:default/team-a', 1, 1],
+      ['group:default/team-ghost', 1, 0],
+    ]);
+    const team: ScorecardRollupResponse = (
+      await get('/api/dx/scorecards/rollup?owner=group:default/team-a')
+    ).body;
+    expect(team.items[0]).toMatchObject({
+      owner: 'group:default/team-a',
+      entities: 1,
+      byLevel: { gold: 1, none: 0 },
+    });
+    expect(team.teams).toBeUndefined();
+
+    const csv = await get('/api/dx/scorecards/results.csv');
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.text.trim().split('\n')).toEqual([
+      'scorecard,entity,owner,level,score,failing_checks',
+      'production-readiness,component:default/checkout,group:default/team-a,gold,1,',
+      'production-readiness,component:default/legacy,group:default/team-ghost,none,0,owner docs slo lodash template weekly',
+    ]);
+  });
+
+  it('measures golden-path adoption with the rows it counted', async () => {
+    const res = await get('/api/dx/metrics/adoption?rows=true');
+    const body: AdoptionMetrics = res.body;
+    expect(body).toMatchObject({
+      components: 2,
+      fromGoldenPath: { count: 2, of: 2, share: 1 },
+      onNewestTemplateVersion: { count: 1, of: 2, share: 0.5 },
+      withSlo: { count: 1, of: 2, share: 0.5 },
+      withOwner: { count: 1, of: 2, share: 0.5 },
+      unavailable: [],
+    });
+    expect(
+      body.rows?.find(r => r.entityRef === 'component:default/legacy'),
+    ).toEqual({
+      entityRef: 'component:default/legacy',
+      owner: 'group:default/team-ghost',
+      goldenPath: true,
+      template: 'template:default/service',
+      templateVersion: '1.0.0',
+      newestVersion: '2.0.0',
+      slo: false,
+      ownerExists: false,
+    });
+    const team: AdoptionMetrics = (
+      await get('/api/dx/metrics/adoption?owner=group:default/team-a')
+    ).body;
+    expect(team).toMatchObject({ components: 1, withSlo: { count: 1, of: 1 } });
+    expect(team.rows).toBeUndefined();
+    const csv = await get('/api/dx/metrics/adoption.csv');
+    expect(csv.text.split('\n')[0]).toBe(
+      'entity,owner,owner_exists,golden_path,template,template_version,newest_version,has_slo',
+    );
+    expect(csv.text).toContain(
+      'component:default/legacy,group:default/team-ghost,false,true,template:default/service,1.0.0,2.0.0,false',
+    );
+  });
+
+  it('times onboarding from a new user’s first appearance to their first change and deployment', async () => {
+    await refresh(); // alice is a baseline user: there before the portal
+    fs.writeFileSync(path.join(dir, 'org.yaml'), org(['alice', 'bob']));
+    await wait('bob in the catalog', async () => {
+      const r = await get('/api/catalog/entities/by-name/user/default/bob');
+      return r.status === 200 ? true : undefined;
+    });
+    await refresh();
+    const response = await get('/api/dx/metrics/onboarding');
+    expect([response.status, response.body.error?.message]).toEqual([200, undefined]);
+    const seen: OnboardingMetrics = response.body;
+    expect(seen.users).toBe(1);
+    expect(seen.rows[0].userRef).toBe('user:default/bob');
+    expect(seen.firstChange).toEqual({ reached: 0, medianMs: null });
+
+    const firstSeen = Date.parse(seen.rows[0].firstSeenAt);
+    // Up to 5 minutes ahead is accepted, so these may be just ahead of now.
+    const at = (ms: number) => new Date(firstSeen + ms).toISOString();
+    const sent = await request(backend.server)
+      .post('/api/dx/events')
+      .set('Authorization', as())
+      .send({
+        format: 'generic',
+        events: [
+          // by alice: not counted for bob
+          {
+            id: 'c-alice',
+            type: 'change',
+            action: 'merged',
+            timestamp: at(500),
+            entityRef: 'component:default/checkout',
+            actor: 'alice@acme.test',
+          },
+          {
+            id: 'c-bob',
+            type: 'change',
+            action: 'merged',
+            timestamp: at(1000),
+            entityRef: 'component:default/checkout',
+            actor: 'BOB@acme.test',
+          },
+          {
+            id: 'd-bob',
+            type: 'deployment',
+            action: 'deployed',
+            timestamp: at(1500),
+            entityRef: 'component:default/checkout',
+            environment: 'production',
+            outcome: 'success',
+            actor: 'bob',
+          },
+        ],
+      });
+    expect(sent.body.accepted).toBe(3);
+    const after: OnboardingMetrics = (
+      await get('/api/dx/metrics/onboarding?owner=group:default/team-a')
+    ).body;
+    expect(after.rows).toEqual([
+      {
+        userRef: 'user:default/bob',
+        firstSeenAt: seen.rows[0].firstSeenAt,
+        firstChangeAt: at(1000),
+        firstDeploymentAt: at(1500),
+      },
+    ]);
+    expect(after.firstChange.reached).toBe(1);
+    expect(after.firstDeployment.medianMs).toBe(
+      Date.parse(at(1500)) - firstSeen,
+    );
+    // Another team's view holds nobody.
+    expect(
+      (await get('/api/dx/metrics/onboarding?owner=group:default/team-b')).body
+        .users,
+    ).toBe(0);
+  });
+});

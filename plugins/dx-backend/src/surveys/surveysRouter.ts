@@ -1,0 +1,283 @@
+import type {
+  AuthService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  DiscoveryService,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  checkSurveyAnswers,
+  summariseSurveyResponses,
+  surveyPeriodKey,
+  type SurveyConfig,
+  type SurveyDefinition,
+  type SurveyList,
+} from '@internal/plugin-dx-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { SurveyStore } from './SurveyStore';
+
+/** Most golden-path runs read to find the one answered about (the newest). */
+export const GOLDEN_PATH_RUNS_READ = 1000;
+/** Default span of `GET /surveys/:id/results`, back from `to`. */
+const DEFAULT_RESULTS_DAYS = 180;
+/** Longest span of `GET /surveys/:id/results`. */
+const MAX_RESULTS_DAYS = 731;
+const DAY_MS = 86_400_000;
+
+export interface SurveysRouterOptions {
+  config: SurveyConfig;
+  store: SurveyStore;
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  discovery: DiscoveryService;
+  catalog: CatalogService;
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+/** A golden-path run as `GET /api/golden-paths/runs` lists it (the part read). */
+interface GoldenPathRunSeen {
+  taskId?: unknown;
+  requester?: unknown;
+  durationMs?: unknown;
+}
+
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+
+function dateParam(value: unknown, name: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = typeof value === 'string' ? new Date(value) : undefined;
+  if (!d || Number.isNaN(d.getTime()))
+    throw new InputError(`${name} must be an ISO date-time`);
+  return d;
+}
+
+function taskIdOf(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200)
+    throw new InputError('taskId must be a task id (1 to 200 characters)');
+  return value;
+}
+
+/**
+ * Developer surveys, mounted with the DX API at `/api/dx`:
+ *
+ * - `GET /surveys`: the configured surveys, each with whether the caller
+ *   answered it in its current period (`?taskId=` for golden-path ones).
+ * - `POST /surveys/:id/responses`: an answer; the answer is stored without
+ *   its author, who is recorded apart, once per period (per run for
+ *   golden-path surveys).
+ * - `GET /surveys/:id/results?owner=&from=&to=`: the results, hidden
+ *   below `minGroupSize` respondents.
+ */
+export function createSurveysRouter(
+  options: SurveysRouterOptions,
+): express.Router {
+  const { config, store, httpAuth, auth, discovery, catalog } = options;
+  const now = options.now ?? (() => new Date());
+  const surveys = new Map(config.definitions.map(s => [s.id, s]));
+  const router = Router();
+
+  const surveyOf = (id: string): SurveyDefinition => {
+    const survey = surveys.get(id);
+    if (!survey) throw new NotFoundError(`no survey ${JSON.stringify(id)}`);
+    return survey;
+  };
+
+  const userOf = async (req: express.Request) => {
+    const credentials = (await httpAuth.credentials(req, {
+      allow: ['user'],
+    })) as BackstageCredentials<BackstageUserPrincipal>;
+    return lower(credentials.principal.userEntityRef);
+  };
+
+  /** The groups the user's catalog entity is a member of. */
+  const teamsOf = async (userRef: string): Promise<string[]> => {
+    const entity = await catalog.getEntityByRef(userRef, {
+      credentials: await auth.getOwnServiceCredentials(),
+    });
+    const teams = new Set<string>();
+    for (const r of entity?.relations ?? []) {
+      if (r.type !== 'memberOf') continue;
+      const ref = lower(r.targetRef);
+      if (ref.startsWith('group:')) teams.add(ref);
+    }
+    return [...teams].sort();
+  };
+
+  /** The golden-path run of a task, from the golden-paths backend. */
+  const runOf = async (taskId: string) => {
+    const base = await discovery.getBaseUrl('golden-paths');
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: await auth.getOwnServiceCredentials(),
+      targetPluginId: 'golden-paths',
+    });
+    let items: GoldenPathRunSeen[];
+    try {
+      const res = await fetch(`${base}/runs?limit=${GOLDEN_PATH_RUNS_READ}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      if (!res.ok) throw new Error(`it answered ${res.status}`);
+      const body = (await res.json()) as { items?: unknown };
+      if (!Array.isArray(body.items)) throw new Error('it listed no items');
+      items = body.items as GoldenPathRunSeen[];
+    } catch (error) {
+      throw new ServiceUnavailableError(
+        `golden-path runs could not be read: ${(error as Error).message}`,
+      );
+    }
+    const run = items.find(r => r?.taskId === taskId);
+    if (!run) return undefined;
+    return {
+      requester:
+        typeof run.requester === 'string' ? lower(run.requester) : undefined,
+      durationMs:
+        typeof run.durationMs === 'number' && Number.isFinite(run.durationMs)
+          ? Math.max(0, Math.round(run.durationMs))
+          : undefined,
+    };
+  };
+
+  router.get('/surveys', async (req, res) => {
+    const userRef = await userOf(req);
+    const taskId = taskIdOf(req.query.taskId);
+    const at = now();
+    const periodOf = (s: SurveyDefinition) => {
+      if (s.trigger === 'golden-path')
+        return taskId ? `task:${taskId}` : undefined;
+      return surveyPeriodKey(s.period ?? 'month', at);
+    };
+    const keys = config.definitions.flatMap(s => {
+      const period = periodOf(s);
+      return period ? [{ surveyId: s.id, period }] : [];
+    });
+    const answered = await store.answered(userRef, keys);
+    const body: SurveyList = {
+      items: config.definitions.map(s => {
+        const period = periodOf(s);
+        return {
+          ...s,
+          answeredThisPeriod: period ? answered(s.id, period) : false,
+        };
+      }),
+      minGroupSize: config.minGroupSize,
+    };
+    res.json(body);
+  });
+
+  router.post(
+    '/surveys/:id/responses',
+    express.json({ limit: '64kb' }),
+    async (req, res) => {
+      const userRef = await userOf(req);
+      const survey = surveyOf(req.params.id);
+      const body: unknown = req.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new InputError('the body must be a JSON object with answers');
+      const unknown = Object.keys(body).filter(
+        k => k !== 'answers' && k !== 'taskId',
+      );
+      if (unknown.length > 0)
+        throw new InputError(
+          `unknown field ${JSON.stringify(unknown[0].slice(0, 64))}`,
+        );
+      const checked = checkSurveyAnswers(
+        survey,
+        (body as { answers?: unknown }).answers,
+      );
+      if ('problem' in checked) throw new InputError(checked.problem);
+      const taskId = taskIdOf((body as { taskId?: unknown }).taskId);
+      const at = now();
+
+      let period: string;
+      let provisioningMs: number | undefined;
+      if (survey.trigger === 'golden-path') {
+        if (!taskId)
+          throw new InputError(
+            'taskId is required: a golden-path survey answer is about one run',
+          );
+        const run = await runOf(taskId);
+        if (!run) throw new NotFoundError(`no golden-path run ${taskId}`);
+        if (run.requester !== userRef)
+          throw new NotAllowedError(
+            'only who ran this golden path may answer about it',
+          );
+        period = `task:${taskId}`;
+        provisioningMs = run.durationMs;
+      } else {
+        if (taskId)
+          throw new InputError('taskId is for golden-path surveys only');
+        period = surveyPeriodKey(survey.period ?? 'month', at);
+      }
+
+      const id = await store.record({
+        surveyId: survey.id,
+        userRef,
+        period,
+        answers: checked.answers,
+        teams: await teamsOf(userRef),
+        taskId,
+        provisioningMs,
+        at,
+      });
+      if (!id)
+        throw new ConflictError(
+          survey.trigger === 'golden-path'
+            ? `you answered ${survey.id} about this run already`
+            : `you answered ${survey.id} already this ${
+                survey.period ?? 'month'
+              } (${period})`,
+        );
+      res.status(201).json({ id });
+    },
+  );
+
+  router.get('/surveys/:id/results', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const survey = surveyOf(req.params.id);
+    let owner: string | undefined;
+    if (req.query.owner !== undefined) {
+      try {
+        const ref = parseEntityRef(String(req.query.owner), {
+          defaultKind: 'group',
+          defaultNamespace: 'default',
+        });
+        owner = lower(stringifyEntityRef(ref));
+      } catch (e) {
+        throw new InputError(`owner: ${(e as Error).message}`);
+      }
+      if (!owner.startsWith('group:'))
+        throw new InputError('owner must be a group');
+    }
+    const to = dateParam(req.query.to, 'to') ?? now();
+    const from =
+      dateParam(req.query.from, 'from') ??
+      new Date(to.getTime() - DEFAULT_RESULTS_DAYS * DAY_MS);
+    if (from >= to) throw new InputError('from must be before to');
+    if (to.getTime() - from.getTime() > MAX_RESULTS_DAYS * DAY_MS)
+      throw new InputError(
+        `from and to may be at most ${MAX_RESULTS_DAYS} days apart`,
+      );
+    const responses = await store.responses(survey.id, { from, to, owner });
+    res.json(
+      summariseSurveyResponses(survey, responses, {
+        minGroupSize: config.minGroupSize,
+        owner,
+        from: from.toISOString(),
+        to: to.toISOString(),
+      }),
+    );
+  });
+
+  return router;
+}
