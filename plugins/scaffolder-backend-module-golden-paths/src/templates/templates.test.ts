@@ -185,6 +185,12 @@ describe('golden-path templates', () => {
             icon: 'catalog',
             entityRef: '${{ steps.register.output.entityRef }}',
           },
+          {
+            // The one-question survey, tied to this run.
+            title: 'How was it? (one question)',
+            icon: 'help',
+            url: '/dx/survey/golden-path?taskId=${{ context.task.id }}',
+          },
         ],
         text: [
           { title: 'Status', content: '${{ steps.policy.output.status }}' },

@@ -105,6 +105,10 @@ describe.each(Object.keys(answers))('the %s template', templateName => {
     const name = values.name as string;
     const entityRef = `${mainEntity[templateName]}:default/${name}`;
     expect(task.output.links[0].entityRef).toBe(entityRef);
+    // The survey link names this very run.
+    expect(task.output.links[1].url).toBe(
+      `/dx/survey/golden-path?taskId=${task.id}`,
+    );
 
     // The repository: every required file, all YAML/JSON/HCL parse.
     const checkout = fs.mkdtempSync(
