@@ -2,6 +2,7 @@ import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
 import catalogIngestionPlugin from '@internal/plugin-catalog-ingestion';
+import dxPlugin from '@internal/plugin-dx';
 import goldenPathsPlugin from '@internal/plugin-golden-paths';
 import sloPlugin from '@internal/plugin-slo';
 import { navModule } from './modules/nav';
@@ -16,6 +17,7 @@ export default createApp({
     catalogIngestionPlugin,
     goldenPathsPlugin,
     sloPlugin,
+    dxPlugin,
     navModule,
     homeModule,
     themeModule,

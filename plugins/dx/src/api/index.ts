@@ -1,0 +1,11 @@
+export { dxApiRef } from './DxApi';
+export type {
+  DoraQuery,
+  DxApi,
+  DxEvent,
+  DxEventFilter,
+  DxRange,
+  DxScope,
+  UnmappedReason,
+} from './DxApi';
+export { DxClient } from './DxClient';

@@ -1,0 +1,232 @@
+import type { DoraPeriod, DoraResponse } from '@internal/plugin-dx-common';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import {
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  formatPerWeek,
+  plural,
+} from '../shared/format';
+import { DoraLevelChip } from '../shared/LevelChip';
+import { MetricTile } from '../shared/MetricTile';
+import { Previous } from '../shared/Previous';
+import { DEFINITIONS, type DoraDrill } from './definitions';
+
+type Previousable = Omit<DoraPeriod, 'perDay'>;
+
+/** Notes of the deployment frequency: what was left out. */
+function deploymentNotes(p: DoraPeriod): string[] {
+  const { failed, notProduction } = p.deploymentFrequency.excluded;
+  const notes: string[] = [];
+  if (failed > 0) notes.push(`${plural(failed, 'failed deployment')} left out`);
+  if (notProduction > 0)
+    notes.push(
+      `${plural(notProduction, 'deployment')} not to production left out`,
+    );
+  return notes;
+}
+
+function leadTimeNotes(p: DoraPeriod): string[] {
+  const l = p.leadTime;
+  const notes: string[] = [];
+  if (l.deploymentsWithoutChanges > 0)
+    notes.push(
+      `${plural(
+        l.deploymentsWithoutChanges,
+        'deployment',
+      )} shipped no change we know of`,
+    );
+  if (l.notDeployed > 0)
+    notes.push(
+      `${plural(l.notDeployed, 'change')} landed in the range but not deployed`,
+    );
+  if (l.withoutCommitTimes > 0)
+    notes.push(
+      `${plural(
+        l.withoutCommitTimes,
+        'change',
+      )} measured from the merge (no commit times)`,
+    );
+  return notes;
+}
+
+function failureNotes(p: DoraPeriod): string[] {
+  const n = p.changeFailureRate.incidentsWithoutDeployment;
+  return n > 0
+    ? [`${plural(n, 'incident')} followed no deployment (not linked)`]
+    : [];
+}
+
+function recoveryNotes(p: DoraPeriod): string[] {
+  const notes: string[] = [];
+  if (p.recoveryTime.stillOpen > 0)
+    notes.push(`${plural(p.recoveryTime.stillOpen, 'incident')} still open`);
+  if (p.unlinked.resolvedWithoutOpening > 0)
+    notes.push(
+      `${plural(
+        p.unlinked.resolvedWithoutOpening,
+        'resolution',
+      )} without an opening event (not linked)`,
+    );
+  return notes;
+}
+
+/**
+ * The four keys as tiles: value, level, sample size, previous period, what
+ * could not be linked, definition; a click opens the rows.
+ */
+export function DoraTiles(props: {
+  dora: DoraPeriod & { previous: Previousable };
+  previousLabel: string;
+  drill?: string;
+  onDrill: (drill: DoraDrill) => void;
+}) {
+  const { dora, previousLabel, drill, onDrill } = props;
+  const prev = dora.previous;
+  const df = dora.deploymentFrequency;
+  const lt = dora.leadTime;
+  const cfr = dora.changeFailureRate;
+  const rt = dora.recoveryTime;
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12} sm={6} lg={3}>
+        <MetricTile
+          title="Deployment frequency"
+          testId="dora-deployment-frequency"
+          value={formatPerWeek(df.perWeek)}
+          chip={<DoraLevelChip level={df.level} />}
+          sample={`from ${plural(df.deployments, 'deployment')}`}
+          previous={
+            <Previous
+              label={previousLabel}
+              current={df.perWeek}
+              previous={prev.deploymentFrequency.perWeek}
+              format={formatPerWeek}
+              better="higher"
+            />
+          }
+          notes={deploymentNotes(dora)}
+          definition={DEFINITIONS.deploymentFrequency}
+          onOpen={() => onDrill('deployments')}
+          open={drill === 'deployments'}
+          openLabel="Show the deployments"
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} lg={3}>
+        <MetricTile
+          title="Lead time for changes"
+          testId="dora-lead-time"
+          value={
+            <>
+              {formatDuration(lt.medianMs)}
+              <Typography
+                component="span"
+                variant="body2"
+                color="textSecondary"
+              >
+                {' '}
+                median · p90 {formatDuration(lt.p90Ms)}
+              </Typography>
+            </>
+          }
+          chip={<DoraLevelChip level={lt.level} />}
+          sample={`from ${plural(lt.changes, 'change')}`}
+          previous={
+            <>
+              <Previous
+                label={`${previousLabel}, median`}
+                current={lt.medianMs}
+                previous={prev.leadTime.medianMs}
+                format={formatDuration}
+                better="lower"
+              />
+              <Previous
+                label={`${previousLabel}, p90`}
+                current={lt.p90Ms}
+                previous={prev.leadTime.p90Ms}
+                format={formatDuration}
+                better="lower"
+              />
+            </>
+          }
+          notes={leadTimeNotes(dora)}
+          definition={DEFINITIONS.leadTime}
+          onOpen={() => onDrill('lead-time')}
+          open={drill === 'lead-time'}
+          openLabel="Show the changes"
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} lg={3}>
+        <MetricTile
+          title="Change failure rate"
+          testId="dora-change-failure-rate"
+          value={formatPercent(cfr.rate)}
+          chip={<DoraLevelChip level={cfr.level} />}
+          sample={`from ${plural(
+            cfr.deployments,
+            'deployment',
+          )}, ${formatNumber(cfr.failed)} failed`}
+          previous={
+            <Previous
+              label={previousLabel}
+              current={cfr.rate}
+              previous={prev.changeFailureRate.rate}
+              format={n => formatPercent(n)}
+              formatDelta={d => `${formatNumber(d * 100)} pp`}
+              better="lower"
+            />
+          }
+          notes={failureNotes(dora)}
+          definition={DEFINITIONS.changeFailureRate}
+          onOpen={() => onDrill('change-failure-rate')}
+          open={drill === 'change-failure-rate'}
+          openLabel="Show the deployments"
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} lg={3}>
+        <MetricTile
+          title="Failed deployment recovery time"
+          testId="dora-recovery-time"
+          value={
+            <>
+              {formatDuration(rt.medianMs)}
+              <Typography
+                component="span"
+                variant="body2"
+                color="textSecondary"
+              >
+                {' '}
+                median
+              </Typography>
+            </>
+          }
+          chip={<DoraLevelChip level={rt.level} />}
+          sample={`from ${plural(rt.incidents, 'resolved incident')}`}
+          previous={
+            <Previous
+              label={previousLabel}
+              current={rt.medianMs}
+              previous={prev.recoveryTime.medianMs}
+              format={formatDuration}
+              better="lower"
+            />
+          }
+          notes={recoveryNotes(dora)}
+          definition={DEFINITIONS.recoveryTime}
+          onOpen={() => onDrill('recovery-time')}
+          open={drill === 'recovery-time'}
+          openLabel="Show the incidents"
+        />
+      </Grid>
+    </Grid>
+  );
+}
+
+/** The scope of an answer in words. */
+export function describeScope(scope: DoraResponse['scope']): string {
+  if ('entityRef' in scope) return scope.entityRef;
+  if ('owner' in scope)
+    return `${scope.owner} (${plural(scope.entities, 'entity', 'entities')})`;
+  return 'the organisation';
+}

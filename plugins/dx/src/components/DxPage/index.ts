@@ -1,0 +1,1 @@
+export { DxPage } from './DxPage';

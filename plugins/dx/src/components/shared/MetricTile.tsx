@@ -1,0 +1,92 @@
+import type { ReactNode } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Card from '@material-ui/core/Card';
+import CardContent from '@material-ui/core/CardContent';
+import Typography from '@material-ui/core/Typography';
+
+/**
+ * One number with what it means: its value, level, sample size, the
+ * previous period, what could not be linked, and its definition. A click
+ * opens the rows it was computed from.
+ */
+export function MetricTile(props: {
+  title: string;
+  value: ReactNode;
+  testId?: string;
+  chip?: ReactNode;
+  /** `from 42 deployments`. */
+  sample?: ReactNode;
+  previous?: ReactNode;
+  /** What could not be linked or was left out. */
+  notes?: string[];
+  /** One line: how it is counted. */
+  definition?: string;
+  onOpen?: () => void;
+  open?: boolean;
+  openLabel?: string;
+}) {
+  const { onOpen, open } = props;
+  return (
+    <Card
+      variant="outlined"
+      role="group"
+      aria-label={props.title}
+      onClick={onOpen}
+      style={{ height: '100%', cursor: onOpen ? 'pointer' : undefined }}
+      raised={open}
+    >
+      <CardContent>
+        <Box display="flex" justifyContent="space-between" alignItems="center">
+          <Typography variant="subtitle2" component="h3">
+            {props.title}
+          </Typography>
+          {props.chip}
+        </Box>
+        <Typography variant="h5" component="div" data-testid={props.testId}>
+          {props.value}
+        </Typography>
+        {props.sample && (
+          <Typography variant="body2" color="textSecondary">
+            {props.sample}
+          </Typography>
+        )}
+        {props.previous}
+        {props.notes && props.notes.length > 0 && (
+          <Box component="ul" pl={2} my={1}>
+            {props.notes.map(note => (
+              <Typography
+                key={note}
+                component="li"
+                variant="caption"
+                color="textSecondary"
+              >
+                {note}
+              </Typography>
+            ))}
+          </Box>
+        )}
+        {props.definition && (
+          <Typography variant="caption" component="p">
+            {props.definition} How we count this: <code>docs/metrics.md</code>.
+          </Typography>
+        )}
+        {onOpen && (
+          <Box mt={1}>
+            <Button
+              size="small"
+              color="primary"
+              aria-pressed={open ?? false}
+              onClick={e => {
+                e.stopPropagation();
+                onOpen();
+              }}
+            >
+              {props.openLabel ?? 'Show the rows'}
+            </Button>
+          </Box>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
