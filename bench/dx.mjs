@@ -4,7 +4,9 @@
  * and incidents of 1,000 components, generic format) sent to the portal
  * backend's batch API (POST /api/dx/events, 10,000 per batch, 2 batches in
  * flight), stored in PostgreSQL; against PostgreSQL's own COPY of the same
- * number of JSONB rows with a unique key, in the same run.
+ * number of JSONB rows with a unique key, in the same run. Then the
+ * dashboard API (DORA, last 90 days) for one team of 20 components and for
+ * the organisation, from the daily roll-ups and from the events.
  * Run with `yarn bench:dx`; options: --events N --batch B --parallel P.
  * Results are printed as Markdown and written to bench/results/.
  */
@@ -12,17 +14,30 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE, opt, pg, psql, root, startBackend, TOKEN } from './lib.mjs';
+import {
+  BASE,
+  median,
+  opt,
+  p95,
+  pg,
+  psql,
+  root,
+  startBackend,
+  TOKEN,
+} from './lib.mjs';
 
 const EVENTS = opt('events', 1_000_000);
 const BATCH = opt('batch', 10_000);
 const PARALLEL = opt('parallel', 2);
 const COMPONENTS = 1000;
 
+/** Events every 7 s, the last one before today (UTC): 1,000,000 span 81 days. */
+const START = Math.floor(Date.now() / 86_400_000) * 86_400_000 - EVENTS * 7_000;
+
 /** The i-th event: 60 % changes, 30 % deployments, 10 % incidents. */
 function event(i) {
   const c = i % COMPONENTS;
-  const at = new Date(Date.UTC(2026, 8, 1) + i * 7_000).toISOString();
+  const at = new Date(START + i * 7_000).toISOString();
   const base = {
     id: `bench-${i}`,
     timestamp: at,
@@ -80,11 +95,43 @@ async function main() {
   const command = `yarn bench:dx${
     process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''
   }`;
+  // The 1,000 components the events are about, 50 teams of 20.
+  const catalogFile = path.join(
+    os.tmpdir(),
+    `dx-bench-catalog-${Date.now()}.yaml`,
+  );
+  fs.writeFileSync(
+    catalogFile,
+    Array.from(
+      { length: COMPONENTS },
+      (_, c) => `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: bench-${c}
+  labels: { bench: dx }
+spec: { type: service, lifecycle: production, owner: group:default/bench-team-${Math.floor(
+        c / 20,
+      )} }
+`,
+    ).join('---\n'),
+  );
   const backend = await startBackend('dx', {
     slo: { probe: { enabled: false } },
-    dx: { demo: { enabled: false } },
+    dx: { demo: { enabled: false }, rollups: { frequencySeconds: 5 } },
+    catalog: { locations: [{ type: 'file', target: catalogFile }] },
   });
   try {
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    for (let i = 0; ; i++) {
+      const r = await fetch(
+        `${BASE}/api/catalog/entities/by-query?filter=metadata.labels.bench=dx&limit=1`,
+        { headers },
+      );
+      if (r.ok && (await r.json()).totalItems === COMPONENTS) break;
+      if (i > 600)
+        throw new Error('the bench components did not reach the catalog');
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
     // Warm-up batch (not counted): JIT, connection pool, catalog index.
     await post(
       Array.from({ length: 1000 }, (_, i) => ({
@@ -146,6 +193,74 @@ async function main() {
     const copySeconds = (performance.now() - t0) / 1000;
     fs.rmSync(file, { force: true });
 
+    // Dashboard API over the stored events: the daily roll-ups brought up
+    // to date, then one team (20 components) and the organisation (1,000)
+    // over the last 90 whole days, from the roll-ups and from the events.
+    const caughtUpFrom = performance.now();
+    for (;;) {
+      const r = await fetch(`${BASE}/api/dx/rollups/status`, { headers });
+      const status = await r.json();
+      if (
+        status.pendingEntities === 0 &&
+        status.rolledUpAt &&
+        Date.parse(status.rolledUpAt) > Date.now() - 4000
+      )
+        break;
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
+    const rollupCatchUpSeconds = (performance.now() - caughtUpFrom) / 1000;
+    const DAY = 86_400_000;
+    const to = new Date((Math.floor(Date.now() / DAY) + 1) * DAY);
+    const range = `from=${new Date(
+      to.getTime() - 90 * DAY,
+    ).toISOString()}&to=${to.toISOString()}`;
+    const time = async (query, runs, warm = 2) => {
+      const times = [];
+      let body;
+      for (let i = 0; i < runs + warm; i++) {
+        const t = performance.now();
+        const r = await fetch(`${BASE}/api/dx/metrics/dora?${query}`, {
+          headers,
+        });
+        body = await r.json();
+        if (!r.ok) throw new Error(`${query}: ${JSON.stringify(body)}`);
+        if (i >= warm) times.push(performance.now() - t); // warm-up calls
+      }
+      return { median: median(times), p95: p95(times), runs, body };
+    };
+    const team = `owner=group:default/bench-team-0&${range}`;
+    const queries = {
+      teamRollup: await time(team, 50),
+      teamEvents: await time(`${team}&source=events`, 10),
+      orgRollup: await time(range, 50),
+      orgEvents: await time(`${range}&source=events`, 3, 1),
+    };
+    for (const [a, b] of [
+      ['teamRollup', 'teamEvents'],
+      ['orgRollup', 'orgEvents'],
+    ]) {
+      const x = queries[a].body;
+      const y = queries[b].body;
+      if (
+        y.source !== 'events' ||
+        x.deploymentFrequency.deployments !==
+          y.deploymentFrequency.deployments ||
+        x.changeFailureRate.failed !== y.changeFailureRate.failed ||
+        x.leadTime.changes !== y.leadTime.changes ||
+        Math.abs(x.leadTime.medianMs - y.leadTime.medianMs) >
+          0.01 * y.leadTime.medianMs
+      )
+        throw new Error(
+          `${a} and ${b} disagree: ${JSON.stringify([
+            x.source,
+            x.deploymentFrequency,
+            x.leadTime,
+            y.deploymentFrequency,
+            y.leadTime,
+          ])}`,
+        );
+    }
+
     const results = {
       date: new Date().toISOString(),
       machine,
@@ -158,7 +273,21 @@ async function main() {
       apiPerSecond: EVENTS / apiSeconds,
       copySeconds,
       copyPerSecond: EVENTS / copySeconds,
+      rollupCatchUpSeconds,
+      queries: Object.fromEntries(
+        Object.entries(queries).map(([k, v]) => [
+          k,
+          {
+            median: v.median,
+            p95: v.p95,
+            runs: v.runs,
+            deployments: v.body.deploymentFrequency.deployments,
+            changes: v.body.leadTime.changes,
+          },
+        ]),
+      ),
     };
+    const ms = x => `${Math.round(x)} ms`;
     console.log(
       [
         `DX ingestion, ${results.date.slice(
@@ -180,6 +309,42 @@ async function main() {
         )} | ${copySeconds.toFixed(1)} | ${Math.round(
           results.copyPerSecond,
         ).toLocaleString('en-US')} |`,
+        '',
+        `Dashboard API, last 90 days, ${EVENTS.toLocaleString(
+          'en-US',
+        )} events stored (roll-ups up to date ${rollupCatchUpSeconds.toFixed(
+          1,
+        )} s after the last batch):`,
+        '',
+        '| Scope | Query | Answered from | Median | p95 | Runs | Deployments counted |',
+        '|---|---|---|---|---|---|---|',
+        ...[
+          [
+            'One team (20 components)',
+            'the dashboard API as is',
+            queries.teamRollup,
+          ],
+          ['One team (20 components)', 'source=events', queries.teamEvents],
+          [
+            'Organisation (1,000 components)',
+            'the dashboard API as is',
+            queries.orgRollup,
+          ],
+          [
+            'Organisation (1,000 components)',
+            'source=events',
+            queries.orgEvents,
+          ],
+        ].map(
+          ([scope, from, q]) =>
+            `| ${scope} | ${from} | ${q.body.source} | ${ms(q.median)} | ${ms(
+              q.p95,
+            )} | ${
+              q.runs
+            } | ${q.body.deploymentFrequency.deployments.toLocaleString(
+              'en-US',
+            )} |`,
+        ),
       ].join('\n'),
     );
     fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
@@ -192,6 +357,7 @@ async function main() {
     );
   } finally {
     await backend.stop();
+    fs.rmSync(catalogFile, { force: true });
   }
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 
 const shots = 'e2e-artifacts/screenshots';
@@ -300,4 +301,291 @@ test("SLOs: the platform's own health and a service's SLO tab", async ({
   await page.goto('/slo?tab=slos');
   await expect(page.getByText('Checkout availability').first()).toBeVisible();
   await expect(page.getByText('Portal availability').first()).toBeVisible();
+});
+
+/** The part of `GET /api/dx/metrics/dora` the DX test reads. */
+interface DoraSeen {
+  deploymentFrequency: { deployments: number; perWeek: number };
+  leadTime: { changes: number };
+  changeFailureRate: { deployments: number; failed: number };
+  recoveryTime: { incidents: number };
+}
+
+/** The signed-in guest's Backstage token, for API calls from the test. */
+async function guestToken(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const res = await fetch('/api/auth/guest/refresh?env=development', {
+      headers: { 'x-requested-with': 'XMLHttpRequest' },
+    });
+    const { backstageIdentity } = await res.json();
+    return backstageIdentity.token as string;
+  });
+}
+
+test('DX metrics: DORA from events, CSV, scorecards, a component’s checks and a survey answered safely', async ({
+  page,
+}) => {
+  // The demo history (dx.demo.enabled in app-config.yaml, which the e2e
+  // overlay keeps) is written about 20 s after start, then rolled up.
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const dialogs: string[] = [];
+  page.on('dialog', dialog => {
+    dialogs.push(dialog.message());
+    dialog.dismiss().catch(() => {});
+  });
+  await signInAsGuest(page);
+  const auth = { authorization: `Bearer ${await guestToken(page)}` };
+  // Scorecards are evaluated 30 s after start; once more, now the catalog
+  // has the demo software.
+  let refreshedAt = Date.now();
+  const refresh = await page.request.post('/api/dx/scorecards/refresh', {
+    headers: auth,
+  });
+  expect(refresh.status()).toBe(202);
+
+  // The DX metrics page from the sidebar: Delivery (DORA) of the
+  // organisation, from the demo events.
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await nav.getByRole('link', { name: 'DX metrics' }).click();
+  await expect(page).toHaveURL(/\/dx(\?|$)/);
+  await expect(
+    page.getByRole('tab', { name: 'Delivery (DORA)' }),
+  ).toHaveAttribute('aria-selected', 'true');
+  const isDora = (r: { url(): string }) =>
+    r.url().includes('/api/dx/metrics/dora?');
+  let seen: DoraSeen | undefined;
+  await expect(async () => {
+    const response = page.waitForResponse(isDora, { timeout: 15_000 });
+    await page.reload();
+    seen = await (await response).json();
+    expect(seen!.deploymentFrequency.deployments).toBeGreaterThan(0);
+    expect(seen!.leadTime.changes).toBeGreaterThan(0);
+    expect(seen!.recoveryTime.incidents).toBeGreaterThan(0);
+  }).toPass({ timeout: 180_000, intervals: [5_000] });
+  const dora = seen!;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const tile = (name: string) => page.getByRole('group', { name });
+  const df = dora.deploymentFrequency;
+  await expect(page.getByTestId('dora-deployment-frequency')).toHaveText(
+    `${df.perWeek.toLocaleString('en-US', {
+      maximumFractionDigits: 1,
+    })} / week`,
+  );
+  await expect(tile('Deployment frequency')).toContainText(
+    `from ${n(df.deployments)} deployments`,
+  );
+  await expect(page.getByTestId('dora-lead-time')).toHaveText(
+    /^[\d.,]+ (s|min|h|d) median · p90 [\d.,]+ (s|min|h|d)$/,
+  );
+  await expect(tile('Lead time for changes')).toContainText(
+    `from ${n(dora.leadTime.changes)} changes`,
+  );
+  await expect(page.getByTestId('dora-change-failure-rate')).toHaveText(
+    /^[\d.,]+%$/,
+  );
+  await expect(tile('Change failure rate')).toContainText(
+    `from ${n(dora.changeFailureRate.deployments)} deployments, ${n(
+      dora.changeFailureRate.failed,
+    )} failed`,
+  );
+  await expect(page.getByTestId('dora-recovery-time')).toHaveText(
+    /^[\d.,]+ (s|min|h|d) median$/,
+  );
+  await expect(tile('Failed deployment recovery time')).toContainText(
+    `from ${n(dora.recoveryTime.incidents)} resolved incident`,
+  );
+  await expect(page.getByText('Deployments per day')).toBeVisible();
+  await expect(page.getByLabel('Scope')).toHaveValue('');
+  await page.screenshot({ path: `${shots}/14-dx-metrics.png`, fullPage: true });
+  if (process.env.PORTAL_DOCS_SCREENSHOTS) {
+    // The README's image: `PORTAL_DOCS_SCREENSHOTS=1 yarn test:e2e -g DX`.
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: 'docs/images/dx-metrics.png' });
+  }
+
+  // The CSV: the same numbers, fetched with the user's token.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('dora.csv');
+  await download.saveAs(`${shots}/dora.csv`);
+  const rows = readFileSync(`${shots}/dora.csv`, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .map(line => line.split(','));
+  expect(rows[0].slice(0, 4)).toEqual(['metric', 'value', 'unit', 'sample']);
+  const csv = (metric: string) => rows.find(r => r[0] === metric)!;
+  expect(Number(csv('deployment_frequency')[3])).toBe(df.deployments);
+  expect(Number(csv('deployment_frequency')[1])).toBeCloseTo(df.perWeek, 3);
+  expect(Number(csv('lead_time_median')[3])).toBe(dora.leadTime.changes);
+  expect(Number(csv('recovery_time_median')[3])).toBe(
+    dora.recoveryTime.incidents,
+  );
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // A component's DX tab counts the deployments sent for it: three more
+  // through POST /api/dx/events.
+  const component = 'component:default/payments-api';
+  await page.goto('/catalog/default/component/payments-api/dx');
+  const deployments = tile('Deployment frequency');
+  await expect(deployments).toContainText(/from [\d,]+ deployments?/);
+  const before = Number(
+    /from ([\d,]+) deployment/
+      .exec((await deployments.textContent()) ?? '')![1]
+      .replace(/,/g, ''),
+  );
+  const run = Date.now().toString(36);
+  const sent = await page.request.post('/api/dx/events', {
+    headers: auth,
+    data: {
+      format: 'generic',
+      events: [1, 2, 3].map(i => ({
+        id: `e2e-${run}-${i}`,
+        type: 'deployment',
+        action: 'deployed',
+        timestamp: new Date(Date.now() - i * 3_600_000).toISOString(),
+        entityRef: component,
+        environment: 'production',
+        outcome: 'success',
+        title: `e2e release ${run}.${i}`,
+      })),
+    },
+  });
+  expect(sent.status()).toBe(202);
+  expect(await sent.json()).toMatchObject({ accepted: 3 });
+  await expect(async () => {
+    await page.reload();
+    await expect(deployments).toContainText(
+      `from ${n(before + 3)} deployments`,
+      { timeout: 5_000 },
+    );
+  }).toPass({ timeout: 120_000, intervals: [5_000] });
+  await expect(
+    page
+      .getByRole('table', { name: 'Recent deployments' })
+      .getByText(`e2e release ${run}.1`),
+  ).toBeVisible();
+
+  // Its scorecard: every check, and the fix of a failing one.
+  const checks = page.getByRole('table', {
+    name: 'Checks of Production readiness',
+  });
+  await expect(async () => {
+    if (Date.now() - refreshedAt > 60_000) {
+      refreshedAt = Date.now();
+      await page.request.post('/api/dx/scorecards/refresh', { headers: auth });
+    }
+    await page.reload();
+    await expect(checks).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 120_000, intervals: [5_000] });
+  await expect(checks.getByRole('row')).toHaveCount(8); // header and 7 checks
+  const slo = checks.getByRole('row', { name: /Has an SLO/ });
+  await expect(slo).toContainText('Fail');
+  await expect(slo).toContainText(
+    'Add slo.yaml (OpenSLO v1) next to catalog-info.yaml, or create one on the SLOs tab.',
+  );
+  await expect(
+    checks.getByRole('row', { name: /Has an owner that exists/ }),
+  ).toContainText('Pass');
+  await page.screenshot({ path: `${shots}/15-dx-entity.png`, fullPage: true });
+
+  // The Scorecards tab rolls them up for the organisation and per team.
+  await page.goto('/dx?tab=scorecards');
+  await expect(
+    page.getByText('Production readiness', { exact: true }).first(),
+  ).toBeVisible();
+  await expect(page.getByTestId('scorecard-score')).toHaveText(/^[\d.]+%$/);
+  await expect(
+    page.getByText(/^\d+ entities · levels bronze, silver, gold$/),
+  ).toBeVisible();
+  await expect(page.getByText('Most failed checks')).toBeVisible();
+  await expect(
+    page
+      .getByRole('table', { name: 'Scorecards per team' })
+      .getByRole('row', { name: /Payments Team|payments-team/ }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${shots}/16-dx-scorecards.png`,
+    fullPage: true,
+  });
+
+  // Surveys: the demo answers are shown (five or more per group), the
+  // golden-path one by provisioning time.
+  const xss = '<img src=x onerror=alert(1)>';
+  await page.goto('/dx?tab=surveys&days=90');
+  await expect(async () => {
+    await page.reload();
+    // Both results shown, neither hidden.
+    await expect(page.getByText(/^\d+ respondents$/)).toHaveCount(2, {
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 90_000, intervals: [5_000] });
+  const byTime = page.getByRole('table', { name: 'By provisioning time' });
+  await expect(
+    byTime.getByRole('row', { name: /^< 1 min \d+ [\d.]+$/ }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('figure', { name: 'Developer experience: weekly trend' }),
+  ).toBeVisible();
+
+  // Answered in the browser, with markup in the free text.
+  const noMarkup = async () => {
+    await expect(page.locator('img[src="x"]')).toHaveCount(0);
+    await expect(page.locator('img[onerror]')).toHaveCount(0);
+  };
+  const form = page.getByRole('form', { name: 'Developer experience' });
+  await form
+    .getByRole('radiogroup', {
+      name: 'How easy was it to ship a change this month?',
+    })
+    .getByRole('radio', { name: '4' })
+    .check();
+  await form
+    .getByRole('radiogroup', {
+      name: 'How well did the platform tooling support your work?',
+    })
+    .getByRole('radio', { name: '5' })
+    .check();
+  await form
+    .getByRole('textbox', { name: 'What slowed you down most?' })
+    .fill(xss);
+  await form.getByRole('button', { name: 'Submit' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Thank you' }),
+  ).toHaveText('Thank you, your answer was saved.');
+  await noMarkup();
+  await page.screenshot({ path: `${shots}/17-dx-survey.png`, fullPage: true });
+
+  // The comment is listed as text in the organisation's results (the
+  // guest has no team in the catalog: no team's results list it), never
+  // as an element.
+  await page.goto('/dx?tab=surveys&days=90&owner=group:default/platform-team');
+  await expect(
+    page.getByText('Respondents of group:default/platform-team').first(),
+  ).toBeVisible();
+  await expect(page.getByText(/^\d+ respondents$/).first()).toBeVisible();
+  await noMarkup();
+  await page.goto('/dx?tab=surveys&days=90');
+  await expect(
+    page.getByText('You answered this survey this period.'),
+  ).toBeVisible();
+  const comment = page.getByRole('listitem').filter({ hasText: xss });
+  await expect(comment).toHaveCount(1);
+  await expect(comment).toHaveText(xss);
+  await noMarkup();
+  await page.screenshot({
+    path: `${shots}/18-dx-survey-results.png`,
+    fullPage: true,
+  });
+  const stored = await page.request.get(
+    '/api/dx/surveys/developer-experience/results',
+    { headers: auth },
+  );
+  const comments = (await stored.json()).questions.find(
+    (q: { id: string }) => q.id === 'slowed-down',
+  ).comments;
+  expect(comments[0]).toBe(xss);
+  expect(dialogs).toEqual([]);
 });

@@ -53,6 +53,11 @@ export interface Config {
         }>;
       }>;
     };
+    /** Daily roll-ups of the four keys. */
+    rollups?: {
+      /** Seconds between bringing them up to date (default 60). */
+      frequencySeconds?: number;
+    };
     /** Demo history for the demo catalog (local development only). */
     demo?: { enabled?: boolean };
     github?: {

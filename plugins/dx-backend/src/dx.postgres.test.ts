@@ -87,7 +87,10 @@ describe('DX event ingestion on the real stack', () => {
                 { type: 'file', target: path.join(dir, 'catalog.yaml') },
               ],
             },
-            dx: { github: { webhookSecret: SECRET } },
+            dx: {
+              github: { webhookSecret: SECRET },
+              rollups: { frequencySeconds: 1 },
+            },
           },
         }),
       ],
@@ -451,6 +454,58 @@ describe('DX event ingestion on the real stack', () => {
       )
       .set('Authorization', as());
     expect(bad.status).toBe(400);
+  });
+
+  it('the same numbers from the daily roll-ups: counts exact, durations within 1 %', async () => {
+    const H = 3_600_000;
+    const since = Date.now();
+    await eventually('the roll-ups to catch up', async () => {
+      const r = await request(backend.server)
+        .get('/api/dx/rollups/status')
+        .set('Authorization', as());
+      return r.body.pendingEntities === 0 &&
+        Date.parse(r.body.rolledUpAt) >= since
+        ? true
+        : undefined;
+    });
+    const range = 'from=2026-10-01T00:00:00Z&to=2026-10-08T00:00:00Z';
+    const get = (q: string) =>
+      request(backend.server)
+        .get(`/api/dx/metrics/dora?${q}`)
+        .set('Authorization', as());
+    for (const scope of ['entityRef=component:default/orders', '']) {
+      const rolled = (await get(`${scope}&${range}&source=rollup`)).body;
+      const exact = (await get(`${scope}&${range}&source=events`)).body;
+      expect([rolled.source, exact.source]).toEqual(['rollup', 'events']);
+      expect(rolled.deploymentFrequency).toEqual(exact.deploymentFrequency);
+      expect(rolled.changeFailureRate).toEqual(exact.changeFailureRate);
+      expect(rolled.perDay).toEqual(exact.perDay);
+      expect(rolled.unlinked).toEqual(exact.unlinked);
+      const { medianMs, p90Ms, ...counts } = exact.leadTime;
+      expect(rolled.leadTime).toMatchObject(counts);
+      expect(Math.abs(rolled.leadTime.medianMs - medianMs) / medianMs).toBeLessThan(0.01);
+      expect(Math.abs(rolled.leadTime.p90Ms - p90Ms) / p90Ms).toBeLessThan(0.01);
+      expect(rolled.recoveryTime.incidents).toBe(exact.recoveryTime.incidents);
+      expect(rolled.level).toBe(exact.level);
+      expect(rolled.previous.deploymentFrequency).toEqual(
+        exact.previous.deploymentFrequency,
+      );
+    }
+    // The orders service alone, by hand: 25 h and 2 h, within 1 %.
+    const orders = (
+      await get(`entityRef=component:default/orders&${range}&source=rollup`)
+    ).body;
+    expect(Math.abs(orders.leadTime.medianMs - 25 * H)).toBeLessThan(0.01 * 25 * H);
+    expect(Math.abs(orders.recoveryTime.medianMs - 2 * H)).toBeLessThan(0.01 * 2 * H);
+    // A small sample is answered exactly from the events by default.
+    expect(
+      (await get(`entityRef=component:default/orders&${range}`)).body,
+    ).toMatchObject({ source: 'events', leadTime: { medianMs: 25 * H } });
+    // Roll-ups hold whole UTC days only.
+    const odd = await get(
+      'from=2026-10-01T06:00:00Z&to=2026-10-08T00:00:00Z&source=rollup',
+    );
+    expect(odd.status).toBe(400);
   });
 
   it('golden paths versus the rest: the same four keys, side by side', async () => {

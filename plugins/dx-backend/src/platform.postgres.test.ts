@@ -460,7 +460,10 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
     });
     await refresh();
     const response = await get('/api/dx/metrics/onboarding');
-    expect([response.status, response.body.error?.message]).toEqual([200, undefined]);
+    expect([response.status, response.body.error?.message]).toEqual([
+      200,
+      undefined,
+    ]);
     const seen: OnboardingMetrics = response.body;
     expect(seen.users).toBe(1);
     expect(seen.rows[0].userRef).toBe('user:default/bob');

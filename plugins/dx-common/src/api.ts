@@ -18,13 +18,21 @@ export interface DoraPeriod {
   deploymentFrequency: DeploymentFrequency;
   /** `rows` only with `rows=true`. */
   leadTime: Omit<LeadTime, 'rows'> & { rows?: LeadTime['rows'] };
-  changeFailureRate: Omit<ChangeFailureRate, 'rows'> & {
+  changeFailureRate: Omit<ChangeFailureRate, 'rows' | 'incidentRows'> & {
     rows?: ChangeFailureRate['rows'];
+    incidentRows?: ChangeFailureRate['incidentRows'];
   };
   recoveryTime: Omit<RecoveryTime, 'rows'> & { rows?: RecoveryTime['rows'] };
   level: DoraLevel | null;
   perDay: Array<{ day: string; deployments: number }>;
   unlinked: { resolvedWithoutOpening: number };
+  /**
+   * `events`: computed from the stored events (exact, with rows);
+   * `rollup`: added up from daily roll-ups (whole UTC days; counts exact,
+   * durations within 1 %), as of `rollupAt`.
+   */
+  source?: 'events' | 'rollup';
+  rollupAt?: string;
 }
 
 /**

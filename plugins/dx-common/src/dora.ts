@@ -131,7 +131,7 @@ function productionDeploys(deployments: DeploymentRecord[], o: DoraOptions) {
   return byEntity;
 }
 
-function levelAtLeast(
+export function levelAtLeast(
   value: number,
   bounds: { elite: number; high: number; medium: number },
 ): DoraLevel {
@@ -141,7 +141,7 @@ function levelAtLeast(
   return 'low';
 }
 
-function levelAtMost(
+export function levelAtMost(
   value: number,
   bounds: { elite: number; high: number; medium: number },
 ): DoraLevel {
@@ -299,6 +299,12 @@ export interface ChangeFailureRate {
     deployedAt: string;
     failedBy?: { kind: 'incident' | 'rollback'; id?: string; at: string };
   }>;
+  /** The incidents counted in incidentsWithoutDeployment, for drill-down. */
+  incidentRows: Array<{
+    incidentId: string;
+    entityRef: string;
+    openedAt: string;
+  }>;
 }
 
 /**
@@ -358,16 +364,24 @@ export function changeFailureRate(
   }
   const failed = rows.filter(r => r.failedBy).length;
   const rate = rows.length > 0 ? failed / rows.length : null;
+  const unexplained = prodIncidents.filter(
+    i => inRange(i.openedAt, range) && !explained.has(i.id),
+  );
   return {
     deployments: rows.length,
     failed,
     rate,
-    incidentsWithoutDeployment: prodIncidents.filter(
-      i => inRange(i.openedAt, range) && !explained.has(i.id),
-    ).length,
+    incidentsWithoutDeployment: unexplained.length,
     level:
       rate === null ? null : levelAtMost(rate, DORA_LEVELS.changeFailureRate),
     rows: rows.sort((a, b) => t(a.deployedAt) - t(b.deployedAt)),
+    incidentRows: unexplained
+      .map(i => ({
+        incidentId: i.id,
+        entityRef: i.entityRef,
+        openedAt: i.openedAt,
+      }))
+      .sort((a, b) => t(a.openedAt) - t(b.openedAt)),
   };
 }
 

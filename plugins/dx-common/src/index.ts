@@ -8,5 +8,6 @@ export * from './api';
 export * from './dora';
 export * from './events';
 export * from './permissions';
+export * from './rollup';
 export * from './surveys';
 export * from './scorecards';

@@ -9,12 +9,53 @@ const CARD = {
   id: 'readiness',
   title: 'Readiness',
   checks: [
-    { id: 'owner', title: 'Owner', level: 'bronze', check: 'owner-exists', fix: 'Set spec.owner' },
-    { id: 'lifecycle', title: 'Lifecycle', level: 'bronze', check: 'field', path: 'spec.lifecycle', oneOf: ['production', 'experimental'], fix: 'Set it' },
-    { id: 'slo', title: 'SLO', level: 'silver', check: 'has-slo', fix: 'Add slo.yaml' },
-    { id: 'lodash', title: 'No old lodash', level: 'silver', check: 'no-flagged-packages', packages: [{ package: 'pkg:npm/lodash', range: '<4.17.21' }], fix: 'Upgrade' },
-    { id: 'template', title: 'Newest template', level: 'gold', check: 'newest-template-version', fix: 'Upgrade the template' },
-    { id: 'weekly', title: 'Weekly', level: 'gold', check: 'deploys-at-least', perWeek: 1, days: 28, fix: 'Ship' },
+    {
+      id: 'owner',
+      title: 'Owner',
+      level: 'bronze',
+      check: 'owner-exists',
+      fix: 'Set spec.owner',
+    },
+    {
+      id: 'lifecycle',
+      title: 'Lifecycle',
+      level: 'bronze',
+      check: 'field',
+      path: 'spec.lifecycle',
+      oneOf: ['production', 'experimental'],
+      fix: 'Set it',
+    },
+    {
+      id: 'slo',
+      title: 'SLO',
+      level: 'silver',
+      check: 'has-slo',
+      fix: 'Add slo.yaml',
+    },
+    {
+      id: 'lodash',
+      title: 'No old lodash',
+      level: 'silver',
+      check: 'no-flagged-packages',
+      packages: [{ package: 'pkg:npm/lodash', range: '<4.17.21' }],
+      fix: 'Upgrade',
+    },
+    {
+      id: 'template',
+      title: 'Newest template',
+      level: 'gold',
+      check: 'newest-template-version',
+      fix: 'Upgrade the template',
+    },
+    {
+      id: 'weekly',
+      title: 'Weekly',
+      level: 'gold',
+      check: 'deploys-at-least',
+      perWeek: 1,
+      days: 28,
+      fix: 'Ship',
+    },
   ],
 };
 
@@ -41,12 +82,27 @@ describe('parseScorecards', () => {
   });
 
   it.each([
-    [[{ ...CARD, checks: [{ ...CARD.checks[0], level: 'platinum' }] }], 'x[0].checks[0].level: platinum is not one of bronze, silver, gold'],
-    [[{ ...CARD, checks: [{ ...CARD.checks[0], check: 'has-magic' }] }], 'x[0].checks[0].check'],
-    [[{ ...CARD, checks: [{ ...CARD.checks[0], extra: 1 }] }], 'x[0].checks[0]'],
-    [[{ ...CARD, checks: [CARD.checks[0], CARD.checks[0]] }], 'x[0].checks[1].id: duplicate id owner'],
+    [
+      [{ ...CARD, checks: [{ ...CARD.checks[0], level: 'platinum' }] }],
+      'x[0].checks[0].level: platinum is not one of bronze, silver, gold',
+    ],
+    [
+      [{ ...CARD, checks: [{ ...CARD.checks[0], check: 'has-magic' }] }],
+      'x[0].checks[0].check',
+    ],
+    [
+      [{ ...CARD, checks: [{ ...CARD.checks[0], extra: 1 }] }],
+      'x[0].checks[0]',
+    ],
+    [
+      [{ ...CARD, checks: [CARD.checks[0], CARD.checks[0]] }],
+      'x[0].checks[1].id: duplicate id owner',
+    ],
     [[CARD, CARD], 'x[1].id: duplicate id readiness'],
-    [[{ ...CARD, checks: [{ ...CARD.checks[1], pattern: '(' }] }], 'x[0].checks[0].pattern:'],
+    [
+      [{ ...CARD, checks: [{ ...CARD.checks[1], pattern: '(' }] }],
+      'x[0].checks[0].pattern:',
+    ],
     [[{ ...CARD, checks: [] }], 'x[0].checks'],
     [{ not: 'a list' }, 'invalid scorecards'],
   ])('refuses a mistake with where it is (%#)', (input, message) => {
@@ -59,7 +115,18 @@ describe('evaluateScorecard', () => {
   const at = '2026-12-01T00:00:00.000Z';
 
   it('gives gold when every check passes', () => {
-    const r = evaluateScorecard(card, base({ template: { ref: 'template:default/t', version: '2.0.0', newestVersion: '2.0.0' } }), {}, at);
+    const r = evaluateScorecard(
+      card,
+      base({
+        template: {
+          ref: 'template:default/t',
+          version: '2.0.0',
+          newestVersion: '2.0.0',
+        },
+      }),
+      {},
+      at,
+    );
     expect(r.level).toBe('gold');
     expect(r.score).toBe(1);
     expect(r.checks.every(c => c.status === 'pass')).toBe(true);
@@ -72,7 +139,14 @@ describe('evaluateScorecard', () => {
     const r = evaluateScorecard(card, base({ slos: 0 }), {}, at);
     expect(r.level).toBe('bronze');
     const slo = r.checks.find(c => c.id === 'slo')!;
-    expect(slo).toEqual({ id: 'slo', title: 'SLO', level: 'silver', status: 'fail', detail: '0 SLOs defined, 1 needed', fix: 'Add slo.yaml' });
+    expect(slo).toEqual({
+      id: 'slo',
+      title: 'SLO',
+      level: 'silver',
+      status: 'fail',
+      detail: '0 SLOs defined, 1 needed',
+      fix: 'Add slo.yaml',
+    });
     // 5 of 6 checks pass (the template check is n/a: not from a template).
     expect(r.score).toBeCloseTo(5 / 6);
     expect(r.checks.find(c => c.id === 'template')!.status).toBe('n/a');
@@ -81,7 +155,9 @@ describe('evaluateScorecard', () => {
   it('reaches no level when a bronze check fails', () => {
     const r = evaluateScorecard(card, base({ ownerExists: false }), {}, at);
     expect(r.level).toBeNull();
-    expect(r.checks[0].detail).toBe('owner group:default/team-a is not a Group or User in the catalog');
+    expect(r.checks[0].detail).toBe(
+      'owner group:default/team-a is not a Group or User in the catalog',
+    );
   });
 
   it('judges fields, packages, template versions and deployments', () => {
@@ -90,37 +166,77 @@ describe('evaluateScorecard', () => {
       base({
         entity: { metadata: { name: 'a' }, spec: { lifecycle: 'retired' } },
         flagged: { lodash: [{ purl: 'pkg:npm/lodash', version: '4.17.20' }] },
-        template: { ref: 'template:default/t', version: '1.0.0', newestVersion: '2.0.0' },
+        template: {
+          ref: 'template:default/t',
+          version: '1.0.0',
+          newestVersion: '2.0.0',
+        },
         deployments: { weekly: 2 },
       }),
       {},
       at,
     );
     const byId = Object.fromEntries(r.checks.map(c => [c.id, c]));
-    expect(byId.lifecycle.detail).toBe('spec.lifecycle is retired, not one of production, experimental');
+    expect(byId.lifecycle.detail).toBe(
+      'spec.lifecycle is retired, not one of production, experimental',
+    );
     expect(byId.lodash.detail).toBe('uses pkg:npm/lodash@4.17.20');
-    expect(byId.template.detail).toBe('on template:default/t 1.0.0; the newest is 2.0.0');
+    expect(byId.template.detail).toBe(
+      'on template:default/t 1.0.0; the newest is 2.0.0',
+    );
     // 2 deployments in 28 days = 0.5 a week.
-    expect(byId.weekly).toMatchObject({ status: 'fail', detail: '0.5 deployments per week over 28 days, 1 needed' });
+    expect(byId.weekly).toMatchObject({
+      status: 'fail',
+      detail: '0.5 deployments per week over 28 days, 1 needed',
+    });
     expect(r.level).toBeNull();
   });
 
   it('marks checks n/a, not failed, when their source did not answer', () => {
-    const r = evaluateScorecard(card, base({ slos: 0 }), { slos: 'SLOs: slo answered HTTP 503' }, at);
-    expect(r.checks.find(c => c.id === 'slo')).toMatchObject({ status: 'n/a', detail: 'not checked: SLOs: slo answered HTTP 503' });
+    const r = evaluateScorecard(
+      card,
+      base({ slos: 0 }),
+      { slos: 'SLOs: slo answered HTTP 503' },
+      at,
+    );
+    expect(r.checks.find(c => c.id === 'slo')).toMatchObject({
+      status: 'n/a',
+      detail: 'not checked: SLOs: slo answered HTTP 503',
+    });
     expect(r.level).toBe('gold');
   });
 
   it('reads fields without walking into prototypes', () => {
     const [c] = parseScorecards(
-      [{ id: 'p', title: 'P', checks: [{ id: 'f', title: 'F', level: 'bronze', check: 'field', path: 'metadata.constructor', fix: 'x' }] }],
+      [
+        {
+          id: 'p',
+          title: 'P',
+          checks: [
+            {
+              id: 'f',
+              title: 'F',
+              level: 'bronze',
+              check: 'field',
+              path: 'metadata.constructor',
+              fix: 'x',
+            },
+          ],
+        },
+      ],
       'x',
     );
-    expect(evaluateScorecard(c, base(), {}, at).checks[0]).toMatchObject({ status: 'fail', detail: 'metadata.constructor is not set' });
+    expect(evaluateScorecard(c, base(), {}, at).checks[0]).toMatchObject({
+      status: 'fail',
+      detail: 'metadata.constructor is not set',
+    });
   });
 
   it('applies by kind and type, without case', () => {
-    const [c] = parseScorecards([{ ...CARD, appliesTo: { kinds: ['component'], types: ['Service'] } }], 'x');
+    const [c] = parseScorecards(
+      [{ ...CARD, appliesTo: { kinds: ['component'], types: ['Service'] } }],
+      'x',
+    );
     expect(scorecardApplies(c, 'Component', 'service')).toBe(true);
     expect(scorecardApplies(c, 'Component', 'website')).toBe(false);
     expect(scorecardApplies(c, 'API', 'service')).toBe(false);

@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 const H = 3_600_000;
 
 /** A small seeded random generator (mulberry32). */
-function random(seed: number) {
+export function random(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -26,7 +26,8 @@ function random(seed: number) {
   };
 }
 
-function hash(s: string): number {
+/** A 32-bit FNV-1a hash of `s`, to seed `random`. */
+export function hash(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++)
     h = Math.imul(h ^ s.charCodeAt(i), 16777619);

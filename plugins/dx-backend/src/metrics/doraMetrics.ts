@@ -9,6 +9,8 @@ import {
   type ChangeRecord,
   type DeploymentRecord,
   type DoraOptions,
+  type DoraPeriod,
+  type DoraRecords,
   type IncidentRecord,
   type Range,
   type RollbackRecord,
@@ -18,14 +20,17 @@ import type { Knex } from 'knex';
 /** How far before the range changes and deployments are read, for linking. */
 export const LOOKBACK_MS = 30 * 86_400_000;
 
-/** The four keys for a set of entities over a range. */
-export async function doraMetrics(
+/**
+ * The deployments, rollbacks, changes and incidents of a set of entities
+ * that the four keys over [from, to) read: events from `LOOKBACK_MS` before
+ * the range (for linking) to the failure window after it.
+ */
+export async function loadDoraRecords(
   knex: Knex,
   scope: { entityRefs?: string[]; excludeEntityRefs?: string[] },
   range: Range,
-  options: { timeZone: string; rows: boolean; dora?: DoraOptions },
-) {
-  const dora = options.dora ?? DEFAULT_DORA_OPTIONS;
+  dora: DoraOptions = DEFAULT_DORA_OPTIONS,
+): Promise<DoraRecords> {
   const q = knex('dx_events')
     .whereIn('kind', ['deployment', 'change', 'incident'])
     .whereNotNull('entity_ref')
@@ -121,8 +126,33 @@ export async function doraMetrics(
     }
   }
   // A resolution without an opening we know of cannot be measured.
-  const knownIncidents = [...incidents.values()].filter(i => i.openedAt);
-  const changes = [...changesByCommit.values()];
+  const known: IncidentRecord[] = [];
+  const resolvedWithoutOpening: DoraRecords['resolvedWithoutOpening'] = [];
+  for (const i of incidents.values()) {
+    if (i.openedAt) known.push(i);
+    else if (i.resolvedAt)
+      resolvedWithoutOpening.push({ entityRef: i.entityRef, at: i.resolvedAt });
+  }
+  return {
+    deployments,
+    rollbacks,
+    changes: [...changesByCommit.values()],
+    incidents: known,
+    resolvedWithoutOpening,
+  };
+}
+
+/** The four keys for a set of entities over a range. */
+export async function doraMetrics(
+  knex: Knex,
+  scope: { entityRefs?: string[]; excludeEntityRefs?: string[] },
+  range: Range,
+  options: { timeZone: string; rows: boolean; dora?: DoraOptions },
+) {
+  const dora = options.dora ?? DEFAULT_DORA_OPTIONS;
+  const records = await loadDoraRecords(knex, scope, range, dora);
+  const { deployments, rollbacks, changes } = records;
+  const knownIncidents = records.incidents;
   const df = deploymentFrequency(deployments, range, dora);
   const lt = leadTime(deployments, changes, range, dora);
   const cfr = changeFailureRate(
@@ -134,7 +164,7 @@ export async function doraMetrics(
   );
   const rt = recoveryTime(knownIncidents, range, dora);
   const strip = <T extends { rows: unknown[] }>(m: T) =>
-    options.rows ? m : { ...m, rows: undefined };
+    options.rows ? m : { ...m, rows: undefined, incidentRows: undefined };
   return {
     from: range.from,
     to: range.to,
@@ -145,12 +175,16 @@ export async function doraMetrics(
     level: overallLevel([df.level, lt.level, cfr.level, rt.level]),
     perDay: deploymentsPerDay(deployments, range, options.timeZone, dora),
     unlinked: {
-      resolvedWithoutOpening: incidents.size - knownIncidents.length,
+      resolvedWithoutOpening: records.resolvedWithoutOpening.filter(
+        r =>
+          Date.parse(r.at) >= Date.parse(range.from) &&
+          Date.parse(r.at) < Date.parse(range.to),
+      ).length,
     },
   };
 }
 
-type Dora = Awaited<ReturnType<typeof doraMetrics>>;
+type Dora = Omit<DoraPeriod, 'perDay'>;
 
 /**
  * The four keys as CSV, one line per number: value, unit, sample size,

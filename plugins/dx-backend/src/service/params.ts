@@ -10,9 +10,12 @@ export function dateParam(value: unknown, name: string): Date | undefined {
   return d;
 }
 
-/** `from`, `to` (default: the 90 days before now), `tz` and `rows` of a metrics request. */
+/** `from`, `to` (default: the 90 UTC days up to the end of today), `tz` and `rows` of a metrics request. */
 export function rangeOf(req: express.Request) {
-  const to = dateParam(req.query.to, 'to') ?? new Date();
+  // By default the 90 whole UTC days up to the end of today.
+  const to =
+    dateParam(req.query.to, 'to') ??
+    new Date(Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000);
   const from =
     dateParam(req.query.from, 'from') ??
     new Date(to.getTime() - 90 * 86_400_000);

@@ -22,10 +22,16 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { doraCsv, doraMetrics } from '../metrics/doraMetrics';
 import type { EntityMapper } from '../mapping/EntityMapper';
 import type { DxStore } from '../store/DxStore';
+import type { DoraRollups } from '../rollups/DoraRollups';
 import { ingest } from './ingest';
 import { dateParam, rangeOf, refParam } from './params';
 
 export const GITHUB_WEBHOOK_PATH = '/webhooks/github';
+/**
+ * Up to this many deployments, deployed changes and resolved incidents, DORA
+ * numbers are computed exactly from the events.
+ */
+export const EXACT_SAMPLE = 500;
 /** Events per batch. */
 export const MAX_BATCH_EVENTS = 10_000;
 
@@ -48,6 +54,7 @@ export interface DxRouterOptions {
   store: DxStore;
   mapper: EntityMapper;
   catalog: CatalogService;
+  rollups: DoraRollups;
   githubWebhookSecret?: string;
   maxBodyBytes: number;
 }
@@ -175,22 +182,39 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
       );
     }
     const span = to.getTime() - from.getTime();
+    const previousFrom = new Date(from.getTime() - span);
+    // Large samples over whole UTC days are added up from the daily
+    // roll-ups; small ones (up to EXACT_SAMPLE records), rows, another
+    // time zone or odd bounds are computed exactly from the events.
+    // `source=events|rollup` chooses (for comparisons).
+    const source = req.query.source;
+    if (source !== undefined && source !== 'events' && source !== 'rollup')
+      throw new InputError('source must be events or rollup');
+    const rollupsPossible =
+      !settings.rows &&
+      settings.timeZone === 'UTC' &&
+      options.rollups.covers(previousFrom, to);
+    if (source === 'rollup' && !rollupsPossible)
+      throw new InputError(
+        'roll-ups hold whole UTC days of the last 400 days, without rows, in UTC',
+      );
+    const period = async (range: { from: Date; to: Date }, rows: boolean) => {
+      const r = { from: range.from.toISOString(), to: range.to.toISOString() };
+      const exact = () =>
+        doraMetrics(store.knex, { entityRefs }, r, { ...settings, rows }).then(
+          m => ({ ...m, source: 'events' as const }),
+        );
+      if (source === 'events' || !rollupsPossible) return exact();
+      const rolled = await options.rollups.metrics({ entityRefs }, r);
+      const sample =
+        rolled.deploymentFrequency.deployments +
+        rolled.leadTime.changes +
+        rolled.recoveryTime.incidents;
+      return source === 'rollup' || sample > EXACT_SAMPLE ? rolled : exact();
+    };
     const [current, previous] = await Promise.all([
-      doraMetrics(
-        store.knex,
-        { entityRefs },
-        { from: from.toISOString(), to: to.toISOString() },
-        settings,
-      ),
-      doraMetrics(
-        store.knex,
-        { entityRefs },
-        {
-          from: new Date(from.getTime() - span).toISOString(),
-          to: from.toISOString(),
-        },
-        { ...settings, rows: false },
-      ),
+      period({ from, to }, settings.rows),
+      period({ from: previousFrom, to: from }, false),
     ]);
     let scope: Record<string, unknown> = { organisation: true };
     if (entityRef) scope = { entityRef };
@@ -240,6 +264,15 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
       to: range.to,
       goldenPath: { entities: golden.length, ...goldenPath },
       others,
+    });
+  });
+
+  // How far the daily roll-ups are behind the events.
+  router.get('/rollups/status', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({
+      pendingEntities: await options.rollups.pending(),
+      rolledUpAt: (await options.rollups.rolledUpAt()) ?? null,
     });
   });
 

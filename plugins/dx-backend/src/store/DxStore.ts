@@ -135,12 +135,23 @@ export class DxStore {
     if (this.knex.client.config.client === 'pg') {
       // One statement per 5,000 rows: the rows travel as one JSON value.
       for (let i = 0; i < rows.length; i += 5000) {
+        // The entities with new delivery events are marked for their
+        // roll-ups in the same statement.
         const { rows: done } = await this.knex.raw(
-          `INSERT INTO dx_events (${COLUMNS.join(', ')})
-           SELECT ${COLUMNS.join(', ')}
-           FROM json_to_recordset(?::json) AS x(${COLUMN_TYPES})
-           ON CONFLICT (key) DO NOTHING
-           RETURNING key`,
+          `WITH ins AS (
+             INSERT INTO dx_events (${COLUMNS.join(', ')})
+             SELECT ${COLUMNS.join(', ')}
+             FROM json_to_recordset(?::json) AS x(${COLUMN_TYPES})
+             ON CONFLICT (key) DO NOTHING
+             RETURNING key, entity_ref, kind
+           ), marked AS (
+             INSERT INTO dx_rollup_dirty (entity_ref, marked_at)
+             SELECT DISTINCT entity_ref, now() FROM ins
+             WHERE entity_ref IS NOT NULL
+               AND kind IN ('deployment', 'change', 'incident')
+             ON CONFLICT (entity_ref) DO NOTHING
+           )
+           SELECT key FROM ins`,
           [JSON.stringify(rows.slice(i, i + 5000))],
         );
         for (const r of done) inserted.add(r.key);
@@ -163,7 +174,31 @@ export class DxStore {
         .returning('key');
       for (const r of done) inserted.add(typeof r === 'string' ? r : r.key);
     }
+    await this.markDirty(
+      rows
+        .filter(
+          r =>
+            inserted.has(r.key) &&
+            r.entity_ref &&
+            ['deployment', 'change', 'incident'].includes(r.kind),
+        )
+        .map(r => r.entity_ref as string),
+    );
     return inserted;
+  }
+
+  /** Marks entities whose roll-ups must be computed again. */
+  async markDirty(entityRefs: string[]): Promise<void> {
+    const unique = [...new Set(entityRefs)];
+    for (let i = 0; i < unique.length; i += 500)
+      await this.knex('dx_rollup_dirty')
+        .insert(
+          unique
+            .slice(i, i + 500)
+            .map(entity_ref => ({ entity_ref, marked_at: new Date() })),
+        )
+        .onConflict('entity_ref')
+        .ignore();
   }
 
   async hasEventsWithKeyPrefix(prefix: string): Promise<boolean> {
@@ -235,5 +270,6 @@ export class DxStore {
           .where('id', id)
           .update({ entity_ref: entityRef, unmapped_reason: null });
     });
+    await this.markDirty(ids.map(i => i.entityRef));
   }
 }

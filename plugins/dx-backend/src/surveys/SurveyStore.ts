@@ -21,8 +21,31 @@ export interface SurveyAnswerToStore {
   at: Date;
 }
 
+/**
+ * An answer stored as it is, with no participation row: demo data and
+ * imports, where no person answered through the portal.
+ */
+export interface SurveyResponseToInsert {
+  /** At most 36 characters; an id already stored is left as it is. */
+  id: string;
+  surveyId: string;
+  answers: SurveyAnswers;
+  teams: string[];
+  taskId?: string;
+  provisioningMs?: number;
+  /** When it was given; only the day (UTC) is kept. */
+  at: Date;
+}
+
 const participationKey = (surveyId: string, period: string) =>
   JSON.stringify([surveyId, period]);
+
+/** The UTC day of `at`: answers keep no finer time. */
+const dayOf = (at: Date) =>
+  new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+
+/** Rows of `dx_survey_responses` inserted per statement. */
+const INSERT_BATCH = 500;
 
 /**
  * Survey answers and participation. An answer holds no user ref and only
@@ -42,13 +65,7 @@ export class SurveyStore {
    * already (nothing is stored then).
    */
   async record(input: SurveyAnswerToStore): Promise<string | undefined> {
-    const day = new Date(
-      Date.UTC(
-        input.at.getUTCFullYear(),
-        input.at.getUTCMonth(),
-        input.at.getUTCDate(),
-      ),
-    );
+    const day = dayOf(input.at);
     return this.knex.transaction(async tx => {
       const took = await tx('dx_survey_participation')
         .insert({
@@ -73,6 +90,47 @@ export class SurveyStore {
       });
       return id;
     });
+  }
+
+  /**
+   * Stores answers in bulk, in one transaction, without participation
+   * (demo data, imports); ids already stored are skipped, so writing the
+   * same rows again changes nothing. Returns how many were stored.
+   */
+  async insertResponses(rows: SurveyResponseToInsert[]): Promise<number> {
+    return this.knex.transaction(async tx => {
+      let inserted = 0;
+      for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+        const batch = rows.slice(i, i + INSERT_BATCH).map(r => {
+          const day = dayOf(r.at);
+          return {
+            id: r.id,
+            survey_id: r.surveyId,
+            submitted_at: day,
+            week: isoWeekKey(day),
+            teams: this.pg ? r.teams : JSON.stringify(r.teams),
+            answers: JSON.stringify(r.answers),
+            task_id: r.taskId ?? null,
+            provisioning_ms: r.provisioningMs ?? null,
+          };
+        });
+        const stored = await tx('dx_survey_responses')
+          .insert(batch)
+          .onConflict('id')
+          .ignore()
+          .returning('id');
+        inserted += stored.length;
+      }
+      return inserted;
+    });
+  }
+
+  /** Whether any stored answer's id starts with `prefix` (e.g. `demo-`). */
+  async hasResponsesWithIdPrefix(prefix: string): Promise<boolean> {
+    const row = await this.knex('dx_survey_responses')
+      .where('id', 'like', `${prefix.replace(/[\\%_]/g, c => `\\${c}`)}%`)
+      .first('id');
+    return Boolean(row);
   }
 
   /** Of `keys`, the (survey, period) pairs `userRef` answered. */

@@ -16,7 +16,7 @@ import Router from 'express-promise-router';
 import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
 import dxPlugin from '../index';
-import { SurveyStore } from './SurveyStore';
+import { SurveyStore, type SurveyResponseToInsert } from './SurveyStore';
 
 jest.setTimeout(120_000);
 
@@ -131,6 +131,65 @@ const goldenPathsStandIn = createBackendPlugin({
 
 const as = (name: string) =>
   mockCredentials.user.header(`user:default/${name}`);
+
+/** Bulk answers (demo data) are stored once, without participation. */
+async function storesDemoAnswersOnce(knex: Knex) {
+  const store = new SurveyStore(knex);
+  const participation = async () =>
+    Number(
+      (await knex('dx_survey_participation').count({ n: '*' }).first())?.n,
+    );
+  const before = await participation();
+  const at = new Date('2020-03-04T15:30:00Z');
+  const rows: SurveyResponseToInsert[] = [
+    {
+      id: 'demo-dx-a-0',
+      surveyId: DX,
+      answers: { ease: 4, slowed: 'CI' },
+      teams: ['group:default/team-a'],
+      at,
+    },
+    { id: 'demo-dx-b-0', surveyId: DX, answers: { ease: 2 }, teams: [], at },
+    {
+      id: 'demo-gp-0',
+      surveyId: GP,
+      answers: { satisfaction: 5 },
+      teams: ['group:default/team-b'],
+      taskId: 'demo-run-0',
+      provisioningMs: 42_000,
+      at,
+    },
+  ];
+  expect(await store.hasResponsesWithIdPrefix('demo-')).toBe(false);
+  expect(await store.insertResponses(rows)).toBe(3);
+  expect(await store.hasResponsesWithIdPrefix('demo-')).toBe(true);
+  expect(await store.hasResponsesWithIdPrefix('demo-x')).toBe(false);
+  // Again: nothing new.
+  expect(await store.insertResponses(rows)).toBe(0);
+  expect(await participation()).toBe(before);
+  const range = {
+    from: new Date('2020-03-01T00:00:00Z'),
+    to: new Date('2020-03-08T00:00:00Z'),
+  };
+  expect(
+    await store.responses(DX, { ...range, owner: 'group:default/team-a' }),
+  ).toEqual([
+    {
+      submittedAt: '2020-03-04T00:00:00.000Z',
+      week: '2020-W10',
+      answers: { ease: 4, slowed: 'CI' },
+    },
+  ]);
+  expect(await store.responses(DX, range)).toHaveLength(2);
+  expect(await store.responses(GP, range)).toEqual([
+    {
+      submittedAt: '2020-03-04T00:00:00.000Z',
+      week: '2020-W10',
+      answers: { satisfaction: 5 },
+      provisioningMs: 42_000,
+    },
+  ]);
+}
 
 describe('DX surveys on the real stack', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
@@ -588,6 +647,10 @@ describe('DX surveys on the real stack', () => {
         /T00:00:00\.000Z$/,
       );
   });
+
+  it('stores demo answers in bulk, once, without participation', async () => {
+    await expect(storesDemoAnswersOnce(db)).resolves.toBeUndefined();
+  });
 });
 
 describe('DX surveys configuration', () => {
@@ -700,5 +763,9 @@ describe('SurveyStore on SQLite (the dev server)', () => {
         to: new Date('2026-12-04T00:00:00Z'),
       }),
     ).toEqual([]);
+  });
+
+  it('stores demo answers in bulk, once, without participation', async () => {
+    await expect(storesDemoAnswersOnce(knex)).resolves.toBeUndefined();
   });
 });

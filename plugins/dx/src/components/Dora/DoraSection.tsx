@@ -14,7 +14,6 @@ import {
 import { Async } from '../shared/Async';
 import { HowToSendEvents } from '../shared/HowToSendEvents';
 import { DoraLevelChip } from '../shared/LevelChip';
-import { viewerTimeZone } from '../shared/params';
 import { CsvLink } from './CsvLink';
 import { DORA_DRILLS, type DoraDrill } from './definitions';
 import { DeploymentsChart } from './DeploymentsChart';
@@ -41,7 +40,8 @@ export function DoraSection(props: {
       owner: scope.entityRef ? undefined : scope.owner,
       from: range.from,
       to: range.to,
-      timeZone: viewerTimeZone(),
+      // Days are UTC days, as the daily roll-ups hold them.
+      timeZone: 'UTC',
     }),
     [scope.entityRef, scope.owner, range.from, range.to],
   );

@@ -52,14 +52,18 @@ describe('DxPage', () => {
       screen.getByRole('tab', { name: 'Delivery (DORA)' }),
     ).toHaveAttribute('aria-selected', 'true');
 
-    // The organisation over the last 30 days, in the viewer's time zone
+    // The organisation over the last 30 whole UTC days (today included),
+    // which the backend answers from its daily roll-ups
     expect(api.getDora).toHaveBeenCalledTimes(1);
     const [query] = api.getDora.mock.calls[0];
     expect(query.owner).toBeUndefined();
     expect(query.entityRef).toBeUndefined();
     expect(query.rows).toBeUndefined();
-    expect(query.timeZone).toEqual(expect.any(String));
+    expect(query.timeZone).toBe('UTC');
     expect(query.to.getTime() - query.from.getTime()).toBe(30 * DAY);
+    expect(query.to.getTime() % DAY).toBe(0);
+    expect(query.to.getTime()).toBeGreaterThan(Date.now());
+    expect(query.to.getTime() - Date.now()).toBeLessThanOrEqual(DAY);
 
     expect(
       screen.getByText('Delivery (DORA) of the organisation'),

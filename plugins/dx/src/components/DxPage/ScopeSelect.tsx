@@ -46,6 +46,8 @@ export function ScopeSelect(props: {
       value={owner ?? ''}
       onChange={e => onChange(e.target.value || undefined)}
       SelectProps={{ native: true }}
+      // "Organisation" is the empty value: keep the label above it.
+      InputLabelProps={{ shrink: true }}
       variant="outlined"
       size="small"
       style={{ minWidth: 240 }}
