@@ -117,7 +117,7 @@ spec: { type: service, lifecycle: production, owner: group:default/bench-team-${
   );
   const backend = await startBackend('dx', {
     slo: { probe: { enabled: false } },
-    dx: { demo: { enabled: false }, rollups: { frequencySeconds: 5 } },
+    dx: { demo: { enabled: false } },
     catalog: { locations: [{ type: 'file', target: catalogFile }] },
   });
   try {

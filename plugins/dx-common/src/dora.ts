@@ -117,6 +117,56 @@ export function isProduction(
   );
 }
 
+/** Items by entity, each list sorted by `time`. */
+function byEntityInOrder<T extends { entityRef: string }>(
+  items: T[],
+  time: (x: T) => number,
+): Map<string, Array<{ item: T; at: number }>> {
+  const m = new Map<string, Array<{ item: T; at: number }>>();
+  for (const item of items) {
+    const list = m.get(item.entityRef) ?? [];
+    list.push({ item, at: time(item) });
+    m.set(item.entityRef, list);
+  }
+  for (const list of m.values()) list.sort((a, b) => a.at - b.at);
+  return m;
+}
+
+/** The items of a sorted list with from <= time < to, in order. */
+function between<T>(
+  list: Array<{ item: T; at: number }> | undefined,
+  from: number,
+  to: number,
+): T[] {
+  if (!list) return [];
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].at < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: T[] = [];
+  for (let i = lo; i < list.length && list[i].at < to; i++)
+    out.push(list[i].item);
+  return out;
+}
+
+/** The first deployment of a time-ordered list at or after `time`. */
+function firstAtOrAfter(
+  ds: DeploymentRecord[],
+  time: number,
+): DeploymentRecord | undefined {
+  let lo = 0;
+  let hi = ds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t(ds[mid].at) < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return ds[lo];
+}
+
 /** Successful production deployments, by entity, in time order. */
 function productionDeploys(deployments: DeploymentRecord[], o: DoraOptions) {
   const byEntity = new Map<string, DeploymentRecord[]>();
@@ -244,7 +294,7 @@ export function leadTime(
   for (const [entityRef, list] of byEntity) {
     const ds = deploys.get(entityRef) ?? [];
     for (const c of list) {
-      const d = ds.find(x => t(x.at) >= t(c.mergedAt));
+      const d = firstAtOrAfter(ds, t(c.mergedAt));
       if (!d) continue;
       shipped.add(c);
       if (!inRange(d.at, range)) continue;
@@ -260,6 +310,7 @@ export function leadTime(
       });
     }
   }
+  const byId = new Map(changes.map(c => [c.id, c]));
   const durations = rows.map(r => r.leadTimeMs);
   const deploysInRange = [...deploys.values()]
     .flat()
@@ -275,10 +326,8 @@ export function leadTime(
     notDeployed: changes.filter(
       c => inRange(c.mergedAt, range) && !shipped.has(c),
     ).length,
-    withoutCommitTimes: rows.filter(r => {
-      const c = changes.find(x => x.id === r.changeId);
-      return !c?.firstCommitAt;
-    }).length,
+    withoutCommitTimes: rows.filter(r => !byId.get(r.changeId)?.firstCommitAt)
+      .length,
     level: m === null ? null : levelAtMost(m, DORA_LEVELS.leadTime),
     rows: rows.sort((a, b) => t(a.deployedAt) - t(b.deployedAt)),
   };
@@ -329,6 +378,10 @@ export function changeFailureRate(
   const prodRollbacks = rollbacks.filter(
     r => r.environment === undefined || isProduction(r.environment, options),
   );
+  // By entity and in time order, so each deployment looks only at its own
+  // entity's, from the first at or after it.
+  const incidentsOf = byEntityInOrder(prodIncidents, i => t(i.openedAt));
+  const rollbacksOf = byEntityInOrder(prodRollbacks, r => t(r.at));
   const rows: ChangeFailureRate['rows'] = [];
   const explained = new Set<string>();
   for (const [entityRef, ds] of deploys) {
@@ -338,15 +391,10 @@ export function changeFailureRate(
         next ? t(next.at) : Infinity,
         t(d.at) + options.failureWindowMs,
       );
-      const within = (iso: string) => t(iso) >= t(d.at) && t(iso) < end;
-      const after = prodIncidents
-        .filter(x => x.entityRef === entityRef && within(x.openedAt))
-        .sort((a, b) => t(a.openedAt) - t(b.openedAt));
+      const after = between(incidentsOf.get(entityRef), t(d.at), end);
       for (const x of after) explained.add(x.id);
       const incident = after[0];
-      const rollback = prodRollbacks
-        .filter(x => x.entityRef === entityRef && within(x.at))
-        .sort((a, b) => t(a.at) - t(b.at))[0];
+      const rollback = between(rollbacksOf.get(entityRef), t(d.at), end)[0];
       if (!inRange(d.at, range)) return;
       let failedBy:
         | NonNullable<ChangeFailureRate['rows'][number]['failedBy']>
