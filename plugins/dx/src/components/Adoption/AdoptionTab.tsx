@@ -11,7 +11,6 @@ import type {
 } from '@internal/plugin-dx-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
-import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { dxApiRef, type DxRange } from '../../api';
 import { Async } from '../shared/Async';
@@ -21,7 +20,7 @@ import {
   formatPercent,
   plural,
 } from '../shared/format';
-import { MetricTile } from '../shared/MetricTile';
+import { DurationPair, MetricTile } from '../shared/MetricTile';
 import { previousRange } from '../shared/params';
 import { Previous } from '../shared/Previous';
 
@@ -178,17 +177,11 @@ export function AdoptionTab(props: {
                 title="Gate waits"
                 testId="adoption-gate-waits"
                 value={
-                  <>
-                    {formatDuration(g.medianWaitMs)}
-                    <Typography
-                      component="span"
-                      variant="body2"
-                      color="textSecondary"
-                    >
-                      {' '}
-                      median · p90 {formatDuration(g.p90WaitMs)}
-                    </Typography>
-                  </>
+                  <DurationPair
+                    main={g.medianWaitMs}
+                    second={g.p90WaitMs}
+                    label="median · p90"
+                  />
                 }
                 sample={`from ${plural(
                   g.approved + g.rejected,
@@ -229,17 +222,11 @@ export function AdoptionTab(props: {
                 title="Provisioning time"
                 testId="adoption-provisioning-time"
                 value={
-                  <>
-                    {formatDuration(p.medianMs)}
-                    <Typography
-                      component="span"
-                      variant="body2"
-                      color="textSecondary"
-                    >
-                      {' '}
-                      p50 · p95 {formatDuration(p.p95Ms)}
-                    </Typography>
-                  </>
+                  <DurationPair
+                    main={p.medianMs}
+                    second={p.p95Ms}
+                    label="p50 · p95"
+                  />
                 }
                 sample={`from ${plural(p.completed, 'completed run')}`}
                 previous={

@@ -9,7 +9,7 @@ import {
   plural,
 } from '../shared/format';
 import { DoraLevelChip } from '../shared/LevelChip';
-import { MetricTile } from '../shared/MetricTile';
+import { DurationPair, MetricTile } from '../shared/MetricTile';
 import { Previous } from '../shared/Previous';
 import { DEFINITIONS, type DoraDrill } from './definitions';
 
@@ -118,17 +118,11 @@ export function DoraTiles(props: {
           title="Lead time for changes"
           testId="dora-lead-time"
           value={
-            <>
-              {formatDuration(lt.medianMs)}
-              <Typography
-                component="span"
-                variant="body2"
-                color="textSecondary"
-              >
-                {' '}
-                median · p90 {formatDuration(lt.p90Ms)}
-              </Typography>
-            </>
+            <DurationPair
+              main={lt.medianMs}
+              second={lt.p90Ms}
+              label="median · p90"
+            />
           }
           chip={<DoraLevelChip level={lt.level} />}
           sample={`from ${plural(lt.changes, 'change')}`}

@@ -4,6 +4,7 @@ import Button from '@material-ui/core/Button';
 import Card from '@material-ui/core/Card';
 import CardContent from '@material-ui/core/CardContent';
 import Typography from '@material-ui/core/Typography';
+import { formatDuration } from './format';
 
 /**
  * One number with what it means: its value, level, sample size, the
@@ -88,5 +89,23 @@ export function MetricTile(props: {
         )}
       </CardContent>
     </Card>
+  );
+}
+
+/** Two durations of one distribution: `4 h median · p90 9 h`. */
+export function DurationPair(props: {
+  main?: number | null;
+  second?: number | null;
+  /** What they are, e.g. `median · p90`. */
+  label: string;
+}) {
+  return (
+    <>
+      {formatDuration(props.main)}
+      <Typography component="span" variant="body2" color="textSecondary">
+        {' '}
+        {props.label} {formatDuration(props.second)}
+      </Typography>
+    </>
   );
 }
