@@ -483,8 +483,12 @@ describe('DX event ingestion on the real stack', () => {
       expect(rolled.unlinked).toEqual(exact.unlinked);
       const { medianMs, p90Ms, ...counts } = exact.leadTime;
       expect(rolled.leadTime).toMatchObject(counts);
-      expect(Math.abs(rolled.leadTime.medianMs - medianMs) / medianMs).toBeLessThan(0.01);
-      expect(Math.abs(rolled.leadTime.p90Ms - p90Ms) / p90Ms).toBeLessThan(0.01);
+      expect(
+        Math.abs(rolled.leadTime.medianMs - medianMs) / medianMs,
+      ).toBeLessThan(0.01);
+      expect(Math.abs(rolled.leadTime.p90Ms - p90Ms) / p90Ms).toBeLessThan(
+        0.01,
+      );
       expect(rolled.recoveryTime.incidents).toBe(exact.recoveryTime.incidents);
       expect(rolled.level).toBe(exact.level);
       expect(rolled.previous.deploymentFrequency).toEqual(
@@ -495,8 +499,12 @@ describe('DX event ingestion on the real stack', () => {
     const orders = (
       await get(`entityRef=component:default/orders&${range}&source=rollup`)
     ).body;
-    expect(Math.abs(orders.leadTime.medianMs - 25 * H)).toBeLessThan(0.01 * 25 * H);
-    expect(Math.abs(orders.recoveryTime.medianMs - 2 * H)).toBeLessThan(0.01 * 2 * H);
+    expect(Math.abs(orders.leadTime.medianMs - 25 * H)).toBeLessThan(
+      0.01 * 25 * H,
+    );
+    expect(Math.abs(orders.recoveryTime.medianMs - 2 * H)).toBeLessThan(
+      0.01 * 2 * H,
+    );
     // A small sample is answered exactly from the events by default.
     expect(
       (await get(`entityRef=component:default/orders&${range}`)).body,
@@ -537,5 +545,21 @@ describe('DX event ingestion on the real stack', () => {
       changeFailureRate: { deployments: 3, failed: 2 },
       level: 'low',
     });
+    const csv = await request(backend.server)
+      .get(
+        '/api/dx/metrics/golden-paths.csv?from=2026-10-01T00:00:00Z&to=2026-10-08T00:00:00Z',
+      )
+      .set('Authorization', as());
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe(
+      'metric,unit,golden_paths,golden_paths_sample,golden_paths_level,others,others_sample,others_level',
+    );
+    expect(lines[1]).toBe(
+      'deployment_frequency,deployments per week,2,2,high,3,3,high',
+    );
+    expect(lines[4]).toBe(
+      `change_failure_rate,share of deployments,0,2,elite,${2 / 3},3,low`,
+    );
   });
 });

@@ -16,6 +16,7 @@ import {
   type RollbackRecord,
 } from '@internal/plugin-dx-common';
 import type { Knex } from 'knex';
+import { toCsv } from '../service/params';
 
 /** How far before the range changes and deployments are read, for linking. */
 export const LOOKBACK_MS = 30 * 86_400_000;
@@ -186,64 +187,66 @@ export async function doraMetrics(
 
 type Dora = Omit<DoraPeriod, 'perDay'>;
 
+const hours = (ms: number | null) =>
+  ms === null ? '' : String(Math.round((ms / 3_600_000) * 1000) / 1000);
+const num = (x: number | null) => (x === null ? '' : String(x));
+
+/** Each CSV line: metric, unit, how to read its value, sample and level. */
+const CSV_METRICS: Array<
+  [
+    string,
+    string,
+    (d: Dora) => string,
+    (d: Dora) => string,
+    (d: Dora) => string,
+  ]
+> = [
+  [
+    'deployment_frequency',
+    'deployments per week',
+    d => num(d.deploymentFrequency.perWeek),
+    d => num(d.deploymentFrequency.deployments),
+    d => d.deploymentFrequency.level ?? '',
+  ],
+  [
+    'lead_time_median',
+    'hours',
+    d => hours(d.leadTime.medianMs),
+    d => num(d.leadTime.changes),
+    d => d.leadTime.level ?? '',
+  ],
+  [
+    'lead_time_p90',
+    'hours',
+    d => hours(d.leadTime.p90Ms),
+    d => num(d.leadTime.changes),
+    () => '',
+  ],
+  [
+    'change_failure_rate',
+    'share of deployments',
+    d => num(d.changeFailureRate.rate),
+    d => num(d.changeFailureRate.deployments),
+    d => d.changeFailureRate.level ?? '',
+  ],
+  [
+    'recovery_time_median',
+    'hours',
+    d => hours(d.recoveryTime.medianMs),
+    d => num(d.recoveryTime.incidents),
+    d => d.recoveryTime.level ?? '',
+  ],
+  ['overall_level', '', d => d.level ?? '', () => '', d => d.level ?? ''],
+];
+
 /**
  * The four keys as CSV, one line per number: value, unit, sample size,
  * level, and the previous period's value.
  */
 export function doraCsv(current: Dora, previous: Dora): string {
-  const hours = (ms: number | null) =>
-    ms === null ? '' : String(Math.round((ms / 3_600_000) * 1000) / 1000);
-  const num = (x: number | null) => (x === null ? '' : String(x));
-  // metric, unit, how to read the value, sample size and level of a period
-  const metrics: Array<
-    [
-      string,
-      string,
-      (d: Dora) => string,
-      (d: Dora) => string,
-      (d: Dora) => string,
-    ]
-  > = [
-    [
-      'deployment_frequency',
-      'deployments per week',
-      d => num(d.deploymentFrequency.perWeek),
-      d => num(d.deploymentFrequency.deployments),
-      d => d.deploymentFrequency.level ?? '',
-    ],
-    [
-      'lead_time_median',
-      'hours',
-      d => hours(d.leadTime.medianMs),
-      d => num(d.leadTime.changes),
-      d => d.leadTime.level ?? '',
-    ],
-    [
-      'lead_time_p90',
-      'hours',
-      d => hours(d.leadTime.p90Ms),
-      d => num(d.leadTime.changes),
-      () => '',
-    ],
-    [
-      'change_failure_rate',
-      'share of deployments',
-      d => num(d.changeFailureRate.rate),
-      d => num(d.changeFailureRate.deployments),
-      d => d.changeFailureRate.level ?? '',
-    ],
-    [
-      'recovery_time_median',
-      'hours',
-      d => hours(d.recoveryTime.medianMs),
-      d => num(d.recoveryTime.incidents),
-      d => d.recoveryTime.level ?? '',
-    ],
-    ['overall_level', '', d => d.level ?? '', () => '', d => d.level ?? ''],
-  ];
-  const lines = [
+  return toCsv([
     ['metric', 'value', 'unit', 'sample', 'level', 'previous'],
-    ...metrics.map(([name, unit, value, sample, level]) => [
+    ...CSV_METRICS.map(([name, unit, value, sample, level]) => [
       name,
       value(current),
       unit,
@@ -251,6 +254,31 @@ export function doraCsv(current: Dora, previous: Dora): string {
       level(current),
       value(previous),
     ]),
-  ];
-  return `${lines.map(l => l.join(',')).join('\n')}\n`;
+  ]);
+}
+
+/** Golden paths versus the rest as CSV: each number of both, side by side. */
+export function goldenPathsCsv(goldenPath: Dora, others: Dora): string {
+  return toCsv([
+    [
+      'metric',
+      'unit',
+      'golden_paths',
+      'golden_paths_sample',
+      'golden_paths_level',
+      'others',
+      'others_sample',
+      'others_level',
+    ],
+    ...CSV_METRICS.map(([name, unit, value, sample, level]) => [
+      name,
+      unit,
+      value(goldenPath),
+      sample(goldenPath),
+      level(goldenPath),
+      value(others),
+      sample(others),
+      level(others),
+    ]),
+  ]);
 }

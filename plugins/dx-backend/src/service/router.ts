@@ -19,7 +19,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { doraCsv, doraMetrics } from '../metrics/doraMetrics';
+import { doraCsv, doraMetrics, goldenPathsCsv } from '../metrics/doraMetrics';
 import type { EntityMapper } from '../mapping/EntityMapper';
 import type { DxStore } from '../store/DxStore';
 import type { DoraRollups } from '../rollups/DoraRollups';
@@ -236,36 +236,46 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
   // Golden paths versus the rest: the four keys of the components made
   // from a golden-path template (annotation portal.dev/template) beside
   // those of every other entity with events.
-  router.get('/metrics/golden-paths', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const { from, to, settings } = rangeOf(req);
-    const { items } = await catalog.getEntities(
-      {
-        filter: {
-          kind: 'component',
-          'metadata.annotations.portal.dev/template': CATALOG_FILTER_EXISTS,
+  router.get(
+    ['/metrics/golden-paths', '/metrics/golden-paths.csv'],
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const { from, to, settings } = rangeOf(req);
+      const { items } = await catalog.getEntities(
+        {
+          filter: {
+            kind: 'component',
+            'metadata.annotations.portal.dev/template': CATALOG_FILTER_EXISTS,
+          },
+          fields: ['kind', 'metadata.name', 'metadata.namespace'],
         },
-        fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      },
-      { credentials },
-    );
-    const golden = items.map(e =>
-      stringifyEntityRef(e).toLocaleLowerCase('en-US'),
-    );
-    const range = { from: from.toISOString(), to: to.toISOString() };
-    const [goldenPath, others] = await Promise.all([
-      doraMetrics(store.knex, { entityRefs: golden }, range, settings),
-      doraMetrics(store.knex, { excludeEntityRefs: golden }, range, settings),
-    ]);
-    res.json({
-      from: range.from,
-      to: range.to,
-      goldenPath: { entities: golden.length, ...goldenPath },
-      others,
-    });
-  });
+        { credentials },
+      );
+      const golden = items.map(e =>
+        stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+      );
+      const range = { from: from.toISOString(), to: to.toISOString() };
+      const [goldenPath, others] = await Promise.all([
+        doraMetrics(store.knex, { entityRefs: golden }, range, settings),
+        doraMetrics(store.knex, { excludeEntityRefs: golden }, range, settings),
+      ]);
+      if (req.path.endsWith('.csv')) {
+        res
+          .type('text/csv')
+          .attachment('golden-paths.csv')
+          .send(goldenPathsCsv(goldenPath, others));
+        return;
+      }
+      res.json({
+        from: range.from,
+        to: range.to,
+        goldenPath: { entities: golden.length, ...goldenPath },
+        others,
+      });
+    },
+  );
 
   // How far the daily roll-ups are behind the events.
   router.get('/rollups/status', async (req, res) => {

@@ -426,6 +426,18 @@ describe('DX surveys on the real stack', () => {
     expect(three.body.trend).toEqual([
       { week: isoWeekKey(new Date()), respondents: 3, mean: 3.33 },
     ]);
+    // The same numbers as CSV, without the free text; hidden ones empty.
+    const csv = await request(backend.server)
+      .get(`/api/dx/surveys/${DX}/results.csv?owner=team-a`)
+      .set('Authorization', as('dan'));
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.text.trim().split('\n')).toEqual([
+      'question,type,responses,mean,score_1,score_2,score_3,score_4,score_5',
+      'How easy was it?,scale,3,3.67,0,1,0,1,1',
+      'How fast was CI?,scale,3,3,0,1,1,1,0',
+      'What slowed you down most?,text,2,,,,,,',
+    ]);
+    expect(csv.text).not.toContain('flaky CI');
   });
 
   it('filters by the teams the respondents were in', async () => {

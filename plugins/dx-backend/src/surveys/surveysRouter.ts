@@ -24,6 +24,7 @@ import {
 } from '@internal/plugin-dx-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { dateParam, toCsv } from '../service/params';
 import type { SurveyStore } from './SurveyStore';
 
 /** Most golden-path runs read to find the one answered about (the newest). */
@@ -53,14 +54,6 @@ interface GoldenPathRunSeen {
 }
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
-
-function dateParam(value: unknown, name: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const d = typeof value === 'string' ? new Date(value) : undefined;
-  if (!d || Number.isNaN(d.getTime()))
-    throw new InputError(`${name} must be an ISO date-time`);
-  return d;
-}
 
 function taskIdOf(value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -242,42 +235,73 @@ export function createSurveysRouter(
     },
   );
 
-  router.get('/surveys/:id/results', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const survey = surveyOf(req.params.id);
-    let owner: string | undefined;
-    if (req.query.owner !== undefined) {
-      try {
-        const ref = parseEntityRef(String(req.query.owner), {
-          defaultKind: 'group',
-          defaultNamespace: 'default',
-        });
-        owner = lower(stringifyEntityRef(ref));
-      } catch (e) {
-        throw new InputError(`owner: ${(e as Error).message}`);
+  router.get(
+    ['/surveys/:id/results', '/surveys/:id/results.csv'],
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const survey = surveyOf(req.params.id);
+      let owner: string | undefined;
+      if (req.query.owner !== undefined) {
+        try {
+          const ref = parseEntityRef(String(req.query.owner), {
+            defaultKind: 'group',
+            defaultNamespace: 'default',
+          });
+          owner = lower(stringifyEntityRef(ref));
+        } catch (e) {
+          throw new InputError(`owner: ${(e as Error).message}`);
+        }
+        if (!owner.startsWith('group:'))
+          throw new InputError('owner must be a group');
       }
-      if (!owner.startsWith('group:'))
-        throw new InputError('owner must be a group');
-    }
-    const to = dateParam(req.query.to, 'to') ?? now();
-    const from =
-      dateParam(req.query.from, 'from') ??
-      new Date(to.getTime() - DEFAULT_RESULTS_DAYS * DAY_MS);
-    if (from >= to) throw new InputError('from must be before to');
-    if (to.getTime() - from.getTime() > MAX_RESULTS_DAYS * DAY_MS)
-      throw new InputError(
-        `from and to may be at most ${MAX_RESULTS_DAYS} days apart`,
-      );
-    const responses = await store.responses(survey.id, { from, to, owner });
-    res.json(
-      summariseSurveyResponses(survey, responses, {
+      const to = dateParam(req.query.to, 'to') ?? now();
+      const from =
+        dateParam(req.query.from, 'from') ??
+        new Date(to.getTime() - DEFAULT_RESULTS_DAYS * DAY_MS);
+      if (from >= to) throw new InputError('from must be before to');
+      if (to.getTime() - from.getTime() > MAX_RESULTS_DAYS * DAY_MS)
+        throw new InputError(
+          `from and to may be at most ${MAX_RESULTS_DAYS} days apart`,
+        );
+      const responses = await store.responses(survey.id, { from, to, owner });
+      const results = summariseSurveyResponses(survey, responses, {
         minGroupSize: config.minGroupSize,
         owner,
         from: from.toISOString(),
         to: to.toISOString(),
-      }),
-    );
-  });
+      });
+      if (req.path.endsWith('.csv')) {
+        // The numbers of the results, hidden ones left empty; no free text.
+        res
+          .type('text/csv')
+          .attachment(`${survey.id}-results.csv`)
+          .send(
+            toCsv([
+              [
+                'question',
+                'type',
+                'responses',
+                'mean',
+                'score_1',
+                'score_2',
+                'score_3',
+                'score_4',
+                'score_5',
+              ],
+              ...results.questions.map(q => [
+                q.text,
+                q.type,
+                q.responses,
+                q.mean === undefined ? '' : Math.round(q.mean * 1000) / 1000,
+                ...(q.distribution ?? ['', '', '', '', '']),
+              ]),
+            ]),
+          );
+        return;
+      }
+      res.json(results);
+    },
+  );
 
   return router;
 }

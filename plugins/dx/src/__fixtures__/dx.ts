@@ -464,6 +464,16 @@ export function fakeDxApi(overrides: Partial<DxApi> = {}): jest.Mocked<DxApi> {
     },
     getDoraCsv: async () => 'metric,value\n',
     getDoraCsvUrl: async () => 'http://backend.test/api/dx/metrics/dora.csv',
+    getCsv: async () => 'metric,value\n',
+    getCsvUrl: async (
+      path: string,
+      query: Record<string, string | undefined>,
+    ) =>
+      `http://backend.test/api/dx${path}?${new URLSearchParams(
+        Object.entries(query).filter(
+          (e): e is [string, string] => e[1] !== undefined,
+        ),
+      )}`,
     getGoldenPaths: async () => goldenPaths,
     getAdoption: async q =>
       q.rows

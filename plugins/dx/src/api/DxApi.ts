@@ -75,6 +75,21 @@ export interface DxApi {
   getDoraCsv(query: DoraQuery): Promise<string>;
   /** The URL of that CSV, for a link. */
   getDoraCsvUrl(query: DoraQuery): Promise<string>;
+  /**
+   * Any CSV of the DX API (`/metrics/golden-paths.csv`,
+   * `/metrics/adoption.csv`, `/metrics/onboarding.csv`,
+   * `/scorecards/results.csv`, `/surveys/<id>/results.csv`) with its
+   * parameters.
+   */
+  getCsv(
+    path: string,
+    query: Record<string, string | undefined>,
+  ): Promise<string>;
+  /** The URL of such a CSV, for a link. */
+  getCsvUrl(
+    path: string,
+    query: Record<string, string | undefined>,
+  ): Promise<string>;
   /** The four keys of golden-path components beside the others. */
   getGoldenPaths(range: DxRange): Promise<GoldenPathComparison>;
   /** Adoption shares, gates and provisioning of a team or the organisation. */

@@ -167,6 +167,23 @@ describe('DxClient', () => {
     expect(calls()).toBe(1);
   });
 
+  it('GETs any CSV of the API with its parameters, and gives its URL', async () => {
+    const { client, call } = setup(
+      new Response('question,type\n', {
+        headers: { 'Content-Type': 'text/csv' },
+      }),
+    );
+    const query = { owner: 'group:default/team-a', from: undefined };
+    await expect(
+      client.getCsv('/surveys/developer-experience/results.csv', query),
+    ).resolves.toBe('question,type\n');
+    const url = `${base}/surveys/developer-experience/results.csv?owner=group%3Adefault%2Fteam-a`;
+    expect(call().url).toBe(url);
+    await expect(
+      client.getCsvUrl('/surveys/developer-experience/results.csv', query),
+    ).resolves.toBe(url);
+  });
+
   it('POSTs a survey response with its taskId', async () => {
     const { client, call } = setup(new Response(null, { status: 201 }));
     await expect(

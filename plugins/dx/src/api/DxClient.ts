@@ -67,17 +67,28 @@ export class DxClient implements DxApi {
     return this.json('/metrics/dora', { query: doraParams(query) });
   }
 
-  async getDoraCsv(query: DoraQuery): Promise<string> {
-    const response = await this.request('/metrics/dora.csv', {
-      query: doraParams({ ...query, rows: false }),
-    });
+  getDoraCsv(query: DoraQuery): Promise<string> {
+    return this.getCsv(
+      '/metrics/dora.csv',
+      doraParams({ ...query, rows: false }),
+    );
+  }
+
+  getDoraCsvUrl(query: DoraQuery): Promise<string> {
+    return this.getCsvUrl(
+      '/metrics/dora.csv',
+      doraParams({ ...query, rows: false }),
+    );
+  }
+
+  async getCsv(path: string, query: Query): Promise<string> {
+    const response = await this.request(path, { query });
     return response.text();
   }
 
-  async getDoraCsvUrl(query: DoraQuery): Promise<string> {
+  async getCsvUrl(path: string, query: Query): Promise<string> {
     const baseUrl = await this.discoveryApi.getBaseUrl('dx');
-    const search = toSearch(doraParams({ ...query, rows: false }));
-    return `${baseUrl}/metrics/dora.csv${search}`;
+    return `${baseUrl}${path}${toSearch(query)}`;
   }
 
   getGoldenPaths(r: DxRange): Promise<GoldenPathComparison> {

@@ -23,6 +23,7 @@ import {
 import { DurationPair, MetricTile } from '../shared/MetricTile';
 import { previousRange } from '../shared/params';
 import { Previous } from '../shared/Previous';
+import { ApiCsvDownload } from '../shared/CsvDownload';
 
 type Row = NonNullable<AdoptionMetrics['rows']>[number];
 
@@ -140,6 +141,17 @@ export function AdoptionTab(props: {
         const p = current.provisioning;
         return (
           <Grid container spacing={2}>
+            <Grid item xs={12}>
+              <ApiCsvDownload
+                path="/metrics/adoption.csv"
+                query={{
+                  owner,
+                  from: range.from.toISOString(),
+                  to: range.to.toISOString(),
+                }}
+                filename="adoption.csv"
+              />
+            </Grid>
             {SHARES.map(s => (
               <Grid item xs={12} sm={6} lg={3} key={s.key}>
                 <MetricTile

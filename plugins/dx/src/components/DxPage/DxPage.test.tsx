@@ -358,6 +358,13 @@ describe('DxPage', () => {
     expect(current.owner).toBe('group:default/team-a');
     expect(previous.owner).toBe('group:default/team-a');
     expect(previous.to).toEqual(current.from);
+    // The same numbers as CSV, for the team and range shown
+    const csv = await screen.findByRole('link', { name: 'Download CSV' });
+    await waitFor(() =>
+      expect(csv.getAttribute('href')).toContain(
+        '/metrics/adoption.csv?owner=group%3Adefault%2Fteam-a&from=',
+      ),
+    );
 
     await userEvent.click(
       within(golden).getByRole('button', { name: 'Show the components' }),

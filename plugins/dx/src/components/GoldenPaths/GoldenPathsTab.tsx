@@ -31,6 +31,7 @@ import {
 } from '../shared/format';
 import { HowToSendEvents } from '../shared/HowToSendEvents';
 import { DoraLevelChip } from '../shared/LevelChip';
+import { ApiCsvDownload } from '../shared/CsvDownload';
 
 const HOUR = 3_600_000;
 
@@ -162,6 +163,16 @@ export function GoldenPathsTab(props: { range: DxRange }) {
         }
         return (
           <Grid container spacing={3}>
+            <Grid item xs={12}>
+              <ApiCsvDownload
+                path="/metrics/golden-paths.csv"
+                query={{
+                  from: range.from.toISOString(),
+                  to: range.to.toISOString(),
+                }}
+                filename="golden-paths.csv"
+              />
+            </Grid>
             <Grid item xs={12}>
               <InfoCard
                 title="Golden paths vs the rest"

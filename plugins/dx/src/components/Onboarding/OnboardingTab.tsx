@@ -15,6 +15,7 @@ import { HowToSendEvents } from '../shared/HowToSendEvents';
 import { MetricTile } from '../shared/MetricTile';
 import { previousRange } from '../shared/params';
 import { Previous } from '../shared/Previous';
+import { ApiCsvDownload } from '../shared/CsvDownload';
 
 type Row = OnboardingMetrics['rows'][number];
 
@@ -74,6 +75,17 @@ export function OnboardingTab(props: {
         }
         return (
           <Grid container spacing={2}>
+            <Grid item xs={12}>
+              <ApiCsvDownload
+                path="/metrics/onboarding.csv"
+                query={{
+                  owner,
+                  from: range.from.toISOString(),
+                  to: range.to.toISOString(),
+                }}
+                filename="onboarding.csv"
+              />
+            </Grid>
             <Grid item xs={12} md={4}>
               <MetricTile
                 title="New users"

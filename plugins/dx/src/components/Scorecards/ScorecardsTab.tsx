@@ -29,6 +29,7 @@ import { Async } from '../shared/Async';
 import { capitalize, formatDay, formatPercent, plural } from '../shared/format';
 import { ScorecardLevelChip } from '../shared/LevelChip';
 import { Previous } from '../shared/Previous';
+import { ApiCsvDownload } from '../shared/CsvDownload';
 
 const PALETTE = ['#8d6e63', '#78909c', '#f9a825', '#2e7d32', '#1565c0'];
 const NONE_COLOUR = '#bdbdbd';
@@ -279,6 +280,13 @@ export function ScorecardsTab(props: { owner?: string; range: DxRange }) {
         }
         return (
           <Grid container spacing={3}>
+            <Grid item xs={12}>
+              <ApiCsvDownload
+                path="/scorecards/results.csv"
+                query={{ owner }}
+                filename="scorecards.csv"
+              />
+            </Grid>
             {items.map(r => (
               <Grid item xs={12} key={r.scorecardId}>
                 <RollupCard rollup={r} />

@@ -22,6 +22,7 @@ import {
 import { dxApiRef, type DxRange } from '../../api';
 import { Async } from '../shared/Async';
 import { formatNumber, plural } from '../shared/format';
+import { ApiCsvDownload } from '../shared/CsvDownload';
 
 const MAX_COMMENTS = 20;
 
@@ -128,6 +129,17 @@ export function SurveyResultsView(props: {
             <>
               <Typography variant="body2" paragraph>
                 {plural(r.respondents, 'respondent')}
+              </Typography>
+              <Typography variant="body2" paragraph>
+                <ApiCsvDownload
+                  path={`/surveys/${encodeURIComponent(survey.id)}/results.csv`}
+                  query={{
+                    owner,
+                    from: range.from.toISOString(),
+                    to: range.to.toISOString(),
+                  }}
+                  filename={`${survey.id}-results.csv`}
+                />
               </Typography>
               {r.questions.map(q => (
                 <QuestionResult key={q.id} question={q} />

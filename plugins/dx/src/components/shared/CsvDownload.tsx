@@ -1,0 +1,82 @@
+import { useState } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import Link from '@material-ui/core/Link';
+import Typography from '@material-ui/core/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import { dxApiRef } from '../../api';
+
+/** Saves text as a file through a temporary object URL. */
+function save(text: string, name: string) {
+  const blob = new Blob([text], { type: 'text/csv' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
+}
+
+/**
+ * "Download CSV": a link to a CSV of the DX API with the same parameters as
+ * the numbers shown (`url`). A click fetches it with the user's token (a
+ * plain link would carry none, `load`) and saves it. `id` changes when the
+ * parameters do.
+ */
+export function CsvDownload(props: {
+  id: string;
+  url: () => Promise<string>;
+  load: () => Promise<string>;
+  filename: string;
+  label?: string;
+}) {
+  const { filename, url, load } = props;
+  const [error, setError] = useState<string>();
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const { value: href } = useAsync(url, [props.id]);
+  return (
+    <>
+      <Link
+        href={href ?? '#'}
+        download={filename}
+        onClick={(e: React.MouseEvent) => {
+          if (typeof URL.createObjectURL !== 'function') return;
+          e.preventDefault();
+          setError(undefined);
+          load()
+            .then(text => save(text, filename))
+            .catch((err: Error) => setError(err.message));
+        }}
+      >
+        {props.label ?? 'Download CSV'}
+      </Link>
+      {error && (
+        <Typography variant="caption" color="error" role="alert">
+          {' '}
+          The CSV could not be downloaded: {error}
+        </Typography>
+      )}
+    </>
+  );
+}
+
+/** {@link CsvDownload} of a CSV path of the DX API with its parameters. */
+export function ApiCsvDownload(props: {
+  path: string;
+  query: Record<string, string | undefined>;
+  filename: string;
+  label?: string;
+}) {
+  const api = useApi(dxApiRef);
+  const { path, query } = props;
+  return (
+    <CsvDownload
+      id={`${path}?${JSON.stringify(query)}`}
+      url={() => api.getCsvUrl(path, query)}
+      load={() => api.getCsv(path, query)}
+      filename={props.filename}
+      label={props.label}
+    />
+  );
+}
