@@ -142,8 +142,12 @@ describe('daily roll-ups', () => {
     expect(rolled.deploymentFrequency).toEqual(df);
     const { rows: _l, medianMs, p90Ms, ...ltCounts } = lt;
     expect(rolled.leadTime).toMatchObject(ltCounts);
-    expect(Math.abs(rolled.leadTime.medianMs! - medianMs!) / medianMs!).toBeLessThan(0.01);
-    expect(Math.abs(rolled.leadTime.p90Ms! - p90Ms!) / p90Ms!).toBeLessThan(0.01);
+    expect(
+      Math.abs(rolled.leadTime.medianMs! - medianMs!) / medianMs!,
+    ).toBeLessThan(0.01);
+    expect(Math.abs(rolled.leadTime.p90Ms! - p90Ms!) / p90Ms!).toBeLessThan(
+      0.01,
+    );
     const { rows: _c, incidentRows: _i, ...cfrCounts } = cfr;
     expect(rolled.changeFailureRate).toEqual(cfrCounts);
     expect(rolled.recoveryTime).toMatchObject({
@@ -152,10 +156,14 @@ describe('daily roll-ups', () => {
       level: rt.level,
     });
     // (3.5 h + 24 h) / 2
-    expect(Math.abs(rolled.recoveryTime.medianMs! - 13.75 * H) / (13.75 * H)).toBeLessThan(0.01);
+    expect(
+      Math.abs(rolled.recoveryTime.medianMs! - 13.75 * H) / (13.75 * H),
+    ).toBeLessThan(0.01);
     expect(rolled.unlinked.resolvedWithoutOpening).toBe(1);
     expect(rolled.perDay).toHaveLength(21);
-    expect(rolled.perDay.reduce((s, d) => s + d.deployments, 0)).toBe(df.deployments);
+    expect(rolled.perDay.reduce((s, d) => s + d.deployments, 0)).toBe(
+      df.deployments,
+    );
     // Sanity: the sample is not trivial.
     expect(lt.changes).toBeGreaterThan(20);
     expect(lt.notDeployed).toBe(3); // a-late, and day 20 went to staging

@@ -58,9 +58,11 @@ const SHARES: Array<{
   title: string;
   of: string;
   definition: string;
+  definitionId: string;
 }> = [
   {
     key: 'fromGoldenPath',
+    definitionId: 'golden-path-share',
     title: 'From a golden path',
     of: 'components',
     definition:
@@ -68,6 +70,7 @@ const SHARES: Array<{
   },
   {
     key: 'onNewestTemplateVersion',
+    definitionId: 'newest-template-version',
     title: 'On the newest template version',
     of: 'components made from a template',
     definition:
@@ -75,12 +78,14 @@ const SHARES: Array<{
   },
   {
     key: 'withSlo',
+    definitionId: 'slo-share',
     title: 'With an SLO',
     of: 'components',
     definition: 'Components with at least one SLO.',
   },
   {
     key: 'withOwner',
+    definitionId: 'owner-share',
     title: 'With an owner',
     of: 'components',
     definition:
@@ -160,6 +165,7 @@ export function AdoptionTab(props: {
                   value={formatPercent(current[s.key].share)}
                   sample={shareSample(current[s.key], s.of)}
                   definition={s.definition}
+                  definitionId={s.definitionId}
                   onOpen={() => onDrill(open ? undefined : 'components')}
                   open={open}
                   openLabel="Show the components"
@@ -182,6 +188,7 @@ export function AdoptionTab(props: {
                   />
                 }
                 definition="Gate requests created in the range, by their status now."
+                definitionId="gates"
               />
             </Grid>
             <Grid item xs={12} sm={6} lg={3}>
@@ -209,6 +216,7 @@ export function AdoptionTab(props: {
                   />
                 }
                 definition="From request to decision of the decided requests; pending ones have no wait yet."
+                definitionId="gates"
               />
             </Grid>
             <Grid item xs={12} sm={6} lg={3}>
@@ -227,6 +235,7 @@ export function AdoptionTab(props: {
                   />
                 }
                 definition="Golden-path runs in the range."
+                definitionId="provisioning"
               />
             </Grid>
             <Grid item xs={12} sm={6} lg={3}>
@@ -251,6 +260,7 @@ export function AdoptionTab(props: {
                   />
                 }
                 definition="Duration of the completed golden-path runs."
+                definitionId="provisioning"
               />
             </Grid>
             {open && (

@@ -15,6 +15,7 @@ import { Async } from '../shared/Async';
 import { HowToSendEvents } from '../shared/HowToSendEvents';
 import { DoraLevelChip } from '../shared/LevelChip';
 import { CsvLink } from './CsvLink';
+import { DefinitionLink } from '../shared/MetricTile';
 import { DORA_DRILLS, type DoraDrill } from './definitions';
 import { DeploymentsChart } from './DeploymentsChart';
 import { DoraDrillDown } from './DoraDrillDown';
@@ -73,7 +74,19 @@ export function DoraSection(props: {
             <Typography variant="caption" color="textSecondary">
               The overall level is the lowest of the four (a team is as fast as
               its slowest key). Levels follow the 2023 Accelerate State of
-              DevOps Report; how each number is counted: docs/metrics.md.
+              DevOps Report. <DefinitionLink id="dora-level" />
+              {dora.source === 'rollup' && (
+                <>
+                  {' '}
+                  Added up from daily roll-ups
+                  {dora.rollupAt
+                    ? ` (as of ${new Date(dora.rollupAt).toLocaleTimeString()})`
+                    : ''}
+                  : counts exact, durations within 1 % (
+                  <DefinitionLink id="rollups" />
+                  ).
+                </>
+              )}
             </Typography>
           </Grid>
           <Grid item xs={12}>

@@ -108,6 +108,7 @@ export function DoraTiles(props: {
           }
           notes={deploymentNotes(dora)}
           definition={DEFINITIONS.deploymentFrequency}
+          definitionId="deployment-frequency"
           onOpen={() => onDrill('deployments')}
           open={drill === 'deployments'}
           openLabel="Show the deployments"
@@ -146,6 +147,7 @@ export function DoraTiles(props: {
           }
           notes={leadTimeNotes(dora)}
           definition={DEFINITIONS.leadTime}
+          definitionId="lead-time"
           onOpen={() => onDrill('lead-time')}
           open={drill === 'lead-time'}
           openLabel="Show the changes"
@@ -173,6 +175,7 @@ export function DoraTiles(props: {
           }
           notes={failureNotes(dora)}
           definition={DEFINITIONS.changeFailureRate}
+          definitionId="change-failure-rate"
           onOpen={() => onDrill('change-failure-rate')}
           open={drill === 'change-failure-rate'}
           openLabel="Show the deployments"
@@ -208,6 +211,7 @@ export function DoraTiles(props: {
           }
           notes={recoveryNotes(dora)}
           definition={DEFINITIONS.recoveryTime}
+          definitionId="recovery-time"
           onOpen={() => onDrill('recovery-time')}
           open={drill === 'recovery-time'}
           openLabel="Show the incidents"

@@ -81,7 +81,10 @@ describe('DxPage', () => {
     expect(frequency).toHaveTextContent(
       '5 deployments not to production left out',
     );
-    expect(frequency).toHaveTextContent('How we count this: docs/metrics.md');
+    // Its definition, linked to the full one on the Definitions tab
+    expect(
+      within(frequency).getByRole('link', { name: 'How we count this' }),
+    ).toHaveAttribute('href', '/dx?tab=definitions#deployment-frequency');
 
     const lead = await tile('Lead time for changes');
     expect(within(lead).getByTestId('dora-lead-time')).toHaveTextContent(
@@ -332,6 +335,18 @@ describe('DxPage', () => {
       screen.getByRole('figure', {
         name: 'Deployment frequency: golden paths and the rest',
       }),
+    ).toBeInTheDocument();
+  });
+
+  it('lists every definition with its source, each at its anchor', async () => {
+    renderPage('/dx?tab=definitions');
+    const lead = await screen.findByText('Lead time for changes');
+    const card = lead.closest('[id]') as HTMLElement;
+    expect(card.id).toBe('lead-time');
+    expect(card).toHaveTextContent('median (mean of the middle two)');
+    expect(card).toHaveTextContent('Other tools: Four Keys and DevLake');
+    expect(
+      screen.getByText(/Divided by deployments, as DORA and DevLake do/),
     ).toBeInTheDocument();
   });
 

@@ -9,6 +9,7 @@ import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import { goldenPathSurveyRouteRef } from '../../routes';
 import { AdoptionTab } from '../Adoption/AdoptionTab';
+import { DefinitionsTab } from '../Definitions/DefinitionsTab';
 import { GoldenPathsTab } from '../GoldenPaths/GoldenPathsTab';
 import { OnboardingTab } from '../Onboarding/OnboardingTab';
 import { ScorecardsTab } from '../Scorecards/ScorecardsTab';
@@ -26,6 +27,7 @@ const TABS = [
   { id: 'scorecards', label: 'Scorecards' },
   { id: 'onboarding', label: 'Onboarding' },
   { id: 'surveys', label: 'Surveys' },
+  { id: 'definitions', label: 'Definitions' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -88,6 +90,9 @@ export function DxPage() {
       break;
     case 'surveys':
       element = <SurveysTab owner={owner} range={range} />;
+      break;
+    case 'definitions':
+      element = <DefinitionsTab />;
       break;
     default:
       element = (

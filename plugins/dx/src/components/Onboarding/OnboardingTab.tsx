@@ -122,6 +122,7 @@ export function OnboardingTab(props: {
                   />
                 }
                 definition="From first seen in the catalog to the first change (merged) by the user."
+                definitionId="onboarding"
               />
             </Grid>
             <Grid item xs={12} md={4}>
@@ -143,6 +144,7 @@ export function OnboardingTab(props: {
                   />
                 }
                 definition="From first seen in the catalog to the first production deployment by the user."
+                definitionId="onboarding"
               />
             </Grid>
             <Grid item xs={12}>

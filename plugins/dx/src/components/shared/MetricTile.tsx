@@ -4,6 +4,9 @@ import Button from '@material-ui/core/Button';
 import Card from '@material-ui/core/Card';
 import CardContent from '@material-ui/core/CardContent';
 import Typography from '@material-ui/core/Typography';
+import { Link } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/frontend-plugin-api';
+import { rootRouteRef } from '../../routes';
 import { formatDuration } from './format';
 
 /**
@@ -23,6 +26,8 @@ export function MetricTile(props: {
   notes?: string[];
   /** One line: how it is counted. */
   definition?: string;
+  /** The full definition on the Definitions tab (`METRIC_DEFINITIONS`). */
+  definitionId?: string;
   onOpen?: () => void;
   open?: boolean;
   openLabel?: string;
@@ -69,7 +74,7 @@ export function MetricTile(props: {
         )}
         {props.definition && (
           <Typography variant="caption" component="p">
-            {props.definition} How we count this: <code>docs/metrics.md</code>.
+            {props.definition} <DefinitionLink id={props.definitionId} />
           </Typography>
         )}
         {onOpen && (
@@ -107,5 +112,16 @@ export function DurationPair(props: {
         {props.label} {formatDuration(props.second)}
       </Typography>
     </>
+  );
+}
+
+/** "How we count this": the full definition on the DX page. */
+export function DefinitionLink(props: { id?: string }) {
+  const dxPage = useRouteRef(rootRouteRef);
+  if (!props.id || !dxPage) return null;
+  return (
+    <Link to={`${dxPage()}?tab=definitions#${props.id}`}>
+      How we count this
+    </Link>
   );
 }
