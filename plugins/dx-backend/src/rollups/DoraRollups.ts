@@ -55,11 +55,10 @@ export class DoraRollups {
 
   /** Brings the roll-ups of every marked entity up to date. */
   async rollUp(now = new Date()): Promise<{ entities: number; days: number }> {
-    const taken: string[] = (
-      await this.knex('dx_rollup_dirty').delete().returning('entity_ref')
-    ).map((r: { entity_ref: string } | string) =>
-      typeof r === 'string' ? r : r.entity_ref,
-    );
+    // The first run (a new install, or events stored before roll-ups
+    // existed) rolls up every entity with events.
+    if (!(await this.rolledUpAt())) await this.markAll();
+    const taken = await this.takeMarked();
     const end = startOfDay(now.getTime()) + DAY;
     const range = {
       from: new Date(end - ROLLUP_DAYS * DAY).toISOString(),
@@ -113,6 +112,46 @@ export class DoraRollups {
       .onConflict('id')
       .merge();
     return { entities: taken.length, days: touched.size };
+  }
+
+  /** Marks every entity with delivery events. */
+  private async markAll(): Promise<void> {
+    const refs: string[] = (
+      await this.knex('dx_events')
+        .whereNotNull('entity_ref')
+        .whereIn('kind', ['deployment', 'change', 'incident'])
+        .distinct('entity_ref')
+    ).map((r: { entity_ref: string }) => r.entity_ref);
+    for (let i = 0; i < refs.length; i += 500)
+      await this.knex('dx_rollup_dirty')
+        .insert(
+          refs
+            .slice(i, i + 500)
+            .map(entity_ref => ({ entity_ref, marked_at: new Date() })),
+        )
+        .onConflict('entity_ref')
+        .ignore();
+  }
+
+  /** Takes the marked entities (a mark made meanwhile stays for next time). */
+  private async takeMarked(): Promise<string[]> {
+    if (this.knex.client.config.client === 'pg') {
+      const rows = await this.knex('dx_rollup_dirty')
+        .delete()
+        .returning('entity_ref');
+      return rows.map((r: { entity_ref: string }) => r.entity_ref);
+    }
+    // SQLite (development): one writer at a time, so read then delete.
+    return this.knex.transaction(async tx => {
+      const refs: string[] = (
+        await tx('dx_rollup_dirty').select('entity_ref')
+      ).map((r: { entity_ref: string }) => r.entity_ref);
+      for (let i = 0; i < refs.length; i += 500)
+        await tx('dx_rollup_dirty')
+          .whereIn('entity_ref', refs.slice(i, i + 500))
+          .delete();
+      return refs;
+    });
   }
 
   /** The organisation's rows of the given days: the sum of all entities'. */
