@@ -35,6 +35,36 @@ describe('readGithubDelivery', () => {
     });
   });
 
+  it("accepts GitHub's published test vector and nothing else", async () => {
+    // docs.github.com, "Validating webhook deliveries": this secret and
+    // body give this signature.
+    const secret = "It's a Secret to Everybody";
+    const vector =
+      'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
+    const deliver = (signature: string, payload = 'Hello, World!') =>
+      request(app(secret))
+        .post('/hook')
+        .set('content-type', 'application/json')
+        .set('x-github-event', 'ping')
+        .set('x-hub-signature-256', signature)
+        .send(payload);
+    // The signature is accepted; the body is then refused as not JSON.
+    const good = await deliver(vector);
+    expect([good.status, good.body.error.message]).toEqual([
+      400,
+      'body is not valid JSON',
+    ]);
+    // One digit changed, upper case, another body: refused as unsigned.
+    for (const [signature, payload] of [
+      [vector.replace(/e17$/, 'e18'), undefined],
+      [vector.toUpperCase(), undefined],
+      [vector, 'Hello, World?'],
+    ] as const) {
+      const bad = await deliver(signature, payload);
+      expect(bad.status).toBe(401);
+    }
+  });
+
   it('refuses without a secret, a JSON body, a valid signature or an event', async () => {
     const send = async (
       a: express.Express,
