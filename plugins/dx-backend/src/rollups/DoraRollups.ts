@@ -96,14 +96,7 @@ export class DoraRollups {
       }
     } catch (e) {
       // What was not rolled up stays marked for the next run.
-      await this.knex('dx_rollup_dirty')
-        .insert(
-          taken
-            .slice(done)
-            .map(entity_ref => ({ entity_ref, marked_at: new Date() })),
-        )
-        .onConflict('entity_ref')
-        .ignore();
+      await markForRollup(this.knex, taken.slice(done));
       throw e;
     }
     await this.rollUpOrganisation([...touched].sort());
@@ -122,15 +115,7 @@ export class DoraRollups {
         .whereIn('kind', ['deployment', 'change', 'incident'])
         .distinct('entity_ref')
     ).map((r: { entity_ref: string }) => r.entity_ref);
-    for (let i = 0; i < refs.length; i += 500)
-      await this.knex('dx_rollup_dirty')
-        .insert(
-          refs
-            .slice(i, i + 500)
-            .map(entity_ref => ({ entity_ref, marked_at: new Date() })),
-        )
-        .onConflict('entity_ref')
-        .ignore();
+    await markForRollup(this.knex, refs);
   }
 
   /** Takes the marked entities (a mark made meanwhile stays for next time). */
@@ -222,6 +207,23 @@ export class DoraRollups {
       rollupAt: await this.rolledUpAt(),
     };
   }
+}
+
+/** Marks entities whose roll-ups must be computed again. */
+export async function markForRollup(
+  knex: Knex,
+  entityRefs: string[],
+): Promise<void> {
+  const unique = [...new Set(entityRefs)];
+  for (let i = 0; i < unique.length; i += 500)
+    await knex('dx_rollup_dirty')
+      .insert(
+        unique
+          .slice(i, i + 500)
+          .map(entity_ref => ({ entity_ref, marked_at: new Date() })),
+      )
+      .onConflict('entity_ref')
+      .ignore();
 }
 
 /** The records of each entity of a batch (every entity gets an entry). */

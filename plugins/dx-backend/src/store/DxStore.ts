@@ -1,6 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { DxEventKind, NormalizedEvent } from '@internal/plugin-dx-common';
 import type { Knex } from 'knex';
+import { markForRollup } from '../rollups/DoraRollups';
 
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-dx-backend',
@@ -189,16 +190,7 @@ export class DxStore {
 
   /** Marks entities whose roll-ups must be computed again. */
   async markDirty(entityRefs: string[]): Promise<void> {
-    const unique = [...new Set(entityRefs)];
-    for (let i = 0; i < unique.length; i += 500)
-      await this.knex('dx_rollup_dirty')
-        .insert(
-          unique
-            .slice(i, i + 500)
-            .map(entity_ref => ({ entity_ref, marked_at: new Date() })),
-        )
-        .onConflict('entity_ref')
-        .ignore();
+    await markForRollup(this.knex, entityRefs);
   }
 
   async hasEventsWithKeyPrefix(prefix: string): Promise<boolean> {
