@@ -202,8 +202,7 @@ export const dxPlugin = createBackendPlugin({
           fn: async () => {
             const now = new Date();
             // Users first seen now: the start of their onboarding.
-            const { entities: users } = await facts.catalog(['user']);
-            await syncUsersSeen(store.knex, users, now);
+            await syncUsersSeen(store.knex, await facts.users(), now);
             await runScorecards(
               { cards, facts, store: scorecards, logger },
               now,

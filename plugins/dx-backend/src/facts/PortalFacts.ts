@@ -127,6 +127,11 @@ export class PortalFacts {
     };
   }
 
+  /** Every User entity. */
+  async users(): Promise<Entity[]> {
+    return this.all({ kind: 'user' });
+  }
+
   /** SLOs per entity ref (lower case). */
   async slos(): Promise<Map<string, number>> {
     const { items } = await pluginGet<{ items: Array<{ entityRef: string }> }>(

@@ -24,6 +24,7 @@ import {
 } from '@internal/plugin-dx-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { pluginGet } from '../facts/PortalFacts';
 import { dateParam, toCsv } from '../service/params';
 import type { SurveyStore } from './SurveyStore';
 
@@ -110,18 +111,13 @@ export function createSurveysRouter(
 
   /** The golden-path run of a task, from the golden-paths backend. */
   const runOf = async (taskId: string) => {
-    const base = await discovery.getBaseUrl('golden-paths');
-    const { token } = await auth.getPluginRequestToken({
-      onBehalfOf: await auth.getOwnServiceCredentials(),
-      targetPluginId: 'golden-paths',
-    });
     let items: GoldenPathRunSeen[];
     try {
-      const res = await fetch(`${base}/runs?limit=${GOLDEN_PATH_RUNS_READ}`, {
-        headers: { Authorization: `Bearer ${token}` },
-      });
-      if (!res.ok) throw new Error(`it answered ${res.status}`);
-      const body = (await res.json()) as { items?: unknown };
+      const body = await pluginGet<{ items?: unknown }>(
+        { auth, discovery },
+        'golden-paths',
+        `/runs?limit=${GOLDEN_PATH_RUNS_READ}`,
+      );
       if (!Array.isArray(body.items)) throw new Error('it listed no items');
       items = body.items as GoldenPathRunSeen[];
     } catch (error) {
