@@ -43,10 +43,10 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // Discovery of entities in git repositories, with its health page and API
 backend.add(import('@internal/plugin-catalog-backend-module-ingestion'));
 
-// Permissions (allow-all until our own policy lands)
+// Permissions: the portal's policy (platform group administers, see README)
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@internal/plugin-permission-backend-module-portal-policy'),
 );
 
 // Search: PostgreSQL engine on PostgreSQL, Lunr (the default) on SQLite.

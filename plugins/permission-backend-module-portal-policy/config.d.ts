@@ -1,0 +1,18 @@
+export interface Config {
+  portal?: {
+    /** The portal's permission policy. */
+    permissions?: {
+      /**
+       * Groups whose members administer the portal: review golden gates,
+       * delete entities, register locations, manage templates and push data
+       * by hand. Default `group:default/platform-team`.
+       */
+      platformGroups?: string[];
+      /**
+       * Further permission names everyone signed in may use (writes of
+       * plugins the policy does not know are refused until listed here).
+       */
+      everyone?: string[];
+    };
+  };
+}
