@@ -60,6 +60,13 @@ export interface Config {
     };
     /** Demo history for the demo catalog (local development only). */
     demo?: { enabled?: boolean };
+    ingestion?: {
+      /**
+       * Largest body of an event batch or a GitHub delivery; larger ones
+       * get 413. Default 16 MiB.
+       */
+      maxBodyBytes?: number;
+    };
     github?: {
       /**
        * Secret of the GitHub webhook (X-Hub-Signature-256); without it every

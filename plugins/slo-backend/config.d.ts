@@ -1,6 +1,8 @@
 export interface Config {
   slo?: {
     /** The platform's own SLOs (OpenSLO, metric source type Portal). */
+    /** Largest request body of the SLO API (413 above it). Default 2 MiB. */
+    maxBodyBytes?: number;
     platform?: {
       /** Path of the OpenSLO file, relative to the backend's working directory. */
       file?: string;

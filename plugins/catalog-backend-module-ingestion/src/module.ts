@@ -8,6 +8,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
 import { ScmIntegrations } from '@backstage/integration';
+import { readRequestsPerMinute } from '@internal/request-limits';
 import { readIngestionConfig, SourceConfig, sourceTarget } from './config';
 import { GithubRepositorySource } from './github/GithubRepositorySource';
 import { GitlabRepositorySource } from './gitlab/GitlabRepositorySource';
@@ -148,6 +149,7 @@ export const catalogModuleIngestion = createBackendModule({
             logger,
             githubWebhookSecret: settings.githubWebhookSecret,
             webhookBodyBytes: settings.webhookBodyBytes,
+            requestsPerMinute: readRequestsPerMinute(config),
             inventory: {
               sboms,
               docs,

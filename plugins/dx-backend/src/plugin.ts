@@ -14,6 +14,7 @@ import { demoHistory } from './demo/demoHistory';
 import { DEMO_SURVEY_ID_PREFIX, demoSurveyResponses } from './demo/demoSurveys';
 import { EntityMapper } from './mapping/EntityMapper';
 import { ingest } from './service/ingest';
+import { readRequestsPerMinute } from '@internal/request-limits';
 import { createDxRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { DxStore } from './store/DxStore';
 import { DoraRollups } from './rollups/DoraRollups';
@@ -256,7 +257,10 @@ export const dxPlugin = createBackendPlugin({
             githubWebhookSecret: config.getOptionalString(
               'dx.github.webhookSecret',
             ),
-            maxBodyBytes: 16 * 1024 * 1024,
+            maxBodyBytes:
+              config.getOptionalNumber('dx.ingestion.maxBodyBytes') ??
+              16 * 1024 * 1024,
+            requestsPerMinute: readRequestsPerMinute(config),
           }),
         );
         deps.httpRouter.use(

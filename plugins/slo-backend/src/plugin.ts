@@ -20,6 +20,7 @@ import {
 } from './evaluation/SloEvaluator';
 import { DEFAULT_PROBE_TARGETS, Prober } from './platform/Prober';
 import { ProvisioningCollector } from './platform/ProvisioningCollector';
+import { readRequestsPerMinute } from '@internal/request-limits';
 import { createSloRouter } from './service/router';
 import { PortalSource } from './sources/PortalSource';
 import { PrometheusSource } from './sources/PrometheusSource';
@@ -212,6 +213,9 @@ export const sloPlugin = createBackendPlugin({
             catalog: deps.catalog,
             store,
             evaluator,
+            maxBodyBytes:
+              config.getOptionalNumber('slo.maxBodyBytes') ?? 2 * 1024 * 1024,
+            requestsPerMinute: readRequestsPerMinute(config),
           }),
         );
       },

@@ -24,6 +24,7 @@ import {
   PackageUsageResult,
   SbomUploadResult,
 } from '@internal/plugin-catalog-ingestion-common';
+import { ingestionRateLimit } from '@internal/request-limits';
 import express from 'express';
 import type Router from 'express-promise-router';
 import {
@@ -47,6 +48,7 @@ export interface InventoryRouteOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   sbomUploadBytes: number;
+  requestsPerMinute: number;
 }
 
 const USAGE_ROW_LIMIT = 50_000;
@@ -211,6 +213,10 @@ export function addInventoryRoutes(
 
   router.post(
     '/ingestion/dependencies/sbom',
+    ingestionRateLimit({
+      requestsPerMinute: options.requestsPerMinute,
+      endpoint: 'POST /api/catalog/ingestion/dependencies/sbom',
+    }),
     express.json({ limit: options.sbomUploadBytes }),
     async (req, res) => {
       const ref = entityRefParam(req.query.entityRef);

@@ -17,6 +17,7 @@ import {
   githubWebhookBody,
   readGithubDelivery,
 } from '@internal/github-webhooks';
+import { ingestionRateLimit } from '@internal/request-limits';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
@@ -36,7 +37,12 @@ export interface RouterOptions {
   logger: LoggerService;
   githubWebhookSecret?: string;
   webhookBodyBytes: number;
-  inventory: Omit<InventoryRouteOptions, 'store' | 'httpAuth' | 'permissions'>;
+  inventory: Omit<
+    InventoryRouteOptions,
+    'store' | 'httpAuth' | 'permissions' | 'requestsPerMinute'
+  >;
+  /** Per caller and endpoint (portal.limits.requestsPerMinute). */
+  requestsPerMinute: number;
 }
 
 /** Path of the GitHub push webhook, relative to the catalog's base URL. */
@@ -177,6 +183,10 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
 
   router.post(
     '/ingestion/rescan',
+    ingestionRateLimit({
+      requestsPerMinute: options.requestsPerMinute,
+      endpoint: 'POST /api/catalog/ingestion/rescan',
+    }),
     express.json({ limit: '16kb' }),
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, {
@@ -221,6 +231,10 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
   }
   router.post(
     GITHUB_WEBHOOK_PATH,
+    ingestionRateLimit({
+      requestsPerMinute: options.requestsPerMinute,
+      endpoint: `POST /api/catalog${GITHUB_WEBHOOK_PATH}`,
+    }),
     githubWebhookBody(options.webhookBodyBytes),
     async (req, res) => {
       const delivery = await readGithubDelivery(
@@ -275,6 +289,7 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
     store,
     httpAuth,
     permissions,
+    requestsPerMinute: options.requestsPerMinute,
   });
 
   router.use(

@@ -14,6 +14,7 @@ import {
   githubWebhookBody,
   readGithubDelivery,
 } from '@internal/github-webhooks';
+import { bodyParserErrors, ingestionRateLimit } from '@internal/request-limits';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -57,6 +58,8 @@ export interface DxRouterOptions {
   rollups: DoraRollups;
   githubWebhookSecret?: string;
   maxBodyBytes: number;
+  /** Per caller and endpoint (portal.limits.requestsPerMinute). */
+  requestsPerMinute: number;
 }
 
 /** The DX API, mounted at `/api/dx`. */
@@ -67,6 +70,10 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
   // A batch of CDEvents or generic events.
   router.post(
     '/events',
+    ingestionRateLimit({
+      requestsPerMinute: options.requestsPerMinute,
+      endpoint: 'POST /api/dx/events',
+    }),
     express.json({ limit: options.maxBodyBytes }),
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, {
@@ -104,6 +111,10 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
     );
   router.post(
     GITHUB_WEBHOOK_PATH,
+    ingestionRateLimit({
+      requestsPerMinute: options.requestsPerMinute,
+      endpoint: `POST /api/dx${GITHUB_WEBHOOK_PATH}`,
+    }),
     githubWebhookBody(options.maxBodyBytes),
     async (req, res) => {
       const delivery = await readGithubDelivery(
@@ -291,5 +302,6 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
     res.json({ reasons: await store.unmappedSummary() });
   });
 
+  router.use(bodyParserErrors());
   return router;
 }

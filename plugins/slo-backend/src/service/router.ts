@@ -33,6 +33,7 @@ import {
   type SloState,
   type SloSummary,
 } from '@internal/plugin-slo-common';
+import { bodyParserErrors, ingestionRateLimit } from '@internal/request-limits';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -156,6 +157,10 @@ export interface SloRouterOptions {
   catalog: CatalogService;
   store: SloStore;
   evaluator: SloEvaluator;
+  /** Largest request body (slo.maxBodyBytes). */
+  maxBodyBytes: number;
+  /** Per caller for pushed counts (portal.limits.requestsPerMinute). */
+  requestsPerMinute: number;
 }
 
 /** The SLO API, mounted at `/api/slo`. Every route needs credentials. */
@@ -163,7 +168,14 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
   const { httpAuth, userInfo, permissions, catalog, store, evaluator } =
     options;
   const router = Router();
-  router.use(express.json({ limit: '2mb' }));
+  const pushLimit = ingestionRateLimit({
+    requestsPerMinute: options.requestsPerMinute,
+    endpoint: 'POST /api/slo/slos/:id/events',
+  });
+  router.use('/slos/:id/events', (req, res, next) =>
+    req.method === 'POST' ? pushLimit(req, res, next) : next(),
+  );
+  router.use(express.json({ limit: options.maxBodyBytes }));
 
   const reader = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -459,5 +471,6 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
     res.json(body);
   });
 
+  router.use(bodyParserErrors());
   return router;
 }
