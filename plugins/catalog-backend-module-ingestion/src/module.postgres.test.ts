@@ -264,9 +264,11 @@ describe('catalog ingestion from git repositories on PostgreSQL', () => {
         'catalog-info.yaml': component('beta', 'pushed'),
       });
       const body = push('beta');
-      const res = await deliver(body, {
+      const headers = {
         'x-hub-signature-256': await sign(SECRET, body),
-      });
+        'x-github-delivery': 'delivery-beta-1',
+      };
+      const res = await deliver(body, headers);
       expect(res.status).toBe(200);
       expect(res.body.runs[0]).toMatchObject({
         trigger: 'webhook',
@@ -274,6 +276,27 @@ describe('catalog ingestion from git repositories on PostgreSQL', () => {
         changed: 1,
       });
       await waitFor('beta', 'pushed');
+
+      // The same delivery again (a replay): acknowledged, not scanned.
+      const runsBefore = await request(server)
+        .get('/api/catalog/ingestion/runs?limit=500')
+        .set(auth);
+      const replay = await deliver(body, headers);
+      expect(replay.status).toBe(202);
+      expect(replay.body).toEqual({
+        ignored: 'delivery delivery-beta-1 was already received',
+      });
+      const runsAfter = await request(server)
+        .get('/api/catalog/ingestion/runs?limit=500')
+        .set(auth);
+      expect(runsAfter.body.items.length).toBe(runsBefore.body.items.length);
+
+      // A delivery without its id is refused.
+      const anonymous = await deliver(body, {
+        'x-hub-signature-256': await sign(SECRET, body),
+      });
+      expect(anonymous.status).toBe(400);
+      expect(anonymous.body.error.message).toBe('X-GitHub-Delivery is missing');
     });
 
     it('refuses a missing or wrong signature, a wrong content type and an oversized body', async () => {

@@ -437,6 +437,33 @@ export class DatabaseIngestionStore {
       .delete();
   }
 
+  /**
+   * Records a webhook delivery id. False when it was recorded before: a
+   * replay (or GitHub's "redeliver"), which must not act twice. Ids older
+   * than a week are forgotten.
+   */
+  async claimDelivery(deliveryId: string, now = new Date()): Promise<boolean> {
+    await this.knex('ingestion_webhook_deliveries')
+      .where('received_at', '<', new Date(now.getTime() - 7 * 86_400_000))
+      .delete();
+    const claimed = await this.knex('ingestion_webhook_deliveries')
+      .where({ delivery_id: deliveryId })
+      .first('delivery_id');
+    if (claimed) return false;
+    try {
+      await this.knex('ingestion_webhook_deliveries').insert({
+        delivery_id: deliveryId,
+        received_at: now,
+      });
+      return true;
+    } catch (error) {
+      // Another replica took the same delivery at the same moment.
+      if (/unique|duplicate/i.test(String((error as Error).message)))
+        return false;
+      throw error;
+    }
+  }
+
   async listProblems(filter: {
     sourceId?: string;
     repository?: string;
