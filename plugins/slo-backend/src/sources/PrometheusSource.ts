@@ -5,6 +5,7 @@ import type {
   SliSource,
 } from '@internal/plugin-slo-node';
 import { z } from 'zod';
+import { assertAllowedTarget, forbiddenTarget } from './outboundGuard';
 
 export interface PrometheusSettings {
   /** The Prometheus SLO queries go to, e.g. `http://prometheus:9090`. */
@@ -45,7 +46,15 @@ const MAX_POINTS = 10_000;
 export class PrometheusSource implements SliSource {
   readonly type = 'Prometheus';
 
-  constructor(private readonly settings: PrometheusSettings) {}
+  constructor(private readonly settings: PrometheusSettings) {
+    for (const url of [settings.baseUrl, ...settings.allowedUrls]) {
+      const reason = url && forbiddenTarget(url);
+      if (reason)
+        throw new Error(
+          `slo.prometheus: ${url} cannot be a Prometheus: ${reason}`,
+        );
+    }
+  }
 
   validate(metric: MetricSourceSpec): string[] {
     const problems: string[] = [];
@@ -163,8 +172,11 @@ export class PrometheusSource implements SliSource {
   private async get(url: string, signal: AbortSignal): Promise<unknown> {
     let response: Response;
     try {
+      await assertAllowedTarget(url);
+      // Redirects are not followed: they could lead anywhere.
       response = await fetch(url, {
         signal,
+        redirect: 'manual',
         headers: { accept: 'application/json' },
       });
     } catch (e) {
@@ -173,6 +185,14 @@ export class PrometheusSource implements SliSource {
         `cannot reach ${new URL(url).origin}: ${cause ?? (e as Error).message}`,
       );
     }
+    if (response.status >= 300 && response.status < 400)
+      throw new Error(
+        `${new URL(url).origin} answered with a redirect (HTTP ${
+          response.status
+        } to ${
+          response.headers.get('location') ?? 'nowhere'
+        }); redirects are not followed`,
+      );
     const text = await response.text();
     if (text.length > this.settings.maxResponseBytes)
       throw new Error(
