@@ -35,12 +35,29 @@ const corpusReport = join(artifacts, 'corpus-results.json');
 // Real data written by others (../shared/corpus by default): *.corpus.test.ts.
 const corpus = resolve(root, process.env.PORTAL_CORPUS ?? '../shared/corpus');
 const e2eReport = join(artifacts, 'e2e-results.json');
+const faultsReport = join(artifacts, 'faults-results.json');
 const steps = [
   { name: 'Type check', args: ['tsc'] },
   { name: 'Lint', args: ['lint'] },
   {
     name: 'Unit and integration tests',
     args: ['test', '--json', `--outputFile=${jestReport}`],
+    env: { CI: 'true' },
+  },
+  {
+    // Backends as processes on a PostgreSQL of the suite's own, which it
+    // restarts; a killed backend; SIGTERM; two replicas (packages/backend/src/faults).
+    name: 'Fault suite',
+    args: [
+      'backstage-cli',
+      'repo',
+      'test',
+      '--testMatch=**/*.faults.test.ts',
+      '--testPathIgnorePatterns=/node_modules/',
+      '--runInBand',
+      '--json',
+      `--outputFile=${faultsReport}`,
+    ],
     env: { CI: 'true' },
   },
   existsSync(corpus)
@@ -117,6 +134,12 @@ if (corpusRun) {
   failed +=
     corpusRun.numFailedTests + (corpusRun.numRuntimeErrorTestSuites ?? 0);
 }
+const faultsRun = readJson(faultsReport);
+if (faultsRun) {
+  passed += faultsRun.numPassedTests;
+  failed +=
+    faultsRun.numFailedTests + (faultsRun.numRuntimeErrorTestSuites ?? 0);
+}
 const e2e = readJson(e2eReport);
 if (e2e?.stats) {
   passed += e2e.stats.expected;
@@ -146,6 +169,10 @@ if (corpusRun)
   console.log(
     `  corpus: ${corpusRun.numPassedTests} passed, ${corpusRun.numFailedTests} failed`,
   );
+if (faultsRun)
+  console.log(
+    `  faults: ${faultsRun.numPassedTests} passed, ${faultsRun.numFailedTests} failed`,
+  );
 if (e2e?.stats)
   console.log(
     `  browser: ${e2e.stats.expected} passed, ${e2e.stats.unexpected} failed`,
@@ -172,7 +199,11 @@ function failures(report) {
   }
   return out;
 }
-const failing = [...failures(jest), ...failures(corpusRun)];
+const failing = [
+  ...failures(jest),
+  ...failures(corpusRun),
+  ...failures(faultsRun),
+];
 if (failing.length > 0) {
   console.log('  failing tests:');
   for (const line of failing.slice(0, 30)) console.log(`    ${line}`);

@@ -7,3 +7,9 @@ export { eventually } from './eventually';
 export { dropDatabases } from './databases';
 export { git, commitFiles } from './git';
 export { MANUAL_SCHEDULE, stackConfig } from './stackConfig';
+export {
+  freePort,
+  startDedicatedPostgres,
+  startBackendProcess,
+} from './processes';
+export type { DedicatedPostgres, BackendProcess } from './processes';

@@ -89,6 +89,18 @@ export class RepositoryIngester implements EntityProvider {
   private readonly owner = randomUUID();
   private readonly leaseMs: number;
   private readonly limit: ReturnType<typeof pLimit>;
+  /** Repositories this process is reading right now. */
+  private readonly reading = new Set<string>();
+  /**
+   * Runs that broke off (the database went away) and could not be marked
+   * failed then; marked at the start of the next scan.
+   */
+  private interrupted: Array<{
+    runId: string;
+    startedAt: number;
+    counts: RunCounts;
+    why: string;
+  }> = [];
 
   constructor(private readonly options: RepositoryIngesterOptions) {
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
@@ -112,10 +124,59 @@ export class RepositoryIngester implements EntityProvider {
 
   /** Lists the source and reads every repository whose head changed. */
   async scanAll(trigger: IngestionTrigger): Promise<IngestionRun> {
-    const { source, store, logger } = this.options;
+    await this.markInterruptedRuns();
     const startedAt = Date.now();
-    const runId = await store.startRun(source.id, trigger);
+    const runId = await this.options.store.startRun(
+      this.options.source.id,
+      trigger,
+    );
     const counts: RunCounts = emptyCounts();
+    try {
+      return await this.scanAllIn(runId, startedAt, counts);
+    } catch (error) {
+      return this.interrupt(runId, startedAt, counts, error);
+    }
+  }
+
+  /**
+   * A run that threw (the database went away mid-scan): marked failed now
+   * if possible, else at the start of the next scan, so no run stays
+   * "running". Repositories whose change was not committed are read again
+   * by the next scan.
+   */
+  private async interrupt(
+    runId: string,
+    startedAt: number,
+    counts: RunCounts,
+    error: unknown,
+  ): Promise<never> {
+    const why = `interrupted: ${message(error)}`;
+    try {
+      await this.fail(runId, startedAt, counts, why);
+    } catch {
+      this.interrupted.push({ runId, startedAt, counts, why });
+    }
+    throw error;
+  }
+
+  private async markInterruptedRuns() {
+    const pending = this.interrupted;
+    this.interrupted = [];
+    for (const run of pending) {
+      try {
+        await this.fail(run.runId, run.startedAt, run.counts, run.why);
+      } catch {
+        this.interrupted.push(run);
+      }
+    }
+  }
+
+  private async scanAllIn(
+    runId: string,
+    startedAt: number,
+    counts: RunCounts,
+  ): Promise<IngestionRun> {
+    const { source, store, logger } = this.options;
     const problems: IngestionProblem[] = [];
 
     let listing: RepositoryRef[];
@@ -200,9 +261,23 @@ export class RepositoryIngester implements EntityProvider {
     const { source, store } = this.options;
     const repo = await source.get(name);
     if (!repo) return undefined;
+    await this.markInterruptedRuns();
     const startedAt = Date.now();
     const runId = await store.startRun(source.id, trigger, repo.name);
     const counts: RunCounts = { ...emptyCounts(), repositories: 1 };
+    try {
+      return await this.scanRepositoryIn(repo, runId, startedAt, counts);
+    } catch (error) {
+      return this.interrupt(runId, startedAt, counts, error);
+    }
+  }
+
+  private async scanRepositoryIn(
+    repo: RepositoryRef,
+    runId: string,
+    startedAt: number,
+    counts: RunCounts,
+  ): Promise<IngestionRun> {
     const problems: IngestionProblem[] = [];
     if (repo.error) {
       return this.fail(runId, startedAt, counts, repo.error);
@@ -236,11 +311,15 @@ export class RepositoryIngester implements EntityProvider {
     options: { pushed?: boolean } = {},
   ): Promise<RepoOutcome | undefined> {
     const { source, store } = this.options;
+    if (this.reading.has(repo.name)) return undefined;
+    // A lease this process still holds from a read that broke off (the
+    // database went away before it was released) is taken over.
     if (
       !(await store.claimRepository(source.id, repo, this.owner, this.leaseMs))
     ) {
       return undefined;
     }
+    this.reading.add(repo.name);
     const outcome = emptyOutcome();
     outcome.read = true;
     try {
@@ -384,6 +463,7 @@ export class RepositoryIngester implements EntityProvider {
       );
       return outcome;
     } finally {
+      this.reading.delete(repo.name);
       await store.releaseRepository(source.id, repo.name, this.owner);
     }
   }

@@ -88,7 +88,8 @@ export class DatabaseIngestionStore {
 
   /**
    * Takes the lease on a repository so that one replica reads it at a
-   * time. Returns false while another replica holds an unexpired lease.
+   * time. Returns false while another replica holds an unexpired lease;
+   * `owner`'s own lease (left by a read that broke off) is taken over.
    */
   async claimRepository(
     sourceId: string,
@@ -110,7 +111,10 @@ export class DatabaseIngestionStore {
     const claimed = await this.knex('ingestion_repositories')
       .where({ source_id: sourceId, name: repo.name })
       .andWhere(q =>
-        q.whereNull('lease_until').orWhere('lease_until', '<', now),
+        q
+          .whereNull('lease_until')
+          .orWhere('lease_until', '<', now)
+          .orWhere('lease_owner', owner),
       )
       .update({
         lease_until: new Date(now.getTime() + leaseMs),
