@@ -278,6 +278,8 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
     }).catch(() => undefined);
     await sleep(300);
     await outage(3000);
+    // The scan that was cut off may wait for a database connection (up to
+    // knex's acquire timeout) before it gives up.
     await first;
     // The next scan (scheduled, pushed or by hand) finishes the job.
     await eventually(
@@ -300,7 +302,7 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
         const body = r.status === 200 ? await r.json() : undefined;
         return body?.items?.length === REPOS ? true : undefined;
       },
-      { timeoutMs: 120_000, intervalMs: 1000 },
+      { timeoutMs: 180_000, intervalMs: 1000 },
     );
     const runs = await (
       await api(
