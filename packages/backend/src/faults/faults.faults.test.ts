@@ -410,6 +410,33 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
     expect(events.filter((e: any) => e.type === 'recovered')).toHaveLength(1);
   });
 
+  it('allows cross-origin calls only from the configured frontend origin', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${backend.baseUrl}/api/catalog/entities`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'DELETE',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+    const own = await preflight('http://localhost:3000');
+    expect(own.headers.get('access-control-allow-origin')).toBe(
+      'http://localhost:3000',
+    );
+    for (const origin of [
+      'https://evil.example',
+      'http://localhost:3000.evil.example',
+      'null',
+    ]) {
+      const other = await preflight(origin);
+      expect([
+        origin,
+        other.headers.get('access-control-allow-origin'),
+      ]).toEqual([origin, null]);
+    }
+  });
+
   it('turns readiness 503 on SIGTERM while still answering, then stops', async () => {
     expect(
       (await fetch(`${backend.baseUrl}/.backstage/health/v1/readiness`)).status,
