@@ -89,4 +89,42 @@ describe('shipped configuration', () => {
       .map(l => l.getString('target'));
     expect(targets.some(t => t.includes('demo/'))).toBe(false);
   });
+
+  it('production: a CI token scoped to sending events, pushing SLO counts, SBOMs and re-scans', async () => {
+    const config = await load(
+      ['app-config.yaml', 'app-config.production.yaml'],
+      {
+        ...productionEnv,
+        PORTAL_CI_TOKEN: 'c'.repeat(32),
+      },
+    );
+    const entries = config.getConfigArray('backend.auth.externalAccess');
+    const ci = entries.find(
+      e => e.getString('options.subject') === 'portal-ci',
+    );
+    expect(ci?.getString('options.token')).toBe('c'.repeat(32));
+    expect(ci?.getConfigArray('accessRestrictions').map(r => r.get())).toEqual([
+      { plugin: 'dx', permission: 'dx.events.ingest' },
+      { plugin: 'slo', permission: 'slo.events.push' },
+      {
+        plugin: 'catalog',
+        permission: [
+          'catalog.ingestion.rescan',
+          'catalog.ingestion.sbom.upload',
+          'catalog.entity.read',
+        ],
+      },
+    ]);
+    // Without the variable the CI token is off.
+    const off = await load(
+      ['app-config.yaml', 'app-config.production.yaml'],
+      productionEnv,
+    );
+    expect(
+      off
+        .getConfigArray('backend.auth.externalAccess')
+        .find(e => e.getString('options.subject') === 'portal-ci')
+        ?.has('options.token'),
+    ).toBe(false);
+  });
 });

@@ -6,6 +6,7 @@ import {
   type BackendProcess,
   type DedicatedPostgres,
 } from '@internal/backend-test-utils';
+import { ConfigSources, FileConfigSource } from '@backstage/config-loader';
 import knexFactory from 'knex';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +25,8 @@ jest.setTimeout(600_000);
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 const TOKEN = 'fault-suite-token-0123456789';
+/** A CI token as app-config.production.yaml scopes PORTAL_CI_TOKEN. */
+const CI_TOKEN = 'fault-suite-ci-token-0123456789';
 const PREFIX = 'portal_fault_';
 const REPOS = 20;
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -146,10 +149,12 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
       path.join(templateDir, 'skeleton', 'catalog-info.yaml'),
       SKELETON,
     );
+    const production = await loadProductionExternalAccess();
     overlay = {
       backend: {
         database: { client: 'pg', connection: pg.connection, prefix: PREFIX },
         lifecycle: { serverShutdownDelay: { seconds: 3 } },
+        auth: { externalAccess: production },
       },
       catalog: {
         locations: [
@@ -199,6 +204,23 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
       env: { PORTAL_API_TOKEN: TOKEN },
     });
   });
+
+  /** The external-access entries of the production config, with tokens. */
+  async function loadProductionExternalAccess() {
+    const env: Record<string, string> = {
+      PORTAL_API_TOKEN: TOKEN,
+      PORTAL_CI_TOKEN: CI_TOKEN,
+    };
+    const config = await ConfigSources.toConfig(
+      FileConfigSource.create({
+        path: path.join(repoRoot, 'app-config.production.yaml'),
+        watch: false,
+        substitutionFunc: async name => env[name] ?? 'unused',
+      }),
+    );
+    config.close();
+    return config.get('backend.auth.externalAccess');
+  }
 
   afterAll(async () => {
     await backend?.kill();
@@ -408,6 +430,55 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
       /Skipping step fetch because it was already completed/,
     );
     expect(events.filter((e: any) => e.type === 'recovered')).toHaveLength(1);
+  });
+
+  it('lets the CI token of the production config do what it is scoped to, and nothing else', async () => {
+    const ci = (method: string, url: string, body?: unknown) =>
+      fetch(`${backend.baseUrl}${url}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${CI_TOKEN}`,
+          'content-type': 'application/json',
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then(r => r.status);
+    const event = {
+      format: 'generic',
+      events: [
+        {
+          id: 'ci-token-1',
+          type: 'deployment',
+          action: 'deployed',
+          timestamp: new Date().toISOString(),
+          entityRef: 'component:default/svc-0',
+          environment: 'production',
+          outcome: 'success',
+        },
+      ],
+    };
+    expect({
+      sendEvents: await ci('POST', '/api/dx/events', event),
+      rescan: await ci('POST', '/api/catalog/ingestion/rescan', {
+        source: 'local-repos',
+      }),
+      refreshScorecards: await ci('POST', '/api/dx/scorecards/refresh'),
+      approveGate: await ci('POST', '/api/golden-paths/gates/1/approve', {}),
+      runTemplate: await ci('POST', '/api/scaffolder/v2/tasks', {
+        templateRef: 'template:default/fault-path',
+        values: { name: 'by-ci', waitSeconds: 0 },
+      }),
+      readSlos: await ci('GET', '/api/slo/slos'),
+      readGoldenPathRuns: await ci('GET', '/api/golden-paths/runs'),
+    }).toEqual({
+      sendEvents: 202,
+      rescan: 200,
+      refreshScorecards: 403,
+      approveGate: 403,
+      runTemplate: 403,
+      // Plugins it may reach still serve it what any caller may read.
+      readSlos: 200,
+      readGoldenPathRuns: 403,
+    });
   });
 
   it('allows cross-origin calls only from the configured frontend origin', async () => {
