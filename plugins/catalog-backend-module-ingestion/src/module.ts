@@ -9,6 +9,7 @@ import {
 import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
 import { ScmIntegrations } from '@backstage/integration';
 import { readRequestsPerMinute } from '@internal/request-limits';
+import { LinkSchemeProcessor } from './processors/LinkSchemeProcessor';
 import { readIngestionConfig, SourceConfig, sourceTarget } from './config';
 import { GithubRepositorySource } from './github/GithubRepositorySource';
 import { GitlabRepositorySource } from './gitlab/GitlabRepositorySource';
@@ -60,6 +61,8 @@ export const catalogModuleIngestion = createBackendModule({
         urlReader,
       }) {
         const settings = readIngestionConfig(config);
+        // Links on entity pages: web and e-mail only, whatever the source.
+        catalog.addProcessor(new LinkSchemeProcessor());
         const knex = await database.getClient();
         const store = await DatabaseIngestionStore.create({
           knex,
