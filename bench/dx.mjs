@@ -25,68 +25,15 @@ import {
   startBackend,
   TOKEN,
 } from './lib.mjs';
+import { benchEvents, postEvents } from './dxEvents.mjs';
 
 const EVENTS = opt('events', 1_000_000);
 const BATCH = opt('batch', 10_000);
 const PARALLEL = opt('parallel', 2);
 const COMPONENTS = 1000;
 
-/** Events every 7 s, the last one before today (UTC): 1,000,000 span 81 days. */
-const START = Math.floor(Date.now() / 86_400_000) * 86_400_000 - EVENTS * 7_000;
-
-/** The i-th event: 60 % changes, 30 % deployments, 10 % incidents. */
-function event(i) {
-  const c = i % COMPONENTS;
-  const at = new Date(START + i * 7_000).toISOString();
-  const base = {
-    id: `bench-${i}`,
-    timestamp: at,
-    entityRef: `component:default/bench-${c}`,
-  };
-  const kind = i % 10;
-  if (kind < 6)
-    return {
-      ...base,
-      type: 'change',
-      action: 'merged',
-      commitSha: ((i * 2654435761) >>> 0).toString(16).padStart(8, '0'),
-      commits: [
-        { sha: ((i * 2654435761) >>> 0).toString(16).padStart(8, '0'), at },
-      ],
-    };
-  if (kind < 9)
-    return {
-      ...base,
-      type: 'deployment',
-      action: 'deployed',
-      environment: 'production',
-      outcome: i % 17 === 0 ? 'failure' : 'success',
-    };
-  return {
-    ...base,
-    type: 'incident',
-    action: 'reported',
-    environment: 'production',
-    incidentId: `INC-${i}`,
-  };
-}
-
-async function post(events) {
-  const res = await fetch(`${BASE}/api/dx/events`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({ format: 'generic', events }),
-  });
-  const body = await res.json();
-  if (!res.ok || body.rejected.length)
-    throw new Error(
-      `batch: ${res.status} ${JSON.stringify(body).slice(0, 300)}`,
-    );
-  return body;
-}
+const event = benchEvents(EVENTS, COMPONENTS);
+const post = postEvents;
 
 async function main() {
   const machine = `${os.cpus().length} cores (${os
