@@ -9,6 +9,8 @@ export const PARAMETER_LIMITS = {
 } as const;
 
 const TRAVERSAL = /(^|[\\/])\.\.([\\/]|$)/;
+/** Keys that reach an object's prototype when merged somewhere. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // Control characters but tab, line feed and carriage return.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -22,9 +24,16 @@ export function checkParameterSafety(
   parameters: Record<string, unknown>,
 ): string[] {
   const problems: string[] = [];
-  const bytes = new TextEncoder().encode(
-    JSON.stringify(parameters ?? {}),
-  ).length;
+  let bytes: number;
+  try {
+    bytes = new TextEncoder().encode(JSON.stringify(parameters ?? {})).length;
+  } catch {
+    // JSON.stringify runs out of stack on a deep enough request (a few
+    // kilobytes of nested brackets).
+    return [
+      `parameters are nested too deeply to be read (at most ${PARAMETER_LIMITS.maxDepth} levels allowed)`,
+    ];
+  }
   if (bytes > PARAMETER_LIMITS.maxTotalBytes) {
     return [
       `parameters are ${bytes} bytes, at most ${PARAMETER_LIMITS.maxTotalBytes} allowed`,
@@ -53,11 +62,7 @@ export function checkParameterSafety(
       value.forEach((v, i) => visit(v, `${path}[${i}]`, depth + 1));
     } else if (value && typeof value === 'object') {
       for (const [key, v] of Object.entries(value)) {
-        if (
-          key === '__proto__' ||
-          key === 'constructor' ||
-          key === 'prototype'
-        ) {
+        if (FORBIDDEN_KEYS.has(key)) {
           problems.push(`${path}.${key} is not an allowed key`);
           continue;
         }
@@ -66,6 +71,11 @@ export function checkParameterSafety(
     }
   };
   for (const [key, value] of Object.entries(parameters ?? {})) {
+    // Top-level keys too: `{"__proto__": ...}` is as dangerous there.
+    if (FORBIDDEN_KEYS.has(key)) {
+      problems.push(`${key} is not an allowed key`);
+      continue;
+    }
     visit(value, key, 1);
   }
   return problems;

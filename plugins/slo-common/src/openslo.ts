@@ -1,3 +1,4 @@
+import { DateTime, IANAZone } from 'luxon';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_BURN_RATE_RULES, durationMinutes } from './budget';
@@ -223,9 +224,10 @@ function unknownFields(
   const shape = s.shape as Record<string, z.ZodType>;
   for (const [key, v] of Object.entries(value)) {
     const path = `${at}.${key}`;
-    if (!(key in shape)) {
+    // Own keys only: "toString" or "__proto__" is an unknown field too.
+    if (!Object.hasOwn(shape, key)) {
       out.push({ path, severity: 'unsupported', message: 'unknown field' });
-    } else if (IGNORED[key] && v !== undefined && v !== null) {
+    } else if (Object.hasOwn(IGNORED, key) && v !== undefined && v !== null) {
       out.push({ path, severity: 'unsupported', message: IGNORED[key] });
     } else if (key !== 'spec' || !at.endsWith('metricSource')) {
       unknownFields(shape[key], v, path, out);
@@ -254,6 +256,18 @@ function check<T extends z.ZodType>(
   }
   unknownFields(schema, value, at, problems);
   return result.data;
+}
+
+/** A value for a message: a string as is, anything else as JSON, short. */
+function shown(value: unknown): string {
+  let s: string | undefined;
+  try {
+    s = typeof value === 'string' ? value : JSON.stringify(value);
+  } catch {
+    s = undefined;
+  }
+  s ??= Object.prototype.toString.call(value);
+  return s.length > 100 ? `${s.slice(0, 100)}…` : s;
 }
 
 /** Reads the YAML into OpenSLO objects; problems for what is not one. */
@@ -311,9 +325,12 @@ function readObjects(text: string, problems: SloProblem[]): RawObject[] {
         problems.push({
           path: `${at}.kind`,
           severity: 'error',
-          message: `${String(obj.kind)} is not an OpenSLO v1 kind (${KINDS.join(
-            ', ',
-          )})`,
+          message:
+            obj.kind === undefined || obj.kind === null
+              ? `missing (${KINDS.join(', ')})`
+              : `${shown(obj.kind)} is not an OpenSLO v1 kind (${KINDS.join(
+                  ', ',
+                )})`,
         });
         return;
       }
@@ -504,7 +521,7 @@ function alertRules(
       }
       const long = durationMinutes(cSpec.condition.lookbackWindow);
       const short = durationMinutes(cSpec.condition.alertAfter);
-      if (!long || !short || short > long) {
+      if (!long || !short || short > long || !Number.isFinite(long)) {
         problems.push({
           path: `${cAt}.condition`,
           severity: 'error',
@@ -526,6 +543,21 @@ function alertRules(
   return rules;
 }
 
+const CALENDAR_UNITS: Record<string, string> = {
+  m: 'minutes',
+  h: 'hours',
+  d: 'days',
+  w: 'weeks',
+  M: 'months',
+  Q: 'months',
+  Y: 'years',
+};
+
+/** Whether a rolling window of these minutes starts at a date. */
+const rollingStarts = (minutes: number | undefined) =>
+  minutes !== undefined &&
+  !Number.isNaN(new Date(Date.now() - minutes * 60_000).getTime());
+
 function timeWindow(
   raw: z.infer<typeof sloSpec>['timeWindow'][number],
   at: string,
@@ -537,6 +569,14 @@ function timeWindow(
     if (long) {
       // Months, quarters and years have no fixed length.
       const days = Number(long[1]) * { M: 30, Q: 90, Y: 365 }[long[2]]!;
+      if (!rollingStarts(durationMinutes(`${days}d`))) {
+        problems.push({
+          path: `${at}.duration`,
+          severity: 'error',
+          message: `${raw.duration}: too long a window to evaluate`,
+        });
+        return undefined;
+      }
       problems.push({
         path: `${at}.duration`,
         severity: 'unsupported',
@@ -549,6 +589,14 @@ function timeWindow(
         path: `${at}.duration`,
         severity: 'error',
         message: `${raw.duration}: rolling windows are given in m, h, d, w, M, Q or Y`,
+      });
+      return undefined;
+    }
+    if (!rollingStarts(durationMinutes(raw.duration))) {
+      problems.push({
+        path: `${at}.duration`,
+        severity: 'error',
+        message: `${raw.duration}: too long a window to evaluate`,
       });
       return undefined;
     }
@@ -576,14 +624,38 @@ function timeWindow(
     });
     return undefined;
   }
-  if (
-    !Intl.supportedValuesOf('timeZone').includes(raw.calendar.timeZone) &&
-    raw.calendar.timeZone !== 'UTC'
-  ) {
+  // As the evaluator (luxon) reads zones: Intl's list of supported zones has
+  // CLDR's names only (Asia/Calcutta, not Asia/Kolkata).
+  if (!IANAZone.isValidZone(raw.calendar.timeZone)) {
     problems.push({
       path: `${at}.calendar.timeZone`,
       severity: 'error',
       message: `${raw.calendar.timeZone} is not an IANA time zone`,
+    });
+    return undefined;
+  }
+  // The start as the evaluator reads it (budget.ts windowAt), and a period
+  // that ends at a date.
+  const { startTime, timeZone: zone } = raw.calendar;
+  const sql = DateTime.fromSQL(startTime, { zone });
+  const start = sql.isValid ? sql : DateTime.fromISO(startTime, { zone });
+  if (!start.isValid) {
+    problems.push({
+      path: `${at}.calendar.startTime`,
+      severity: 'error',
+      message: `${shown(startTime)} is not a time (e.g. 2024-01-01 00:00:00)`,
+    });
+    return undefined;
+  }
+  const [, count, unit] = /^(\d+)(\w)$/.exec(raw.duration)!;
+  const end = start.plus({
+    [CALENDAR_UNITS[unit]]: Number(count) * (unit === 'Q' ? 3 : 1),
+  });
+  if (!end.isValid) {
+    problems.push({
+      path: `${at}.duration`,
+      severity: 'error',
+      message: `${raw.duration}: too long a window to evaluate`,
     });
     return undefined;
   }
@@ -748,7 +820,7 @@ export function parseOpenSlo(text: string): ParsedOpenSlo {
           sliceMinutes = obj.timeSliceWindow
             ? durationMinutes(obj.timeSliceWindow)
             : 1;
-          if (!sliceMinutes) {
+          if (!sliceMinutes || !Number.isFinite(sliceMinutes)) {
             mine.push({
               path: `${oAt}.timeSliceWindow`,
               severity: 'error',

@@ -84,24 +84,31 @@ export function parseDescriptor(content: Buffer): ParseResult {
   return { documents, problems };
 }
 
-/** Finds a key that could reach an object prototype when merged somewhere. */
-function findForbiddenKey(value: unknown, depth = 0): string | undefined {
-  if (depth > 64 || value === null || typeof value !== 'object')
-    return undefined;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = findForbiddenKey(item, depth + 1);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__') return key;
-    const found = findForbiddenKey(
-      (value as Record<string, unknown>)[key],
-      depth + 1,
-    );
-    if (found) return `${key}.${found}`;
+/**
+ * Finds a key that could reach an object prototype when merged somewhere:
+ * depth first, in key order, at any depth (without recursion, as the YAML
+ * parser allows deeper nesting than a recursive walk should go; aliases
+ * can make a document cyclic).
+ */
+function findForbiddenKey(value: unknown): string | undefined {
+  const stack: Array<{ path: string; key?: string; value: unknown }> = [
+    { path: '', value },
+  ];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const at = stack.pop()!;
+    if (at.key === '__proto__') return at.path;
+    if (at.value === null || typeof at.value !== 'object') continue;
+    if (seen.has(at.value)) continue;
+    seen.add(at.value);
+    const children = Array.isArray(at.value)
+      ? at.value.map(item => ({ path: at.path, value: item }))
+      : Object.entries(at.value).map(([key, item]) => ({
+          path: at.path ? `${at.path}.${key}` : key,
+          key,
+          value: item,
+        }));
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
   return undefined;
 }

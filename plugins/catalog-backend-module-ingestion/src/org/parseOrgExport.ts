@@ -1,6 +1,13 @@
 import type { GroupEntity, UserEntity } from '@backstage/catalog-model';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import {
+  isMap,
+  isNode,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Node,
+} from 'yaml';
 
 /** A row of the export, with its line. */
 interface Row {
@@ -73,23 +80,39 @@ export function parseOrgExport(
   return buildEntities(rows);
 }
 
+/** Space, tab, CR and LF: what an empty line skipped by csv-parse holds. */
+const BLANK = new Set([0x20, 0x09, 0x0d, 0x0a]);
+
+function countLineFeeds(bytes: Buffer, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) if (bytes[i] === 0x0a) count++;
+  return count;
+}
+
 function csvRows(text: string): Row[] {
   let records: Array<{
     record: string[];
-    info: { lines: number; raw?: string };
+    info: { bytes: number };
   }>;
   try {
     records = parseCsv(text, {
       info: true,
-      raw: true,
       relax_column_count: true,
       skip_empty_lines: true,
       bom: true,
       trim: true,
     });
   } catch (error) {
-    const e = error as Error & { lines?: number };
-    throw new OrgExportError(`CSV cannot be read: ${e.message}`, e.lines);
+    // The line from the byte offset, as for rows below (csv-parse counts a
+    // CRLF inside quotes as two lines, past the end of the file).
+    const e = error as Error & { bytes?: number };
+    const bytes = Buffer.from(text, 'utf8');
+    throw new OrgExportError(
+      `CSV cannot be read: ${e.message.replace(/ at line \d+/, '')}`,
+      e.bytes === undefined
+        ? undefined
+        : 1 + countLineFeeds(bytes, 0, Math.min(e.bytes, bytes.length)),
+    );
   }
   if (records.length === 0)
     throw new OrgExportError('CSV is empty; expected a header row');
@@ -113,10 +136,20 @@ function csvRows(text: string): Row[] {
       1,
     );
   }
+  // The line of a record is where its first character is, after the empty
+  // lines csv-parse skipped (its own `lines` and `raw` are off after CRLF
+  // inside quotes and after empty lines): counted from the byte offsets.
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = records[0].info.bytes;
+  let atLine = 1 + countLineFeeds(bytes, 0, offset);
   return records.slice(1).map(({ record, info }) => {
-    const extraLines =
-      (info.raw ?? '').replace(/\r?\n$/, '').split('\n').length - 1;
-    const line = info.lines - extraLines;
+    while (offset < info.bytes && BLANK.has(bytes[offset])) {
+      if (bytes[offset] === 0x0a) atLine++;
+      offset++;
+    }
+    const line = atLine;
+    atLine += countLineFeeds(bytes, offset, info.bytes);
+    offset = info.bytes;
     if (record.length !== header.length) {
       return {
         line,
@@ -162,9 +195,9 @@ function yamlRows(text: string): Row[] {
   const rows: Row[] = [];
   for (const pair of doc.contents.items) {
     const key = String((pair.key as { value?: unknown })?.value ?? pair.key);
-    const kind = ({ groups: 'group', users: 'user' } as Record<string, string>)[
-      key
-    ];
+    const kinds: Record<string, string> = { groups: 'group', users: 'user' };
+    // Own keys only: not "constructor", "toString" or "__proto__".
+    const kind = Object.hasOwn(kinds, key) ? kinds[key] : undefined;
     if (!kind) {
       throw new OrgExportError(
         `unknown top-level key "${key}"; expected groups and users`,
@@ -178,7 +211,20 @@ function yamlRows(text: string): Row[] {
       );
     for (const item of pair.value.items) {
       const line = lineOf(item as Node, lineCounter);
-      const values = (item as Node).toJSON?.() ?? item;
+      // A null entry is null, not its node; a YAML 1.1 merge of an alias
+      // throws (aliases are not resolved here).
+      let values: unknown;
+      try {
+        values = isNode(item) ? item.toJSON() : item;
+      } catch (error) {
+        rows.push({
+          line,
+          values: {
+            __columns: `entry cannot be read: ${(error as Error).message}`,
+          },
+        });
+        continue;
+      }
       if (
         values === null ||
         typeof values !== 'object' ||
@@ -188,8 +234,16 @@ function yamlRows(text: string): Row[] {
         continue;
       }
       const lowered: Record<string, unknown> = { kind };
-      for (const [k, v] of Object.entries(values))
-        lowered[k.toLocaleLowerCase('en-US')] = v;
+      for (const [k, v] of Object.entries(values)) {
+        // An own property even for "__proto__" (an assignment would replace
+        // the prototype instead), so that the row is refused below.
+        Object.defineProperty(lowered, k.toLocaleLowerCase('en-US'), {
+          value: v,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
       rows.push({ line, values: lowered });
     }
   }

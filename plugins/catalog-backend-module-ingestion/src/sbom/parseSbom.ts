@@ -19,6 +19,21 @@ type Json = Record<string, any>;
 const isObject = (v: unknown): v is Json =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Deepest nesting of CycloneDX `components` read (a guard for the stack). */
+const MAX_COMPONENT_DEPTH = 100;
+
+/** A value for a message: JSON, cut short (never "[object Object]"). */
+function shown(value: unknown): string {
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(value);
+  } catch {
+    s = undefined;
+  }
+  s ??= Object.prototype.toString.call(value);
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}
+
 /**
  * Reads a CycloneDX JSON (1.2 to 1.6) or SPDX JSON (2.2, 2.3, 3.0) SBOM into
  * the packages it lists, each marked direct or transitive from the
@@ -78,15 +93,27 @@ function packageFrom(
       ? fallback.group
       : undefined;
   const version = typeof fallback.version === 'string' ? fallback.version : '';
-  return {
-    purl: new PackageURL(
+  let generic: string;
+  try {
+    generic = new PackageURL(
       'generic',
       namespace,
       fallback.name,
       version || undefined,
       undefined,
       undefined,
-    ).toString(),
+    ).toString();
+  } catch (error) {
+    // A blank name, or one that is not valid Unicode.
+    warnings.push(
+      `${where}: name ${shown(fallback.name)} cannot be a package URL (${
+        (error as Error).message
+      }); skipped`,
+    );
+    return undefined;
+  }
+  return {
+    purl: generic,
     type: 'generic',
     namespace,
     name: fallback.name,
@@ -116,7 +143,7 @@ const CYCLONEDX_PACKAGE_TYPES = new Set([
 function parseCycloneDx(bom: Json): ParsedSbom {
   if (bom.bomFormat !== 'CycloneDX') {
     throw new InputError(
-      `bomFormat is "${bom.bomFormat}", expected "CycloneDX"`,
+      `bomFormat is ${shown(bom.bomFormat)}, expected "CycloneDX"`,
     );
   }
   if (typeof bom.specVersion !== 'string')
@@ -129,9 +156,13 @@ function parseCycloneDx(bom: Json): ParsedSbom {
     typeof root?.['bom-ref'] === 'string' ? root['bom-ref'] : undefined;
 
   const flat: Array<{ component: Json; where: string }> = [];
-  const walk = (list: unknown, where: string) => {
+  const walk = (list: unknown, where: string, depth: number) => {
     if (list === undefined) return;
     if (!Array.isArray(list)) throw new InputError(`${where} must be an array`);
+    if (depth > MAX_COMPONENT_DEPTH)
+      throw new InputError(
+        `${where} is nested deeper than ${MAX_COMPONENT_DEPTH} levels of components`,
+      );
     list.forEach((c, i) => {
       const at = `${where}[${i}]`;
       if (!isObject(c)) throw new InputError(`${at} must be an object`);
@@ -140,10 +171,10 @@ function parseCycloneDx(bom: Json): ParsedSbom {
       if (typeof c.name !== 'string' || c.name === '')
         throw new InputError(`${at} has no "name"`);
       flat.push({ component: c, where: at });
-      walk(c.components, `${at}.components`);
+      walk(c.components, `${at}.components`, depth + 1);
     });
   };
-  walk(bom.components, 'components');
+  walk(bom.components, 'components', 1);
   if (flat.length > MAX_SBOM_PACKAGES) {
     throw new InputError(
       `SBOM lists ${flat.length} components; at most ${MAX_SBOM_PACKAGES} are accepted`,
@@ -332,7 +363,9 @@ function parseSpdx3(doc: Json): ParsedSbom {
     );
   }
   pkgs.forEach((p, i) => {
-    const where = `@graph software_Package ${p.spdxId ?? i}`;
+    const where = `@graph software_Package ${
+      typeof p.spdxId === 'string' ? p.spdxId : i
+    }`;
     if (typeof p.name !== 'string' || p.name === '')
       throw new InputError(`${where} has no "name"`);
     if (roots.has(p.spdxId)) {

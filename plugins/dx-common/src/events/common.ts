@@ -44,7 +44,18 @@ function withinLimit(s: string): boolean {
 
 /** A value quoted for a message, cut to a readable length. */
 export function quote(value: unknown): string {
-  const s = typeof value === 'string' ? value : String(value);
+  // Not String(): objects would read "[object Object]", and an object with
+  // a "toString" key that is not a function makes String() throw.
+  let s: string | undefined;
+  try {
+    s = typeof value === 'string' ? value : JSON.stringify(value);
+  } catch {
+    s = undefined;
+  }
+  s ??=
+    typeof value === 'object'
+      ? Object.prototype.toString.call(value)
+      : String(value);
   return JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s);
 }
 

@@ -143,7 +143,9 @@ function ignoredFields(payload: Record<string, unknown>): string[] {
     if (out.length < MAX_LISTED)
       out.push(name.length > 100 ? `${name.slice(0, 100)}…` : name);
   };
-  for (const key of Object.keys(payload)) if (!(key in known)) add(key);
+  // Own keys of the shape only: "toString" or "constructor" is ignored too.
+  for (const key of Object.keys(payload))
+    if (!Object.hasOwn(known, key)) add(key);
   if (Array.isArray(payload.commits))
     payload.commits.forEach((c, i) => {
       if (isObject(c))

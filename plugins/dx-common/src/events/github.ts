@@ -96,6 +96,10 @@ const repository = z.object({
 });
 const sender = z.object({ login: text() }).nullish();
 
+/** A lookup table's value for its own keys only (not "constructor"). */
+const own = <T>(table: Record<string, T>, key: string): T | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
 function parse<T extends z.ZodType>(
   schema: T,
   payload: unknown,
@@ -297,7 +301,7 @@ function deploymentStatus(payload: unknown): Mapped | string {
   if (typeof p === 'string') return p;
   const s = p.deployment_status;
   const d = p.deployment;
-  const mapped = DEPLOYMENT_STATES[s.state];
+  const mapped = own(DEPLOYMENT_STATES, s.state);
   return {
     event: {
       type: `github.deployment_status.${p.action ?? 'created'}`,
@@ -352,7 +356,7 @@ function workflowRun(payload: unknown): Mapped | string {
   const p = parse(workflowRunSchema, payload);
   if (typeof p === 'string') return p;
   const run = p.workflow_run;
-  const buildAction = RUN_ACTIONS[p.action];
+  const buildAction = own(RUN_ACTIONS, p.action);
   return {
     event: {
       type: `github.workflow_run.${p.action}`,
@@ -360,7 +364,7 @@ function workflowRun(payload: unknown): Mapped | string {
       action: buildAction ?? p.action,
       outcome:
         buildAction === 'finished' && run.conclusion
-          ? CONCLUSIONS[run.conclusion]
+          ? own(CONCLUSIONS, run.conclusion)
           : undefined,
       occurredAt: run.updated_at,
       subject: { repository: p.repository.full_name },

@@ -1,4 +1,5 @@
 import { normalizeCdEvent } from './cdevents';
+import { quote } from './common';
 import { normalizeGenericEvent } from './generic';
 import { GithubWebhookOptions, normalizeGithubWebhook } from './github';
 import type { NormalizeResult } from './types';
@@ -40,8 +41,8 @@ export function normalizeEvent(input: NormalizeEventInput): NormalizeResult {
     default:
       return {
         ok: false,
-        reason: `format: ${JSON.stringify(
-          String(input.format).slice(0, 60),
+        reason: `format: ${quote(
+          input.format,
         )} is not an event format (cdevents, github, generic)`,
       };
   }
