@@ -191,3 +191,20 @@ describe('percentile', () => {
     expect(percentile([], 50)).toBeNull();
   });
 });
+
+describe('windowAt with a calendar start in the future', () => {
+  it('answers at once with the period that lines up with the start backwards', () => {
+    const started = Date.now();
+    const w = windowAt(
+      {
+        duration: '1m',
+        rolling: false,
+        calendar: { startTime: '2126-01-01 00:00:00', timeZone: 'UTC' },
+      } as any,
+      new Date('2026-12-01T10:20:30Z'),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(w.from.toISOString()).toBe('2026-12-01T10:20:00.000Z');
+    expect(w.periodMinutes).toBe(1);
+  });
+});

@@ -79,11 +79,10 @@ export function windowAt(
       `calendar start ${window.calendar.startTime} in ${zone}: ${start.invalidExplanation}`,
     );
   const at = DateTime.fromJSDate(now, { zone });
-  // Whole periods between the calendar start and now (never before it).
-  const elapsed = Math.max(
-    0,
-    Math.floor(at.diff(start, unit).get(unit) / count),
-  );
+  // Whole periods between the calendar start and now; negative when the
+  // start is still ahead (periods line up with it backwards), so that the
+  // adjustments below are at most a step or two, never one per period.
+  const elapsed = Math.floor(at.diff(start, unit).get(unit) / count);
   let from = start.plus({ [unit]: elapsed * count });
   // Month arithmetic can land one period late or early at month ends.
   while (from > at) from = from.minus({ [unit]: count });
