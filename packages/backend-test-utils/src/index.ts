@@ -8,6 +8,7 @@ export { dropDatabases } from './databases';
 export { git, commitFiles } from './git';
 export { MANUAL_SCHEDULE, stackConfig } from './stackConfig';
 export {
+  callBackend,
   freePort,
   startDedicatedPostgres,
   startBackendProcess,

@@ -242,3 +242,21 @@ export async function startBackendProcess(options: {
     },
   };
 }
+
+/** Calls a backend's API with a bearer token; a JSON body when given. */
+export function callBackend(
+  on: { baseUrl: string },
+  token: string,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<Response> {
+  return fetch(`${on.baseUrl}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}

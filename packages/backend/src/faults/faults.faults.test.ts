@@ -1,4 +1,5 @@
 import {
+  callBackend,
   commitFiles,
   eventually,
   startBackendProcess,
@@ -101,15 +102,7 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
     url: string,
     body?: unknown,
     on: BackendProcess = backend,
-  ) =>
-    fetch(`${on.baseUrl}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        'content-type': 'application/json',
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  ) => callBackend(on, TOKEN, method, url, body);
 
   /** Stops PostgreSQL for `ms`, watching liveness meanwhile. */
   async function outage(ms: number) {
@@ -434,14 +427,7 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
 
   it('lets the CI token of the production config do what it is scoped to, and nothing else', async () => {
     const ci = (method: string, url: string, body?: unknown) =>
-      fetch(`${backend.baseUrl}${url}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${CI_TOKEN}`,
-          'content-type': 'application/json',
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }).then(r => r.status);
+      callBackend(backend, CI_TOKEN, method, url, body).then(r => r.status);
     const event = {
       format: 'generic',
       events: [

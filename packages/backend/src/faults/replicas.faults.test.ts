@@ -1,5 +1,6 @@
 import { sign } from '@octokit/webhooks-methods';
 import {
+  callBackend,
   commitFiles,
   eventually,
   startBackendProcess,
@@ -46,15 +47,7 @@ describe('two backend replicas on one database', () => {
     method: string,
     url: string,
     body?: unknown,
-  ) =>
-    fetch(`${on.baseUrl}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        'content-type': 'application/json',
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  ) => callBackend(on, TOKEN, method, url, body);
 
   beforeAll(async () => {
     pg = await startDedicatedPostgres();
