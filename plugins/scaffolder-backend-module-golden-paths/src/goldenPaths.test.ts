@@ -6,6 +6,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
   eventually,
+  failureOf,
   runTemplate,
   startGoldenPathsBackend,
   waitForTask,
@@ -282,9 +283,9 @@ describe('golden gates', () => {
         policyCheck: 'needs-approval',
       },
     });
-    expect(task.status).toBe('completed');
-    expect(task.output.text[0].content).toMatch(
-      /^Waiting for approval by the platform team \(request \d+\): Databases above 100 GB need a capacity review \(storageGb 250 is above the maximum of 100\)/,
+    expect(task.status).toBe('failed');
+    expect(failureOf(task)).toMatch(
+      /^Waiting for approval by the platform team \(request \d+\): Databases above 100 GB need a capacity review \(storageGb 250 is above the maximum of 100\)\. Nothing was created yet/,
     );
     expect(repositories()).not.toContain('big-db.git');
     await eventually('the run waiting', async () =>

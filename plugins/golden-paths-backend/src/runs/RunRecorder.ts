@@ -89,10 +89,12 @@ export class RunRecorder {
     const gate = await store.gateByTask(taskId);
     let runStatus = status as RunStatus;
     let failure: { step?: string; reason?: string } = {};
-    if (status === 'completed' && gate?.status === 'pending') {
-      runStatus = 'awaiting-approval';
-    }
-    if (status === 'failed') {
+    // The policy step stops the task while its gate is pending.
+    const waiting =
+      (status === 'completed' || status === 'failed') &&
+      gate?.status === 'pending';
+    if (waiting) runStatus = 'awaiting-approval';
+    if (status === 'failed' && !waiting) {
       failure = await scaffolder.failure(taskId).catch(error => ({
         reason: `the failure could not be read: ${error}`,
       }));

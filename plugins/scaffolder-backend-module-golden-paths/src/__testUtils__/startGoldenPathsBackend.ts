@@ -95,6 +95,9 @@ export async function startGoldenPathsBackend(options: {
           }),
           scaffolder: {
             defaultAuthor: { name: 'Portal Test', email: 'portal@example.com' },
+            // As in app-config.yaml: an approved task resumes after its last
+            // completed step.
+            taskRecovery: { enabled: true },
           },
           ...extra,
           goldenPaths: {
@@ -189,4 +192,12 @@ export async function waitForTask(
     output: completion?.body?.output ?? {},
     events: events.body.slice(previousEvents),
   };
+}
+
+/** The message a failed task ended with (its completion event). */
+export function failureOf(task: TaskResult): string | undefined {
+  const completion = [...task.events]
+    .reverse()
+    .find((e: any) => e.type === 'completion');
+  return completion?.body?.error?.message ?? completion?.body?.message;
 }

@@ -17,11 +17,17 @@ import { examples } from './policyCheck.examples';
  * request to the golden-paths backend, which checks it against the
  * organisation's policy:
  * - a broken rule fails the step, one line per rule;
- * - a deviation from a standard opens a golden gate: the step succeeds with
- *   `proceed: false` and the template stops with "waiting for approval";
- *   approval re-runs the task, and this step then hands the approved
- *   parameters to the rest of the template.
+ * - a deviation from a standard opens a golden gate: the step stops the
+ *   task with "waiting for approval" (as a failure, so that nothing after it
+ *   runs and the step itself is not remembered as done by the scaffolder's
+ *   task recovery); approval re-runs the task, and this step then hands the
+ *   approved parameters to the rest of the template.
  */
+/** A golden gate waits for a reviewer: the task stops here for now. */
+export class GateWaitingError extends Error {
+  name = 'GateWaitingError';
+}
+
 export function createPolicyCheckAction(options: {
   auth: AuthService;
   discovery: DiscoveryService;
@@ -132,16 +138,16 @@ export function createPolicyCheckAction(options: {
       if (response.decision === 'wait') {
         const reasons = response.result.gates.map(g => g.reason);
         for (const reason of reasons) ctx.logger.warn(`Golden gate: ${reason}`);
-        ctx.output('proceed', false);
-        ctx.output(
-          'status',
+        // Not a step that succeeded: with task recovery on, the scaffolder
+        // skips completed steps when the approved task runs again, and this
+        // one must run again to hand over the approved parameters.
+        throw new GateWaitingError(
           `Waiting for approval by the platform team (request ${
             response.gate?.id
           }): ${reasons.join(
             '; ',
-          )}. You will be notified of the decision; the template then runs on its own.`,
+          )}. Nothing was created yet. You will be notified of the decision; the template then runs on its own.`,
         );
-        return;
       }
       if (response.gate) {
         ctx.logger.info(

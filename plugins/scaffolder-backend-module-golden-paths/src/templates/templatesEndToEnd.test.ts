@@ -9,6 +9,7 @@ import { checkGeneratedRepository } from '../__testUtils__/checkGeneratedReposit
 import { formValues } from '../__testUtils__/formValues';
 import {
   eventually,
+  failureOf,
   runTemplate,
   startGoldenPathsBackend,
   type GoldenPathsTestBackend,
@@ -196,8 +197,8 @@ describe('golden gates of the real policy', () => {
         storageGb: 250,
       }),
     });
-    expect(task.status).toBe('completed');
-    expect(task.output.text[0].content).toContain(
+    expect(task.status).toBe('failed');
+    expect(failureOf(task)).toContain(
       'Databases above 100 GB need a capacity review',
     );
     expect(fs.existsSync(path.join(backend.reposDir, 'analytics-db.git'))).toBe(
