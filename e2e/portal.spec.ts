@@ -599,3 +599,252 @@ test('DX metrics: DORA from events, CSV, scorecards, a component’s checks and 
   expect(comments[0]).toBe(xss);
   expect(dialogs).toEqual([]);
 });
+
+/**
+ * Stored text as e2e/fixtures/hostile-entities.yaml holds it: every payload
+ * sets window.__xss (or opens a dialog) if the browser ever runs it.
+ */
+const hostile = {
+  ref: 'component/hostile-text-service',
+  title: `Hostile <img src=x onerror="window.__xss='title'"> title`,
+  description:
+    `Hostile description <img src=x onerror="window.__xss='description'">` +
+    ` then <script>window.__xss='script'</script>` +
+    ` then <svg onload="window.__xss='svg'"></svg>` +
+    ` then [click me](javascript:window.__xss='md')` +
+    ` then <a href="javascript:window.__xss='a'">raw link</a> end.`,
+  annotation: `<img src=x onerror="window.__xss='annotation'">`,
+};
+
+/**
+ * Fails when the page holds an element made from stored text: an event
+ * handler attribute, a javascript: URL, a script or iframe of the payloads.
+ * These DOM checks are what catch text rendered as HTML: the portal's CSP
+ * (script-src-attr 'none') would block the handlers from running. Also fails
+ * when a payload did run (window.__xss, trapped by an init script so a value
+ * survives page loads) or a dialog opened.
+ */
+async function expectNothingInjected(
+  page: Page,
+  where: string,
+  dialogs: string[],
+) {
+  expect(dialogs, `dialogs opened by ${where}`).toEqual([]);
+  await expect(page.locator('img[onerror]'), where).toHaveCount(0);
+  await expect(page.locator('svg[onload]'), where).toHaveCount(0);
+  await expect(page.locator('a[href^="javascript:" i]'), where).toHaveCount(0);
+  const found = await page.evaluate(() => {
+    const bad: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('*'))) {
+      for (const attr of Array.from(el.attributes)) {
+        if (/^on/i.test(attr.name)) {
+          bad.push(`<${el.localName} ${attr.name}="${attr.value}">`);
+        } else if (
+          /^(href|src|action|formaction|xlink:href|data)$/i.test(attr.name) &&
+          /^[\s\u0000-\u001f]*javascript:/i.test(attr.value)
+        ) {
+          bad.push(`<${el.localName} ${attr.name}="${attr.value}">`);
+        }
+      }
+      if (
+        (el.localName === 'script' || el.localName === 'iframe') &&
+        /__xss/.test(el.outerHTML)
+      ) {
+        bad.push(el.outerHTML.slice(0, 120));
+      }
+    }
+    return { bad, xss: (window as { __xss?: unknown }).__xss };
+  });
+  expect(found.bad, `elements made from stored text on ${where}`).toEqual([]);
+  expect(found.xss, `a payload ran on ${where}`).toBeUndefined();
+}
+
+test('stored text is shown as text, never run: entity descriptions, titles and gate comments', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // A payload that runs sets window.__xss; remember it across page loads.
+  await page.addInitScript(() => {
+    Object.defineProperty(window, '__xss', {
+      configurable: true,
+      get: () => sessionStorage.getItem('__xss') ?? undefined,
+      set: (value: unknown) => sessionStorage.setItem('__xss', String(value)),
+    });
+  });
+  const dialogs: string[] = [];
+  page.on('dialog', dialog => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  await signInAsGuest(page);
+
+  // The entity page: the title as text in the header, the description as
+  // Markdown with raw HTML made harmless (no handlers, no javascript: links).
+  const entityPage = `/catalog/default/${hostile.ref}`;
+  await expect(async () => {
+    await page.goto(entityPage);
+    await expect(
+      page.getByText(hostile.title, { exact: true }).first(),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 90_000 });
+  // (Backstage's about card renders Markdown and sanitises raw HTML: a bare
+  // <img src="x"> may stay, blocked by the CSP's img-src anyway.)
+  const about = page.locator('p').filter({ hasText: /^Hostile description/ });
+  await expect(about).toContainText('then click me then raw link end.');
+  await expect(about.getByRole('link')).toHaveCount(0);
+  await expectNothingInjected(page, 'the entity page', dialogs);
+  await page.screenshot({
+    path: `${shots}/19-hostile-entity.png`,
+    fullPage: true,
+  });
+
+  // Inspect entity: the annotation, as text.
+  await page.goto(`${entityPage}?inspect`);
+  await expect(
+    page.getByRole('dialog').getByText(hostile.annotation, { exact: true }),
+  ).toBeVisible();
+  await expectNothingInjected(page, 'the inspect dialog', dialogs);
+
+  // Home, right after the visit: the recently visited entity, by its title.
+  await page.goto('/');
+  await expect(
+    page.getByRole('link', { name: hostile.title }).first(),
+  ).toBeVisible();
+  await expectNothingInjected(page, 'the home page', dialogs);
+
+  // The catalog list, filtered by the fixture's tag: title and description
+  // literally, Markdown included.
+  await page.goto(
+    '/catalog?filters%5Bkind%5D=component&filters%5Buser%5D=all&filters%5Btags%5D=xss-probe',
+  );
+  await expect(page.getByRole('link', { name: hostile.title })).toBeVisible();
+  await expect(
+    page.getByText(hostile.description, { exact: true }).first(),
+  ).toBeVisible();
+  await expectNothingInjected(page, 'the catalog list', dialogs);
+
+  // Search: PostgreSQL's highlighting (ts_headline) drops the tags before
+  // the page gets them; the rest, Markdown included, is text.
+  await expect(async () => {
+    await page.goto('/search?query=hostile');
+    await expect(
+      page.locator(`a[href="/catalog/default/${hostile.ref}"]`).first(),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(
+    page.getByText(
+      /Hostile description .*\[click me\]\(javascript:window\.__xss='md'\) then +raw link +end\./,
+    ),
+  ).toBeVisible();
+  await expectNothingInjected(page, 'the search results', dialogs);
+
+  // A golden gate: the guest (of platform-team, a reviewer) asks for a
+  // database above 100 GB, with markup in its description, through the
+  // scaffolder as the form would.
+  const name = `xss-probe-${Date.now().toString(36)}`;
+  const parameter = `Probe <img src=x onerror="window.__xss='parameter'"> db`;
+  const comment =
+    `Too big <img src=x onerror="window.__xss='comment'"> **bold**` +
+    ` <script>window.__xss='comment-script'</script>` +
+    ` <svg onload="window.__xss='comment-svg'"></svg>` +
+    ` [why](javascript:window.__xss='comment-md') <b onmouseover=alert(1)>b</b>`;
+  const auth = { authorization: `Bearer ${await guestToken(page)}` };
+  let taskId = '';
+  await expect(async () => {
+    const res = await page.request.post('/api/scaffolder/v2/tasks', {
+      headers: auth,
+      data: {
+        templateRef: 'template:default/postgres-database',
+        values: {
+          name,
+          description: parameter,
+          owner: 'group:default/platform-team',
+          lifecycle: 'experimental',
+          service: `component:default/hostile-text-service`,
+          storageGb: 500,
+          postgresVersion: '16',
+          tier: 'standard',
+          costCenter: 'cc-4711',
+        },
+      },
+    });
+    expect(res.status()).toBe(201);
+    taskId = (await res.json()).id;
+  }).toPass({ timeout: 60_000 });
+  let gateId = '';
+  await expect(async () => {
+    const res = await page.request.get('/api/golden-paths/gates?mine=true', {
+      headers: auth,
+    });
+    const gate = (await res.json()).items.find(
+      (g: { taskId: string }) => g.taskId === taskId,
+    );
+    expect(gate?.status).toBe('pending');
+    gateId = gate.id;
+  }).toPass({ timeout: 30_000 });
+
+  // The reviewer sees it in the queue, with the parameter as text, and
+  // rejects it in the review dialog with markup in the comment.
+  await page.goto('/golden-paths?tab=gates');
+  const table = (column: string) =>
+    page
+      .getByRole('table')
+      .filter({ has: page.getByRole('columnheader', { name: column }) });
+  const queue = table('Waiting since');
+  const queued = queue.getByRole('row').filter({ hasText: name });
+  await expect(queued.getByText(`description: ${parameter}`)).toBeVisible();
+  await expectNothingInjected(page, 'the review queue', dialogs);
+  await queued
+    .getByRole('button', { name: /^Review the request of guest/ })
+    .click();
+  const review = page.getByRole('dialog', {
+    name: 'Review the request of guest',
+  });
+  await expect(
+    review.getByRole('textbox', { name: 'description' }),
+  ).toHaveValue(parameter);
+  await review.getByRole('textbox', { name: 'Comment' }).fill(comment);
+  await review.getByRole('button', { name: 'Reject' }).click();
+  await expect(review).toBeHidden();
+  await expect(page.getByText('Rejected the request of guest')).toBeVisible();
+  await expect(queue.getByText(name)).toHaveCount(0);
+
+  // The requester's view: the status and the audit trail, comment as text.
+  await expect(page.getByTestId(`gate-status-${gateId}`)).toHaveText(
+    `Rejected by guest: ${comment}`,
+  );
+  const mine = table('Status').getByRole('row').filter({ hasText: name });
+  await mine
+    .getByRole('button', { name: /^Detail panel/ })
+    .click({ timeout: 10_000 });
+  const trail = page.getByRole('table', { name: 'Audit trail' });
+  await expect(
+    trail
+      .getByRole('row', { name: /Rejected/ })
+      .getByRole('cell')
+      .nth(3),
+  ).toHaveText(comment);
+  await expectNothingInjected(page, 'the golden gates tab', dialogs);
+  await page.screenshot({
+    path: `${shots}/20-hostile-gate.png`,
+    fullPage: true,
+  });
+
+  // The notification of the decision, as text.
+  await page.goto('/notifications');
+  await expect(
+    page
+      .getByText(`user:default/guest rejected it: ${comment.slice(0, 60)}`, {
+        exact: false,
+      })
+      .first(),
+  ).toBeVisible();
+  await expectNothingInjected(page, 'the notifications page', dialogs);
+
+  // Stored as sent, and nothing ran anywhere.
+  const stored = await page.request.get(`/api/golden-paths/gates/${gateId}`, {
+    headers: auth,
+  });
+  expect((await stored.json()).comment).toBe(comment);
+  expect(dialogs).toEqual([]);
+});

@@ -88,6 +88,11 @@ const overlay = {
       { type: 'file', target: join(root, 'catalog-info.yaml') },
       { type: 'file', target: join(root, 'demo/entities.yaml') },
       { type: 'file', target: join(root, 'templates/*/template.yaml') },
+      // Markup and script in stored text, for the "shown as text" test.
+      {
+        type: 'file',
+        target: join(root, 'e2e/fixtures/hostile-entities.yaml'),
+      },
       {
         type: 'file',
         target: join(root, 'demo/org.yaml'),
