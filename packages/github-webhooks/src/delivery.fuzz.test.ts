@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { InputError } from '@backstage/errors';
+import * as fuzz from '@internal/fuzz-test-utils';
 import express from 'express';
 import fc from 'fast-check';
 import {
@@ -22,7 +23,6 @@ import {
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0x51_9ed;
-const TIMEOUT_MS = 60_000;
 /** Generated inputs per property. */
 const RUNS = {
   signed: 3_000,
@@ -31,11 +31,6 @@ const RUNS = {
   http: 300,
   pollution: 1_000,
 };
-const fmt = (count: number) => count.toLocaleString('en-US');
-
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
 
 const hmac = (secret: string, body: Buffer | string) =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -75,7 +70,7 @@ function fakeResponse(sent: Sent) {
   return res as unknown as express.Response;
 }
 
-let executed = 0;
+const inputs = fuzz.createInputCounter('readGithubDelivery', SEED);
 
 type Outcome =
   | { delivery: GithubDelivery | undefined; sent: Sent }
@@ -86,7 +81,7 @@ async function deliver(
   body: unknown,
   secret: string | undefined,
 ): Promise<Outcome> {
-  executed++;
+  inputs.count();
   const sent: Sent = {};
   try {
     const delivery = await readGithubDelivery(
@@ -101,16 +96,9 @@ async function deliver(
   }
 }
 
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
-  );
-}
-
 /** What holds for every request. */
 function expectContract(outcome: Outcome) {
-  expectNoPollution();
+  fuzz.expectNoPollution();
   if ('error' in outcome) {
     expect(outcome.error).toBeInstanceOf(InputError);
     expect([
@@ -377,7 +365,7 @@ async function checkHttp(
   signed: boolean,
   kind: string,
 ) {
-  executed++;
+  inputs.count();
   const signature = signed
     ? hmac(key, bytes)
     : forge(kind, key, bytes, '0'.repeat(64));
@@ -394,7 +382,7 @@ async function checkHttp(
     body: bytes,
   });
   const answer = await res.json();
-  expectNoPollution();
+  fuzz.expectNoPollution();
   if (wronglySigned || bytes.length === 0) {
     expect(res.status).toBe(401);
     return;
@@ -407,17 +395,14 @@ async function checkHttp(
 // ---------------------------------------------------------------------------
 
 describe('readGithubDelivery (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(`fuzz readGithubDelivery: ${executed} inputs, seed ${SEED}`);
-  });
+  afterAll(inputs.report);
 
   it(
-    `hands over all ${fmt(
+    `hands over all ${fuzz.fmt(
       RUNS.signed,
     )} generated deliveries signed over their exact bytes (seed ${SEED}), or says why not`,
     async () => {
-      const before = executed;
+      const before = inputs.executed;
       await fc.assert(
         fc.asyncProperty(
           secret,
@@ -429,17 +414,17 @@ describe('readGithubDelivery (fuzz)', () => {
         ),
         { seed: SEED, numRuns: RUNS.signed },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.signed);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.signed);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `refuses all ${fmt(
+    `refuses all ${fuzz.fmt(
       RUNS.forged,
     )} generated unsigned or wrongly signed deliveries with 401 (seed ${SEED})`,
     async () => {
-      const before = executed;
+      const before = inputs.executed;
       let tried = 0;
       await fc.assert(
         fc.asyncProperty(
@@ -459,17 +444,17 @@ describe('readGithubDelivery (fuzz)', () => {
       // body that is valid UTF-8 reads back as the same bytes), and tries
       // another.
       expect(tried).toBeGreaterThanOrEqual(RUNS.forged);
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.forged);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.forged);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `checks the secret, the content type and the body type before anything else in ${fmt(
+    `checks the secret, the content type and the body type before anything else in ${fuzz.fmt(
       RUNS.headers,
     )} generated requests (seed ${SEED})`,
     async () => {
-      const before = executed;
+      const before = inputs.executed;
       await fc.assert(
         fc.asyncProperty(
           fc.option(secret, { nil: undefined }),
@@ -490,13 +475,13 @@ describe('readGithubDelivery (fuzz)', () => {
         ),
         { seed: SEED, numRuns: RUNS.headers },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.headers);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.headers);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `answers ${fmt(
+    `answers ${fuzz.fmt(
       RUNS.http,
     )} generated deliveries over HTTP through githubWebhookBody (seed ${SEED}) as the signature says`,
     async () => {
@@ -516,7 +501,7 @@ describe('readGithubDelivery (fuzz)', () => {
       await new Promise(resolve => server.once('listening', resolve));
       const { port } = server.address() as { port: number };
       const url = `http://127.0.0.1:${port}/hook`;
-      const before = executed;
+      const before = inputs.executed;
       try {
         await fc.assert(
           fc.asyncProperty(body, fc.boolean(), forgery, (bytes, signed, kind) =>
@@ -527,21 +512,21 @@ describe('readGithubDelivery (fuzz)', () => {
       } finally {
         await new Promise(resolve => server.close(resolve));
       }
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.http);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.http);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `never lets ${fmt(
+    `never lets ${fuzz.fmt(
       RUNS.pollution,
     )} generated signed bodies with __proto__/constructor/prototype keys pollute (seed ${SEED})`,
     async () => {
-      const before = executed;
+      const before = inputs.executed;
       await fc.assert(
         fc.asyncProperty(
           fc.jsonValue({ maxDepth: 3 }),
-          fc.constantFrom('__proto__', 'constructor', 'prototype'),
+          fuzz.prototypeKey,
           async (value, name) => {
             const text = `{${JSON.stringify(
               name,
@@ -570,9 +555,9 @@ describe('readGithubDelivery (fuzz)', () => {
         ),
         { seed: SEED, numRuns: RUNS.pollution },
       );
-      expectNoPollution();
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.pollution);
+      fuzz.expectNoPollution();
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.pollution);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });

@@ -1,3 +1,4 @@
+import * as fuzz from '@internal/fuzz-test-utils';
 import fc from 'fast-check';
 import { checkParameterSafety, PARAMETER_LIMITS } from './parameterSafety';
 
@@ -12,48 +13,27 @@ import { checkParameterSafety, PARAMETER_LIMITS } from './parameterSafety';
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0x9a7_4a2e;
-const TIMEOUT_MS = 60_000;
 const MAX_CALL_MS = 500;
 /** Generated inputs per property. */
 const RUNS = { safe: 3_000, hazards: 3_000, garbage: 3_000, pollution: 2_000 };
-const fmt = (count: number) => count.toLocaleString('en-US');
-
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
-const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
 
 // ---------------------------------------------------------------------------
 // Checks.
 
-let executed = 0;
-let slowest = 0;
+const inputs = fuzz.createInputCounter('checkParameterSafety', SEED);
 
 function run(parameters: unknown): string[] {
-  executed++;
-  const started = performance.now();
-  try {
-    return checkParameterSafety(parameters as Record<string, unknown>);
-  } finally {
-    slowest = Math.max(slowest, performance.now() - started);
-  }
-}
-
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
+  return inputs.time(() =>
+    checkParameterSafety(parameters as Record<string, unknown>),
   );
 }
 
 /** What holds for every request. */
 function expectContract(problems: unknown): string[] {
-  expectNoPollution();
+  fuzz.expectNoPollution();
   expect(Array.isArray(problems)).toBe(true);
   for (const p of problems as unknown[]) {
-    expect(typeof p).toBe('string');
-    expect((p as string).trim().length).toBeGreaterThan(0);
-    expect(p).not.toMatch(/\[object Object\]|\bfunction\b/);
+    fuzz.expectReadable(p, { leaks: /\[object Object\]|\bfunction\b/ });
     expect(p).toMatch(
       /( is nested deeper than \d+ levels| is \d+ characters long, at most \d+ allowed| contains a "\.\." path segment| contains control characters| is not an allowed key|^parameters are \d+ bytes, at most \d+ allowed|^parameters [a-z ]+)/,
     );
@@ -108,7 +88,7 @@ const safeKey = fc
     ),
     fc.string({ maxLength: 10 }),
   )
-  .filter(k => !FORBIDDEN.includes(k));
+  .filter(k => !(fuzz.PROTOTYPE_KEYS as readonly string[]).includes(k));
 
 /** Safe values, at most `depth` levels of objects and arrays deep. */
 const safeValue = (depth: number): fc.Arbitrary<unknown> =>
@@ -296,74 +276,69 @@ function build(input: unknown): unknown {
 // ---------------------------------------------------------------------------
 
 describe('checkParameterSafety (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(
-      `fuzz checkParameterSafety: ${executed} inputs, seed ${SEED}, slowest ${slowest.toFixed(
-        1,
-      )} ms`,
-    );
-  });
+  afterAll(inputs.report);
 
   it(
-    `finds nothing in ${fmt(RUNS.safe)} generated safe requests (seed ${SEED})`,
+    `finds nothing in ${fuzz.fmt(
+      RUNS.safe,
+    )} generated safe requests (seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(safeParameters, p => {
           expect(expectContract(run(p))).toEqual([]);
         }),
         { seed: SEED, numRuns: RUNS.safe },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.safe);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.safe);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `names the path of the hazard in each of ${fmt(
+    `names the path of the hazard in each of ${fuzz.fmt(
       RUNS.hazards,
     )} generated requests (seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(withHazard, checkHazard), {
         seed: SEED,
         numRuns: RUNS.hazards,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.hazards);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.hazards);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `answers ${fmt(
+    `answers ${fuzz.fmt(
       RUNS.garbage,
     )} generated garbage, very deep and very large requests (seed ${SEED}) with a list, never a throw`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(garbage, input => checkAny(build(input))),
         { seed: SEED, numRuns: RUNS.garbage },
       );
       for (const odd of [undefined, null, 'text', 42, [], ['a', '..']])
         checkAny(odd);
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.garbage + 6);
-      expect(slowest).toBeLessThan(MAX_CALL_MS);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.garbage + 6);
+      expect(inputs.slowest).toBeLessThan(MAX_CALL_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `reports __proto__/constructor/prototype keys at any depth, top level included, in ${fmt(
+    `reports __proto__/constructor/prototype keys at any depth, top level included, in ${fuzz.fmt(
       RUNS.pollution,
     )} generated requests (through JSON.parse, seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           safeParameters,
           fc.array(safeKey, { maxLength: 5 }),
-          fc.constantFrom(...FORBIDDEN),
+          fuzz.prototypeKey,
           (params, route, key) => {
             // The key as JSON text, where JSON.parse makes it an own property.
             let inner = `{${JSON.stringify(key)}: {"polluted": true}}`;
@@ -384,9 +359,11 @@ describe('checkParameterSafety (fuzz)', () => {
         ),
         { seed: SEED, numRuns: RUNS.pollution },
       );
-      expectNoPollution();
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.pollution * 2);
+      fuzz.expectNoPollution();
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
+        RUNS.pollution * 2,
+      );
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });

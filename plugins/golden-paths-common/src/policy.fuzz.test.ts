@@ -1,3 +1,4 @@
+import * as fuzz from '@internal/fuzz-test-utils';
 import fc from 'fast-check';
 import { GoldenPathPolicy, parseGoldenPathPolicy } from './policy';
 
@@ -12,65 +13,26 @@ import { GoldenPathPolicy, parseGoldenPathPolicy } from './policy';
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0x901_1c7;
-const TIMEOUT_MS = 60_000;
 const MAX_CALL_MS = 500;
 /** Generated inputs per property. */
 const RUNS = { valid: 3_000, broken: 3_000, garbage: 4_000, pollution: 1_500 };
-const fmt = (count: number) => count.toLocaleString('en-US');
-
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
 
 // ---------------------------------------------------------------------------
 // Checks.
 
-let executed = 0;
-let slowest = 0;
+const inputs = fuzz.createInputCounter('parseGoldenPathPolicy', SEED);
 
-type Outcome = { policy: GoldenPathPolicy } | { error: unknown };
+type Outcome = fuzz.Attempt<GoldenPathPolicy>;
 
 function run(data: unknown, where?: string): Outcome {
-  executed++;
-  const started = performance.now();
-  try {
-    return { policy: parseGoldenPathPolicy(data, where) };
-  } catch (error) {
-    return { error };
-  } finally {
-    slowest = Math.max(slowest, performance.now() - started);
-  }
-}
-
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
-  );
-}
-
-/** Objects whose prototype is not Object's or Array's, or own `__proto__`. */
-function unsafeObjects(root: unknown): string[] {
-  const bad: string[] = [];
-  const stack: Array<[string, unknown]> = [['$', root]];
-  while (stack.length > 0) {
-    const [path, value] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== Array.prototype)
-      bad.push(`${path}: prototype replaced`);
-    if (Object.prototype.hasOwnProperty.call(value, '__proto__'))
-      bad.push(`${path}: own __proto__ key`);
-    for (const [k, v] of Object.entries(value)) stack.push([`${path}.${k}`, v]);
-  }
-  return bad;
+  return inputs.attempt(() => parseGoldenPathPolicy(data, where));
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** What holds for every document. */
 function expectContract(outcome: Outcome, where = 'policy') {
-  expectNoPollution();
+  fuzz.expectNoPollution();
   if ('error' in outcome) {
     const error = outcome.error as Error;
     // A plain Error, not a TypeError or RangeError from inside.
@@ -81,8 +43,8 @@ function expectContract(outcome: Outcome, where = 'policy') {
     expect(error.message).not.toMatch(/\[object Object\]|\bfunction\b/);
     return undefined;
   }
-  const { policy } = outcome;
-  expect(unsafeObjects(policy)).toEqual([]);
+  const { value: policy } = outcome;
+  expect(fuzz.unsafeObjects(policy)).toEqual([]);
   expect(Array.isArray(policy.rules)).toBe(true);
   expect(Array.isArray(policy.gates)).toBe(true);
   const ids = [...policy.rules, ...policy.gates].map(x => x.id);
@@ -232,11 +194,8 @@ const brokenPolicy = fc
   });
 
 const hostile = fc.constantFrom<unknown>(
-  { toString: 1 },
-  { toString: null, valueOf: null },
-  [{ toString: 1 }],
-  JSON.parse('{"__proto__": {"polluted": true}}'),
-  { constructor: { prototype: { polluted: true } } },
+  ...fuzz.TRAP_VALUES,
+  ...fuzz.POLLUTING_VALUES,
   '',
   '(',
   '[',
@@ -253,30 +212,7 @@ const hostile = fc.constantFrom<unknown>(
   [],
   {},
 );
-const jsonish = fc.oneof(
-  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 2, arbitrary: hostile },
-);
-
-/** Replaces, deletes or wraps the value at a random path. */
-function mutate(root: unknown, choices: number[], value: unknown): unknown {
-  const copy = JSON.parse(JSON.stringify(root));
-  let at: any = copy;
-  for (const c of choices) {
-    if (at === null || typeof at !== 'object') break;
-    const keys = Object.keys(at);
-    if (keys.length === 0) break;
-    const k = keys[c % keys.length];
-    const next = at[k];
-    if (next === null || typeof next !== 'object' || c % 3 === 0) {
-      if (c % 5 === 0) delete at[k];
-      else at[k] = value;
-      return copy;
-    }
-    at = next;
-  }
-  return value;
-}
+const jsonish = fuzz.jsonOrHostile(hostile);
 
 const garbage = fc.oneof(
   jsonish,
@@ -289,18 +225,11 @@ const garbage = fc.oneof(
   ),
   {
     weight: 4,
-    arbitrary: fc
-      .tuple(
-        validPolicy.map(p => p.doc),
-        fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
-        fc.array(jsonish, { minLength: 3, maxLength: 3 }),
-      )
-      .map(([doc, paths, values]) =>
-        paths.reduce<unknown>((d, p, i) => mutate(d, p, values[i]), doc),
-      ),
+    arbitrary: fuzz.mutated(
+      validPolicy.map(p => p.doc),
+      jsonish,
+      4,
+    ),
   },
 );
 
@@ -313,38 +242,31 @@ const where = fc.oneof(
 // ---------------------------------------------------------------------------
 
 describe('parseGoldenPathPolicy (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(
-      `fuzz parseGoldenPathPolicy: ${executed} inputs, seed ${SEED}, slowest ${slowest.toFixed(
-        1,
-      )} ms`,
-    );
-  });
+  afterAll(inputs.report);
 
   it(
-    `reads all ${fmt(
+    `reads all ${fuzz.fmt(
       RUNS.valid,
     )} generated valid policies as written (seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(validPolicy, ({ doc, expected }) => {
           expect(expectContract(run(doc))).toEqual(expected);
         }),
         { seed: SEED, numRuns: RUNS.valid },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.valid);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.valid);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `refuses each of ${fmt(
+    `refuses each of ${fuzz.fmt(
       RUNS.broken,
     )} generated policies with one mistake, naming where it is (seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(brokenPolicy, where, ({ doc, named }, w) => {
           const outcome = run(doc, w);
@@ -353,46 +275,46 @@ describe('parseGoldenPathPolicy (fuzz)', () => {
         }),
         { seed: SEED, numRuns: RUNS.broken },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.broken);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.broken);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `answers ${fmt(
+    `answers ${fuzz.fmt(
       RUNS.garbage,
     )} generated garbage and mutated documents (seed ${SEED}) with a policy or its Error`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(garbage, where, (doc, w) => {
           expectContract(run(doc, w), w);
         }),
         { seed: SEED, numRuns: RUNS.garbage },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.garbage);
-      expect(slowest).toBeLessThan(MAX_CALL_MS);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.garbage);
+      expect(inputs.slowest).toBeLessThan(MAX_CALL_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `never lets ${fmt(
+    `never lets ${fuzz.fmt(
       RUNS.pollution,
     )} generated policies with __proto__/constructor/prototype keys (through JSON.parse, seed ${SEED}) pollute`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           validPolicy.map(p => p.doc),
           fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
-          fc.constantFrom('__proto__', 'constructor', 'prototype'),
+          fuzz.prototypeKey,
           (doc, path, key) => {
-            const json = JSON.stringify(
-              mutate(doc, path, {
-                'marker-key': { polluted: true, id: 'evil', message: 'x' },
-              }),
-            ).replace(/"marker-key"/g, JSON.stringify(key));
+            const json = fuzz.jsonWithKey(doc, path, key, {
+              polluted: true,
+              id: 'evil',
+              message: 'x',
+            });
             expectContract(run(JSON.parse(json)));
           },
         ),
@@ -410,9 +332,11 @@ describe('parseGoldenPathPolicy (fuzz)', () => {
         // Strict schemas: a key the format does not have is a mistake.
         expect('error' in outcome).toBe(true);
       }
-      expectNoPollution();
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.pollution + 5);
+      fuzz.expectNoPollution();
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
+        RUNS.pollution + 5,
+      );
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });

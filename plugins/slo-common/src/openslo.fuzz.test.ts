@@ -1,3 +1,4 @@
+import * as fuzz from '@internal/fuzz-test-utils';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import YAML from 'yaml';
@@ -14,16 +15,11 @@ import { parseOpenSlo, ParsedOpenSlo } from './openslo';
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0x0_5105_1e;
-const TIMEOUT_MS = 60_000;
 const MAX_PARSE_MS = 2_000;
 /** Generated inputs per property. */
 const RUNS = { valid: 1_000, garbage: 2_000, mutated: 1_000, pollution: 800 };
-const fmt = (count: number) => count.toLocaleString('en-US');
 const NOW = new Date('2026-03-15T12:00:00Z');
 
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
 const KINDS = [
   'SLO',
   'SLI',
@@ -37,43 +33,10 @@ const KINDS = [
 // ---------------------------------------------------------------------------
 // Checks.
 
-let executed = 0;
-let slowest = 0;
+const inputs = fuzz.createInputCounter('parseOpenSlo', SEED);
 
 function run(text: string): ParsedOpenSlo {
-  executed++;
-  const started = performance.now();
-  const result = parseOpenSlo(text);
-  slowest = Math.max(slowest, performance.now() - started);
-  return result;
-}
-
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
-  );
-}
-
-/**
- * Objects whose prototype is not Object's or Array's. (An own `__proto__` key
- * in a metric source's free-form `spec` is data, passed on as written.)
- */
-function unsafeObjects(root: unknown): string[] {
-  const bad: string[] = [];
-  const seen = new Set<unknown>();
-  const stack: Array<[string, unknown]> = [['$', root]];
-  while (stack.length > 0) {
-    const [path, value] = stack.pop()!;
-    if (value === null || typeof value !== 'object' || seen.has(value))
-      continue;
-    seen.add(value);
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== Array.prototype)
-      bad.push(`${path}: prototype replaced`);
-    for (const [k, v] of Object.entries(value)) stack.push([`${path}.${k}`, v]);
-  }
-  return bad;
+  return inputs.time(() => parseOpenSlo(text));
 }
 
 const finitePositive = (v: unknown) =>
@@ -118,8 +81,10 @@ function notEvaluable(slo: ParsedOpenSlo['slos'][number]): string[] {
 
 /** What holds for every input. */
 function expectContract(result: ParsedOpenSlo) {
-  expectNoPollution();
-  expect(unsafeObjects(result)).toEqual([]);
+  fuzz.expectNoPollution();
+  // An own `__proto__` key in a metric source's free-form `spec` is data,
+  // passed on as written.
+  expect(fuzz.unsafeObjects(result, { allowOwnProtoKey: true })).toEqual([]);
   for (const p of result.problems) {
     expect(typeof p.path).toBe('string');
     expect(p.path.trim().length).toBeGreaterThan(0);
@@ -466,20 +431,14 @@ const sloToken = fc.oneof(
   ),
   fc.string({ maxLength: 5 }),
 );
-const sloNoise = fc.array(sloToken, { maxLength: 80 }).map(t => t.join(''));
+const sloNoise = fuzz.tokenText(sloToken);
 
-const edits = fc.array(
-  fc.record({ at: fc.nat(), remove: fc.nat({ max: 4 }), insert: sloToken }),
-  { minLength: 1, maxLength: 5 },
-);
+const edits = fuzz.textEdits(sloToken, { maxRemove: 4, maxEdits: 5 });
 
 /** Values that trip naive code in any field. */
 const hostile = fc.constantFrom<unknown>(
-  { toString: 1 },
-  { toString: null, valueOf: null },
-  [{ toString: 1 }],
-  JSON.parse('{"__proto__": {"polluted": true}}'),
-  { constructor: { prototype: { polluted: true } } },
+  ...fuzz.TRAP_VALUES,
+  ...fuzz.POLLUTING_VALUES,
   '',
   ' ',
   '9'.repeat(400),
@@ -499,46 +458,17 @@ const hostile = fc.constantFrom<unknown>(
   [],
   {},
 );
-const replacement = fc.oneof(
-  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 2, arbitrary: hostile },
-);
-
-/** Replaces, deletes or wraps the value at a random path. */
-function mutate(root: unknown, choices: number[], value: unknown): unknown {
-  const copy = JSON.parse(JSON.stringify(root));
-  let at: any = copy;
-  for (const c of choices) {
-    if (at === null || typeof at !== 'object') break;
-    const keys = Object.keys(at);
-    if (keys.length === 0) break;
-    const k = keys[c % keys.length];
-    const next = at[k];
-    if (next === null || typeof next !== 'object' || c % 3 === 0) {
-      if (c % 5 === 0) delete at[k];
-      else at[k] = value;
-      return copy;
-    }
-    at = next;
-  }
-  return value;
-}
+const replacement = fuzz.jsonOrHostile(hostile);
 
 const mutatedSpec = fc
   .tuple(
     validSpec,
-    fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 7 }), {
-      minLength: 1,
-      maxLength: 3,
-    }),
-    fc.array(replacement, { minLength: 3, maxLength: 3 }),
+    fuzz.mutationPaths(7),
+    fuzz.replacements(replacement),
     layout,
   )
   .map(([spec, paths, values, how]) => {
-    const objects = paths.reduce<unknown>(
-      (doc, p, i) => mutate(doc, p, values[i]),
-      spec.objects,
-    );
+    const objects = fuzz.applyMutations(spec.objects, paths, values);
     return write(Array.isArray(objects) ? objects : [objects], how);
   });
 
@@ -548,12 +478,11 @@ const garbage = fc.oneof(
   { weight: 3, arbitrary: sloNoise },
   {
     weight: 3,
-    arbitrary: fc.tuple(validSpec, layout, edits).map(([spec, how, list]) =>
-      list.reduce((t, e) => {
-        const at = t.length === 0 ? 0 : e.at % t.length;
-        return t.slice(0, at) + e.insert + t.slice(at + e.remove);
-      }, write(spec.objects, how)),
-    ),
+    arbitrary: fc
+      .tuple(validSpec, layout, edits)
+      .map(([spec, how, list]) =>
+        fuzz.applyEdits(write(spec.objects, how), list),
+      ),
   },
   fc
     .integer({ min: 10, max: 1_500 })
@@ -565,37 +494,25 @@ const garbage = fc.oneof(
     ),
   fc
     .tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 2, max: 12 }))
-    .map(([levels, width]) => {
-      const lines = ['a0: &a0 [x]'];
-      for (let i = 1; i <= levels; i++)
-        lines.push(
-          `a${i}: &a${i} [${`*a${i - 1}, `.repeat(width - 1)}*a${i - 1}]`,
-        );
-      return lines.join('\n');
-    }),
+    .map(([levels, width]) => fuzz.yamlAliasBomb(levels, width, '[x]')),
 );
 
 // ---------------------------------------------------------------------------
 // Prototype pollution.
 
-const DANGEROUS = ['__proto__', 'constructor', 'prototype'];
-
 const pollutedSpec = fc
   .tuple(
     validSpec,
-    fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 7 }), {
-      minLength: 1,
-      maxLength: 3,
-    }),
-    fc.constantFrom(...DANGEROUS),
+    fuzz.mutationPaths(7),
+    fuzz.prototypeKey,
     fc.constantFrom<Layout>('documents', 'list', 'json'),
   )
   .map(([spec, paths, key, how]) => {
     // A marker key, renamed in the text: a JS literal would set the prototype.
     const objects = paths.reduce<unknown>(
       (doc, p) =>
-        mutate(doc, p, {
-          'marker-key': {
+        fuzz.mutate(doc, p, {
+          [fuzz.MARKER_KEY]: {
             polluted: true,
             type: 'Prometheus',
             name: 'evil',
@@ -604,8 +521,8 @@ const pollutedSpec = fc
         }),
       spec.objects,
     );
-    return write(Array.isArray(objects) ? objects : [objects], how).replace(
-      /marker-key/g,
+    return write(Array.isArray(objects) ? objects : [objects], how).replaceAll(
+      fuzz.MARKER_KEY,
       key,
     );
   });
@@ -613,67 +530,60 @@ const pollutedSpec = fc
 // ---------------------------------------------------------------------------
 
 describe('parseOpenSlo (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(
-      `fuzz parseOpenSlo: ${executed} inputs, seed ${SEED}, slowest ${slowest.toFixed(
-        1,
-      )} ms`,
-    );
-  });
+  afterAll(inputs.report);
 
   it(
-    `accepts all ${fmt(
+    `accepts all ${fuzz.fmt(
       RUNS.valid,
     )} generated valid OpenSLO files (seed ${SEED}), one SLO per objective`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(validSpec, layout, checkValid), {
         seed: SEED,
         numRuns: RUNS.valid,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.valid);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.valid);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `survives ${fmt(
+    `survives ${fuzz.fmt(
       RUNS.garbage,
     )} generated garbage files (seed ${SEED}) without throwing`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(garbage, checkAny), {
         seed: SEED,
         numRuns: RUNS.garbage,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.garbage);
-      expect(slowest).toBeLessThan(MAX_PARSE_MS);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.garbage);
+      expect(inputs.slowest).toBeLessThan(MAX_PARSE_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `rejects or evaluates each of ${fmt(
+    `rejects or evaluates each of ${fuzz.fmt(
       RUNS.mutated,
     )} generated valid files with a field replaced (seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(mutatedSpec, checkAny), {
         seed: SEED,
         numRuns: RUNS.mutated,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.mutated);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.mutated);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `never lets ${fmt(
+    `never lets ${fuzz.fmt(
       RUNS.pollution,
     )} generated files with __proto__/constructor/prototype keys (YAML and JSON, seed ${SEED}) pollute`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(pollutedSpec, checkAny), {
         seed: SEED,
         numRuns: RUNS.pollution,
@@ -686,11 +596,11 @@ describe('parseOpenSlo (fuzz)', () => {
         '%YAML 1.1\n---\nbase: &b {__proto__: {polluted: true}}\napiVersion: openslo/v1\nkind: SLI\nmetadata: {name: x}\nspec:\n  thresholdMetric:\n    metricSource:\n      type: P\n      spec: {<<: *b}\n',
       ];
       for (const text of texts) checkAny(text);
-      expectNoPollution();
-      expect(executed - before).toBeGreaterThanOrEqual(
+      fuzz.expectNoPollution();
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
         RUNS.pollution + texts.length,
       );
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import * as fuzz from '@internal/fuzz-test-utils';
 import fc from 'fast-check';
 import YAML from 'yaml';
 import { parseDescriptor, ParseResult } from './parseDescriptor';
@@ -11,16 +12,13 @@ import { parseDescriptor, ParseResult } from './parseDescriptor';
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0x5eed_d35c;
-const TIMEOUT_MS = 60_000;
 /** Generated inputs per property. */
 const RUNS = { valid: 800, garbage: 2_500, bombs: 150, pollution: 1_200 };
-const fmt = (count: number) => count.toLocaleString('en-US');
 /** Slowest single parse allowed: a hang or a blow-up fails the property. */
 const MAX_PARSE_MS = 2_000;
 
-const ALLOWED_PROTOTYPES = new Set<unknown>([
-  Object.prototype,
-  Array.prototype,
+/** Prototypes a document may hold besides Object's and Array's. */
+const YAML_PROTOTYPES = [
   null,
   // YAML 1.1 documents (`%YAML 1.1`) can hold !!timestamp, !!binary,
   // !!set and !!omap values.
@@ -29,61 +27,16 @@ const ALLOWED_PROTOTYPES = new Set<unknown>([
   Set.prototype,
   Uint8Array.prototype,
   Buffer.prototype,
-]);
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
+];
 
 // ---------------------------------------------------------------------------
 // Checks (module-level functions, so that their conditions are not inside a
 // test body).
 
-let executed = 0;
-let slowest = 0;
+const inputs = fuzz.createInputCounter('parseDescriptor', SEED);
 
 function run(content: Buffer): ParseResult {
-  executed++;
-  const started = performance.now();
-  const result = parseDescriptor(content);
-  slowest = Math.max(slowest, performance.now() - started);
-  return result;
-}
-
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
-  );
-}
-
-/**
- * Objects in the tree whose prototype is not a built-in one, or that have an
- * own `__proto__` key (iterative: trees can be deep, and aliases can make
- * them cyclic).
- */
-function unsafeObjects(root: unknown): string[] {
-  const bad: string[] = [];
-  const seen = new Set<unknown>();
-  const stack: Array<[string, unknown]> = [['$', root]];
-  while (stack.length > 0) {
-    const [path, value] = stack.pop()!;
-    if (value === null || typeof value !== 'object' || seen.has(value))
-      continue;
-    seen.add(value);
-    if (!ALLOWED_PROTOTYPES.has(Object.getPrototypeOf(value)))
-      bad.push(`${path}: prototype replaced`);
-    if (Object.prototype.hasOwnProperty.call(value, '__proto__'))
-      bad.push(`${path}: own __proto__ key`);
-    if (value instanceof Map)
-      for (const [k, v] of value)
-        stack.push([`${path}<map>`, k], [`${path}<map>`, v]);
-    else if (value instanceof Set)
-      for (const v of value) stack.push([`${path}<set>`, v]);
-    else
-      for (const [k, v] of Object.entries(value))
-        stack.push([`${path}.${k}`, v]);
-  }
-  return bad;
+  return inputs.time(() => parseDescriptor(content));
 }
 
 function lineCount(content: Buffer): number {
@@ -92,15 +45,15 @@ function lineCount(content: Buffer): number {
 
 /** What holds for every input, valid or not. */
 function expectWellFormed(content: Buffer, result: ParseResult) {
-  expectNoPollution();
+  fuzz.expectNoPollution();
   expect(Array.isArray(result.documents)).toBe(true);
   expect(Array.isArray(result.problems)).toBe(true);
   const lines = lineCount(content);
   for (const problem of result.problems) {
-    expect(typeof problem.message).toBe('string');
-    expect(problem.message.trim().length).toBeGreaterThan(0);
+    fuzz.expectReadable(problem.message, {
+      leaks: /undefined|\[object Object\]/,
+    });
     expect(problem.message).not.toMatch(/\n/);
-    expect(problem.message).not.toMatch(/undefined|\[object Object\]/);
     if (problem.line !== undefined) {
       expect(Number.isInteger(problem.line)).toBe(true);
       expect(problem.line).toBeGreaterThanOrEqual(1);
@@ -113,7 +66,9 @@ function expectWellFormed(content: Buffer, result: ParseResult) {
     expect(Number.isInteger(doc.line)).toBe(true);
     expect(doc.line).toBeGreaterThanOrEqual(1);
     expect(doc.line).toBeLessThanOrEqual(lines);
-    expect(unsafeObjects(doc.data)).toEqual([]);
+    expect(
+      fuzz.unsafeObjects(doc.data, { otherPrototypes: YAML_PROTOTYPES }),
+    ).toEqual([]);
   }
   if (content.includes(0)) {
     expect(result).toEqual({
@@ -390,29 +345,18 @@ const yamlToken = fc.oneof(
   ),
   fc.string({ maxLength: 6 }),
 );
-const yamlNoise = fc
-  .array(yamlToken, { maxLength: 80 })
-  .map(tokens => tokens.join(''));
+const yamlNoise = fuzz.tokenText(yamlToken);
 
 /** A valid file with random edits: inserted, removed or replaced bytes. */
 const mutatedFile = fc
   .tuple(
     validFile,
-    fc.array(
-      fc.record({
-        at: fc.nat(),
-        remove: fc.nat({ max: 5 }),
-        insert: fc.oneof(yamlToken, fc.string({ maxLength: 3 })),
-      }),
-      { minLength: 1, maxLength: 6 },
-    ),
+    fuzz.textEdits(fc.oneof(yamlToken, fc.string({ maxLength: 3 })), {
+      maxRemove: 5,
+      maxEdits: 6,
+    }),
   )
-  .map(([{ text }, edits]) =>
-    edits.reduce((t, e) => {
-      const at = t.length === 0 ? 0 : e.at % t.length;
-      return t.slice(0, at) + e.insert + t.slice(at + e.remove);
-    }, text),
-  );
+  .map(([{ text }, edits]) => fuzz.applyEdits(text, edits));
 
 /** Alias expansion bombs ("billion laughs") and long alias chains. */
 const aliasBomb = fc
@@ -420,14 +364,9 @@ const aliasBomb = fc
     levels: fc.integer({ min: 1, max: 25 }),
     width: fc.integer({ min: 2, max: 9 }),
   })
-  .map(({ levels, width }) => {
-    const lines = ['a0: &a0 "lol"'];
-    for (let i = 1; i <= levels; i++)
-      lines.push(
-        `a${i}: &a${i} [${`*a${i - 1}, `.repeat(width - 1)}*a${i - 1}]`,
-      );
-    return `${lines.join('\n')}\n`;
-  });
+  .map(
+    ({ levels, width }) => `${fuzz.yamlAliasBomb(levels, width, '"lol"')}\n`,
+  );
 
 /** Deep nesting, in flow and block style. */
 const deepNesting = fc.oneof(
@@ -448,19 +387,6 @@ const deepNesting = fc.oneof(
 // ---------------------------------------------------------------------------
 // Prototype pollution.
 
-const FORBIDDEN = ['__proto__', 'constructor', 'prototype'] as const;
-
-function ownKey(name: string, value: unknown): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  Object.defineProperty(o, name, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-  return o;
-}
-
 const pollutingValue = fc.constantFrom<unknown>(
   { polluted: true },
   { polluted: 'yes', toString: 'x' },
@@ -477,11 +403,12 @@ const pollutingValue = fc.constantFrom<unknown>(
 const pollutedEntity = fc
   .record({
     base: entity,
-    name: fc.constantFrom(...FORBIDDEN),
+    name: fuzz.prototypeKey,
     value: pollutingValue,
-    path: fc.array(fc.oneof(key, fc.constantFrom(...FORBIDDEN.slice(1))), {
-      maxLength: 8,
-    }),
+    path: fc.array(
+      fc.oneof(key, fc.constantFrom(...fuzz.PROTOTYPE_KEYS.slice(1))),
+      { maxLength: 8 },
+    ),
     // Now and then far deeper than any real descriptor.
     deep: fc.oneof(
       { weight: 5, arbitrary: fc.constant(undefined) },
@@ -493,8 +420,8 @@ const pollutedEntity = fc
       deep === undefined
         ? path
         : Array.from({ length: deep }, (_, i) => `k${i}`);
-    let inner: unknown = ownKey(name, value);
-    for (const k of [...keys].reverse()) inner = ownKey(k, inner);
+    let inner: unknown = fuzz.withOwnKey({}, name, value);
+    for (const k of [...keys].reverse()) inner = fuzz.withOwnKey({}, k, inner);
     return { doc: { ...base, spec: inner }, proto: name === '__proto__' };
   });
 
@@ -561,21 +488,14 @@ function checkPolluted(
 // ---------------------------------------------------------------------------
 
 describe('parseDescriptor (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(
-      `fuzz parseDescriptor: ${executed} inputs, seed ${SEED}, slowest ${slowest.toFixed(
-        1,
-      )} ms`,
-    );
-  });
+  afterAll(inputs.report);
 
   it(
-    `reads all ${fmt(
+    `reads all ${fuzz.fmt(
       RUNS.valid,
     )} generated valid descriptor files (seed ${SEED}) document by document`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(validFile, ({ text, docs }) => {
           const content = Buffer.from(text, 'utf8');
@@ -589,17 +509,17 @@ describe('parseDescriptor (fuzz)', () => {
         }),
         { seed: SEED, numRuns: RUNS.valid },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.valid);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.valid);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `survives ${fmt(
+    `survives ${fuzz.fmt(
       RUNS.garbage,
     )} generated garbage inputs (seed ${SEED}): bytes, strings, YAML noise, edits, alias bombs, deep nesting`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.oneof(
@@ -642,31 +562,29 @@ describe('parseDescriptor (fuzz)', () => {
         { seed: SEED, numRuns: RUNS.garbage },
       );
       for (const text of TRICKY_TEXTS) checkAnyText(text);
-      expect(executed - before).toBeGreaterThanOrEqual(
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
         RUNS.garbage + TRICKY_TEXTS.length,
       );
-      expect(slowest).toBeLessThan(MAX_PARSE_MS);
+      expect(inputs.slowest).toBeLessThan(MAX_PARSE_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `refuses alias bombs with a problem instead of expanding them (${fmt(
+    `refuses alias bombs with a problem instead of expanding them (${fuzz.fmt(
       RUNS.bombs,
     )} generated, seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.integer({ min: 6, max: 40 }),
           fc.integer({ min: 9, max: 20 }),
           (levels, width) => {
-            const lines = ['a0: &a0 [lol]'];
-            for (let i = 1; i <= levels; i++)
-              lines.push(
-                `a${i}: &a${i} [${`*a${i - 1}, `.repeat(width - 1)}*a${i - 1}]`,
-              );
-            const content = Buffer.from(lines.join('\n'), 'utf8');
+            const content = Buffer.from(
+              fuzz.yamlAliasBomb(levels, width, '[lol]'),
+              'utf8',
+            );
             const result = run(content);
             expectWellFormed(content, result);
             expect(result.documents).toEqual([]);
@@ -677,18 +595,18 @@ describe('parseDescriptor (fuzz)', () => {
         ),
         { seed: SEED, numRuns: RUNS.bombs },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.bombs);
-      expect(slowest).toBeLessThan(MAX_PARSE_MS);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.bombs);
+      expect(inputs.slowest).toBeLessThan(MAX_PARSE_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `never lets ${fmt(
+    `never lets ${fuzz.fmt(
       RUNS.pollution,
     )} generated __proto__/constructor/prototype documents (YAML and JSON, nested up to 130 deep) reach Object.prototype (seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.array(
@@ -715,11 +633,11 @@ describe('parseDescriptor (fuzz)', () => {
           },
         ]);
       }
-      expect(executed - before).toBeGreaterThanOrEqual(
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
         RUNS.pollution + POLLUTION_TEXTS.length + JSON_PROTO_TEXTS.length,
       );
-      expectNoPollution();
+      fuzz.expectNoPollution();
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });

@@ -1,3 +1,4 @@
+import * as fuzz from '@internal/fuzz-test-utils';
 import fc from 'fast-check';
 import YAML from 'yaml';
 import {
@@ -17,7 +18,6 @@ import {
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0x0_5eed_0a6;
-const TIMEOUT_MS = 60_000;
 const MAX_PARSE_MS = 2_000;
 /** Generated inputs per property. */
 const RUNS = {
@@ -27,7 +27,6 @@ const RUNS = {
   notMaps: 300,
   pollution: 1_200,
 };
-const fmt = (count: number) => count.toLocaleString('en-US');
 
 const NAME = /^[a-z0-9A-Z]+(?:[-_.][a-z0-9A-Z]+)*$/;
 const COLUMNS = [
@@ -42,64 +41,22 @@ const COLUMNS = [
   'type',
   'description',
 ];
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
 
 // ---------------------------------------------------------------------------
 // Checks.
 
-let executed = 0;
-let slowest = 0;
+const inputs = fuzz.createInputCounter('parseOrgExport', SEED);
 
-type Outcome = { result: OrgImport } | { error: unknown };
+type Outcome = fuzz.Attempt<OrgImport>;
 
 function run(text: string, format: 'csv' | 'yaml'): Outcome {
-  executed++;
-  const started = performance.now();
-  try {
-    return { result: parseOrgExport(text, format) };
-  } catch (error) {
-    return { error };
-  } finally {
-    slowest = Math.max(slowest, performance.now() - started);
-  }
-}
-
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
-  );
-}
-
-/** Objects whose prototype is not Object's or Array's, or own `__proto__`. */
-function unsafeObjects(root: unknown): string[] {
-  const bad: string[] = [];
-  const stack: Array<[string, unknown]> = [['$', root]];
-  while (stack.length > 0) {
-    const [path, value] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== Array.prototype)
-      bad.push(`${path}: prototype replaced`);
-    if (Object.prototype.hasOwnProperty.call(value, '__proto__'))
-      bad.push(`${path}: own __proto__ key`);
-    for (const [k, v] of Object.entries(value)) stack.push([`${path}.${k}`, v]);
-  }
-  return bad;
+  return inputs.attempt(() => parseOrgExport(text, format));
 }
 
 const lineCount = (text: string) => text.split(/\r\n|\r|\n/).length;
 
-/** A human-readable message: text, one line, no leaked JS internals. */
-function expectReadable(message: unknown) {
-  expect(typeof message).toBe('string');
-  expect((message as string).trim().length).toBeGreaterThan(0);
-  expect(message).not.toMatch(
-    /\[object Object\]|\bundefined\b|\bfunction\b|\[native code\]/,
-  );
-}
+/** No leaked JS internals, nor `undefined`, in a message. */
+const LEAKS = /\[object Object\]|\bundefined\b|\bfunction\b|\[native code\]/;
 
 function expectLine(line: unknown, text: string) {
   expect(Number.isInteger(line)).toBe(true);
@@ -109,20 +66,20 @@ function expectLine(line: unknown, text: string) {
 
 /** What holds for every input, whatever its shape. */
 function expectContract(text: string, outcome: Outcome): OrgImport | undefined {
-  expectNoPollution();
+  fuzz.expectNoPollution();
   if ('error' in outcome) {
     const { error } = outcome;
     expect(error).toBeInstanceOf(OrgExportError);
     const e = error as OrgExportError;
     expect(e.name).toBe('OrgExportError');
-    expectReadable(e.message);
+    fuzz.expectReadable(e.message, { leaks: LEAKS });
     if (e.line !== undefined) expectLine(e.line, text);
     return undefined;
   }
-  const { result } = outcome;
-  expect(unsafeObjects(result)).toEqual([]);
+  const { value: result } = outcome;
+  expect(fuzz.unsafeObjects(result)).toEqual([]);
   for (const p of result.problems) {
-    expectReadable(p.message);
+    fuzz.expectReadable(p.message, { leaks: LEAKS });
     expectLine(p.line, text);
   }
   const lines = result.problems.map(p => p.line ?? 0);
@@ -584,7 +541,7 @@ const csvToken = fc.oneof(
   ),
   fc.string({ maxLength: 5 }),
 );
-const csvNoise = fc.array(csvToken, { maxLength: 80 }).map(t => t.join(''));
+const csvNoise = fuzz.tokenText(csvToken);
 
 /** A valid header, then rows of random cells. */
 const csvRandomRows = fc
@@ -665,24 +622,12 @@ const yamlToken = fc.oneof(
   ),
   fc.string({ maxLength: 5 }),
 );
-const yamlNoise = fc.array(yamlToken, { maxLength: 80 }).map(t => t.join(''));
+const yamlNoise = fuzz.tokenText(yamlToken);
 
-const edits = fc.array(
-  fc.record({
-    at: fc.nat(),
-    remove: fc.nat({ max: 4 }),
-    insert: fc.oneof(csvToken, yamlToken),
-  }),
-  { minLength: 1, maxLength: 5 },
-);
-const applyEdits = (
-  text: string,
-  list: Array<{ at: number; remove: number; insert: string }>,
-) =>
-  list.reduce((t, e) => {
-    const at = t.length === 0 ? 0 : e.at % t.length;
-    return t.slice(0, at) + e.insert + t.slice(at + e.remove);
-  }, text);
+const edits = fuzz.textEdits(fc.oneof(csvToken, yamlToken), {
+  maxRemove: 4,
+  maxEdits: 5,
+});
 
 const garbage = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 300 }),
@@ -694,13 +639,13 @@ const garbage = fc.oneof(
     weight: 2,
     arbitrary: fc
       .tuple(validCsv, edits)
-      .map(([{ text }, e]) => applyEdits(text, e)),
+      .map(([{ text }, e]) => fuzz.applyEdits(text, e)),
   },
   {
     weight: 2,
     arbitrary: fc
       .tuple(org, yamlStyle, edits)
-      .map(([o, style, e]) => applyEdits(toYaml(o, style), e)),
+      .map(([o, style, e]) => fuzz.applyEdits(toYaml(o, style), e)),
   },
   // Deep nesting, huge and long values.
   fc
@@ -770,20 +715,6 @@ const pollutingValue = fc.constantFrom<unknown>(
   null,
 );
 
-function ownKey(
-  target: Record<string, unknown>,
-  key: string,
-  value: unknown,
-): Record<string, unknown> {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-  return target;
-}
-
 /** YAML entries with a dangerous key; those are skipped with a reason. */
 const pollutedYaml = fc
   .record({
@@ -809,10 +740,15 @@ const pollutedYaml = fc
       doc[list] = doc[list] ?? [];
       const entries = doc[list] as Record<string, unknown>[];
       const entry: Record<string, unknown> = { name: `injected${refused}` };
-      entries.splice(at % (entries.length + 1), 0, ownKey(entry, key, value));
+      entries.splice(
+        at % (entries.length + 1),
+        0,
+        fuzz.withOwnKey(entry, key, value),
+      );
       refused++;
     }
-    if (topLevel !== undefined) ownKey(doc, topLevel, [{ name: 'top' }]);
+    if (topLevel !== undefined)
+      fuzz.withOwnKey(doc, topLevel, [{ name: 'top' }]);
     const text = YAML.stringify(doc, {
       collectionStyle: style.flow ? 'flow' : 'block',
     });
@@ -878,51 +814,44 @@ const pollutedCsv = fc
 // ---------------------------------------------------------------------------
 
 describe('parseOrgExport (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(
-      `fuzz parseOrgExport: ${executed} inputs, seed ${SEED}, slowest ${slowest.toFixed(
-        1,
-      )} ms`,
-    );
-  });
+  afterAll(inputs.report);
 
   it(
-    `imports all ${fmt(
+    `imports all ${fuzz.fmt(
       RUNS.validCsv,
     )} generated valid CSV exports (seed ${SEED}) with the right entities and lines`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(validCsv, checkValidCsv), {
         seed: SEED,
         numRuns: RUNS.validCsv,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.validCsv);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.validCsv);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `imports all ${fmt(
+    `imports all ${fuzz.fmt(
       RUNS.validYaml,
     )} generated valid YAML exports (seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(org, yamlStyle, checkValidYaml), {
         seed: SEED,
         numRuns: RUNS.validYaml,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.validYaml);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.validYaml);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `survives ${fmt(
+    `survives ${fuzz.fmt(
       RUNS.garbage,
     )} generated garbage exports in both formats (seed ${SEED}), throwing only OrgExportError`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           garbage,
@@ -932,20 +861,20 @@ describe('parseOrgExport (fuzz)', () => {
         { seed: SEED, numRuns: RUNS.garbage },
       );
       for (const [text, format] of TRICKY) checkAny(text, format);
-      expect(executed - before).toBeGreaterThanOrEqual(
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
         RUNS.garbage + TRICKY.length,
       );
-      expect(slowest).toBeLessThan(MAX_PARSE_MS);
+      expect(inputs.slowest).toBeLessThan(MAX_PARSE_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `reports each of ${fmt(
+    `reports each of ${fuzz.fmt(
       RUNS.notMaps,
     )} generated YAML entries that are not maps (seed ${SEED}) as such`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.constantFrom('users', 'groups'),
@@ -975,17 +904,17 @@ describe('parseOrgExport (fuzz)', () => {
         ),
         { seed: SEED, numRuns: RUNS.notMaps },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.notMaps);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.notMaps);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `never lets ${fmt(
+    `never lets ${fuzz.fmt(
       RUNS.pollution,
     )} generated YAML and CSV exports with __proto__/constructor/prototype keys (seed ${SEED}) pollute or get imported`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.oneof(
@@ -1008,9 +937,11 @@ describe('parseOrgExport (fuzz)', () => {
         'yaml',
       );
       checkAny('kind,name,__proto__\nuser,alice,{"polluted":true}\n', 'csv');
-      expectNoPollution();
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.pollution + 3);
+      fuzz.expectNoPollution();
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
+        RUNS.pollution + 3,
+      );
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });

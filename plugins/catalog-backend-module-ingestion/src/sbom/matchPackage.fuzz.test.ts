@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import * as fuzz from '@internal/fuzz-test-utils';
 import fc from 'fast-check';
 import { PackageURL } from 'packageurl-js';
 import semver from 'semver';
@@ -19,7 +20,6 @@ import {
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0x9ac_ca9e;
-const TIMEOUT_MS = 60_000;
 /** Slowest single call allowed (semver ranges are regular expressions). */
 const MAX_CALL_MS = 200;
 /** Generated inputs per property. */
@@ -29,33 +29,8 @@ const RUNS = {
   ranges: 5_000,
   validRanges: 2_000,
 };
-const fmt = (count: number) => count.toLocaleString('en-US');
 
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
-
-let executed = 0;
-let slowest = 0;
-
-function timed<T>(fn: () => T): { value: T } | { error: unknown } {
-  executed++;
-  const started = performance.now();
-  try {
-    return { value: fn() };
-  } catch (error) {
-    return { error };
-  } finally {
-    slowest = Math.max(slowest, performance.now() - started);
-  }
-}
-
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
-  );
-}
+const inputs = fuzz.createInputCounter('parsePackageQuery/parseRange', SEED);
 
 function expectInputError(error: unknown, pattern: RegExp) {
   expect(error).toBeInstanceOf(InputError);
@@ -67,8 +42,8 @@ function expectInputError(error: unknown, pattern: RegExp) {
 // parsePackageQuery
 
 function checkQuery(text: string): PackageQuery | undefined {
-  const outcome = timed(() => parsePackageQuery(text));
-  expectNoPollution();
+  const outcome = inputs.attempt(() => parsePackageQuery(text));
+  fuzz.expectNoPollution();
   const q = text.trim();
   if ('error' in outcome) {
     // Refused: too short or long, or a purl that does not read.
@@ -262,8 +237,8 @@ const anyVersion = fc.oneof(
 );
 
 function checkRange(range: string | undefined) {
-  const outcome = timed(() => parseRange(range));
-  expectNoPollution();
+  const outcome = inputs.attempt(() => parseRange(range));
+  fuzz.expectNoPollution();
   if ('error' in outcome) {
     expectInputError(
       outcome.error,
@@ -284,30 +259,23 @@ function checkRange(range: string | undefined) {
 }
 
 function checkMatch(version: string, range: string | undefined) {
-  const accepted = timed(() => parseRange(range));
+  const accepted = inputs.attempt(() => parseRange(range));
   if ('error' in accepted) return;
-  const outcome = timed(() => versionInRange(version, accepted.value));
+  const outcome = inputs.attempt(() => versionInRange(version, accepted.value));
   expect(outcome).toEqual({ value: expect.any(Boolean) });
 }
 
 // ---------------------------------------------------------------------------
 
 describe('matchPackage query parsers (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(
-      `fuzz parsePackageQuery/parseRange: ${executed} inputs, seed ${SEED}, slowest ${slowest.toFixed(
-        1,
-      )} ms`,
-    );
-  });
+  afterAll(inputs.report);
 
   it(
-    `parsePackageQuery answers ${fmt(
+    `parsePackageQuery answers ${fuzz.fmt(
       RUNS.queries,
     )} generated queries (seed ${SEED}) with a query or an InputError`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(queryText, text => {
           checkQuery(text);
@@ -329,18 +297,18 @@ describe('matchPackage query parsers (fuzz)', () => {
         'x'.repeat(513),
       ])
         checkQuery(text);
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.queries + 9);
-      expect(slowest).toBeLessThan(MAX_CALL_MS);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.queries + 9);
+      expect(inputs.slowest).toBeLessThan(MAX_CALL_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `parsePackageQuery reads all ${fmt(
+    `parsePackageQuery reads all ${fuzz.fmt(
       RUNS.purls,
     )} generated valid purls (seed ${SEED}) into their parts`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           validPurl,
@@ -361,17 +329,17 @@ describe('matchPackage query parsers (fuzz)', () => {
         ),
         { seed: SEED, numRuns: RUNS.purls },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.purls);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.purls);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `parseRange answers ${fmt(
+    `parseRange answers ${fuzz.fmt(
       RUNS.ranges,
     )} generated ranges (seed ${SEED}) with a range or an InputError, quickly`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.option(rangeText, { nil: undefined, freq: 50 }),
@@ -383,27 +351,31 @@ describe('matchPackage query parsers (fuzz)', () => {
         ),
         { seed: SEED, numRuns: RUNS.ranges },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.ranges);
-      expect(slowest).toBeLessThan(MAX_CALL_MS);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.ranges);
+      expect(inputs.slowest).toBeLessThan(MAX_CALL_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `parseRange accepts all ${fmt(
+    `parseRange accepts all ${fuzz.fmt(
       RUNS.validRanges,
     )} generated valid semver ranges (seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(validRange, anyVersion, (range, version) => {
-          expect(timed(() => parseRange(range))).toEqual({ value: range });
+          expect(inputs.attempt(() => parseRange(range))).toEqual({
+            value: range,
+          });
           checkMatch(version, range);
         }),
         { seed: SEED, numRuns: RUNS.validRanges },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.validRanges * 2);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
+        RUNS.validRanges * 2,
+      );
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });

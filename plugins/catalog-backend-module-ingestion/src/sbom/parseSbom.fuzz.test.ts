@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import * as fuzz from '@internal/fuzz-test-utils';
 import fc from 'fast-check';
 import { PackageURL } from 'packageurl-js';
 import { MAX_SBOM_PACKAGES, ParsedSbom, parseSbom } from './parseSbom';
@@ -13,80 +14,38 @@ import { MAX_SBOM_PACKAGES, ParsedSbom, parseSbom } from './parseSbom';
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0x5b0_0001;
-const TIMEOUT_MS = 60_000;
 const MAX_PARSE_MS = 2_000;
 /** Generated inputs per property. */
 const RUNS = { valid: 1_500, garbage: 3_000, pollution: 1_000 };
-const fmt = (count: number) => count.toLocaleString('en-US');
-
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
 
 // ---------------------------------------------------------------------------
 // Checks.
 
-let executed = 0;
-let slowest = 0;
+const inputs = fuzz.createInputCounter('parseSbom', SEED);
 
-type Outcome = { sbom: ParsedSbom } | { error: unknown };
+type Outcome = fuzz.Attempt<ParsedSbom>;
 
 function run(data: unknown): Outcome {
-  executed++;
-  const started = performance.now();
-  try {
-    return { sbom: parseSbom(data) };
-  } catch (error) {
-    return { error };
-  } finally {
-    slowest = Math.max(slowest, performance.now() - started);
-  }
+  return inputs.attempt(() => parseSbom(data));
 }
 
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
-  );
-}
-
-/** Objects whose prototype is not Object's or Array's, or own `__proto__`. */
-function unsafeObjects(root: unknown): string[] {
-  const bad: string[] = [];
-  const stack: Array<[string, unknown]> = [['$', root]];
-  while (stack.length > 0) {
-    const [path, value] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== Array.prototype)
-      bad.push(`${path}: prototype replaced`);
-    if (Object.prototype.hasOwnProperty.call(value, '__proto__'))
-      bad.push(`${path}: own __proto__ key`);
-    for (const [k, v] of Object.entries(value)) stack.push([`${path}.${k}`, v]);
-  }
-  return bad;
-}
-
-function expectReadable(message: unknown) {
-  expect(typeof message).toBe('string');
-  expect((message as string).trim().length).toBeGreaterThan(0);
-  expect(message).not.toMatch(/\[object Object\]|\bundefined\b/);
-}
+/** No `[object Object]` nor `undefined` in a message. */
+const LEAKS = /\[object Object\]|\bundefined\b/;
 
 /** What holds for every input. */
 function expectContract(outcome: Outcome): ParsedSbom | undefined {
-  expectNoPollution();
+  fuzz.expectNoPollution();
   if ('error' in outcome) {
     expect(outcome.error).toBeInstanceOf(InputError);
     expect((outcome.error as Error).name).toBe('InputError');
-    expectReadable((outcome.error as Error).message);
+    fuzz.expectReadable((outcome.error as Error).message, { leaks: LEAKS });
     return undefined;
   }
-  const { sbom } = outcome;
+  const { value: sbom } = outcome;
   expect(['cyclonedx', 'spdx']).toContain(sbom.format);
-  expect(unsafeObjects(sbom)).toEqual([]);
+  expect(fuzz.unsafeObjects(sbom)).toEqual([]);
   if (sbom.rootName !== undefined) expect(typeof sbom.rootName).toBe('string');
-  for (const w of sbom.warnings) expectReadable(w);
+  for (const w of sbom.warnings) fuzz.expectReadable(w, { leaks: LEAKS });
   const purls = sbom.packages.map(p => p.purl);
   expect(new Set(purls).size).toBe(purls.length);
   for (const p of sbom.packages) {
@@ -448,15 +407,9 @@ function checkSpdx(doc: unknown) {
 
 /** JSON values that trip naive code: odd keys, odd numbers, odd strings. */
 const hostile = fc.constantFrom<unknown>(
-  { toString: 1 },
-  { toString: null, valueOf: null },
-  [{ toString: 1 }],
-  JSON.parse('{"__proto__": {"polluted": true}}'),
-  { constructor: { prototype: { polluted: true } } },
-  '',
-  ' ',
-  '\u0000',
-  JSON.parse('"\\ud800"'),
+  ...fuzz.TRAP_VALUES,
+  ...fuzz.POLLUTING_VALUES,
+  ...fuzz.ODD_STRINGS,
   'x'.repeat(100_000),
   1e308,
   -0,
@@ -467,34 +420,11 @@ const hostile = fc.constantFrom<unknown>(
   true,
 );
 
-const jsonish = fc.oneof(
-  { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
-  hostile,
-);
-
-/** Replaces, deletes or wraps the value at a random path. */
-function mutate(
-  root: unknown,
-  choices: number[],
-  replacement: unknown,
-): unknown {
-  const copy = JSON.parse(JSON.stringify(root));
-  let at: any = copy;
-  for (const c of choices) {
-    if (at === null || typeof at !== 'object') break;
-    const keys = Object.keys(at);
-    if (keys.length === 0) break;
-    const k = keys[c % keys.length];
-    const next = at[k];
-    if (next === null || typeof next !== 'object' || c % 3 === 0) {
-      if (c % 5 === 0) delete at[k];
-      else at[k] = replacement;
-      return copy;
-    }
-    at = next;
-  }
-  return replacement;
-}
+const jsonish = fuzz.jsonOrHostile(hostile, {
+  maxDepth: 4,
+  jsonWeight: 4,
+  hostileWeight: 1,
+});
 
 const mutatedSbom = fc
   .tuple(
@@ -506,7 +436,7 @@ const mutatedSbom = fc
     fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
     jsonish,
   )
-  .map(([doc, choices, replacement]) => mutate(doc, choices, replacement));
+  .map(([doc, choices, replacement]) => fuzz.mutate(doc, choices, replacement));
 
 /** Realistic keys with random values. */
 const keyed = fc.dictionary(
@@ -539,21 +469,14 @@ function deepComponents(depth: number) {
 // ---------------------------------------------------------------------------
 
 describe('parseSbom (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(
-      `fuzz parseSbom: ${executed} inputs, seed ${SEED}, slowest ${slowest.toFixed(
-        1,
-      )} ms`,
-    );
-  });
+  afterAll(inputs.report);
 
   it(
-    `reads all ${fmt(
+    `reads all ${fuzz.fmt(
       RUNS.valid,
     )} generated CycloneDX, SPDX 2 and SPDX 3 SBOMs (seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.oneof(
@@ -567,17 +490,17 @@ describe('parseSbom (fuzz)', () => {
         ),
         { seed: SEED, numRuns: RUNS.valid },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.valid);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.valid);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `survives ${fmt(
+    `survives ${fuzz.fmt(
       RUNS.garbage,
     )} generated garbage and mutated SBOMs (seed ${SEED}), throwing only InputError`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.oneof(
@@ -605,18 +528,18 @@ describe('parseSbom (fuzz)', () => {
           name: `p${i}`,
         })),
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.garbage + 1);
-      expect(slowest).toBeLessThan(MAX_PARSE_MS);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.garbage + 1);
+      expect(inputs.slowest).toBeLessThan(MAX_PARSE_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `says where a generated SBOM is broken (${fmt(
+    `says where a generated SBOM is broken (${fuzz.fmt(
       RUNS.garbage / 10,
     )} components without a name, seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.array(component, { minLength: 1, maxLength: 5 }),
@@ -639,18 +562,19 @@ describe('parseSbom (fuzz)', () => {
         ),
         { seed: SEED, numRuns: RUNS.garbage / 10 },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.garbage / 10);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
+        RUNS.garbage / 10,
+      );
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `never lets ${fmt(
+    `never lets ${fuzz.fmt(
       RUNS.pollution,
     )} generated SBOM texts with __proto__/constructor/prototype keys (through JSON.parse, seed ${SEED}) pollute`,
     () => {
-      const before = executed;
-      const DANGEROUS = ['__proto__', 'constructor', 'prototype'];
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.oneof(
@@ -659,19 +583,13 @@ describe('parseSbom (fuzz)', () => {
             spdx3,
           ),
           fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
-          fc.constantFrom(...DANGEROUS),
+          fuzz.prototypeKey,
           (doc, choices, key) => {
-            // Insert the key as JSON text, where JSON.parse makes it an own
-            // property (a JS literal would set the prototype instead).
-            const text = JSON.stringify(
-              mutate(doc, choices, {
-                [`${key}-marker`]: {
-                  polluted: true,
-                  bomFormat: 'CycloneDX',
-                  name: 'evil',
-                },
-              }),
-            ).replace(new RegExp(`"${key}-marker"`, 'g'), `"${key}"`);
+            const text = fuzz.jsonWithKey(doc, choices, key, {
+              polluted: true,
+              bomFormat: 'CycloneDX',
+              name: 'evil',
+            });
             checkAny(JSON.parse(text));
           },
         ),
@@ -687,9 +605,11 @@ describe('parseSbom (fuzz)', () => {
         '{"constructor": {"prototype": {"polluted": true}}}',
       ])
         checkAny(JSON.parse(text));
-      expectNoPollution();
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.pollution + 7);
+      fuzz.expectNoPollution();
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
+        RUNS.pollution + 7,
+      );
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });

@@ -1,3 +1,4 @@
+import * as fuzz from '@internal/fuzz-test-utils';
 import fc from 'fast-check';
 import { normalizeCdEvent } from './cdevents';
 import type { NormalizedEvent, NormalizeResult } from './types';
@@ -11,15 +12,9 @@ import type { NormalizedEvent, NormalizeResult } from './types';
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0xcde_7e11;
-const TIMEOUT_MS = 60_000;
 const MAX_CALL_MS = 500;
 /** Generated inputs per property. */
 const RUNS = { valid: 2_500, garbage: 4_000, pollution: 1_000 };
-const fmt = (count: number) => count.toLocaleString('en-US');
-
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
 
 /** Subjects and predicates of CDEvents 0.3 to 0.5 (from the spec). */
 const SUBJECTS: Record<string, string[]> = {
@@ -51,41 +46,10 @@ const KIND_OF: Record<string, NormalizedEvent['kind']> = {
 // ---------------------------------------------------------------------------
 // Checks.
 
-let executed = 0;
-let slowest = 0;
+const inputs = fuzz.createInputCounter('normalizeCdEvent', SEED);
 
 function run(payload: unknown): NormalizeResult {
-  executed++;
-  const started = performance.now();
-  try {
-    return normalizeCdEvent(payload);
-  } finally {
-    slowest = Math.max(slowest, performance.now() - started);
-  }
-}
-
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
-  );
-}
-
-/** Objects whose prototype is not Object's or Array's, or own `__proto__`. */
-function unsafeObjects(root: unknown): string[] {
-  const bad: string[] = [];
-  const stack: Array<[string, unknown]> = [['$', root]];
-  while (stack.length > 0) {
-    const [path, value] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== Array.prototype)
-      bad.push(`${path}: prototype replaced`);
-    if (Object.prototype.hasOwnProperty.call(value, '__proto__'))
-      bad.push(`${path}: own __proto__ key`);
-    for (const [k, v] of Object.entries(value)) stack.push([`${path}.${k}`, v]);
-  }
-  return bad;
+  return inputs.time(() => normalizeCdEvent(payload));
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -94,16 +58,11 @@ const TYPE =
 
 /** What holds for every payload. */
 function expectContract(result: NormalizeResult) {
-  expectNoPollution();
-  expect(unsafeObjects(result)).toEqual([]);
+  fuzz.expectNoPollution();
+  expect(fuzz.unsafeObjects(result)).toEqual([]);
   if (!result.ok) {
     expect(Object.keys(result).sort()).toEqual(['ok', 'reason']);
-    expect(typeof result.reason).toBe('string');
-    expect(result.reason.trim().length).toBeGreaterThan(0);
-    expect(result.reason.length).toBeLessThan(2_000);
-    expect(result.reason).not.toMatch(
-      /\[object Object\]|\bfunction\b|\[native code\]/,
-    );
+    fuzz.expectReadable(result.reason, { maxLength: 2_000 });
     return;
   }
   const e = result.event;
@@ -348,15 +307,9 @@ function checkValid(g: Generated) {
 // Garbage.
 
 const hostile = fc.constantFrom<unknown>(
-  { toString: 1 },
-  { toString: null, valueOf: null },
-  [{ toString: 1 }],
-  JSON.parse('{"__proto__": {"polluted": true}}'),
-  { constructor: { prototype: { polluted: true } } },
-  '',
-  ' ',
-  '\u0000',
-  JSON.parse('"\\ud800"'),
+  ...fuzz.TRAP_VALUES,
+  ...fuzz.POLLUTING_VALUES,
+  ...fuzz.ODD_STRINGS,
   'x'.repeat(70_000),
   'x'.repeat(1_001),
   'dev.cdeventsx.custom.thing.0.1.0',
@@ -376,10 +329,7 @@ const hostile = fc.constantFrom<unknown>(
   [],
   {},
 );
-const jsonish = fc.oneof(
-  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 2, arbitrary: hostile },
-);
+const jsonish = fuzz.jsonOrHostile(hostile);
 
 const keyed = fc.record(
   {
@@ -405,106 +355,68 @@ const keyed = fc.record(
   { requiredKeys: [] },
 );
 
-/** Replaces, deletes or wraps the value at a random path. */
-function mutate(root: unknown, choices: number[], value: unknown): unknown {
-  const copy = JSON.parse(JSON.stringify(root));
-  let at: any = copy;
-  for (const c of choices) {
-    if (at === null || typeof at !== 'object') break;
-    const keys = Object.keys(at);
-    if (keys.length === 0) break;
-    const k = keys[c % keys.length];
-    const next = at[k];
-    if (next === null || typeof next !== 'object' || c % 3 === 0) {
-      if (c % 5 === 0) delete at[k];
-      else at[k] = value;
-      return copy;
-    }
-    at = next;
-  }
-  return value;
-}
-
-const mutated = fc
-  .tuple(
-    validEvent.map(payloadOf),
-    fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), {
-      minLength: 1,
-      maxLength: 3,
-    }),
-    fc.array(jsonish, { minLength: 3, maxLength: 3 }),
-  )
-  .map(([payload, paths, values]) =>
-    paths.reduce<unknown>((p, path, i) => mutate(p, path, values[i]), payload),
-  );
+const mutatedEvent = fuzz.mutated(validEvent.map(payloadOf), jsonish, 4);
 
 // ---------------------------------------------------------------------------
 
 describe('normalizeCdEvent (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(
-      `fuzz normalizeCdEvent: ${executed} inputs, seed ${SEED}, slowest ${slowest.toFixed(
-        1,
-      )} ms`,
-    );
-  });
+  afterAll(inputs.report);
 
   it(
-    `reads all ${fmt(
+    `reads all ${fuzz.fmt(
       RUNS.valid,
     )} generated valid CDEvents of every subject and predicate (seed ${SEED}) as the mapping says`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(validEvent, checkValid), {
         seed: SEED,
         numRuns: RUNS.valid,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.valid);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.valid);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `answers ${fmt(
+    `answers ${fuzz.fmt(
       RUNS.garbage,
     )} generated garbage and mutated CDEvents (seed ${SEED}) with an event or a reason, never a throw`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.oneof(
             jsonish,
             { weight: 2, arbitrary: keyed },
-            { weight: 4, arbitrary: mutated },
+            { weight: 4, arbitrary: mutatedEvent },
           ),
           checkAny,
         ),
         { seed: SEED, numRuns: RUNS.garbage },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.garbage);
-      expect(slowest).toBeLessThan(MAX_CALL_MS);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.garbage);
+      expect(inputs.slowest).toBeLessThan(MAX_CALL_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `never lets ${fmt(
+    `never lets ${fuzz.fmt(
       RUNS.pollution,
     )} generated CDEvents with __proto__/constructor/prototype keys (through JSON.parse, seed ${SEED}) pollute`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           validEvent.map(payloadOf),
           fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
-          fc.constantFrom('__proto__', 'constructor', 'prototype'),
+          fuzz.prototypeKey,
           (payload, path, key) => {
-            const json = JSON.stringify(
-              mutate(payload, path, {
-                'marker-key': { polluted: true, id: 'evil', type: 'x' },
-              }),
-            ).replace(/"marker-key"/g, JSON.stringify(key));
+            const json = fuzz.jsonWithKey(payload, path, key, {
+              polluted: true,
+              id: 'evil',
+              type: 'x',
+            });
             checkAny(JSON.parse(json));
           },
         ),
@@ -517,9 +429,11 @@ describe('normalizeCdEvent (fuzz)', () => {
         '{"context": {"id": "1", "source": "s", "type": "dev.cdevents.build.queued.0.4.1", "timestamp": "2024-05-01T12:00:00Z", "version": "0.4.1"}, "subject": {"id": "b", "content": {"__proto__": {"outcome": "success"}}}, "customData": {"__proto__": {"backstage": {"entityRef": "evil"}}}}',
       ])
         checkAny(JSON.parse(json));
-      expectNoPollution();
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.pollution + 4);
+      fuzz.expectNoPollution();
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
+        RUNS.pollution + 4,
+      );
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });

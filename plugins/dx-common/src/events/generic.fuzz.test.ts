@@ -1,3 +1,4 @@
+import * as fuzz from '@internal/fuzz-test-utils';
 import fc from 'fast-check';
 import { parseEventTime } from './common';
 import { GENERIC_EVENT_ACTIONS, normalizeGenericEvent } from './generic';
@@ -13,15 +14,9 @@ import type { NormalizeResult } from './types';
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0x6e_6e41c;
-const TIMEOUT_MS = 60_000;
 const MAX_CALL_MS = 500;
 /** Generated inputs per property. */
 const RUNS = { valid: 2_000, garbage: 4_000, pollution: 1_000, times: 4_000 };
-const fmt = (count: number) => count.toLocaleString('en-US');
-
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
 const TYPES = Object.keys(GENERIC_EVENT_ACTIONS) as Array<
   keyof typeof GENERIC_EVENT_ACTIONS
 >;
@@ -47,57 +42,24 @@ const KNOWN = [
 // ---------------------------------------------------------------------------
 // Checks.
 
-let executed = 0;
-let slowest = 0;
+const inputs = fuzz.createInputCounter(
+  'normalizeGenericEvent/parseEventTime',
+  SEED,
+);
 
 function run(payload: unknown): NormalizeResult {
-  executed++;
-  const started = performance.now();
-  try {
-    return normalizeGenericEvent(payload);
-  } finally {
-    slowest = Math.max(slowest, performance.now() - started);
-  }
-}
-
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
-  );
-}
-
-/** Objects whose prototype is not Object's or Array's, or own `__proto__`. */
-function unsafeObjects(root: unknown): string[] {
-  const bad: string[] = [];
-  const stack: Array<[string, unknown]> = [['$', root]];
-  while (stack.length > 0) {
-    const [path, value] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== Array.prototype)
-      bad.push(`${path}: prototype replaced`);
-    if (Object.prototype.hasOwnProperty.call(value, '__proto__'))
-      bad.push(`${path}: own __proto__ key`);
-    for (const [k, v] of Object.entries(value)) stack.push([`${path}.${k}`, v]);
-  }
-  return bad;
+  return inputs.time(() => normalizeGenericEvent(payload));
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** What holds for every payload. */
 function expectContract(result: NormalizeResult) {
-  expectNoPollution();
-  expect(unsafeObjects(result)).toEqual([]);
+  fuzz.expectNoPollution();
+  expect(fuzz.unsafeObjects(result)).toEqual([]);
   if (!result.ok) {
     expect(Object.keys(result).sort()).toEqual(['ok', 'reason']);
-    expect(typeof result.reason).toBe('string');
-    expect(result.reason.trim().length).toBeGreaterThan(0);
-    expect(result.reason.length).toBeLessThan(2_000);
-    expect(result.reason).not.toMatch(
-      /\[object Object\]|\bfunction\b|\[native code\]/,
-    );
+    fuzz.expectReadable(result.reason, { maxLength: 2_000 });
     return;
   }
   const e = result.event;
@@ -217,7 +179,7 @@ const timeNoise = fc.oneof(
 );
 
 function checkTime(text: string) {
-  executed++;
+  inputs.count();
   const r = parseEventTime(text);
   if (!r.ok) {
     expect(r.message).toMatch(/^".*" is (not|before|after)/s);
@@ -369,16 +331,10 @@ function checkValid(g: Generated) {
 
 /** JSON values that trip naive code in any field. */
 const hostile = fc.constantFrom<unknown>(
-  { toString: 1 },
-  { toString: null, valueOf: null },
-  [{ toString: 1 }],
+  ...fuzz.TRAP_VALUES,
   [[], {}],
-  JSON.parse('{"__proto__": {"polluted": true}}'),
-  { constructor: { prototype: { polluted: true } } },
-  '',
-  ' ',
-  '\u0000',
-  JSON.parse('"\\ud800"'),
+  ...fuzz.POLLUTING_VALUES,
+  ...fuzz.ODD_STRINGS,
   'x'.repeat(70_000),
   'é'.repeat(30_000),
   1e308,
@@ -392,109 +348,68 @@ const hostile = fc.constantFrom<unknown>(
   {},
   Array.from({ length: 1_001 }, () => ({ sha: 'abcdef1' })),
 );
-const jsonish = fc.oneof(
-  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 2, arbitrary: hostile },
-);
+const jsonish = fuzz.jsonOrHostile(hostile);
 
 const keyed = fc.dictionary(fc.constantFrom(...KNOWN), jsonish, {
   noNullPrototype: true,
 });
 
-/** Replaces, deletes or wraps the value at a random path. */
-function mutate(root: unknown, choices: number[], value: unknown): unknown {
-  const copy = JSON.parse(JSON.stringify(root));
-  let at: any = copy;
-  for (const c of choices) {
-    if (at === null || typeof at !== 'object') break;
-    const keys = Object.keys(at);
-    if (keys.length === 0) break;
-    const k = keys[c % keys.length];
-    const next = at[k];
-    if (next === null || typeof next !== 'object' || c % 3 === 0) {
-      if (c % 5 === 0) delete at[k];
-      else at[k] = value;
-      return copy;
-    }
-    at = next;
-  }
-  return value;
-}
-
-const mutated = fc
-  .tuple(
-    validEvent.map(payloadOf),
-    fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), {
-      minLength: 1,
-      maxLength: 3,
-    }),
-    fc.array(jsonish, { minLength: 3, maxLength: 3 }),
-  )
-  .map(([payload, paths, values]) =>
-    paths.reduce<unknown>((p, path, i) => mutate(p, path, values[i]), payload),
-  );
+const mutatedEvent = fuzz.mutated(validEvent.map(payloadOf), jsonish, 3);
 
 // ---------------------------------------------------------------------------
 
 describe('normalizeGenericEvent (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(
-      `fuzz normalizeGenericEvent/parseEventTime: ${executed} inputs, seed ${SEED}, slowest ${slowest.toFixed(
-        1,
-      )} ms`,
-    );
-  });
+  afterAll(inputs.report);
 
   it(
-    `reads all ${fmt(
+    `reads all ${fuzz.fmt(
       RUNS.valid,
     )} generated valid generic events (seed ${SEED}) into the event they describe`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(validEvent, checkValid), {
         seed: SEED,
         numRuns: RUNS.valid,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.valid);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.valid);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `answers ${fmt(
+    `answers ${fuzz.fmt(
       RUNS.garbage,
     )} generated garbage and mutated payloads (seed ${SEED}) with an event or a reason, never a throw`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.oneof(
             jsonish,
             { weight: 2, arbitrary: keyed },
-            { weight: 3, arbitrary: mutated },
+            { weight: 3, arbitrary: mutatedEvent },
           ),
           checkAny,
         ),
         { seed: SEED, numRuns: RUNS.garbage },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.garbage);
-      expect(slowest).toBeLessThan(MAX_CALL_MS);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.garbage);
+      expect(inputs.slowest).toBeLessThan(MAX_CALL_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `parseEventTime reads ${fmt(
+    `parseEventTime reads ${fuzz.fmt(
       RUNS.times,
-    )} generated valid times exactly and refuses ${fmt(
+    )} generated valid times exactly and refuses ${fuzz.fmt(
       RUNS.times,
     )} generated others with a reason (seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(validTime, ({ text, iso }) => {
-          executed++;
+          inputs.count();
           expect(parseEventTime(text)).toEqual({ ok: true, iso });
         }),
         { seed: SEED, numRuns: RUNS.times },
@@ -503,28 +418,27 @@ describe('normalizeGenericEvent (fuzz)', () => {
         seed: SEED,
         numRuns: RUNS.times,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.times * 2);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.times * 2);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `never lets ${fmt(
+    `never lets ${fuzz.fmt(
       RUNS.pollution,
     )} generated payloads with __proto__/constructor/prototype keys (through JSON.parse, seed ${SEED}) pollute`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           validEvent.map(payloadOf),
           fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
-          fc.constantFrom('__proto__', 'constructor', 'prototype'),
+          fuzz.prototypeKey,
           (payload, path, key) => {
-            const text = JSON.stringify(
-              mutate(payload, path, {
-                'marker-key': { polluted: true, type: 'deployment' },
-              }),
-            ).replace(/"marker-key"/g, JSON.stringify(key));
+            const text = fuzz.jsonWithKey(payload, path, key, {
+              polluted: true,
+              type: 'deployment',
+            });
             checkAny(JSON.parse(text));
           },
         ),
@@ -537,9 +451,11 @@ describe('normalizeGenericEvent (fuzz)', () => {
         '{"id": "x", "type": "build", "action": "queued", "timestamp": "2024-05-01T12:00:00Z", "service": "s", "commits": [{"sha": "abcdef1", "__proto__": {"polluted": true}}]}',
       ])
         checkAny(JSON.parse(text));
-      expectNoPollution();
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.pollution + 4);
+      fuzz.expectNoPollution();
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
+        RUNS.pollution + 4,
+      );
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });

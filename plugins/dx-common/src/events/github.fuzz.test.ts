@@ -1,3 +1,4 @@
+import * as fuzz from '@internal/fuzz-test-utils';
 import fc from 'fast-check';
 import {
   GithubWebhookOptions,
@@ -16,22 +17,15 @@ import type { NormalizeResult } from './types';
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0x617_4b0b;
-const TIMEOUT_MS = 60_000;
 const MAX_CALL_MS = 500;
 /** Generated inputs per property. */
 const RUNS = { valid: 3_000, garbage: 4_000, headers: 2_000, pollution: 1_000 };
-const fmt = (count: number) => count.toLocaleString('en-US');
-
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
 const EVENTS = [...GITHUB_DX_EVENTS, 'ping'];
 
 // ---------------------------------------------------------------------------
 // Checks.
 
-let executed = 0;
-let slowest = 0;
+const inputs = fuzz.createInputCounter('normalizeGithubWebhook', SEED);
 
 function run(
   event: string,
@@ -39,53 +33,20 @@ function run(
   deliveryId?: string,
   options?: GithubWebhookOptions,
 ): NormalizeResult {
-  executed++;
-  const started = performance.now();
-  try {
-    return normalizeGithubWebhook(event, payload, deliveryId, options);
-  } finally {
-    slowest = Math.max(slowest, performance.now() - started);
-  }
-}
-
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
+  return inputs.time(() =>
+    normalizeGithubWebhook(event, payload, deliveryId, options),
   );
-}
-
-/** Objects whose prototype is not Object's or Array's, or own `__proto__`. */
-function unsafeObjects(root: unknown): string[] {
-  const bad: string[] = [];
-  const stack: Array<[string, unknown]> = [['$', root]];
-  while (stack.length > 0) {
-    const [path, value] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== Array.prototype)
-      bad.push(`${path}: prototype replaced`);
-    if (Object.prototype.hasOwnProperty.call(value, '__proto__'))
-      bad.push(`${path}: own __proto__ key`);
-    for (const [k, v] of Object.entries(value)) stack.push([`${path}.${k}`, v]);
-  }
-  return bad;
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** What holds for every delivery. */
 function expectContract(result: NormalizeResult, event: string) {
-  expectNoPollution();
-  expect(unsafeObjects(result)).toEqual([]);
+  fuzz.expectNoPollution();
+  expect(fuzz.unsafeObjects(result)).toEqual([]);
   if (!result.ok) {
     expect(Object.keys(result).sort()).toEqual(['ok', 'reason']);
-    expect(typeof result.reason).toBe('string');
-    expect(result.reason.trim().length).toBeGreaterThan(0);
-    expect(result.reason.length).toBeLessThan(2_000);
-    expect(result.reason).not.toMatch(
-      /\[object Object\]|\bfunction\b|\[native code\]/,
-    );
+    fuzz.expectReadable(result.reason, { maxLength: 2_000 });
     return;
   }
   const e = result.event;
@@ -516,15 +477,9 @@ function checkValid(v: Valid) {
 // Garbage.
 
 const hostile = fc.constantFrom<unknown>(
-  { toString: 1 },
-  { toString: null, valueOf: null },
-  [{ toString: 1 }],
-  JSON.parse('{"__proto__": {"polluted": true}}'),
-  { constructor: { prototype: { polluted: true } } },
-  '',
-  ' ',
-  '\u0000',
-  JSON.parse('"\\ud800"'),
+  ...fuzz.TRAP_VALUES,
+  ...fuzz.POLLUTING_VALUES,
+  ...fuzz.ODD_STRINGS,
   'x'.repeat(70_000),
   '0'.repeat(40),
   'refs/heads/main',
@@ -540,30 +495,7 @@ const hostile = fc.constantFrom<unknown>(
   {},
   Array.from({ length: 1_001 }, () => ({ id: 'a' })),
 );
-const jsonish = fc.oneof(
-  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 2, arbitrary: hostile },
-);
-
-/** Replaces, deletes or wraps the value at a random path. */
-function mutate(root: unknown, choices: number[], value: unknown): unknown {
-  const copy = JSON.parse(JSON.stringify(root));
-  let at: any = copy;
-  for (const c of choices) {
-    if (at === null || typeof at !== 'object') break;
-    const keys = Object.keys(at);
-    if (keys.length === 0) break;
-    const k = keys[c % keys.length];
-    const next = at[k];
-    if (next === null || typeof next !== 'object' || c % 3 === 0) {
-      if (c % 5 === 0) delete at[k];
-      else at[k] = value;
-      return copy;
-    }
-    at = next;
-  }
-  return value;
-}
+const jsonish = fuzz.jsonOrHostile(hostile);
 
 const eventName = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...EVENTS) },
@@ -587,18 +519,12 @@ const garbage = fc.oneof(fc.record({ event: eventName, payload: jsonish }), {
     .tuple(
       validDelivery,
       eventName,
-      fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), {
-        minLength: 1,
-        maxLength: 3,
-      }),
-      fc.array(jsonish, { minLength: 3, maxLength: 3 }),
+      fuzz.mutationPaths(4),
+      fuzz.replacements(jsonish),
     )
     .map(([v, otherEvent, paths, values]) => ({
       event: paths.length === 3 ? otherEvent : v.event,
-      payload: paths.reduce<unknown>(
-        (p, path, i) => mutate(p, path, values[i]),
-        v.payload,
-      ),
+      payload: fuzz.applyMutations(v.payload, paths, values),
       deliveryId: v.deliveryId,
       options: v.options,
     })),
@@ -630,52 +556,45 @@ function checkHeaders(v: Valid, event: string, deliveryId: string) {
 // ---------------------------------------------------------------------------
 
 describe('normalizeGithubWebhook (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(
-      `fuzz normalizeGithubWebhook: ${executed} inputs, seed ${SEED}, slowest ${slowest.toFixed(
-        1,
-      )} ms`,
-    );
-  });
+  afterAll(inputs.report);
 
   it(
-    `reads all ${fmt(
+    `reads all ${fuzz.fmt(
       RUNS.valid,
     )} generated valid deliveries of every event (seed ${SEED}) as the mapping says`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(validDelivery, checkValid), {
         seed: SEED,
         numRuns: RUNS.valid,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.valid);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.valid);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `answers ${fmt(
+    `answers ${fuzz.fmt(
       RUNS.garbage,
     )} generated garbage and mutated deliveries (seed ${SEED}) with an event or a reason, never a throw`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(garbage, checkAny), {
         seed: SEED,
         numRuns: RUNS.garbage,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.garbage);
-      expect(slowest).toBeLessThan(MAX_CALL_MS);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.garbage);
+      expect(inputs.slowest).toBeLessThan(MAX_CALL_MS);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `checks the event and delivery headers of ${fmt(
+    `checks the event and delivery headers of ${fuzz.fmt(
       RUNS.headers,
     )} generated deliveries (seed ${SEED})`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           validDelivery,
@@ -685,32 +604,28 @@ describe('normalizeGithubWebhook (fuzz)', () => {
         ),
         { seed: SEED, numRuns: RUNS.headers },
       );
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.headers);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.headers);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `never lets ${fmt(
+    `never lets ${fuzz.fmt(
       RUNS.pollution,
     )} generated deliveries with __proto__/constructor/prototype keys (through JSON.parse, seed ${SEED}) pollute`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           validDelivery,
           fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
-          fc.constantFrom('__proto__', 'constructor', 'prototype'),
+          fuzz.prototypeKey,
           (v, path, key) => {
-            const json = JSON.stringify(
-              mutate(v.payload, path, {
-                'marker-key': {
-                  polluted: true,
-                  full_name: 'evil/x',
-                  login: 'evil',
-                },
-              }),
-            ).replace(/"marker-key"/g, JSON.stringify(key));
+            const json = fuzz.jsonWithKey(v.payload, path, key, {
+              polluted: true,
+              full_name: 'evil/x',
+              login: 'evil',
+            });
             checkAny({ ...v, payload: JSON.parse(json) });
           },
         ),
@@ -732,9 +647,11 @@ describe('normalizeGithubWebhook (fuzz)', () => {
         ],
       ])
         checkAny({ event, payload: JSON.parse(json) });
-      expectNoPollution();
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.pollution + 4);
+      fuzz.expectNoPollution();
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
+        RUNS.pollution + 4,
+      );
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });

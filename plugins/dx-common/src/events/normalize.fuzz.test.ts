@@ -1,3 +1,4 @@
+import * as fuzz from '@internal/fuzz-test-utils';
 import fc from 'fast-check';
 import { normalizeCdEvent } from './cdevents';
 import { normalizeGenericEvent } from './generic';
@@ -15,24 +16,12 @@ import type { NormalizeResult } from './types';
  * fc.assert(..., { seed: SEED, path: '...' }).
  */
 const SEED = 0x0_4e0_ea1;
-const TIMEOUT_MS = 60_000;
 /** Generated inputs per property. */
 const RUNS = { inputs: 5_000, pollution: 1_000 };
-const fmt = (count: number) => count.toLocaleString('en-US');
 
-const OBJECT_PROTOTYPE_KEYS = Object.getOwnPropertyNames(
-  Object.prototype,
-).sort();
 const FORMATS = ['cdevents', 'github', 'generic'];
 
-let executed = 0;
-
-function expectNoPollution() {
-  expect(({} as any).polluted).toBeUndefined();
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    OBJECT_PROTOTYPE_KEYS,
-  );
-}
+const inputs = fuzz.createInputCounter('normalizeEvent', SEED);
 
 /** What the format's own normaliser answers. */
 function direct(input: NormalizeEventInput): NormalizeResult | undefined {
@@ -59,9 +48,9 @@ function direct(input: NormalizeEventInput): NormalizeResult | undefined {
 }
 
 function check(input: NormalizeEventInput) {
-  executed++;
+  inputs.count();
   const result = normalizeEvent(input);
-  expectNoPollution();
+  fuzz.expectNoPollution();
   const expected = direct(input);
   if (expected !== undefined) {
     expect(result).toEqual(expected);
@@ -80,11 +69,8 @@ function check(input: NormalizeEventInput) {
 // Generators.
 
 const hostile = fc.constantFrom<unknown>(
-  { toString: 1 },
-  { toString: null, valueOf: null },
-  [{ toString: 1 }],
-  JSON.parse('{"__proto__": {"polluted": true}}'),
-  { constructor: { prototype: { polluted: true } } },
+  ...fuzz.TRAP_VALUES,
+  ...fuzz.POLLUTING_VALUES,
   '',
   'x'.repeat(10_000),
   null,
@@ -156,36 +142,33 @@ const input: fc.Arbitrary<NormalizeEventInput> = fc.record(
 // ---------------------------------------------------------------------------
 
 describe('normalizeEvent (fuzz)', () => {
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(`fuzz normalizeEvent: ${executed} inputs, seed ${SEED}`);
-  });
+  afterAll(inputs.report);
 
   it(
-    `answers all ${fmt(
+    `answers all ${fuzz.fmt(
       RUNS.inputs,
     )} generated inputs (seed ${SEED}) as the format's normaliser does, or refuses the format`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(fc.property(input, check), {
         seed: SEED,
         numRuns: RUNS.inputs,
       });
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.inputs);
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(RUNS.inputs);
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 
   it(
-    `never lets ${fmt(
+    `never lets ${fuzz.fmt(
       RUNS.pollution,
     )} generated inputs with __proto__/constructor/prototype keys (through JSON.parse, seed ${SEED}) pollute`,
     () => {
-      const before = executed;
+      const before = inputs.executed;
       fc.assert(
         fc.property(
           fc.constantFrom(...FORMATS),
-          fc.constantFrom('__proto__', 'constructor', 'prototype'),
+          fuzz.prototypeKey,
           fc.jsonValue({ maxDepth: 2 }),
           (format, key, value) => {
             const json = `{${JSON.stringify(key)}: ${JSON.stringify({
@@ -212,9 +195,11 @@ describe('normalizeEvent (fuzz)', () => {
           '{"__proto__": {"format": "github"}, "format": "x", "payload": 1}',
         ),
       );
-      expectNoPollution();
-      expect(executed - before).toBeGreaterThanOrEqual(RUNS.pollution + 2);
+      fuzz.expectNoPollution();
+      expect(inputs.executed - before).toBeGreaterThanOrEqual(
+        RUNS.pollution + 2,
+      );
     },
-    TIMEOUT_MS,
+    fuzz.TIMEOUT_MS,
   );
 });
