@@ -8,7 +8,7 @@
  * SLOs, ingestion health). Reports throughput, latency percentiles (overall
  * and per page), errors and 5xx; the target is zero 5xx.
  * Run with `yarn bench:load`; options: --entities N --events N
- * --connections C --seconds S. Results are printed as Markdown and written
+ * --connections C --seconds S, and --keep to leave the backend running. Results are printed as Markdown and written
  * to bench/results/.
  */
 import autocannon from 'autocannon';
@@ -153,6 +153,21 @@ async function main() {
           pageOf.push(page);
         }
     }
+    // Each request alone (no other load), median of 5 after one warm-up:
+    // where the time goes before 50 users share two cores.
+    const alone = [];
+    for (const [page, urls] of Object.entries(pages(7)))
+      for (const url of urls) {
+        const times = [];
+        for (let i = 0; i < 6; i++) {
+          const t = performance.now();
+          const r = await fetch(`${BASE}${url}`, { headers });
+          await r.arrayBuffer();
+          if (i > 0) times.push(performance.now() - t);
+        }
+        alone.push({ page, url, median: median(times) });
+      }
+
     // Warm-up (not counted): JIT, caches, connection pools.
     await autocannon({
       url: BASE,
@@ -220,6 +235,7 @@ async function main() {
         ]),
       ),
       peakRssMb: backend.peak(),
+      alone,
     };
     fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
     fs.writeFileSync(
@@ -234,7 +250,9 @@ async function main() {
       [
         `Load, ${results.date.slice(0, 10)}, ${machine}; \`${command}\``,
         '',
-        `${n(ENTITIES)} components (and ${TEAMS} groups) in the catalog after ${catalogSeconds.toFixed(
+        `${n(
+          ENTITIES,
+        )} components (and ${TEAMS} groups) in the catalog after ${catalogSeconds.toFixed(
           0,
         )} s; ${n(EVENTS)} DX events stored in ${eventSeconds.toFixed(
           0,
@@ -246,15 +264,28 @@ async function main() {
           results.latency.p50
         } ms | ${results.latency.p90} ms | ${results.latency.p99} ms | ${
           results.latency.max
-        } ms | ${results.errors} | ${results.timeouts} | ${results.non2xx} | ${fivexx} |`,
+        } ms | ${results.errors} | ${results.timeouts} | ${
+          results.non2xx
+        } | ${fivexx} |`,
         '',
         '| Page | Requests | Median | p99 |',
         '|---|---|---|---|',
         ...Object.entries(results.perPage).map(
           ([p, v]) =>
-            `| ${p} | ${n(v.requests)} | ${Math.round(v.median)} ms | ${Math.round(
-              v.p99,
-            )} ms |`,
+            `| ${p} | ${n(v.requests)} | ${Math.round(
+              v.median,
+            )} ms | ${Math.round(v.p99)} ms |`,
+        ),
+        '',
+        'Each request alone (median of 5, before the load):',
+        '',
+        '| Page | Request | Median |',
+        '|---|---|---|',
+        ...alone.map(
+          a =>
+            `| ${a.page} | \`${a.url
+              .replace(/\|/g, '%7C')
+              .slice(0, 110)}\` | ${Math.round(a.median)} ms |`,
         ),
         '',
         `Status codes: ${JSON.stringify(byStatus)}; backend peak RSS ${n(
@@ -264,8 +295,14 @@ async function main() {
     );
     if (fivexx > 0 || results.errors > 0) process.exitCode = 1;
   } finally {
-    await backend.stop();
-    fs.rmSync(file, { force: true });
+    if (process.argv.includes('--keep')) {
+      console.log(
+        `--keep: the backend (pid ${backend.child.pid}) keeps running at ${BASE}`,
+      );
+    } else {
+      await backend.stop();
+      fs.rmSync(file, { force: true });
+    }
   }
 }
 
