@@ -142,12 +142,13 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
       path.join(templateDir, 'skeleton', 'catalog-info.yaml'),
       SKELETON,
     );
-    const production = await loadProductionExternalAccess();
+    // Token scopes and the shutdown delay as production has them.
+    const production = await loadProduction();
     overlay = {
       backend: {
         database: { client: 'pg', connection: pg.connection, prefix: PREFIX },
-        lifecycle: { serverShutdownDelay: { seconds: 3 } },
-        auth: { externalAccess: production },
+        lifecycle: production.lifecycle,
+        auth: { externalAccess: production.externalAccess },
       },
       catalog: {
         locations: [
@@ -198,8 +199,8 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
     });
   });
 
-  /** The external-access entries of the production config, with tokens. */
-  async function loadProductionExternalAccess() {
+  /** Parts of the production config: external access (with tokens), lifecycle. */
+  async function loadProduction() {
     const env: Record<string, string> = {
       PORTAL_API_TOKEN: TOKEN,
       PORTAL_CI_TOKEN: CI_TOKEN,
@@ -212,7 +213,10 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
       }),
     );
     config.close();
-    return config.get('backend.auth.externalAccess');
+    return {
+      externalAccess: config.get('backend.auth.externalAccess'),
+      lifecycle: config.get('backend.lifecycle'),
+    };
   }
 
   afterAll(async () => {

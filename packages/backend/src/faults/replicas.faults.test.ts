@@ -82,7 +82,11 @@ describe('two backend replicas on one database', () => {
           webhooks: { github: { secret: SECRET } },
         },
       },
-      dx: { demo: { enabled: false }, github: { webhookSecret: SECRET } },
+      dx: {
+        demo: { enabled: false },
+        github: { webhookSecret: SECRET },
+        rollups: { frequencySeconds: INTERVAL_SECONDS },
+      },
       slo: { evaluation: { frequencyMs: INTERVAL_SECONDS * 1000 } },
       search: {
         collators: {
@@ -117,7 +121,7 @@ describe('two backend replicas on one database', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs each scheduled job once per interval across both replicas (repository scan, SLO evaluation)', async () => {
+  it('runs each scheduled job once per interval across both replicas (repository scan, SLO evaluation, DX roll-ups)', async () => {
     const catalogDb = knexFactory({
       client: 'pg',
       connection: `${pg.connection}/${PREFIX}catalog`,
@@ -132,7 +136,29 @@ describe('two backend replicas on one database', () => {
       await sleep(3 * INTERVAL_SECONDS * 1000);
       const since = new Date();
       const windowMs = 40_000;
-      await sleep(windowMs);
+      // An event a second, on either replica, so that every roll-up run
+      // has an entity to roll up (and logs it).
+      let sent = 0;
+      const until = Date.now() + windowMs;
+      while (Date.now() < until) {
+        await call(sent % 2 ? b : a, 'POST', '/api/dx/events', {
+          format: 'generic',
+          events: [
+            {
+              id: `rollup-${sent}`,
+              type: 'deployment',
+              action: 'deployed',
+              timestamp: new Date().toISOString(),
+              entityRef: 'component:default/svc-2',
+              environment: 'production',
+              outcome: 'success',
+            },
+          ],
+        });
+        sent += 1;
+        await sleep(1000);
+      }
+      const end = new Date();
       const jobs = {
         scans: await catalogDb('ingestion_runs')
           .where({ source_id: 'local-repos', trigger: 'schedule' })
@@ -143,6 +169,13 @@ describe('two backend replicas on one database', () => {
           .andWhere('started_at', '>=', since)
           .orderBy('started_at')
           .pluck('started_at'),
+        // The DX roll-ups log each run that had work, on the replica that ran it.
+        rollups: [a, b]
+          .flatMap(replica => replica.log().split('\n'))
+          .filter(line => line.includes('DX roll-ups brought up to date'))
+          .map(line => new Date(/\d{4}-\d\d-\d\dT[\d:.]+Z/.exec(line)![0]))
+          .filter(t => t >= since && t <= end)
+          .sort((x, y) => x.getTime() - y.getTime()),
       };
       const expected = windowMs / (INTERVAL_SECONDS * 1000);
       for (const [job, started] of Object.entries(jobs)) {
