@@ -197,6 +197,20 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
       overlay,
       env: { PORTAL_API_TOKEN: TOKEN },
     });
+    // The golden path the tests run, once the catalog has processed it.
+    await eventually(
+      'the fault-path template in the catalog',
+      async () =>
+        (
+          await api(
+            'GET',
+            '/api/catalog/entities/by-name/template/default/fault-path',
+          )
+        ).status === 200
+          ? true
+          : undefined,
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
   });
 
   /** Parts of the production config: external access (with tokens), lifecycle. */
