@@ -311,15 +311,21 @@ export class RepositoryIngester implements EntityProvider {
     options: { pushed?: boolean } = {},
   ): Promise<RepoOutcome | undefined> {
     const { source, store } = this.options;
+    // Taken before the claim: two reads of this process cannot both pass.
     if (this.reading.has(repo.name)) return undefined;
+    this.reading.add(repo.name);
     // A lease this process still holds from a read that broke off (the
     // database went away before it was released) is taken over.
-    if (
-      !(await store.claimRepository(source.id, repo, this.owner, this.leaseMs))
-    ) {
+    const claimed = await store
+      .claimRepository(source.id, repo, this.owner, this.leaseMs)
+      .catch(error => {
+        this.reading.delete(repo.name);
+        throw error;
+      });
+    if (!claimed) {
+      this.reading.delete(repo.name);
       return undefined;
     }
-    this.reading.add(repo.name);
     const outcome = emptyOutcome();
     outcome.read = true;
     try {

@@ -17,7 +17,7 @@ import {
   githubWebhookBody,
   readGithubDelivery,
 } from '@internal/github-webhooks';
-import { ingestionRateLimit } from '@internal/request-limits';
+import { bodyParserErrors, ingestionRateLimit } from '@internal/request-limits';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
@@ -300,31 +300,7 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
     requestsPerMinute: options.requestsPerMinute,
   });
 
-  router.use(
-    (
-      error: any,
-      _req: express.Request,
-      res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      if (error?.type === 'entity.too.large') {
-        res.status(413).json({
-          error: {
-            name: 'PayloadTooLargeError',
-            message: `body is larger than ${error.limit} bytes`,
-          },
-        });
-        return;
-      }
-      if (error?.type === 'entity.parse.failed') {
-        res.status(400).json({
-          error: { name: 'InputError', message: 'body is not valid JSON' },
-        });
-        return;
-      }
-      next(error);
-    },
-  );
+  router.use(bodyParserErrors());
 
   return router;
 }
