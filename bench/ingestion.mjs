@@ -10,6 +10,8 @@
  *   --stock-changes N    change-to-visible samples for stock (default 1; each waits for its processing interval)
  *   --no-stock           skip the stock baseline (e.g. for --per-repo 100)
  *   --queries N          query samples per query type (default 50)
+ *   --no-portal          only the stock baseline
+ *   --keep-db            keep the portal's databases (to study its queries)
  * Results are printed as Markdown and written to bench/results/ingestion-<date>.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -35,6 +37,8 @@ const CHANGES = opt('changes', 15);
 const STOCK_CHANGES = opt('stock-changes', 1);
 const QUERIES = opt('queries', 50);
 const STOCK = !args.includes('--no-stock');
+const PORTAL = !args.includes('--no-portal');
+const KEEP_DB = args.includes('--keep-db');
 const gitEnv = {
   ...process.env,
   GIT_AUTHOR_NAME: 'b',
@@ -173,6 +177,8 @@ async function main() {
   if (STOCK) {
     console.error('Stock Backstage: file locations ...');
     const stock = await startBackend('stock', {
+      // A catalog benchmark: no DX demo history written at startup.
+      dx: { demo: { enabled: false } },
       catalog: {
         rules: ALLOW_ALL_KINDS,
         locations: Array.from({ length: REPOS }, (_, i) => ({
@@ -218,8 +224,14 @@ async function main() {
       edit(reposDir, (k * 37) % REPOS, 'benchmark service');
   }
 
+  if (!PORTAL) {
+    console.log(JSON.stringify(results, null, 2));
+    fs.rmSync(work, { recursive: true, force: true });
+    return;
+  }
   console.error('Portal: repository discovery ...');
   const ours = await startBackend('portal', {
+    dx: { demo: { enabled: false } },
     catalog: {
       // As in app-config.production.yaml: entities come from providers that
       // push their changes, so the periodic re-processing can be slow.
@@ -319,7 +331,11 @@ async function main() {
       peakRssMb: ours.peak(),
     };
   } finally {
-    await ours.stop();
+    await ours.stop({ keepDatabases: KEEP_DB });
+    if (KEEP_DB)
+      console.error(
+        `--keep-db: the portal's databases are kept (${ours.prefix}*)`,
+      );
   }
   fs.rmSync(work, { recursive: true, force: true });
 

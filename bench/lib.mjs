@@ -132,6 +132,8 @@ export async function startBackend(name, config) {
     process.execPath,
     [
       '--max-old-space-size=4096',
+      // e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the backend
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
       '--require',
       path.join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
       'src/index.ts',
@@ -169,10 +171,11 @@ export async function startBackend(name, config) {
     child,
     prefix,
     peak: () => peak,
-    async stop() {
+    async stop({ keepDatabases = false } = {}) {
       clearInterval(sampler);
       child.kill('SIGTERM');
       await new Promise(r => child.once('exit', r));
+      if (keepDatabases) return;
       for (const db of psql(
         `select datname from pg_database where datname like '${prefix}%'`,
       )
