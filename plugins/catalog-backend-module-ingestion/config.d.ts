@@ -1,5 +1,15 @@
 export interface Config {
   catalog?: {
+    /**
+     * Answers of the catalog page's list, count and facet queries kept
+     * until the catalog changes (src/service/catalogReadCache.ts). On by
+     * default; PostgreSQL only.
+     */
+    readCache?: {
+      enabled?: boolean;
+      /** How long an answer is kept at most. Default 600. */
+      ttlSeconds?: number;
+    };
     /** Catalog ingestion: repository discovery and its health. */
     ingestion?: {
       /** Where repositories are discovered. */

@@ -17,6 +17,7 @@ import type { RepositorySource } from './ingestion/types';
 import { OrgExportSource } from './org/OrgExportSource';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
+import { createCatalogReadCache } from './service/catalogReadCache';
 import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { CatalogQueue } from './store/CatalogQueue';
 import { DatabaseDocsStore } from './store/DatabaseDocsStore';
@@ -46,6 +47,8 @@ export const catalogModuleIngestion = createBackendModule({
         catalog: catalogProcessingExtensionPoint,
         catalogService: catalogServiceRef,
         urlReader: coreServices.urlReader,
+        cache: coreServices.cache,
+        auditor: coreServices.auditor,
       },
       async init({
         config,
@@ -59,6 +62,8 @@ export const catalogModuleIngestion = createBackendModule({
         catalog,
         catalogService,
         urlReader,
+        cache,
+        auditor,
       }) {
         const settings = readIngestionConfig(config);
         // Links on entity pages: web and e-mail only, whatever the source.
@@ -138,6 +143,24 @@ export const catalogModuleIngestion = createBackendModule({
           }`,
         );
 
+        if (config.getOptionalBoolean('catalog.readCache.enabled') ?? true) {
+          // Registered before the catalog's own router (modules start
+          // first), so it sees the catalog page's reads before the catalog.
+          httpRouter.use(
+            createCatalogReadCache({
+              knex,
+              cache,
+              httpAuth,
+              permissions,
+              auditor,
+              logger,
+              ttlMs:
+                (config.getOptionalNumber('catalog.readCache.ttlSeconds') ??
+                  600) * 1000,
+              maxBodyBytes: 1024 * 1024,
+            }),
+          );
+        }
         httpRouter.use(
           createIngestionRouter({
             ingesters,
