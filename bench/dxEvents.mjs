@@ -14,7 +14,6 @@ export function benchEvents(total, components) {
   return i => eventAt(i, start, components);
 }
 
-
 /** The i-th event: 60 % changes, 30 % deployments, 10 % incidents. */
 function eventAt(i, start, components) {
   const c = i % components;
@@ -68,4 +67,3 @@ export async function postEvents(events) {
     );
   return body;
 }
-

@@ -84,12 +84,13 @@ export function rssMb(pid) {
   }
 }
 
-export async function api(method, url, body) {
+export async function api(method, url, body, headers = {}) {
   const res = await fetch(`${BASE}${url}`, {
     method,
     headers: {
       authorization: `Bearer ${TOKEN}`,
       'content-type': 'application/json',
+      ...headers,
     },
     body: body ? JSON.stringify(body) : undefined,
   });
