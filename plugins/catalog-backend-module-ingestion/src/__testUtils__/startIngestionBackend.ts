@@ -24,12 +24,15 @@ export const MANUAL_SCHEDULE = {
 export async function startIngestionBackend(
   knex: TestKnex,
   config: JsonObject,
+  /** More features, e.g. a service factory that replaces a default mock. */
+  extraFeatures: Parameters<typeof startTestBackend>[0]['features'] = [],
 ): Promise<TestBackend['server']> {
   const catalog = (config.catalog ?? {}) as JsonObject;
   const { server } = await startTestBackend({
     features: [
       catalogPlugin,
       catalogModuleIngestion,
+      ...(extraFeatures ?? []),
       mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({
         data: {

@@ -1,16 +1,13 @@
 import {
   mockCredentials,
   mockServices,
-  startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import catalogModuleIngestion from '../index';
 import { commitFiles, createRepo } from '../__testUtils__/git';
 import {
   MANUAL_SCHEDULE,
@@ -55,6 +52,21 @@ describe('catalog read cache', () => {
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  const config = () => ({
+    catalog: {
+      ingestion: {
+        sources: [
+          {
+            id: 'local',
+            type: 'local',
+            path: path.dirname(repo),
+            schedule: MANUAL_SCHEDULE,
+          },
+        ],
+      },
+    },
+  });
+
   async function waitUntil(check: () => Promise<boolean>) {
     for (let i = 0; i < 80; i++) {
       if (await check()) return;
@@ -65,20 +77,7 @@ describe('catalog read cache', () => {
 
   it('answers repeated reads from the cache and sees every change at once', async () => {
     const knex = await databases.init('POSTGRES_15');
-    const server = await startIngestionBackend(knex, {
-      catalog: {
-        ingestion: {
-          sources: [
-            {
-              id: 'local',
-              type: 'local',
-              path: path.dirname(repo),
-              schedule: MANUAL_SCHEDULE,
-            },
-          ],
-        },
-      },
-    });
+    const server = await startIngestionBackend(knex, config());
     const get = (url: string) => request(server).get(url).set(auth);
     const rescan = () =>
       request(server)
@@ -173,31 +172,9 @@ describe('catalog read cache', () => {
       authorizeConditional: async requests =>
         requests.map(() => onlyProduction),
     });
-    const { server } = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleIngestion,
-        permissions.factory,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              processingInterval: { seconds: 1 },
-              ingestion: {
-                sources: [
-                  {
-                    id: 'local',
-                    type: 'local',
-                    path: path.dirname(repo),
-                    schedule: MANUAL_SCHEDULE,
-                  },
-                ],
-              },
-            },
-          },
-        }),
-      ],
-    });
+    const server = await startIngestionBackend(knex, config(), [
+      permissions.factory,
+    ]);
     commitFiles(repo, {
       'catalog-info.yaml': `${component('a', 'deprecated')}---${component(
         'b',
