@@ -187,6 +187,10 @@ async function main() {
       // A catalog benchmark: no DX demo history written at startup.
       dx: { demo: { enabled: false } },
       catalog: {
+        // The catalog engine as stock Backstage ships it: the portal's
+        // stitching settings (app-config.yaml) are reset to the defaults.
+        stitchingStrategy: { pollingInterval: { seconds: 1 }, batchSize: 1 },
+        processingBatchSize: 1,
         rules: ALLOW_ALL_KINDS,
         locations: Array.from({ length: REPOS }, (_, i) => ({
           type: 'file',

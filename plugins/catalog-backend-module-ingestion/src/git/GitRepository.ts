@@ -1,6 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { gitRunner } from './gitRunner';
 
 /** One file in a commit's tree, as `git ls-tree --long` lists it. */
 export interface TreeEntry {
@@ -138,38 +138,10 @@ export class GitRepository {
     const result = new Map<string, Buffer>();
     const unique = [...new Set(oids)];
     if (unique.length === 0) return result;
-    const child = spawn(
-      'git',
-      [
-        '-c',
-        'safe.directory=*',
-        `--git-dir=${this.gitDir}`,
-        'cat-file',
-        '--batch',
-      ],
-      { env: GIT_ENV, stdio: ['pipe', 'pipe', 'pipe'] },
+    const out = await this.git(
+      ['cat-file', '--batch'],
+      `${unique.join('\n')}\n`,
     );
-    const chunks: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', c => chunks.push(c));
-    child.stderr.on('data', c => stderr.push(c));
-    const done = new Promise<void>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', code =>
-        code === 0
-          ? resolve()
-          : reject(
-              new Error(
-                `git cat-file failed (${code}): ${Buffer.concat(stderr)
-                  .toString('utf8')
-                  .trim()}`,
-              ),
-            ),
-      );
-    });
-    child.stdin.end(`${unique.join('\n')}\n`);
-    await done;
-    const out = Buffer.concat(chunks);
     let pos = 0;
     while (pos < out.length) {
       const nl = out.indexOf(0x0a, pos);
@@ -186,23 +158,17 @@ export class GitRepository {
     return result;
   }
 
-  private git(args: string[]): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      execFile(
-        'git',
-        ['-c', 'safe.directory=*', `--git-dir=${this.gitDir}`, ...args],
-        { env: GIT_ENV, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          if (error) {
-            const detail = stderr.toString('utf8').trim();
-            reject(
-              new Error(`git ${args[0]} failed: ${detail || error.message}`),
-            );
-          } else {
-            resolve(stdout);
-          }
-        },
-      );
+  private async git(args: string[], input?: string): Promise<Buffer> {
+    const { code, stdout, stderr, error } = await gitRunner.run({
+      args: ['-c', 'safe.directory=*', `--git-dir=${this.gitDir}`, ...args],
+      input,
+      env: GIT_ENV,
+      maxBuffer: 512 * 1024 * 1024,
     });
+    if (code === 0 && !error) return stdout;
+    const detail = stderr.toString('utf8').trim();
+    throw new Error(
+      `git ${args[0]} failed: ${detail || error || `exit code ${code}`}`,
+    );
   }
 }
