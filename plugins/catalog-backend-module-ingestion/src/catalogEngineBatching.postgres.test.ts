@@ -189,12 +189,17 @@ describe('batched catalog engine (portal patch)', () => {
     throw new Error(`the catalog did not settle in 60 s: ${state}`);
   }
 
-  async function ingest(engine: object) {
+  /** Ingests the fixture with `replicas` backends on one database. */
+  async function ingest(engine: object, replicas = 1) {
     const knex = await databases.init('POSTGRES_15');
     const statements: string[] = [];
     knex.on('query', (q: { sql: string }) => statements.push(q.sql));
     fs.writeFileSync(path.join(root, 'flaky.yaml'), component('y-1'));
-    const server = await startIngestionBackend(knex, config(engine));
+    const servers = [];
+    for (let i = 0; i < replicas; i++) {
+      servers.push(await startIngestionBackend(knex, config(engine)));
+    }
+    const server = servers[0];
     try {
       await request(server)
         .post('/api/catalog/ingestion/rescan')
@@ -214,12 +219,15 @@ describe('batched catalog engine (portal patch)', () => {
       const result = await settled(knex, 54);
       return { result, statements, knex };
     } finally {
-      await server.stop();
+      for (const s of servers) await s.stop();
     }
   }
 
+  let stockRun: ReturnType<typeof ingest> | undefined;
+  const stockResult = () => (stockRun ??= ingest(STOCK));
+
   it('serves exactly what the stock engine serves, with far fewer statements', async () => {
-    const stock = await ingest(STOCK);
+    const stock = await stockResult();
     const batched = await ingest(BATCHED);
 
     const refs = Object.keys(stock.result.entities).sort();
@@ -274,6 +282,12 @@ describe('batched catalog engine (portal patch)', () => {
     expect(transactions(batched.statements)).toBeLessThan(
       transactions(stock.statements) / 2,
     );
+  });
+
+  it('serves the same catalog with two replicas sharing the batched work', async () => {
+    const stock = await stockResult();
+    const batched = await ingest(BATCHED, 2);
+    expect(batched.result).toEqual(stock.result);
   });
 
   it('publishes only the entities whose stitch ticket and lease are current', async () => {
