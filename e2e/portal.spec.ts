@@ -41,12 +41,19 @@ test('a developer signs in, finds the demo software and opens an entity', async 
     page.getByRole('link', { name: 'Payments API service' }),
   ).toHaveCount(0);
   await page.getByText('All', { exact: true }).click();
+  // The catalog page writes its filters into the URL after it re-renders;
+  // reloading before that would reopen it on "Owned" every time.
+  await expect(page).toHaveURL(/filters(%5B|\[)user(%5D|\])=all/);
   await expect(async () => {
     await page.reload();
     await expect(
       page.getByRole('link', { name: 'Payments API service' }),
     ).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 90_000 });
+  })
+    .toPass({ timeout: 90_000 })
+    .catch(async error => {
+      throw new Error(`${error}\n${await catalogDiagnosis(page)}`);
+    });
   await expect(
     page.getByRole('link', { name: 'Ledger service' }),
   ).toBeVisible();
@@ -319,6 +326,40 @@ interface DoraSeen {
   leadTime: { changes: number };
   changeFailureRate: { deployments: number; failed: number };
   recoveryTime: { incidents: number };
+}
+
+/**
+ * What the catalog holds for the demo component, asked three ways (by name,
+ * the page's list query through the read cache, and the same query past
+ * it), so a failure says whether the entity, the cache or the page is
+ * missing it.
+ */
+async function catalogDiagnosis(page: Page): Promise<string> {
+  const headers = { authorization: `Bearer ${await guestToken(page)}` };
+  const list =
+    '/api/catalog/entities/by-query?filter=kind%3Dcomponent&limit=100&fields=metadata.name';
+  const byName = await page.request.get(
+    '/api/catalog/entities/by-name/component/default/payments-api',
+    { headers },
+  );
+  const describe = async (extra: Record<string, string>) => {
+    const res = await page.request.get(list, {
+      headers: { ...headers, ...extra },
+    });
+    const body = await res.json().catch(() => ({}));
+    const names = (body.items ?? []).map(
+      (e: { metadata?: { name?: string } }) => e.metadata?.name,
+    );
+    return `${res.status()} cache=${
+      res.headers()['x-portal-catalog-cache']
+    } ${names.join(',')}`;
+  };
+  return [
+    `page URL: ${page.url()}`,
+    `by name: ${byName.status()}`,
+    `list: ${await describe({})}`,
+    `list, no cache: ${await describe({ 'cache-control': 'no-cache' })}`,
+  ].join('\n');
 }
 
 /** The signed-in guest's Backstage token, for API calls from the test. */
