@@ -2,7 +2,7 @@
  * Shared by the benchmarks: PostgreSQL access, the portal backend started
  * from source with an overlay config, an authenticated API helper, stats.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,6 +75,22 @@ export function psql(sql, db = 'postgres') {
   ).trim();
 }
 
+/**
+ * psql without blocking the event loop: for long statements (VACUUM), so
+ * idle keep-alive connections to the backend are closed in time instead of
+ * being reused after the backend has dropped them.
+ */
+export function psqlAsync(sql, db = 'postgres') {
+  return new Promise((resolve, reject) =>
+    execFile(
+      'psql',
+      ['-h', pg.host, '-p', pg.port, '-U', pg.user, '-d', db, '-Atc', sql],
+      { env: { ...process.env, PGPASSWORD: pg.password }, encoding: 'utf8' },
+      (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
+    ),
+  );
+}
+
 export function rssMb(pid) {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -85,14 +101,22 @@ export function rssMb(pid) {
 }
 
 export async function api(method, url, body, headers = {}) {
-  const res = await fetch(`${BASE}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      'content-type': 'application/json',
-      ...headers,
-    },
-    body: body ? JSON.stringify(body) : undefined,
+  const send = () =>
+    fetch(`${BASE}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        ...headers,
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  // A GET on a kept-alive connection the backend closed meanwhile is sent
+  // again once, as browsers do.
+  const res = await send().catch(error => {
+    if (method !== 'GET' || error?.cause?.code !== 'UND_ERR_SOCKET')
+      throw error;
+    return send();
   });
   if (!res.ok)
     throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);

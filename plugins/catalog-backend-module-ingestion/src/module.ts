@@ -17,6 +17,7 @@ import type { RepositorySource } from './ingestion/types';
 import { OrgExportSource } from './org/OrgExportSource';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
+import { ensureCatalogIndexes } from './service/catalogIndexes';
 import { createCatalogReadCache } from './service/catalogReadCache';
 import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { CatalogQueue } from './store/CatalogQueue';
@@ -142,6 +143,19 @@ export const catalogModuleIngestion = createBackendModule({
               : ''
           }`,
         );
+
+        // An index the catalog's count and facet queries use (PostgreSQL):
+        // built once by one replica, checked again every hour.
+        await scheduler.scheduleTask({
+          id: 'portal-catalog-indexes',
+          frequency: { hours: 1 },
+          timeout: { hours: 1 },
+          initialDelay: { seconds: 5 },
+          scope: 'global',
+          fn: async () => {
+            await ensureCatalogIndexes(knex, logger);
+          },
+        });
 
         if (config.getOptionalBoolean('catalog.readCache.enabled') ?? true) {
           // Registered before the catalog's own router (modules start
