@@ -267,6 +267,17 @@ async function main() {
   }
   console.error('Portal: repository discovery ...');
   const ours = await startBackend('portal', {
+    // As in app-config.production.yaml: the catalog's queries without
+    // parallel workers.
+    backend: {
+      database: {
+        plugin: {
+          catalog: {
+            connection: { options: '-c max_parallel_workers_per_gather=0' },
+          },
+        },
+      },
+    },
     dx: { demo: { enabled: false } },
     catalog: {
       // As in app-config.production.yaml: entities come from providers that

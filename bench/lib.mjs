@@ -144,8 +144,13 @@ export async function startBackend(name, config) {
       backend: {
         baseUrl: BASE,
         listen: { port: PORT },
-        database: { client: 'pg', connection: pg, prefix },
         ...config.backend,
+        database: {
+          client: 'pg',
+          connection: pg,
+          prefix,
+          ...config.backend?.database,
+        },
       },
     }),
   );

@@ -40,6 +40,13 @@ test('a developer signs in, finds the demo software and opens an entity', async 
   await expect(
     page.getByRole('link', { name: 'Payments API service' }),
   ).toHaveCount(0);
+  // The page's own list requests, replayed if the component never shows.
+  const pageLists: string[] = [];
+  page.on('request', r => {
+    if (r.url().includes('/api/catalog/entities/by-query')) {
+      pageLists.push(new URL(r.url()).pathname + new URL(r.url()).search);
+    }
+  });
   await page.getByText('All', { exact: true }).click();
   // The catalog page writes its filters into the URL after it re-renders;
   // reloading before that would reopen it on "Owned" every time.
@@ -52,7 +59,9 @@ test('a developer signs in, finds the demo software and opens an entity', async 
   })
     .toPass({ timeout: 90_000 })
     .catch(async error => {
-      throw new Error(`${error}\n${await catalogDiagnosis(page)}`);
+      throw new Error(
+        `${error}\n${await catalogDiagnosis(page, pageLists.slice(-3))}`,
+      );
     });
   await expect(
     page.getByRole('link', { name: 'Ledger service' }),
@@ -334,7 +343,10 @@ interface DoraSeen {
  * it), so a failure says whether the entity, the cache or the page is
  * missing it.
  */
-async function catalogDiagnosis(page: Page): Promise<string> {
+async function catalogDiagnosis(
+  page: Page,
+  pageRequests: string[],
+): Promise<string> {
   const headers = { authorization: `Bearer ${await guestToken(page)}` };
   const list =
     '/api/catalog/entities/by-query?filter=kind%3Dcomponent&limit=100&fields=metadata.name';
@@ -342,8 +354,8 @@ async function catalogDiagnosis(page: Page): Promise<string> {
     '/api/catalog/entities/by-name/component/default/payments-api',
     { headers },
   );
-  const describe = async (extra: Record<string, string>) => {
-    const res = await page.request.get(list, {
+  const describe = async (extra: Record<string, string>, url = list) => {
+    const res = await page.request.get(url, {
       headers: { ...headers, ...extra },
     });
     const body = await res.json().catch(() => ({}));
@@ -359,6 +371,18 @@ async function catalogDiagnosis(page: Page): Promise<string> {
     `by name: ${byName.status()}`,
     `list: ${await describe({})}`,
     `list, no cache: ${await describe({ 'cache-control': 'no-cache' })}`,
+    ...(await Promise.all(
+      pageRequests.map(
+        async url =>
+          `page's ${url}: ${await describe(
+            {},
+            url,
+          )}; no cache: ${await describe(
+            { 'cache-control': 'no-cache' },
+            url,
+          )}`,
+      ),
+    )),
   ].join('\n');
 }
 
