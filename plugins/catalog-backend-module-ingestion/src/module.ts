@@ -144,8 +144,8 @@ export const catalogModuleIngestion = createBackendModule({
           }`,
         );
 
-        // An index the catalog's count and facet queries use (PostgreSQL):
-        // built once by one replica, checked again every hour.
+        // Two indexes the catalog's count, list and facet queries use
+        // (PostgreSQL): built once by one replica, checked every hour.
         await scheduler.scheduleTask({
           id: 'portal-catalog-indexes',
           frequency: { hours: 1 },
