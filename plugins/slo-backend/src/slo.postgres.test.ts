@@ -180,11 +180,19 @@ describe('SLOs on the real stack', () => {
         .set('Authorization', as(ALICE));
       return r.status === 200 && r.body.relations?.length ? true : undefined;
     });
-    const items = await eventually('the repository SLOs', async () => {
-      const found = await list('entityRef=component:default/checkout');
-
-      return found.length === 2 ? found : undefined;
-    });
+    // The definitions sync runs on its own schedule: one that ran before
+    // the catalog had stitched the component stored the SLOs without an
+    // owner, and the next one adds it.
+    const items = await eventually(
+      'the repository SLOs, with owners',
+      async () => {
+        const found = await list('entityRef=component:default/checkout');
+        return found.length === 2 &&
+          found.find(s => s.name === 'checkout-requests')?.ownerRef
+          ? found
+          : undefined;
+      },
+    );
     const byName = new Map(items.map(s => [s.name, s]));
     expect(byName.get('checkout-requests')).toMatchObject({
       id: ID,
