@@ -151,6 +151,11 @@ function edit(reposDir, i, description) {
 }
 
 const FACETS = 'facets (kind, owner, lifecycle, tags)';
+
+/** Samples with their median and p95; per query name for `summaries`. */
+const summary = xs => ({ samples: xs, median: median(xs), p95: p95(xs) });
+const summaries = byName =>
+  Object.fromEntries(Object.entries(byName).map(([q, xs]) => [q, summary(xs)]));
 const QUERY_URLS = {
   list: '/api/catalog/entities/by-query?limit=20&filter=kind=component&orderField=metadata.name,asc',
   count: '/api/catalog/entities/by-query?limit=0&filter=kind=component',
@@ -403,33 +408,15 @@ async function main() {
           0,
         ),
       },
-      changeToVisibleMs: {
-        samples: changes,
-        median: median(changes),
-        p95: p95(changes),
-      },
+      changeToVisibleMs: summary(changes),
       queries,
       queriesAnalyzed,
       queriesUncached,
       vacuumSeconds,
       queriesVacuumedUncached,
-      settledChangeToVisibleMs: {
-        samples: settled.changes,
-        median: median(settled.changes),
-        p95: p95(settled.changes),
-      },
-      settledFirstAfterChange: Object.fromEntries(
-        Object.entries(settled.firstAfterChange).map(([q, xs]) => [
-          q,
-          { samples: xs, median: median(xs), p95: p95(xs) },
-        ]),
-      ),
-      firstAfterChange: Object.fromEntries(
-        Object.entries(firstAfterChange).map(([q, xs]) => [
-          q,
-          { samples: xs, median: median(xs), p95: p95(xs) },
-        ]),
-      ),
+      settledChangeToVisibleMs: summary(settled.changes),
+      settledFirstAfterChange: summaries(settled.firstAfterChange),
+      firstAfterChange: summaries(firstAfterChange),
       peakRssMb: ours.peak(),
     };
   } finally {
