@@ -10,6 +10,14 @@ export interface Config {
       /** How long an answer is kept at most. Default 600. */
       ttlSeconds?: number;
     };
+    /**
+     * VACUUM and ANALYZE of the catalog's tables soon after a bulk change
+     * (src/service/catalogMaintenance.ts), checked every 30 s by one
+     * replica. On by default; PostgreSQL only.
+     */
+    tableMaintenance?: {
+      enabled?: boolean;
+    };
     /** Catalog ingestion: repository discovery and its health. */
     ingestion?: {
       /** Where repositories are discovered. */

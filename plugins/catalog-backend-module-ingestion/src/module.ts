@@ -18,6 +18,7 @@ import { OrgExportSource } from './org/OrgExportSource';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
 import { ensureCatalogIndexes } from './service/catalogIndexes';
+import { maintainCatalogTables } from './service/catalogMaintenance';
 import { createCatalogReadCache } from './service/catalogReadCache';
 import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { CatalogQueue } from './store/CatalogQueue';
@@ -156,6 +157,25 @@ export const catalogModuleIngestion = createBackendModule({
             await ensureCatalogIndexes(knex, logger);
           },
         });
+
+        if (
+          config.getOptionalBoolean('catalog.tableMaintenance.enabled') ??
+          true
+        ) {
+          // VACUUM / ANALYZE of the catalog's tables soon after a bulk change
+          // (PostgreSQL), so its queries are fast minutes before autovacuum
+          // would get there.
+          await scheduler.scheduleTask({
+            id: 'portal-catalog-maintenance',
+            frequency: { seconds: 30 },
+            timeout: { minutes: 30 },
+            initialDelay: { seconds: 30 },
+            scope: 'global',
+            fn: async () => {
+              await maintainCatalogTables(knex, logger);
+            },
+          });
+        }
 
         if (config.getOptionalBoolean('catalog.readCache.enabled') ?? true) {
           // Registered before the catalog's own router (modules start

@@ -154,6 +154,117 @@ describe('catalog read cache', () => {
     ).toBe(401);
   });
 
+  it("keeps the catalog page's POST lists and counts, keyed on their body", async () => {
+    const knex = await databases.init('POSTGRES_15');
+    // A source of its own, so the other tests do not see these entities.
+    const postRepo = path.join(root, 'post-repos', 'svc-post');
+    createRepo(postRepo, {
+      'catalog-info.yaml': `${component('p1')}---${component(
+        'p2',
+        'experimental',
+      )}`,
+    });
+    const server = await startIngestionBackend(knex, {
+      catalog: {
+        ingestion: {
+          sources: [
+            {
+              id: 'local',
+              type: 'local',
+              path: path.dirname(postRepo),
+              schedule: MANUAL_SCHEDULE,
+            },
+          ],
+        },
+      },
+    });
+    await request(server)
+      .post('/api/catalog/ingestion/rescan')
+      .set(auth)
+      .send({ source: 'local' })
+      .expect(200);
+    const post = (body: object | string) =>
+      request(server)
+        .post('/api/catalog/entities/by-query')
+        .set(auth)
+        .set('content-type', 'application/json')
+        .send(typeof body === 'string' ? body : JSON.stringify(body));
+    // As the catalog page of this Backstage version sends them.
+    const list = {
+      query: { kind: 'component' },
+      limit: 20,
+      orderBy: [{ field: 'metadata.name', order: 'asc' }],
+    };
+    const count = { query: { kind: 'component' }, limit: 0 };
+    const experimental = {
+      query: { kind: 'component', 'spec.lifecycle': 'experimental' },
+      limit: 0,
+    };
+    await waitUntil(async () => (await post(count)).body.totalItems === 2);
+
+    const names = (res: request.Response) =>
+      res.body.items.map((e: any) => e.metadata.name);
+    const first = await post(list);
+    expect(first.status).toBe(200);
+    const second = await post(list);
+    expect(second.headers[CATALOG_CACHE_HEADER]).toBe('hit');
+    expect(second.body).toEqual(first.body);
+    expect(names(second)).toEqual(['p1', 'p2']);
+    // Another body is another answer, not the cached one.
+    await post(experimental);
+    const filtered = await post(experimental);
+    expect(filtered.headers[CATALOG_CACHE_HEADER]).toBe('hit');
+    expect(filtered.body.totalItems).toBe(1);
+    expect((await post(count)).body.totalItems).toBe(2);
+
+    // A search term or a later page goes to the catalog every time.
+    for (let i = 0; i < 2; i++) {
+      const searched = await post({
+        ...list,
+        fullTextFilter: { term: 'p2', fields: ['metadata.name'] },
+      });
+      expect(searched.status).toBe(200);
+      expect(searched.headers[CATALOG_CACHE_HEADER]).toBeUndefined();
+      expect(names(searched)).toEqual(['p2']);
+    }
+    const paged = await post({ ...list, limit: 1 });
+    const next = await post({ cursor: paged.body.pageInfo.nextCursor });
+    expect(next.status).toBe(200);
+    expect(next.headers[CATALOG_CACHE_HEADER]).toBeUndefined();
+
+    // A change: the cached list and count are not served.
+    commitFiles(postRepo, {
+      'catalog-info.yaml': `${component('p1')}---${component(
+        'p2',
+        'experimental',
+      )}---${component('p3', 'experimental')}`,
+    });
+    await request(server)
+      .post('/api/catalog/ingestion/rescan')
+      .set(auth)
+      .send({ source: 'local' })
+      .expect(200);
+    await waitUntil(
+      async () => (await post(experimental)).body.totalItems === 2,
+    );
+    expect((await post(count)).body.totalItems).toBe(3);
+    expect(names(await post(list))).toEqual(['p1', 'p2', 'p3']);
+
+    // Bad bodies get the catalog's own errors, and nothing is kept.
+    const malformed = await post('{"query": ');
+    expect(malformed.status).toBe(400);
+    const oversized = await post({
+      ...count,
+      fields: ['x'.repeat(200 * 1024)],
+    });
+    expect(oversized.status).toBe(413);
+    const invalid = await post({ query: { $nope: 1 } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.message).toMatch(/Invalid query/);
+    // The backend still answers.
+    expect((await post(count)).status).toBe(200);
+  });
+
   it('leaves a conditional read decision to the catalog, which filters', async () => {
     const knex = await databases.init('POSTGRES_15');
     const onlyProduction = {

@@ -7,18 +7,40 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { NextFunction, Request, Response } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type Response,
+} from 'express';
 import type { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 
 /** Response header telling whether an answer came from the cache. */
 export const CATALOG_CACHE_HEADER = 'x-portal-catalog-cache';
 
-/** The read routes of the catalog page: list, count and facets. */
-const ROUTES: Record<string, { eventId: string; queryType?: string }> = {
-  '/entities/by-query': { eventId: 'entity-fetch', queryType: 'by-query' },
-  '/entity-facets': { eventId: 'entity-facets' },
+/**
+ * The read routes of the catalog page: list, count and facets. The
+ * catalog page sends its lists and counts as POST /entities/by-query with
+ * the query in a JSON body; other clients send them as GET.
+ */
+const ROUTES: Record<
+  string,
+  { methods: string[]; eventId: string; queryType?: string }
+> = {
+  '/entities/by-query': {
+    methods: ['GET', 'POST'],
+    eventId: 'entity-fetch',
+    queryType: 'by-query',
+  },
+  '/entity-facets': { methods: ['GET'], eventId: 'entity-facets' },
 };
+
+/**
+ * The catalog router's own JSON parser (express.json() with its default
+ * limit), run here first so the body is part of the cache key; it marks the
+ * request as parsed, and the catalog's parser then leaves it as it is.
+ */
+const parseJson = express.json();
 
 export interface CatalogReadCacheOptions {
   knex: Knex;
@@ -119,7 +141,7 @@ class CatalogVersion {
  * be allowed to read every entity (an unconditional ALLOW for
  * catalog.entity.read; a conditional decision goes to the catalog, which
  * filters), the request is the first page (no cursor) and has no free-text
- * search. `Cache-Control: no-cache` skips the cache. Every answer is checked
+ * search, in the query string (GET) or the JSON body (POST). `Cache-Control: no-cache` skips the cache. Every answer is checked
  * against the catalog's version, read from the database, so several
  * replicas (and a shared cache store) never serve a stale answer.
  */
@@ -134,7 +156,22 @@ export function createCatalogReadCache(options: CatalogReadCacheOptions) {
     next: NextFunction,
   ) {
     const route = ROUTES[req.path];
-    if (req.method !== 'GET' || !route || !cacheable(req)) {
+    if (!route || !route.methods.includes(req.method)) {
+      next();
+      return;
+    }
+    if (req.method === 'POST') {
+      // A malformed or oversized body: the same 400 or 413 the catalog's
+      // parser gives.
+      const parsed = await new Promise<unknown>(resolve =>
+        parseJson(req, res, resolve),
+      );
+      if (parsed) {
+        next(parsed);
+        return;
+      }
+    }
+    if (!cacheable(req)) {
       next();
       return;
     }
@@ -159,7 +196,11 @@ export function createCatalogReadCache(options: CatalogReadCacheOptions) {
         return;
       }
       const key = `catalog-read:${createHash('sha256')
-        .update(req.url)
+        .update(
+          req.method === 'POST'
+            ? `POST ${req.url} ${JSON.stringify(req.body)}`
+            : req.url,
+        )
         .digest('hex')}`;
       const hit = (await cache.get(key)) as
         | { version: string; body: string }
@@ -192,10 +233,23 @@ export function createCatalogReadCache(options: CatalogReadCacheOptions) {
   };
 }
 
+/** The first page of a query without free-text search, as asked. */
 function cacheable(req: Request): boolean {
   if (req.headers['cache-control']?.includes('no-cache')) return false;
   const query = req.query as Record<string, unknown>;
-  return query.cursor === undefined && query.fullTextFilterTerm === undefined;
+  if (query.cursor !== undefined || query.fullTextFilterTerm !== undefined)
+    return false;
+  if (req.method !== 'POST') return true;
+  const body = req.body as
+    | { cursor?: unknown; fullTextFilter?: { term?: unknown } }
+    | undefined;
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return false;
+  const term = body.fullTextFilter?.term;
+  // An empty search box sends an empty term.
+  return (
+    body.cursor === undefined && !(typeof term === 'string' && term.trim())
+  );
 }
 
 /** Passes the catalog's answer through and hands a complete 200 body on. */
