@@ -12,6 +12,8 @@
  *   --queries N          query samples per query type (default 50)
  *   --no-portal          only the stock baseline
  *   --keep-db            keep the portal's databases (to study its queries)
+ *   --no-maintenance     the portal without its catalog table maintenance
+ *                        (catalog.tableMaintenance.enabled: false), for comparison
  * Results are printed as Markdown and written to bench/results/ingestion-<date>.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -38,6 +40,7 @@ const CHANGES = opt('changes', 15);
 const STOCK_CHANGES = opt('stock-changes', 1);
 const QUERIES = opt('queries', 50);
 const STOCK = !args.includes('--no-stock');
+const MAINTENANCE = !args.includes('--no-maintenance');
 const PORTAL = !args.includes('--no-portal');
 const KEEP_DB = args.includes('--keep-db');
 const gitEnv = {
@@ -250,7 +253,7 @@ async function main() {
       2 ** 30
     ).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${psql(
       'show server_version',
-    )}`,
+    )} (autovacuum ${psql('show autovacuum')})`,
     command: `node bench/ingestion.mjs ${args.join(' ')}`.trim(),
     repos: REPOS,
     entities: total,
@@ -333,6 +336,7 @@ async function main() {
     },
     dx: { demo: { enabled: false } },
     catalog: {
+      tableMaintenance: { enabled: MAINTENANCE },
       // As in app-config.production.yaml: entities come from providers that
       // push their changes, so the periodic re-processing can be slow.
       processingInterval: { minutes: 30 },

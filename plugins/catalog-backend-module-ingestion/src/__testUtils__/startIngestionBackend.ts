@@ -17,6 +17,25 @@ export const MANUAL_SCHEDULE = {
   initialDelay: { hours: 24 },
 };
 
+/** App config with one source that finds nothing, and more catalog settings. */
+export function noRepositoriesConfig(catalog: JsonObject = {}): JsonObject {
+  return {
+    catalog: {
+      ...catalog,
+      ingestion: {
+        sources: [
+          {
+            id: 'none',
+            type: 'local',
+            path: '/nonexistent',
+            schedule: MANUAL_SCHEDULE,
+          },
+        ],
+      },
+    },
+  };
+}
+
 /**
  * Starts the catalog with this module on a test database. `config` is the
  * app config; the catalog processes every second unless it says otherwise.

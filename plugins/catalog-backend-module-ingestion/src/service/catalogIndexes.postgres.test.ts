@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
-  MANUAL_SCHEDULE,
+  noRepositoriesConfig,
   startIngestionBackend,
 } from '../__testUtils__/startIngestionBackend';
 import { CATALOG_INDEXES, ensureCatalogIndexes } from './catalogIndexes';
@@ -28,20 +28,7 @@ describe('catalog indexes', () => {
 
     await startIngestionBackend(
       knex,
-      {
-        catalog: {
-          ingestion: {
-            sources: [
-              {
-                id: 'none',
-                type: 'local',
-                path: '/nonexistent',
-                schedule: MANUAL_SCHEDULE,
-              },
-            ],
-          },
-        },
-      },
+      noRepositoriesConfig(),
       // Runs the scheduled tasks once at start, those with a delay too.
       [
         mockServices.scheduler.factory({

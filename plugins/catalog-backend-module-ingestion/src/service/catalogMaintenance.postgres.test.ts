@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
-  MANUAL_SCHEDULE,
+  noRepositoriesConfig,
   startIngestionBackend,
 } from '../__testUtils__/startIngestionBackend';
 import { maintainCatalogTables, MAINTAINED_TABLES } from './catalogMaintenance';
@@ -110,11 +110,15 @@ describe('catalog table maintenance', () => {
     expect((await stats(knex, 'final_entities')).vacuum_count).toBe(1);
 
     // Stitching rewrites rows: 2,000 dead rows, over 5 % of 5,000 + 1,000.
-    await knex.raw(
-      `UPDATE final_entities SET body = repeat('y', 100)
-        WHERE entity_id IN (SELECT 'e' || i FROM generate_series(1, 2000) i)`,
-    );
-    await waitForStats(knex, 'final_entities', s => s.n_dead_tup >= 2000);
+    const rewrite2000 = async (body: string) => {
+      await knex.raw(
+        `UPDATE final_entities SET body = ?
+          WHERE entity_id IN (SELECT 'e' || i FROM generate_series(1, 2000) i)`,
+        [body],
+      );
+      await waitForStats(knex, 'final_entities', s => s.n_dead_tup >= 2000);
+    };
+    await rewrite2000('y');
     await expect(maintainCatalogTables(knex, logger)).resolves.toMatchObject({
       final_entities: 'vacuumed',
     });
@@ -125,11 +129,7 @@ describe('catalog table maintenance', () => {
     });
 
     // Vacuumed without ANALYZE (as autovacuum may leave it): statistics only.
-    await knex.raw(
-      `UPDATE final_entities SET body = repeat('z', 100)
-        WHERE entity_id IN (SELECT 'e' || i FROM generate_series(1, 2000) i)`,
-    );
-    await waitForStats(knex, 'final_entities', s => s.n_dead_tup >= 2000);
+    await rewrite2000('z');
     await knex.raw('VACUUM final_entities');
     await expect(maintainCatalogTables(knex, logger)).resolves.toMatchObject({
       final_entities: 'analyzed',
@@ -187,21 +187,9 @@ describe('catalog table maintenance', () => {
       });
       await startIngestionBackend(
         knex,
-        {
-          catalog: {
-            ...(enabled === undefined ? {} : { tableMaintenance: { enabled } }),
-            ingestion: {
-              sources: [
-                {
-                  id: 'none',
-                  type: 'local',
-                  path: '/nonexistent',
-                  schedule: MANUAL_SCHEDULE,
-                },
-              ],
-            },
-          },
-        },
+        noRepositoriesConfig(
+          enabled === undefined ? {} : { tableMaintenance: { enabled } },
+        ),
         [probe, mockServices.scheduler.factory({ skipTaskRunOnStartup: true })],
       );
       return scheduler!.getScheduledTasks();
