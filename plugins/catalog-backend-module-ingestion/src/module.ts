@@ -163,8 +163,7 @@ export const catalogModuleIngestion = createBackendModule({
           true
         ) {
           // VACUUM / ANALYZE of the catalog's tables soon after a bulk change
-          // (PostgreSQL), so its queries are fast minutes before autovacuum
-          // would get there.
+          // (PostgreSQL): sooner than autovacuum, and also where it is off.
           await scheduler.scheduleTask({
             id: 'portal-catalog-maintenance',
             frequency: { seconds: 30 },

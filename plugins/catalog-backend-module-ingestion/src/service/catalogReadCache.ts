@@ -141,9 +141,10 @@ class CatalogVersion {
  * be allowed to read every entity (an unconditional ALLOW for
  * catalog.entity.read; a conditional decision goes to the catalog, which
  * filters), the request is the first page (no cursor) and has no free-text
- * search, in the query string (GET) or the JSON body (POST). `Cache-Control: no-cache` skips the cache. Every answer is checked
- * against the catalog's version, read from the database, so several
- * replicas (and a shared cache store) never serve a stale answer.
+ * search, in the query string (GET) or the JSON body (POST).
+ * `Cache-Control: no-cache` skips the cache. Every answer is checked against
+ * the catalog's version, read from the database, so several replicas (and a
+ * shared cache store) never serve a stale answer.
  */
 export function createCatalogReadCache(options: CatalogReadCacheOptions) {
   const { cache, httpAuth, permissions, auditor, ttlMs, maxBodyBytes } =
