@@ -7,6 +7,7 @@ import { createRepo } from './__testUtils__/git';
 import {
   MANUAL_SCHEDULE,
   startIngestionBackend,
+  type TestKnex,
 } from './__testUtils__/startIngestionBackend';
 
 // The portal's patch of @backstage/plugin-catalog-backend
@@ -17,8 +18,6 @@ import {
 // identical: every entity, its relations, status items and search rows.
 
 jest.setTimeout(300_000);
-
-type TestKnex = Awaited<ReturnType<TestDatabases['init']>>;
 
 const STOCK = {
   processingBatchSize: 1,

@@ -8,7 +8,8 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import type { JsonObject } from '@backstage/types';
 import catalogModuleIngestion from '../index';
 
-type TestKnex = Awaited<ReturnType<TestDatabases['init']>>;
+/** A database of TestDatabases, as the PostgreSQL tests use it. */
+export type TestKnex = Awaited<ReturnType<TestDatabases['init']>>;
 
 /** A schedule that never fires during a test: scans run through the rescan API. */
 export const MANUAL_SCHEDULE = {

@@ -7,6 +7,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
   noRepositoriesConfig,
   startIngestionBackend,
+  type TestKnex,
 } from '../__testUtils__/startIngestionBackend';
 import { maintainCatalogTables, MAINTAINED_TABLES } from './catalogMaintenance';
 
@@ -15,8 +16,6 @@ import { maintainCatalogTables, MAINTAINED_TABLES } from './catalogMaintenance';
 // autovacuum holds, and that the module schedules it on one replica.
 
 jest.setTimeout(120_000);
-
-type TestKnex = Awaited<ReturnType<TestDatabases['init']>>;
 
 type Stats = {
   n_live_tup: number;
