@@ -112,20 +112,28 @@ async function waitForCount(target, timeoutMs) {
 }
 
 /**
- * Seconds from `t0` until the catalog has no work left: nothing in the
- * stitch queue and every entity processed. "Visible" (waitForCount) can be
- * reached while relations are still being stitched; this cannot.
+ * Seconds from `t0` until the catalog has stitched everything, as its API
+ * shows it: every component with its system (partOf) and every service a
+ * repository's components depend on with the reverse relation
+ * (dependencyOf), which lands last, when both ends are processed.
+ * "Visible" (waitForCount) can be reached while relations are still being
+ * stitched; this cannot.
  */
-async function waitQuiet(db, t0, timeoutMs) {
-  const pending = () =>
-    Number(
-      psql(
-        "select (select count(*) from stitch_queue) + (select count(*) from refresh_state where coalesce(result_hash, '') = '')",
-        db,
-      ),
-    );
+async function waitQuiet(t0, timeoutMs) {
+  const count = async filter =>
+    (
+      await api(
+        'GET',
+        `/api/catalog/entities/by-query?limit=1&filter=kind=component,metadata.tags=bench,${filter}`,
+      )
+    ).totalItems;
   while (Date.now() - t0 < timeoutMs) {
-    if (pending() === 0) return (Date.now() - t0) / 1000;
+    const [parts, dependencies] = await Promise.all([
+      count('relations.partof'),
+      count('relations.dependencyof'),
+    ]).catch(() => [0, 0]);
+    if (parts >= REPOS * PER_REPO && dependencies >= REPOS)
+      return (Date.now() - t0) / 1000;
     await sleep(250);
   }
   throw new Error(`the catalog still had work after ${timeoutMs / 1000} s`);
@@ -280,7 +288,7 @@ async function main() {
     try {
       const t0 = Date.now();
       const bulk = await waitForCount(total, 30 * 60_000);
-      const quiet = await waitQuiet(`${stock.prefix}catalog`, t0, 30 * 60_000);
+      const quiet = await waitQuiet(t0, 30 * 60_000);
       const changes = [];
       for (let k = 0; k < STOCK_CHANGES; k++) {
         const i = (k * 37) % REPOS;
@@ -368,7 +376,7 @@ async function main() {
     // measured only from then on. Meanwhile, the catalog's own SQL from the
     // moment all entities are visible, until it is fast.
     const [quiet, afterLoad] = await Promise.all([
-      waitQuiet(`${ours.prefix}catalog`, t, 30 * 60_000),
+      waitQuiet(t, 30 * 60_000),
       queriesAfterLoad(`${ours.prefix}catalog`),
     ]);
     const writes = () =>

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `yarn test:portal` (what `./portal test` runs): type check, lint, unit and
+// `yarn test:portal` (what `./portal test` runs): upstream guard, type check, lint, unit and
 // integration tests (PostgreSQL), build, and the browser test against the
 // built backend bundle. Runs every step it can, then prints one summary line
 // "Tests: N passed, N failed" and exits non-zero on any failure.
@@ -37,6 +37,12 @@ const corpus = resolve(root, process.env.PORTAL_CORPUS ?? '../shared/corpus');
 const e2eReport = join(artifacts, 'e2e-results.json');
 const faultsReport = join(artifacts, 'faults-results.json');
 const steps = [
+  {
+    // No patched upstream package; no SQL on another plugin's tables.
+    name: 'Upstream guard',
+    cmd: process.execPath,
+    args: [join(root, 'scripts/upstream-guard.mjs')],
+  },
   { name: 'Type check', args: ['tsc'] },
   { name: 'Lint', args: ['lint'] },
   {
@@ -98,9 +104,14 @@ for (const step of steps) {
     results.push({ name: step.name, ok: false, skippedBecause: step.needs });
     continue;
   }
-  console.log(`\n[portal test] ${step.name}: yarn ${step.args.join(' ')}`);
+  const cmd = step.cmd ?? 'yarn';
+  console.log(
+    `\n[portal test] ${step.name}: ${step.cmd ? 'node' : 'yarn'} ${step.args
+      .map(a => (a.startsWith(root) ? relative(root, a) : a))
+      .join(' ')}`,
+  );
   const started = Date.now();
-  const run = spawnSync('yarn', step.args, {
+  const run = spawnSync(cmd, step.args, {
     cwd: root,
     stdio: 'inherit',
     env: { ...env, ...step.env },

@@ -1,23 +1,5 @@
 export interface Config {
   catalog?: {
-    /**
-     * Answers of the catalog page's list, count and facet queries kept
-     * until the catalog changes (src/service/catalogReadCache.ts). On by
-     * default; PostgreSQL only.
-     */
-    readCache?: {
-      enabled?: boolean;
-      /** How long an answer is kept at most. Default 600. */
-      ttlSeconds?: number;
-    };
-    /**
-     * VACUUM and ANALYZE of the catalog's tables soon after a bulk change
-     * (src/service/catalogMaintenance.ts), checked every 30 s by one
-     * replica. On by default; PostgreSQL only.
-     */
-    tableMaintenance?: {
-      enabled?: boolean;
-    };
     /** Catalog ingestion: repository discovery and its health. */
     ingestion?: {
       /** Where repositories are discovered. */

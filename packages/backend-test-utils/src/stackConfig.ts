@@ -9,7 +9,8 @@ export const MANUAL_SCHEDULE = {
 
 /**
  * The configuration of a portal stack in a test: each plugin's database on
- * the real PostgreSQL under `prefix`, events between plugins in-process,
+ * the real PostgreSQL under `prefix` (or, with `sqliteDirectory`, one
+ * SQLite file per plugin there, as `./portal start` runs), events between plugins in-process,
  * the catalog reading `locations` (files) with every kind in `kinds`,
  * processing each second, and repository discovery reading `reposDir` as
  * the ingestion source `local-repos` (scanned on request only).
@@ -17,6 +18,8 @@ export const MANUAL_SCHEDULE = {
 export function stackConfig(options: {
   connection: string;
   prefix: string;
+  /** SQLite files in this directory instead of PostgreSQL. */
+  sqliteDirectory?: string;
   locations: string[];
   kinds: string[];
   reposDir: string;
@@ -26,11 +29,16 @@ export function stackConfig(options: {
   return {
     backend: {
       baseUrl: 'http://localhost:7007',
-      database: {
-        client: 'pg',
-        connection: options.connection,
-        prefix: options.prefix,
-      },
+      database: options.sqliteDirectory
+        ? {
+            client: 'better-sqlite3',
+            connection: { directory: options.sqliteDirectory },
+          }
+        : {
+            client: 'pg',
+            connection: options.connection,
+            prefix: options.prefix,
+          },
     },
     app: { baseUrl: 'http://localhost:3000' },
     events: { useEventBus: 'never' },

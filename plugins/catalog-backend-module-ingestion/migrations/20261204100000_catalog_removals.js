@@ -1,4 +1,5 @@
 /*
+ * Superseded: 20261207100000_drop_catalog_hooks.js removes all of this.
  * A counter of transactions that removed published catalog entities, for
  * the catalog read cache (src/service/catalogReadCache.ts). Together with
  * the catalog's own publication generation (catalog_generation_counter,
@@ -40,10 +41,10 @@ exports.up = async function up(knex) {
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
   if (knex.client.config.client === 'pg') {
+    // CASCADE also drops the trigger that calls it.
     await knex.raw(
-      'DROP TRIGGER IF EXISTS portal_final_entities_removals ON final_entities',
+      'DROP FUNCTION IF EXISTS portal_count_catalog_removal() CASCADE',
     );
-    await knex.raw('DROP FUNCTION IF EXISTS portal_count_catalog_removal()');
   }
   await knex.schema.dropTable('ingestion_catalog_removals');
 };

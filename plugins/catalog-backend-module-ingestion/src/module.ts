@@ -17,11 +17,7 @@ import type { RepositorySource } from './ingestion/types';
 import { OrgExportSource } from './org/OrgExportSource';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
-import { ensureCatalogIndexes } from './service/catalogIndexes';
-import { maintainCatalogTables } from './service/catalogMaintenance';
-import { createCatalogReadCache } from './service/catalogReadCache';
 import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
-import { CatalogQueue } from './store/CatalogQueue';
 import { DatabaseDocsStore } from './store/DatabaseDocsStore';
 import { DatabaseIngestionStore } from './store/DatabaseIngestionStore';
 import { DatabaseOpenSloStore } from './store/DatabaseOpenSloStore';
@@ -49,8 +45,6 @@ export const catalogModuleIngestion = createBackendModule({
         catalog: catalogProcessingExtensionPoint,
         catalogService: catalogServiceRef,
         urlReader: coreServices.urlReader,
-        cache: coreServices.cache,
-        auditor: coreServices.auditor,
       },
       async init({
         config,
@@ -64,8 +58,6 @@ export const catalogModuleIngestion = createBackendModule({
         catalog,
         catalogService,
         urlReader,
-        cache,
-        auditor,
       }) {
         const settings = readIngestionConfig(config);
         // Links on entity pages: web and e-mail only, whatever the source.
@@ -78,7 +70,6 @@ export const catalogModuleIngestion = createBackendModule({
         const sboms = new DatabaseSbomStore(knex);
         const docs = new DatabaseDocsStore(knex);
         const openSlo = new DatabaseOpenSloStore(knex);
-        const queue = new CatalogQueue(knex, logger);
         permissionsRegistry.addPermissions(catalogIngestionPermissions);
 
         const integrations = ScmIntegrations.fromConfig(config);
@@ -123,7 +114,6 @@ export const catalogModuleIngestion = createBackendModule({
             openSloGlobs: source.type === 'org' ? [] : source.openSloGlobs,
             maxFileBytes: settings.maxFileBytes,
             runRetentionMs: settings.runRetentionMs,
-            prioritize: refs => queue.prioritize(refs),
             schedule: scan =>
               scheduler.scheduleTask({
                 id: `portal-ingestion:${source.id}`,
@@ -145,55 +135,6 @@ export const catalogModuleIngestion = createBackendModule({
           }`,
         );
 
-        // Two indexes the catalog's count, list and facet queries use
-        // (PostgreSQL): built once by one replica, checked every hour.
-        await scheduler.scheduleTask({
-          id: 'portal-catalog-indexes',
-          frequency: { hours: 1 },
-          timeout: { hours: 1 },
-          initialDelay: { seconds: 5 },
-          scope: 'global',
-          fn: async () => {
-            await ensureCatalogIndexes(knex, logger);
-          },
-        });
-
-        if (
-          config.getOptionalBoolean('catalog.tableMaintenance.enabled') ??
-          true
-        ) {
-          // VACUUM / ANALYZE of the catalog's tables soon after a bulk change
-          // (PostgreSQL): sooner than autovacuum, and also where it is off.
-          await scheduler.scheduleTask({
-            id: 'portal-catalog-maintenance',
-            frequency: { seconds: 30 },
-            timeout: { minutes: 30 },
-            initialDelay: { seconds: 30 },
-            scope: 'global',
-            fn: async () => {
-              await maintainCatalogTables(knex, logger);
-            },
-          });
-        }
-
-        if (config.getOptionalBoolean('catalog.readCache.enabled') ?? true) {
-          // Registered before the catalog's own router (modules start
-          // first), so it sees the catalog page's reads before the catalog.
-          httpRouter.use(
-            createCatalogReadCache({
-              knex,
-              cache,
-              httpAuth,
-              permissions,
-              auditor,
-              logger,
-              ttlMs:
-                (config.getOptionalNumber('catalog.readCache.ttlSeconds') ??
-                  600) * 1000,
-              maxBodyBytes: 1024 * 1024,
-            }),
-          );
-        }
         httpRouter.use(
           createIngestionRouter({
             ingesters,

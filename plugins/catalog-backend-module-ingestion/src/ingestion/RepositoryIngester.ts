@@ -60,8 +60,6 @@ export interface RepositoryIngesterOptions {
   concurrency?: number;
   /** Schedules the periodic full scan; called once connected to the catalog. */
   schedule?: (scan: () => Promise<void>) => Promise<void>;
-  /** Moves the entities of a pushed change to the front of the catalog's queue. */
-  prioritize?: (entityRefs: string[]) => Promise<void>;
 }
 
 type RepoOutcome = {
@@ -286,7 +284,7 @@ export class RepositoryIngester implements EntityProvider {
     // on another replica: wait for its lease rather than skip the push.
     let outcome: RepoOutcome | undefined;
     for (let attempt = 0; attempt < 50 && !outcome; attempt++) {
-      outcome = await this.ingestRepository(repo, { pushed: true });
+      outcome = await this.ingestRepository(repo);
       if (!outcome) await new Promise(r => setTimeout(r, 200));
     }
     if (!outcome) {
@@ -308,7 +306,6 @@ export class RepositoryIngester implements EntityProvider {
    */
   private async ingestRepository(
     repo: RepositoryRef,
-    options: { pushed?: boolean } = {},
   ): Promise<RepoOutcome | undefined> {
     const { source, store } = this.options;
     // Taken before the claim: two reads of this process cannot both pass.
@@ -416,11 +413,6 @@ export class RepositoryIngester implements EntityProvider {
           removed,
           repo.name,
         );
-        // Someone pushed this change (or a golden path just created it) and
-        // waits for it: it goes before the catalog's routine re-processing.
-        if (options.pushed) {
-          await this.options.prioritize?.(upserts.map(e => e.ref));
-        }
       }
       await store.commitRepository({
         sourceId: source.id,

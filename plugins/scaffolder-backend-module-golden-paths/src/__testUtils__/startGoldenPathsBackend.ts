@@ -39,7 +39,8 @@ export interface GoldenPathsTestBackend {
 }
 
 /**
- * The real stack of a golden path on PostgreSQL: catalog (with the
+ * The real stack of a golden path on PostgreSQL (or on SQLite files, the
+ * database `./portal start` uses by default): catalog (with the
  * ingestion module reading `reposDir`), scaffolder with this module,
  * golden-paths, notifications, and events between them. Each plugin gets
  * its own database under a unique prefix, dropped by `stop()`.
@@ -52,8 +53,14 @@ export async function startGoldenPathsBackend(options: {
   sources?: JsonObject[];
   /** More backend features, e.g. the scaffolder modules the portal installs. */
   features?: Parameters<typeof startTestBackend>[0]['features'];
+  /** Default postgres. */
+  database?: 'postgres' | 'sqlite';
 }): Promise<GoldenPathsTestBackend> {
-  if (!CONNECTION) {
+  const sqliteDirectory =
+    options.database === 'sqlite'
+      ? fs.mkdtempSync(path.join(os.tmpdir(), 'golden-paths-sqlite-'))
+      : undefined;
+  if (!CONNECTION && !sqliteDirectory) {
     throw new Error(
       'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: these tests need the real PostgreSQL',
     );
@@ -77,8 +84,9 @@ export async function startGoldenPathsBackend(options: {
       mockServices.rootConfig.factory({
         data: {
           ...stackConfig({
-            connection: CONNECTION,
+            connection: CONNECTION ?? '',
             prefix,
+            sqliteDirectory,
             locations: options.locations,
             reposDir,
             sources: options.sources,
@@ -118,7 +126,11 @@ export async function startGoldenPathsBackend(options: {
       // stopping; let it find its database before the database goes.
       await new Promise(resolve => setTimeout(resolve, 1500));
       fs.rmSync(reposDir, { recursive: true, force: true });
-      await dropDatabases(CONNECTION, prefix);
+      if (sqliteDirectory) {
+        fs.rmSync(sqliteDirectory, { recursive: true, force: true });
+      } else {
+        await dropDatabases(CONNECTION!, prefix);
+      }
     },
   };
 }
