@@ -23,7 +23,9 @@ export default defineConfig({
       },
     ],
   ],
-  outputDir: 'e2e-artifacts/test-results',
+  outputDir: `e2e-artifacts/test-results${
+    process.env.PORTAL_E2E_DATABASE === 'sqlite' ? '-sqlite' : ''
+  }`,
   webServer: {
     command: 'node e2e/serve-bundle.mjs',
     url: `http://127.0.0.1:${port}/.backstage/health/v1/readiness`,

@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 /*
- * Catalog ingestion benchmark: the portal's repository discovery against
- * stock Backstage reading the same entities from `file` locations, in the
- * same run, on PostgreSQL. Run with `yarn bench:ingestion` (or
- * `./portal yarn bench:ingestion`); options:
+ * Catalog ingestion benchmark, all on stock @backstage/plugin-catalog-backend
+ * and PostgreSQL with autovacuum on (switched on for the run with ALTER
+ * SYSTEM if the server has it off, and restored at exit), in one run:
+ *   1. stock Backstage reading the entities from `file` locations;
+ *   2. the portal's repository discovery (one backend);
+ *   3. the same with two backend replicas on one database (the catalog
+ *      shares its processing queue between them).
+ * Run with `./portal yarn bench:ingestion`; options:
  *   --repos N            repositories (default 1000)
  *   --per-repo N         entities per repository (default 10)
- *   --changes N          change-to-visible samples for the portal (default 15)
+ *   --changes N          change-to-visible samples per portal run (default 15)
  *   --stock-changes N    change-to-visible samples for stock (default 1; each waits for its processing interval)
- *   --no-stock           skip the stock baseline (e.g. for --per-repo 100)
- *   --queries N          query samples per query type (default 50)
- *   --no-portal          only the stock baseline
- *   --keep-db            keep the portal's databases (to study its queries)
- *   --no-maintenance     the portal without its catalog table maintenance
- *                        (catalog.tableMaintenance.enabled: false), for comparison
+ *   --queries N          samples per query type (default 30)
+ *   --no-stock           skip run 1
+ *   --no-replicas        skip run 3
+ *   --keep-db            keep the last portal run's databases
  * Results are printed as Markdown and written to bench/results/ingestion-<date>.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -23,11 +25,11 @@ import path from 'node:path';
 import {
   ALLOW_ALL_KINDS,
   api,
+  autovacuumOnUntilExit,
   median,
   opt,
   p95,
   psql,
-  psqlAsync,
   root,
   sleep,
   startBackend,
@@ -38,10 +40,9 @@ const REPOS = opt('repos', 1000);
 const PER_REPO = opt('per-repo', 10);
 const CHANGES = opt('changes', 15);
 const STOCK_CHANGES = opt('stock-changes', 1);
-const QUERIES = opt('queries', 50);
+const QUERIES = opt('queries', 30);
 const STOCK = !args.includes('--no-stock');
-const MAINTENANCE = !args.includes('--no-maintenance');
-const PORTAL = !args.includes('--no-portal');
+const REPLICAS = !args.includes('--no-replicas');
 const KEEP_DB = args.includes('--keep-db');
 const gitEnv = {
   ...process.env,
@@ -176,19 +177,14 @@ const QUERY_URLS = {
     '/api/catalog/entity-facets?facet=kind&facet=relations.ownedBy&facet=spec.lifecycle&facet=metadata.tags',
 };
 
-/**
- * Times each query QUERIES times. `uncached` sends Cache-Control: no-cache,
- * so every answer is the catalog's own SQL; otherwise the portal's catalog
- * read cache answers what did not change since the first request.
- */
-async function queryTimes({ uncached = false } = {}) {
-  const headers = uncached ? { 'cache-control': 'no-cache' } : {};
+/** Times each query QUERIES times: median and p95. */
+async function queryTimes() {
   const out = {};
   for (const [name, url] of Object.entries(QUERY_URLS)) {
     const times = [];
     for (let i = 0; i < QUERIES; i++) {
       const t = performance.now();
-      await api('GET', url, undefined, headers);
+      await api('GET', url);
       times.push(performance.now() - t);
     }
     out[name] = { median: median(times), p95: p95(times) };
@@ -199,12 +195,10 @@ async function queryTimes({ uncached = false } = {}) {
 const FAST_MS = 200;
 
 /**
- * From the moment a bulk load is visible: every 5 s, the catalog's own SQL
- * for list, count and facets (no read cache) and the state of
- * final_entities, until three rounds in a row are all under FAST_MS (or
- * 5 minutes). Shows how long the catalog page is slow after a load, and
- * who vacuumed: the ingestion module's maintenance task (vacuum_count) or
- * autovacuum.
+ * From the moment a bulk load is visible: every 5 s, list, count and facets
+ * and PostgreSQL's counters for the catalog's final_entities table, until
+ * three rounds in a row are all under FAST_MS (or 5 minutes). Shows how
+ * long the catalog page is slow after a load, until autovacuum caught up.
  */
 async function queriesAfterLoad(db) {
   const start = performance.now();
@@ -214,9 +208,7 @@ async function queriesAfterLoad(db) {
     const round = { atSeconds: (performance.now() - start) / 1000 };
     for (const name of ['list', 'count', FACETS]) {
       const t0 = performance.now();
-      await api('GET', QUERY_URLS[name], undefined, {
-        'cache-control': 'no-cache',
-      });
+      await api('GET', QUERY_URLS[name]);
       round[name] = performance.now() - t0;
     }
     const [dead, vacuums, autovacuums] = psql(
@@ -244,162 +236,147 @@ async function queriesAfterLoad(db) {
   };
 }
 
-async function main() {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
-  const reposDir = path.join(work, 'repos');
-  const total = REPOS * PER_REPO;
-  console.error(
-    `Creating ${REPOS} git repositories with ${PER_REPO} entities each in ${reposDir} ...`,
+/** Rows written to the catalog's main tables, from PostgreSQL's statistics. */
+function catalogWrites(db) {
+  return Number(
+    psql(
+      "select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) from pg_stat_user_tables where relname in ('refresh_state', 'final_entities', 'relations', 'search')",
+      db,
+    ),
   );
-  let t = Date.now();
-  makeRepos(reposDir);
-  console.error(`  done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  const results = {
-    date: new Date().toISOString(),
-    machine: `${os.cpus().length} x ${os.cpus()[0]?.model}, ${(
-      os.totalmem() /
-      2 ** 30
-    ).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${psql(
-      'show server_version',
-    )} (autovacuum ${psql('show autovacuum')})`,
-    command: `node bench/ingestion.mjs ${args.join(' ')}`.trim(),
-    repos: REPOS,
-    entities: total,
-  };
+}
 
-  if (STOCK) {
-    console.error('Stock Backstage: file locations ...');
-    const stock = await startBackend('stock', {
-      // A catalog benchmark: no DX demo history written at startup.
-      dx: { demo: { enabled: false } },
-      catalog: {
-        // The catalog engine as stock Backstage ships it: the portal's
-        // stitching settings (app-config.yaml) are reset to the defaults.
-        stitchingStrategy: { pollingInterval: { seconds: 1 }, batchSize: 1 },
-        processingBatchSize: 1,
-        rules: ALLOW_ALL_KINDS,
-        locations: Array.from({ length: REPOS }, (_, i) => ({
-          type: 'file',
-          target: path.join(reposDir, `repo-${i}`, 'catalog-info.yaml'),
-        })),
-        ingestion: { sources: [] },
-      },
-    });
-    try {
-      const t0 = Date.now();
-      const bulk = await waitForCount(total, 30 * 60_000);
-      const quiet = await waitQuiet(t0, 30 * 60_000);
-      const changes = [];
-      for (let k = 0; k < STOCK_CHANGES; k++) {
-        const i = (k * 37) % REPOS;
-        const description = `stock-change-${k}`;
-        const t0 = Date.now();
-        edit(reposDir, i, description);
-        const seen = await waitForDescription(
-          `svc-${i}`,
-          description,
-          10 * 60_000,
-        );
-        changes.push(Number.isNaN(seen) ? NaN : Date.now() - t0);
-      }
-      results.stock = {
-        bulkSeconds: bulk,
-        quietSeconds: quiet,
-        entitiesPerSecond: total / bulk,
-        changeToVisibleMs: changes,
-        peakRssMb: stock.peak(),
-      };
-      console.error(
-        `  ${total} entities in ${bulk.toFixed(
-          1,
-        )} s; change visible after ${changes
-          .map(c => (c / 1000).toFixed(1))
-          .join(', ')} s`,
+/** Waits until PostgreSQL's write counters stood still for 11 s. */
+async function writesSettled(db) {
+  // A connection's table statistics are published up to 10 s late
+  // (PGSTAT_IDLE_INTERVAL).
+  for (let k = 0, last = -1; k < 20; k++) {
+    const now = catalogWrites(db);
+    if (now === last) return;
+    last = now;
+    await sleep(11_000);
+  }
+}
+
+async function stockRun(reposDir, total) {
+  console.error('1. Stock Backstage: file locations ...');
+  const stock = await startBackend('stock', {
+    // A catalog benchmark: no DX demo history written at startup.
+    dx: { demo: { enabled: false } },
+    catalog: {
+      // Stock stitching (the portal polls every 200 ms).
+      stitchingStrategy: { pollingInterval: { seconds: 1 } },
+      rules: ALLOW_ALL_KINDS,
+      locations: Array.from({ length: REPOS }, (_, i) => ({
+        type: 'file',
+        target: path.join(reposDir, `repo-${i}`, 'catalog-info.yaml'),
+      })),
+      ingestion: { sources: [] },
+    },
+  });
+  try {
+    const t0 = Date.now();
+    const bulk = await waitForCount(total, 30 * 60_000);
+    const [quiet, afterLoad] = await Promise.all([
+      waitQuiet(t0, 30 * 60_000),
+      queriesAfterLoad(`${stock.prefix}catalog`),
+    ]);
+    const queries = await queryTimes();
+    const changes = [];
+    for (let k = 0; k < STOCK_CHANGES; k++) {
+      const i = (k * 37) % REPOS;
+      const description = `stock-change-${k}`;
+      const t1 = Date.now();
+      edit(reposDir, i, description);
+      const seen = await waitForDescription(
+        `svc-${i}`,
+        description,
+        10 * 60_000,
       );
-    } finally {
-      await stock.stop();
+      changes.push(Number.isNaN(seen) ? NaN : Date.now() - t1);
     }
+    console.error(`   ${total} entities visible in ${bulk.toFixed(1)} s`);
+    return {
+      replicas: 1,
+      bulkSeconds: bulk,
+      quietSeconds: quiet,
+      afterLoad,
+      queries,
+      changeToVisibleMs: summary(changes),
+      peakRssMb: stock.peak(),
+      peakRssTotalMb: stock.peakTotal(),
+    };
+  } finally {
+    await stock.stop();
     // Reset the descriptors the stock run edited.
     for (let k = 0; k < STOCK_CHANGES; k++)
       edit(reposDir, (k * 37) % REPOS, 'benchmark service');
   }
+}
 
-  if (!PORTAL) {
-    console.log(JSON.stringify(results, null, 2));
-    fs.rmSync(work, { recursive: true, force: true });
-    return;
-  }
-  console.error('Portal: repository discovery ...');
-  const ours = await startBackend('portal', {
-    // As in app-config.production.yaml: the catalog's queries without
-    // parallel workers.
-    backend: {
-      database: {
-        plugin: {
-          catalog: {
-            connection: { options: '-c max_parallel_workers_per_gather=0' },
+async function portalRun(reposDir, total, replicas, offset) {
+  console.error(
+    `${
+      replicas === 1 ? 2 : 3
+    }. Portal: repository discovery, ${replicas} replica(s) ...`,
+  );
+  const ours = await startBackend(
+    `portal${replicas}`,
+    {
+      // As in app-config.production.yaml: the catalog's queries without
+      // parallel workers.
+      backend: {
+        database: {
+          plugin: {
+            catalog: {
+              connection: { options: '-c max_parallel_workers_per_gather=0' },
+            },
           },
         },
       },
-    },
-    dx: { demo: { enabled: false } },
-    catalog: {
-      tableMaintenance: { enabled: MAINTENANCE },
-      // As in app-config.production.yaml: entities come from providers that
-      // push their changes, so the periodic re-processing can be slow.
-      processingInterval: { minutes: 30 },
-      locations: [],
-      ingestion: {
-        sources: [
-          {
-            id: 'bench',
-            type: 'local',
-            path: reposDir,
-            schedule: {
-              frequency: 'PT1H',
-              timeout: 'PT30M',
-              initialDelay: 'PT1H',
+      dx: { demo: { enabled: false } },
+      catalog: {
+        // As in app-config.production.yaml: entities come from providers
+        // that push their changes, so the periodic re-processing can be slow.
+        processingInterval: { minutes: 30 },
+        locations: [],
+        ingestion: {
+          sources: [
+            {
+              id: 'bench',
+              type: 'local',
+              path: reposDir,
+              schedule: {
+                frequency: 'PT1H',
+                timeout: 'PT30M',
+                initialDelay: 'PT1H',
+              },
             },
-          },
-        ],
+          ],
+        },
       },
     },
-  });
+    { replicas },
+  );
+  const db = `${ours.prefix}catalog`;
   try {
-    t = Date.now();
+    const t = Date.now();
     const scan = await api('POST', '/api/catalog/ingestion/rescan', {
       source: 'bench',
     });
     const scanSeconds = (Date.now() - t) / 1000;
     const bulk = scanSeconds + (await waitForCount(total, 30 * 60_000));
-    // Also the time until the catalog is quiet, and the no-op rescans are
-    // measured only from then on. Meanwhile, the catalog's own SQL from the
-    // moment all entities are visible, until it is fast.
+    console.error(`   ${total} entities visible in ${bulk.toFixed(1)} s`);
     const [quiet, afterLoad] = await Promise.all([
       waitQuiet(t, 30 * 60_000),
-      queriesAfterLoad(`${ours.prefix}catalog`),
+      queriesAfterLoad(db),
     ]);
-    const writes = () =>
-      Number(
-        psql(
-          "select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) from pg_stat_user_tables where relname in ('refresh_state', 'final_entities', 'relations', 'search')",
-          `${ours.prefix}catalog`,
-        ),
-      );
-    // PostgreSQL publishes a connection's table statistics up to 10 s late
-    // (PGSTAT_IDLE_INTERVAL): wait until the counters stood still for 11 s,
-    // so the load's last writes are not counted as the no-op rescans'.
-    for (let k = 0, last = -1; k < 20; k++) {
-      const now = writes();
-      if (now === last) break;
-      last = now;
-      await sleep(11_000);
-    }
-    // The catalog itself keeps writing (its refresh loop re-processes
-    // entities on its interval), so compare the rows written during five
-    // no-op rescans with an idle window of the same length.
+    // No-op rescans, once the load's writes are counted: the catalog itself
+    // may write meanwhile (its refresh loop), so compare with an idle
+    // window of the same length.
+    await writesSettled(db);
     const noops = [];
-    const before = writes();
+    const before = catalogWrites(db);
     const windowStart = Date.now();
     for (let k = 0; k < 5; k++) {
       const t0 = performance.now();
@@ -408,59 +385,41 @@ async function main() {
       });
       noops.push({ wallMs: performance.now() - t0, run: r.runs[0] });
     }
-    await sleep(1500);
+    await sleep(11_000);
     const windowMs = Date.now() - windowStart;
-    const noopWrites = writes() - before;
-    const idleBefore = writes();
+    const noopWrites = catalogWrites(db) - before;
+    const idleBefore = catalogWrites(db);
     await sleep(windowMs);
-    const idleWrites = writes() - idleBefore;
-    // Edits one repository at a time: how long until the API shows the
-    // edit, and how long the first list and count take after it (the read
-    // cache cannot answer those: the catalog changed).
-    const changeRound = async (count, offset) => {
-      const changes = [];
-      const firstAfterChange = { list: [], count: [], [FACETS]: [] };
-      for (let k = offset; k < offset + count; k++) {
-        const i = (k * 53 + 11) % REPOS;
-        const description = `portal-change-${k}`;
-        const t0 = performance.now();
-        edit(reposDir, i, description);
-        await api('POST', '/api/catalog/ingestion/rescan', {
-          source: 'bench',
-          repository: `repo-${i}`,
-        });
-        const seen = await waitForDescription(`svc-${i}`, description, 120_000);
-        changes.push(Number.isNaN(seen) ? NaN : performance.now() - t0);
-        for (const name of ['list', 'count', FACETS]) {
-          const t1 = performance.now();
-          await api('GET', QUERY_URLS[name]);
-          firstAfterChange[name].push(performance.now() - t1);
-        }
+    const idleWrites = catalogWrites(db) - idleBefore;
+    // Edits one repository at a time, rescanned as a push would: how long
+    // until the API shows the edit, and the first list, count and facets
+    // after it.
+    const changes = [];
+    const firstAfterChange = { list: [], count: [], [FACETS]: [] };
+    for (let k = offset; k < offset + CHANGES; k++) {
+      const i = (k * 53 + 11) % REPOS;
+      const description = `portal-change-${k}`;
+      const t0 = performance.now();
+      edit(reposDir, i, description);
+      await api('POST', '/api/catalog/ingestion/rescan', {
+        source: 'bench',
+        repository: `repo-${i}`,
+      });
+      const seen = await waitForDescription(`svc-${i}`, description, 120_000);
+      changes.push(Number.isNaN(seen) ? NaN : performance.now() - t0);
+      for (const name of ['list', 'count', FACETS]) {
+        const t1 = performance.now();
+        await api('GET', QUERY_URLS[name]);
+        firstAfterChange[name].push(performance.now() - t1);
       }
-      return { changes, firstAfterChange };
-    };
-    const { changes, firstAfterChange } = await changeRound(CHANGES, 0);
+    }
     const queries = await queryTimes();
-    // Right after a bulk load PostgreSQL's statistics are stale until
-    // autovacuum analyzes the tables; measure again once they are fresh.
-    psql('analyze', `${ours.prefix}catalog`);
-    const queriesAnalyzed = await queryTimes();
-    const queriesUncached = await queryTimes({ uncached: true });
-    // Once the load has settled: autovacuum has cleared the dead rows the
-    // load left (about one per entity in final_entities) and set the
-    // visibility map, so the catalog's queries can use index-only scans.
-    // VACUUM ANALYZE does now what autovacuum does minutes later.
-    const vacuumStart = performance.now();
-    await psqlAsync('vacuum (analyze)', `${ours.prefix}catalog`);
-    const vacuumSeconds = (performance.now() - vacuumStart) / 1000;
-    const queriesVacuumedUncached = await queryTimes({ uncached: true });
-    const settled = await changeRound(CHANGES, CHANGES);
-    results.portal = {
+    return {
+      replicas,
       scanSeconds,
       bulkSeconds: bulk,
       quietSeconds: quiet,
       afterLoad,
-      entitiesPerSecond: total / bulk,
       firstRun: scan.runs[0],
       noopRescan: {
         wallMsMedian: median(noops.map(n => n.wallMs)),
@@ -474,143 +433,142 @@ async function main() {
         ),
       },
       changeToVisibleMs: summary(changes),
-      queries,
-      queriesAnalyzed,
-      queriesUncached,
-      vacuumSeconds,
-      queriesVacuumedUncached,
-      settledChangeToVisibleMs: summary(settled.changes),
-      settledFirstAfterChange: summaries(settled.firstAfterChange),
       firstAfterChange: summaries(firstAfterChange),
+      queries,
       peakRssMb: ours.peak(),
+      peakRssTotalMb: ours.peakTotal(),
     };
   } finally {
     await ours.stop({ keepDatabases: KEEP_DB });
-    if (KEEP_DB)
-      console.error(
-        `--keep-db: the portal's databases are kept (${ours.prefix}*)`,
-      );
+    if (KEEP_DB) console.error(`--keep-db: databases kept (${ours.prefix}*)`);
   }
-  fs.rmSync(work, { recursive: true, force: true });
+}
 
+const s1 = x => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+const ms = x => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
+
+function report(results) {
+  const runs = [results.stock, results.portal, results.portal2];
+  const total = results.entities;
+  const cell = (run, f) => (run ? f(run) : 'not run');
+  const row = (what, f) =>
+    `| ${what} | ${runs.map(r => cell(r, f)).join(' | ')} |`;
   const p = results.portal;
   const lines = [
-    `### ${results.date.slice(
-      0,
-      10,
-    )}: ${REPOS} repositories, ${total} entities`,
+    `### ${results.date.slice(0, 10)}: ${
+      results.repos
+    } repositories, ${total} entities, stock catalog engine`,
     '',
     `- Machine: ${results.machine}`,
     `- Command: \`${results.command}\``,
     '',
-    '| Measure | Stock Backstage (file locations) | Portal (repository discovery) | Ratio |',
+    '| Measure | 1. Stock (file locations) | 2. Portal, 1 replica | 3. Portal, 2 replicas |',
     '| --- | ---: | ---: | ---: |',
-    results.stock
-      ? `| Bulk: nothing to all ${total} visible | ${results.stock.bulkSeconds.toFixed(
-          1,
-        )} s (${results.stock.entitiesPerSecond.toFixed(
-          0,
-        )}/s) | ${p.bulkSeconds.toFixed(1)} s (${p.entitiesPerSecond.toFixed(
-          0,
-        )}/s) | ${(results.stock.bulkSeconds / p.bulkSeconds).toFixed(
-          2,
-        )}x faster |`
-      : `| Bulk: nothing to all ${total} visible | not run | ${p.bulkSeconds.toFixed(
-          1,
-        )} s (${p.entitiesPerSecond.toFixed(0)}/s) | |`,
-    results.stock
-      ? `| Bulk: until the catalog is quiet (stitch queue empty, every entity processed) | ${results.stock.quietSeconds.toFixed(
-          1,
-        )} s | ${p.quietSeconds.toFixed(1)} s | ${(
-          results.stock.quietSeconds / p.quietSeconds
-        ).toFixed(2)}x faster |`
-      : `| Bulk: until the catalog is quiet (stitch queue empty, every entity processed) | not run | ${p.quietSeconds.toFixed(
-          1,
-        )} s | |`,
-    results.stock
-      ? `| Change to visible (median) | ${(
-          median(results.stock.changeToVisibleMs) / 1000
-        ).toFixed(1)} s (n=${results.stock.changeToVisibleMs.length}) | ${(
-          p.changeToVisibleMs.median / 1000
-        ).toFixed(2)} s (p95 ${(p.changeToVisibleMs.p95 / 1000).toFixed(
-          2,
-        )} s, n=${CHANGES}) | ${(
-          median(results.stock.changeToVisibleMs) / p.changeToVisibleMs.median
-        ).toFixed(0)}x faster |`
-      : `| Change to visible (median) | not run | ${(
-          p.changeToVisibleMs.median / 1000
-        ).toFixed(2)} s (p95 ${(p.changeToVisibleMs.p95 / 1000).toFixed(
-          2,
-        )} s) | |`,
-    `| No-op rescan of ${REPOS} repositories (median of 5) | n/a | ${
-      p.noopRescan.runMsMedian
-    } ms in the run, ${p.noopRescan.wallMsMedian.toFixed(
-      0,
-    )} ms wall; repositories read: ${p.noopRescan.repositoriesRead.join(
-      ', ',
-    )}; entities sent to the catalog: ${
-      p.noopRescan.mutationsSent
-    }; catalog row writes ${p.noopRescan.catalogRowWrites} vs ${
-      p.noopRescan.idleWindowRowWrites
-    } in an idle window of the same length (the catalog's own refresh loop) | |`,
-    `| Right after the load, the catalog's own SQL (no cache): first list / count / facets; then every 5 s until three rounds in a row are under ${FAST_MS} ms | | ${[
-      'list',
-      'count',
-      FACETS,
-    ]
-      .map(q => p.afterLoad.first[q].toFixed(0))
-      .join(
-        ' / ',
-      )} ms; all under ${FAST_MS} ms from ${p.afterLoad.fastAfterSeconds.toFixed(
-      0,
-    )} s after the load (final_entities then: ${
-      p.afterLoad.rounds[p.afterLoad.rounds.length - 1].dead
-    } dead rows, vacuumed ${
-      p.afterLoad.rounds[p.afterLoad.rounds.length - 1].vacuums
-    } times by the maintenance task, ${
-      p.afterLoad.rounds[p.afterLoad.rounds.length - 1].autovacuums
-    } by autovacuum) | |`,
-    ...Object.entries(p.queries).map(
-      ([q, v]) =>
-        `| Query: ${q} (median / p95 of ${QUERIES}): right after the load; after ANALYZE; after ANALYZE with Cache-Control: no-cache (the catalog's own SQL) | | ${v.median.toFixed(
-          0,
-        )} / ${v.p95.toFixed(0)} ms; ${p.queriesAnalyzed[q].median.toFixed(
-          0,
-        )} / ${p.queriesAnalyzed[q].p95.toFixed(0)} ms; ${p.queriesUncached[
-          q
-        ].median.toFixed(0)} / ${p.queriesUncached[q].p95.toFixed(0)} ms | |`,
+    row(
+      `Bulk: nothing to all ${total} visible`,
+      r => `${s1(r.bulkSeconds)} s (${ms(total / r.bulkSeconds)}/s)`,
     ),
-    ...Object.entries(p.firstAfterChange).map(
-      ([q, v]) =>
-        `| Query: ${q}, first request after each change (median / p95 of ${
-          v.samples.length
-        }) | | ${v.median.toFixed(0)} / ${v.p95.toFixed(0)} ms | |`,
+    row(
+      'Bulk: until every relation is stitched both ways',
+      r => `${s1(r.quietSeconds)} s`,
     ),
-    `| Once settled: VACUUM ANALYZE of the catalog (what autovacuum does minutes after the load) | | ${p.vacuumSeconds.toFixed(
-      1,
-    )} s | |`,
-    ...Object.entries(p.queriesVacuumedUncached).map(
-      ([q, v]) =>
-        `| Once settled: ${q} with Cache-Control: no-cache (median / p95 of ${QUERIES}) | | ${v.median.toFixed(
-          0,
-        )} / ${v.p95.toFixed(0)} ms | |`,
+    row(
+      'Change to visible, median / p95 (portal: push + targeted rescan; stock: its processing interval)',
+      r =>
+        `${(r.changeToVisibleMs.median / 1000).toFixed(2)} / ${(
+          r.changeToVisibleMs.p95 / 1000
+        ).toFixed(2)} s (n=${r.changeToVisibleMs.samples.length})`,
     ),
-    `| Once settled: change to visible (median / p95 of ${
-      p.settledChangeToVisibleMs.samples.length
-    }) | | ${(p.settledChangeToVisibleMs.median / 1000).toFixed(2)} s / ${(
-      p.settledChangeToVisibleMs.p95 / 1000
-    ).toFixed(2)} s | |`,
-    ...Object.entries(p.settledFirstAfterChange).map(
-      ([q, v]) =>
-        `| Once settled: ${q}, first request after each change (median / p95 of ${
-          v.samples.length
-        }) | | ${v.median.toFixed(0)} / ${v.p95.toFixed(0)} ms | |`,
+    row(`No-op rescan of ${results.repos} repositories, median of 5`, r =>
+      r.noopRescan
+        ? `${r.noopRescan.runMsMedian} ms (wall ${ms(
+            r.noopRescan.wallMsMedian,
+          )} ms); ${
+            r.noopRescan.mutationsSent
+          } entities sent; catalog row writes ${
+            r.noopRescan.catalogRowWrites
+          } (idle window: ${r.noopRescan.idleWindowRowWrites})`
+        : 'n/a',
     ),
-    `| Peak backend RSS | ${
-      results.stock ? `${results.stock.peakRssMb.toFixed(0)} MB` : ''
-    } | ${p.peakRssMb.toFixed(0)} MB | |`,
+    row(
+      `Right after the load: first list / count / facets; all under ${FAST_MS} ms from`,
+      r =>
+        `${['list', 'count', FACETS]
+          .map(q => ms(r.afterLoad.first[q]))
+          .join(' / ')} ms; from ${s1(
+          r.afterLoad.fastAfterSeconds,
+        )} s (autovacuum runs on final_entities: ${
+          r.afterLoad.rounds[r.afterLoad.rounds.length - 1].autovacuums
+        })`,
+    ),
+    ...Object.keys(QUERY_URLS).map(q =>
+      row(
+        `Query: ${q}, median / p95 of ${QUERIES}`,
+        r => `${ms(r.queries[q].median)} / ${ms(r.queries[q].p95)} ms`,
+      ),
+    ),
+    ...['list', 'count', FACETS].map(q =>
+      row(`First ${q} after each change, median / p95`, r =>
+        r.firstAfterChange
+          ? `${ms(r.firstAfterChange[q].median)} / ${ms(
+              r.firstAfterChange[q].p95,
+            )} ms`
+          : 'n/a',
+      ),
+    ),
+    row(
+      'Peak RSS (largest replica; all replicas)',
+      r => `${ms(r.peakRssMb)} MB; ${ms(r.peakRssTotalMb)} MB`,
+    ),
+    '',
+    results.stock && p
+      ? `Bulk, portal with 1 replica against stock: ${(
+          results.stock.bulkSeconds / p.bulkSeconds
+        ).toFixed(2)}x.`
+      : '',
+    results.portal2 && p
+      ? ` 2 replicas against 1: ${(
+          p.bulkSeconds / results.portal2.bulkSeconds
+        ).toFixed(2)}x.`
+      : '',
   ];
-  console.log(lines.join('\n'));
+  return lines.join('\n');
+}
+
+async function main() {
+  const autovacuumBefore = autovacuumOnUntilExit();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
+  const reposDir = path.join(work, 'repos');
+  const total = REPOS * PER_REPO;
+  console.error(
+    `Creating ${REPOS} git repositories with ${PER_REPO} entities each in ${reposDir} ...`,
+  );
+  const t = Date.now();
+  makeRepos(reposDir);
+  console.error(`  done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  const results = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} x ${os.cpus()[0]?.model}, ${(
+      os.totalmem() /
+      2 ** 30
+    ).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${psql(
+      'show server_version',
+    )} (autovacuum ${psql(
+      'show autovacuum',
+    )} for the run; ${autovacuumBefore} before)`,
+    command: `node bench/ingestion.mjs ${args.join(' ')}`.trim(),
+    repos: REPOS,
+    entities: total,
+  };
+  try {
+    if (STOCK) results.stock = await stockRun(reposDir, total);
+    results.portal = await portalRun(reposDir, total, 1, 0);
+    if (REPLICAS)
+      results.portal2 = await portalRun(reposDir, total, 2, CHANGES);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  console.log(report(results));
   fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
   fs.writeFileSync(
     path.join(

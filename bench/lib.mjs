@@ -123,88 +123,119 @@ export async function api(method, url, body, headers = {}) {
   return res.json();
 }
 
-export async function startBackend(name, config) {
+/**
+ * Starts the portal backend (sources, development mode) on its own
+ * databases (`portal_bench_<stamp>_<name>_*`). With `replicas` > 1, that
+ * many backends share the databases, on ports PORT, PORT + 1, ...; `api()`
+ * talks to the first.
+ */
+export async function startBackend(name, config, { replicas = 1 } = {}) {
   const prefix = `portal_bench_${stamp}_${name}_`;
-  const overlay = path.join(os.tmpdir(), `portal-bench-${stamp}-${name}.json`);
-  fs.writeFileSync(
-    overlay,
-    JSON.stringify({
-      search: {
-        collators: {
-          catalog: {
-            schedule: {
-              frequency: 'PT1H',
-              timeout: 'PT15M',
-              initialDelay: 'PT1H',
+  const children = [];
+  for (let i = 0; i < replicas; i++) {
+    const port = PORT + i;
+    const overlay = path.join(
+      os.tmpdir(),
+      `portal-bench-${stamp}-${name}-${i}.json`,
+    );
+    fs.writeFileSync(
+      overlay,
+      JSON.stringify({
+        search: {
+          collators: {
+            catalog: {
+              schedule: {
+                frequency: 'PT1H',
+                timeout: 'PT15M',
+                initialDelay: 'PT1H',
+              },
             },
           },
         },
-      },
-      ...config,
-      backend: {
-        baseUrl: BASE,
-        listen: { port: PORT },
-        ...config.backend,
-        database: {
-          client: 'pg',
-          connection: pg,
-          prefix,
-          ...config.backend?.database,
+        ...config,
+        backend: {
+          baseUrl: `http://127.0.0.1:${port}`,
+          listen: { port },
+          ...config.backend,
+          database: {
+            client: 'pg',
+            connection: pg,
+            prefix,
+            ...config.backend?.database,
+          },
         },
+      }),
+    );
+    const log = fs.openSync(
+      path.join(os.tmpdir(), `portal-bench-${stamp}-${name}-${i}.log`),
+      'w',
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        '--max-old-space-size=4096',
+        // e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the backend
+        ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+        '--require',
+        path.join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
+        'src/index.ts',
+        '--config',
+        path.join(root, 'app-config.yaml'),
+        '--config',
+        overlay,
+      ],
+      {
+        cwd: path.join(root, 'packages/backend'),
+        env: {
+          ...process.env,
+          PORTAL_API_TOKEN: TOKEN,
+          NODE_ENV: 'development',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', log, log],
       },
-    }),
-  );
-  const log = fs.openSync(
-    path.join(os.tmpdir(), `portal-bench-${stamp}-${name}.log`),
-    'w',
-  );
-  const child = spawn(
-    process.execPath,
-    [
-      '--max-old-space-size=4096',
-      // e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the backend
-      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      '--require',
-      path.join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
-      'src/index.ts',
-      '--config',
-      path.join(root, 'app-config.yaml'),
-      '--config',
-      overlay,
-    ],
-    {
-      cwd: path.join(root, 'packages/backend'),
-      env: {
-        ...process.env,
-        PORTAL_API_TOKEN: TOKEN,
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', log, log],
-    },
-  );
-  let peak = 0;
-  const sampler = setInterval(
-    () => (peak = Math.max(peak, rssMb(child.pid) || 0)),
-    500,
-  );
-  for (let i = 0; i < 240; i++) {
-    try {
-      const r = await fetch(`${BASE}/.backstage/health/v1/readiness`);
-      if (r.ok) break;
-    } catch {
-      /* not yet */
+    );
+    children.push({ child, port, peak: 0 });
+    // One at a time: the first runs the databases' migrations.
+    for (let k = 0; k < 240; k++) {
+      try {
+        const r = await fetch(
+          `http://127.0.0.1:${port}/.backstage/health/v1/readiness`,
+        );
+        if (r.ok) break;
+      } catch {
+        /* not yet */
+      }
+      await sleep(500);
     }
-    await sleep(500);
   }
+  let peakTotal = 0;
+  const sampler = setInterval(() => {
+    let total = 0;
+    for (const c of children) {
+      const rss = rssMb(c.child.pid) || 0;
+      c.peak = Math.max(c.peak, rss);
+      total += rss;
+    }
+    peakTotal = Math.max(peakTotal, total);
+  }, 500);
   return {
-    child,
+    child: children[0].child,
     prefix,
-    peak: () => peak,
+    /** Peak RSS of the largest replica. */
+    peak: () => Math.max(...children.map(c => c.peak)),
+    /** Peak of all replicas' RSS together. */
+    peakTotal: () => peakTotal,
     async stop({ keepDatabases = false } = {}) {
       clearInterval(sampler);
-      child.kill('SIGTERM');
-      await new Promise(r => child.once('exit', r));
+      await Promise.all(
+        children.map(({ child }) => {
+          child.kill('SIGTERM');
+          return new Promise(r =>
+            child.exitCode !== null ? r() : child.once('exit', r),
+          );
+        }),
+      );
       if (keepDatabases) return;
       for (const db of psql(
         `select datname from pg_database where datname like '${prefix}%'`,
@@ -215,4 +246,30 @@ export async function startBackend(name, config) {
       }
     },
   };
+}
+
+/**
+ * Switches PostgreSQL's autovacuum on for this process (ALTER SYSTEM and a
+ * reload) and back to what it was when the process exits, however it
+ * exits. Returns the setting found.
+ */
+export function autovacuumOnUntilExit() {
+  const [before, sourcefile] = psql(
+    "select setting, coalesce(sourcefile, '') from pg_settings where name = 'autovacuum'",
+  ).split('|');
+  if (before === 'on') return before;
+  psql('alter system set autovacuum = on');
+  psql('select pg_reload_conf()');
+  const restore = () => {
+    if (sourcefile.endsWith('postgresql.auto.conf')) {
+      psql(`alter system set autovacuum = ${before}`);
+    } else {
+      psql('alter system reset autovacuum');
+    }
+    psql('select pg_reload_conf()');
+  };
+  process.once('exit', restore);
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.once(signal, () => process.exit(130));
+  return before;
 }

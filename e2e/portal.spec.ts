@@ -1,7 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 
-const shots = 'e2e-artifacts/screenshots';
+const database = process.env.PORTAL_E2E_DATABASE ?? 'postgres';
+const shots = `e2e-artifacts/screenshots${
+  database === 'sqlite' ? '-sqlite' : ''
+}`;
+// Where e2e/serve-bundle.mjs keeps the repositories golden paths publish to.
+const reposDir = join(__dirname, '../.cache/e2e-bundle/repos');
 
 async function signInAsGuest(page: Page) {
   await page.goto('/');
@@ -168,81 +176,134 @@ test('discovered repositories: ingestion health, repository docs and the depende
   });
 });
 
-test('a developer creates a service on a golden path and finds it in the catalog', async ({
-  page,
-}) => {
-  await signInAsGuest(page);
+// Tagged @default-database: also run on SQLite, the database of `./portal start`.
+test(
+  'a developer creates a service on a golden path, finds it in the catalog and edits it',
+  {
+    tag: '@default-database',
+  },
+  async ({ page }) => {
+    await signInAsGuest(page);
 
-  // The template is registered from templates/ once the catalog processed it.
-  await expect(async () => {
-    await page.goto('/create');
-    await expect(page.getByText('TypeScript HTTP service').first()).toBeVisible(
-      { timeout: 5_000 },
-    );
-  }).toPass({ timeout: 90_000 });
-  await page.screenshot({
-    path: `${shots}/08-golden-paths.png`,
-    fullPage: true,
-  });
-  await page.goto('/create/templates/default/typescript-service');
+    // The template is registered from templates/ once the catalog processed it.
+    await expect(async () => {
+      await page.goto('/create');
+      await expect(
+        page.getByText('TypeScript HTTP service').first(),
+      ).toBeVisible({ timeout: 5_000 });
+    }).toPass({ timeout: 90_000 });
+    await page.screenshot({
+      path: `${shots}/08-golden-paths.png`,
+      fullPage: true,
+    });
+    await page.goto('/create/templates/default/typescript-service');
 
-  // Page 1: about the service. The owner comes from the catalog.
-  await page.getByRole('textbox', { name: /^Name/ }).fill('e2e-orders');
-  await page
-    .getByRole('textbox', { name: /^Description/ })
-    .fill('Created by the browser test');
-  const owner = page.getByRole('textbox', { name: /^Owner/ });
-  await owner.click();
-  await owner.fill('payments');
-  await page
-    .getByRole('option', { name: /payments/i })
-    .first()
-    .click();
-  await page.getByRole('button', { name: 'Next' }).click();
+    // Page 1: about the service. The owner comes from the catalog.
+    await page.getByRole('textbox', { name: /^Name/ }).fill('e2e-orders');
+    await page
+      .getByRole('textbox', { name: /^Description/ })
+      .fill('Created by the browser test');
+    const owner = page.getByRole('textbox', { name: /^Owner/ });
+    await owner.click();
+    await owner.fill('payments');
+    await page
+      .getByRole('option', { name: /payments/i })
+      .first()
+      .click();
+    await page.getByRole('button', { name: 'Next' }).click();
 
-  // Page 2: runtime, with the standard preselected.
-  await expect(page.getByText('Node.js version').first()).toBeVisible();
-  await page.getByRole('button', { name: 'Next' }).click();
+    // Page 2: runtime, with the standard preselected.
+    await expect(page.getByText('Node.js version').first()).toBeVisible();
+    await page.getByRole('button', { name: 'Next' }).click();
 
-  // Page 3: the organisation policy, checked before anything is created.
-  await expect(
-    page.getByText('The request meets the organisation policy.'),
-  ).toBeVisible();
-  await page.screenshot({
-    path: `${shots}/09-policy-check.png`,
-    fullPage: true,
-  });
-  await page.getByRole('button', { name: 'Review' }).click();
-  await page.getByRole('button', { name: 'Create' }).click();
-
-  // The task ends with the component already in the catalog.
-  const open = page.getByRole('link', { name: 'Open in catalog' });
-  await expect(open).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByText('Created on the golden path')).toBeVisible();
-  await page.screenshot({ path: `${shots}/10-task.png`, fullPage: true });
-  await open.click();
-  await expect(page).toHaveURL(/\/catalog\/default\/component\/e2e-orders/);
-  await expect(
-    page.getByText('Created by the browser test').first(),
-  ).toBeVisible();
-  await page.screenshot({ path: `${shots}/11-created.png`, fullPage: true });
-
-  // The run is recorded for the developer (and the DX metrics), and the
-  // template's versions count the new component.
-  await expect(async () => {
-    await page.goto('/golden-paths?tab=runs');
+    // Page 3: the organisation policy, checked before anything is created.
     await expect(
-      page.getByRole('row', { name: /typescript-service.*Completed/ }),
-    ).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 30_000 });
-  await page.screenshot({ path: `${shots}/12-my-runs.png`, fullPage: true });
-  await page.getByRole('tab', { name: 'Template versions' }).click();
-  await expect(page.getByText('TypeScript HTTP service').first()).toBeVisible();
-  await page.screenshot({
-    path: `${shots}/13-template-versions.png`,
-    fullPage: true,
-  });
-});
+      page.getByText('The request meets the organisation policy.'),
+    ).toBeVisible();
+    await page.screenshot({
+      path: `${shots}/09-policy-check.png`,
+      fullPage: true,
+    });
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    // The task ends with the component already in the catalog.
+    const open = page.getByRole('link', { name: 'Open in catalog' });
+    await expect(open).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText('Created on the golden path')).toBeVisible();
+    await page.screenshot({ path: `${shots}/10-task.png`, fullPage: true });
+    await open.click();
+    await expect(page).toHaveURL(/\/catalog\/default\/component\/e2e-orders/);
+    await expect(
+      page.getByText('Created by the browser test').first(),
+    ).toBeVisible();
+    await page.screenshot({ path: `${shots}/11-created.png`, fullPage: true });
+
+    // Its owner edits catalog-info.yaml in the new repository, pushes, and
+    // rescans from the Catalog ingestion page: the entity page shows the edit.
+    const checkout = mkdtempSync(join(tmpdir(), 'e2e-orders-'));
+    try {
+      const git = (...args: string[]) =>
+        execFileSync('git', args, { cwd: checkout, stdio: 'pipe' });
+      git('clone', '-q', join(reposDir, 'e2e-orders.git'), '.');
+      const file = join(checkout, 'catalog-info.yaml');
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain('Created by the browser test');
+      writeFileSync(
+        file,
+        text.replace('Created by the browser test', 'Edited after creation'),
+      );
+      git(
+        '-c',
+        'user.name=E2E',
+        '-c',
+        'user.email=e2e@example.com',
+        'commit',
+        '-qam',
+        'Describe the service',
+      );
+      git('push', '-q', 'origin', 'HEAD');
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
+    await page.goto('/catalog-ingestion');
+    const rescan = page.getByRole('button', { name: 'Rescan local-repos now' });
+    const rescanned = Date.now();
+    await rescan.click();
+    await expect(page.getByText('Rescanned local-repos')).toBeVisible();
+    await expect(async () => {
+      await page.goto('/catalog/default/component/e2e-orders');
+      await expect(page.getByText('Edited after creation').first()).toBeVisible(
+        {
+          timeout: 2_000,
+        },
+      );
+    }).toPass({ timeout: 30_000 });
+    test.info().annotations.push({
+      type: 'edit visible after rescan',
+      description: `${Date.now() - rescanned} ms`,
+    });
+    await page.screenshot({ path: `${shots}/11b-edited.png`, fullPage: true });
+
+    // The run is recorded for the developer (and the DX metrics), and the
+    // template's versions count the new component.
+    await expect(async () => {
+      await page.goto('/golden-paths?tab=runs');
+      await expect(
+        page.getByRole('row', { name: /typescript-service.*Completed/ }),
+      ).toBeVisible({ timeout: 5_000 });
+    }).toPass({ timeout: 30_000 });
+    await page.screenshot({ path: `${shots}/12-my-runs.png`, fullPage: true });
+    await page.getByRole('tab', { name: 'Template versions' }).click();
+    await expect(
+      page.getByText('TypeScript HTTP service').first(),
+    ).toBeVisible();
+    await page.screenshot({
+      path: `${shots}/13-template-versions.png`,
+      fullPage: true,
+    });
+  },
+);
 
 test("SLOs: the platform's own health and a service's SLO tab", async ({
   page,

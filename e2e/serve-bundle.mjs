@@ -2,7 +2,8 @@
 // Starts the portal from its *built* output, as the Dockerfile does: unpacks
 // packages/backend/dist/bundle.tar.gz into .cache/e2e-bundle and runs
 // `node packages/backend` there with app-config.yaml plus an e2e overlay
-// (own port, own PostgreSQL databases, guest sign-in allowed for the test).
+// (own port, own PostgreSQL databases or, with PORTAL_E2E_DATABASE=sqlite,
+// SQLite files; guest sign-in allowed for the test).
 // Third-party modules resolve from the repository's node_modules, which is
 // what `yarn workspaces focus --production` would install in the image.
 // On SIGTERM it stops the backend and drops its databases.
@@ -25,6 +26,8 @@ const require = createRequire(join(root, 'packages/backend/package.json'));
 const { Client } = require('pg');
 
 const port = Number(process.env.PORTAL_E2E_PORT ?? 7017);
+// PORTAL_E2E_DATABASE=sqlite: SQLite files, as `./portal start` runs by default.
+const sqlite = process.env.PORTAL_E2E_DATABASE === 'sqlite';
 const bundle = join(root, 'packages/backend/dist/bundle.tar.gz');
 const dir = join(root, '.cache/e2e-bundle');
 const artifacts = join(root, 'e2e-artifacts');
@@ -71,16 +74,21 @@ const overlay = {
     baseUrl: `http://localhost:${port}`,
     listen: { port },
     cors: { origin: `http://localhost:${port}` },
-    database: {
-      client: 'pg',
-      prefix,
-      connection: {
-        host: pg.host,
-        port: pg.port,
-        user: pg.user,
-        password: pg.password,
-      },
-    },
+    database: sqlite
+      ? {
+          client: 'better-sqlite3',
+          connection: { directory: join(dir, 'sqlite') },
+        }
+      : {
+          client: 'pg',
+          prefix,
+          connection: {
+            host: pg.host,
+            port: pg.port,
+            user: pg.user,
+            password: pg.password,
+          },
+        },
   },
   auth: { providers: { guest: { dangerouslyAllowOutsideDevelopment: true } } },
   catalog: {
@@ -159,7 +167,9 @@ async function dropDatabases() {
 }
 
 mkdirSync(artifacts, { recursive: true });
-const log = createWriteStream(join(artifacts, 'backend.log'));
+const log = createWriteStream(
+  join(artifacts, sqlite ? 'backend-sqlite.log' : 'backend.log'),
+);
 const backend = spawn(
   process.execPath,
   [
@@ -193,6 +203,7 @@ async function stop(code) {
     await exited;
     clearTimeout(timer);
   }
+  if (sqlite) process.exit(code);
   try {
     const dropped = await dropDatabases();
     console.log(`[serve-bundle] dropped ${dropped} e2e databases (${prefix}*)`);

@@ -35,6 +35,7 @@ const corpusReport = join(artifacts, 'corpus-results.json');
 // Real data written by others (../shared/corpus by default): *.corpus.test.ts.
 const corpus = resolve(root, process.env.PORTAL_CORPUS ?? '../shared/corpus');
 const e2eReport = join(artifacts, 'e2e-results.json');
+const e2eSqliteReport = join(artifacts, 'e2e-sqlite-results.json');
 const faultsReport = join(artifacts, 'faults-results.json');
 const steps = [
   {
@@ -88,6 +89,17 @@ const steps = [
     args: ['test:e2e'],
     needs: 'Build (frontend and backend bundle)',
     env: { PORTAL_E2E_REPORT: e2eReport },
+  },
+  {
+    // The golden path, edit and rescan again on SQLite, the database
+    // `./portal start` uses by default.
+    name: 'Browser test on SQLite (default database)',
+    args: ['test:e2e', '--grep', '@default-database'],
+    needs: 'Build (frontend and backend bundle)',
+    env: {
+      PORTAL_E2E_REPORT: e2eSqliteReport,
+      PORTAL_E2E_DATABASE: 'sqlite',
+    },
   },
 ];
 
@@ -152,9 +164,12 @@ if (faultsRun) {
     faultsRun.numFailedTests + (faultsRun.numRuntimeErrorTestSuites ?? 0);
 }
 const e2e = readJson(e2eReport);
-if (e2e?.stats) {
-  passed += e2e.stats.expected;
-  failed += e2e.stats.unexpected + e2e.stats.flaky;
+const e2eSqlite = readJson(e2eSqliteReport);
+for (const run of [e2e, e2eSqlite]) {
+  if (run?.stats) {
+    passed += run.stats.expected;
+    failed += run.stats.unexpected + run.stats.flaky;
+  }
 }
 
 console.log('\n[portal test] summary');
@@ -187,6 +202,10 @@ if (faultsRun)
 if (e2e?.stats)
   console.log(
     `  browser: ${e2e.stats.expected} passed, ${e2e.stats.unexpected} failed`,
+  );
+if (e2eSqlite?.stats)
+  console.log(
+    `  browser on SQLite: ${e2eSqlite.stats.expected} passed, ${e2eSqlite.stats.unexpected} failed`,
   );
 // Name every failing test in the summary, which is what a CI log's tail shows.
 function failures(report) {

@@ -304,12 +304,20 @@ describe('SLOs on the real stack', () => {
       .set('Authorization', as(ALICE))
       .send({ events: [{ timestamp: now, good: 1, total: 1 }] });
     expect(unknown.status).toBe(404);
-    const detail = await eventually('the evaluation', async () => {
-      const r = await request(server())
-        .get(path_)
-        .set('Authorization', as(ALICE));
-      return r.body.evaluatedAt ? (r.body as SloDetail) : undefined;
-    });
+    // An evaluation that started after the last push: one made before it
+    // (0 of 0, or only the first batch) is not the one under test.
+    const pushedAt = Date.now();
+    const detail = await eventually(
+      'an evaluation after the pushes',
+      async () => {
+        const r = await request(server())
+          .get(path_)
+          .set('Authorization', as(ALICE));
+        return r.body.evaluatedAt && Date.parse(r.body.evaluatedAt) > pushedAt
+          ? (r.body as SloDetail)
+          : undefined;
+      },
+    );
     // 995 + 1 good of 1,000 + 1: the bad batches stored nothing.
     expect(detail.budget).toMatchObject({
       good: 996,
