@@ -20,6 +20,7 @@ import path from 'node:path';
 import {
   ALLOW_ALL_KINDS,
   api,
+  autovacuumOnUntilExit,
   BASE,
   median,
   opt,
@@ -170,6 +171,7 @@ async function createAndWait(templateRef, name) {
 }
 
 async function main() {
+  const autovacuumBefore = autovacuumOnUntilExit();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-gp-'));
   const reposDir = path.join(work, 'repos');
   fs.mkdirSync(reposDir);
@@ -222,7 +224,9 @@ async function main() {
       2 ** 30
     ).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${psql(
       'show server_version',
-    )}`,
+    )} (autovacuum ${psql(
+      'show autovacuum',
+    )} for the run; ${autovacuumBefore} before), stock catalog engine`,
     command: `node bench/golden-paths.mjs ${args.join(' ')}`.trim(),
     backlog: BACKLOG
       ? { components: BACKLOG, intervalSeconds: INTERVAL }
@@ -247,10 +251,11 @@ async function main() {
     }
     if (BACKLOG) {
       for (let i = 0; ; i++) {
+        // A busy backend may drop a kept-alive connection: ask again.
         const { totalItems } = await api(
           'GET',
           '/api/catalog/entities/by-query?limit=0&filter=metadata.tags=backlog',
-        );
+        ).catch(() => ({ totalItems: 0 }));
         if (totalItems >= BACKLOG) break;
         if (i > 1200) throw new Error('the backlog did not load');
         await sleep(500);
