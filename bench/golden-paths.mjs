@@ -22,10 +22,10 @@ import {
   api,
   autovacuumOnUntilExit,
   BASE,
+  machineLine,
   median,
   opt,
   p95,
-  psql,
   root,
   sleep,
   startBackend,
@@ -219,14 +219,7 @@ async function main() {
   });
   const results = {
     date: new Date().toISOString(),
-    machine: `${os.cpus().length} x ${os.cpus()[0]?.model}, ${(
-      os.totalmem() /
-      2 ** 30
-    ).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${psql(
-      'show server_version',
-    )} (autovacuum ${psql(
-      'show autovacuum',
-    )} for the run; ${autovacuumBefore} before), stock catalog engine`,
+    machine: `${machineLine(autovacuumBefore)}, stock catalog engine`,
     command: `node bench/golden-paths.mjs ${args.join(' ')}`.trim(),
     backlog: BACKLOG
       ? { components: BACKLOG, intervalSeconds: INTERVAL }

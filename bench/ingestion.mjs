@@ -26,6 +26,7 @@ import {
   ALLOW_ALL_KINDS,
   api,
   autovacuumOnUntilExit,
+  machineLine,
   median,
   opt,
   p95,
@@ -196,7 +197,7 @@ const FAST_MS = 200;
 
 /**
  * From the moment a bulk load is visible: every 5 s, list, count and facets
- * and PostgreSQL's counters for the catalog's final_entities table, until
+ * and PostgreSQL's counters for the catalog database's tables, until
  * three rounds in a row are all under FAST_MS (or 5 minutes). Shows how
  * long the catalog page is slow after a load, until autovacuum caught up.
  */
@@ -212,7 +213,7 @@ async function queriesAfterLoad(db) {
       round[name] = performance.now() - t0;
     }
     const [dead, vacuums, autovacuums] = psql(
-      "select n_dead_tup, vacuum_count, autovacuum_count from pg_stat_user_tables where relname = 'final_entities'",
+      `select coalesce(sum(n_dead_tup), 0), coalesce(sum(vacuum_count), 0), coalesce(sum(autovacuum_count), 0) from pg_stat_user_tables where ${NOT_OURS}`,
       db,
     )
       .split('|')
@@ -236,11 +237,18 @@ async function queriesAfterLoad(db) {
   };
 }
 
-/** Rows written to the catalog's main tables, from PostgreSQL's statistics. */
+/**
+ * PostgreSQL's counters summed over every table of the catalog's database
+ * except the ingestion module's own (`ingestion_*`): what the catalog and
+ * the services sharing its database wrote, without naming their tables.
+ */
+const NOT_OURS = "relname not like 'ingestion\\_%'";
+
+/** Rows written to the catalog database's tables that are not ours. */
 function catalogWrites(db) {
   return Number(
     psql(
-      "select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) from pg_stat_user_tables where relname in ('refresh_state', 'final_entities', 'relations', 'search')",
+      `select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) from pg_stat_user_tables where ${NOT_OURS}`,
       db,
     ),
   );
@@ -497,7 +505,7 @@ function report(results) {
           .map(q => ms(r.afterLoad.first[q]))
           .join(' / ')} ms; from ${s1(
           r.afterLoad.fastAfterSeconds,
-        )} s (autovacuum runs on final_entities: ${
+        )} s (autovacuum runs on the catalog database's tables: ${
           r.afterLoad.rounds[r.afterLoad.rounds.length - 1].autovacuums
         })`,
     ),
@@ -548,14 +556,7 @@ async function main() {
   console.error(`  done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   const results = {
     date: new Date().toISOString(),
-    machine: `${os.cpus().length} x ${os.cpus()[0]?.model}, ${(
-      os.totalmem() /
-      2 ** 30
-    ).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${psql(
-      'show server_version',
-    )} (autovacuum ${psql(
-      'show autovacuum',
-    )} for the run; ${autovacuumBefore} before)`,
+    machine: machineLine(autovacuumBefore),
     command: `node bench/ingestion.mjs ${args.join(' ')}`.trim(),
     repos: REPOS,
     entities: total,

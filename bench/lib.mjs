@@ -273,3 +273,15 @@ export function autovacuumOnUntilExit() {
     process.once(signal, () => process.exit(130));
   return before;
 }
+
+/** The machine line of a catalog benchmark, with how autovacuum ran. */
+export function machineLine(autovacuumBefore) {
+  return `${os.cpus().length} x ${os.cpus()[0]?.model}, ${(
+    os.totalmem() /
+    2 ** 30
+  ).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${psql(
+    'show server_version',
+  )} (autovacuum ${psql(
+    'show autovacuum',
+  )} for the run; ${autovacuumBefore} before)`;
+}

@@ -16,7 +16,8 @@ export const MANUAL_SCHEDULE = {
  * the ingestion source `local-repos` (scanned on request only).
  */
 export function stackConfig(options: {
-  connection: string;
+  /** PostgreSQL; unused with `sqliteDirectory`. */
+  connection?: string;
   prefix: string;
   /** SQLite files in this directory instead of PostgreSQL. */
   sqliteDirectory?: string;

@@ -152,15 +152,28 @@ describe('the upstream guard', () => {
     expect(status).toBe(1);
   });
 
-  it('allows counters about a table in PostgreSQL statistics, and system catalogs', () => {
+  it('allows system catalogs, and our own tables in statistics', () => {
     write(
       'bench/stats.mjs',
-      `psql("select n_tup_ins from pg_stat_user_tables where relname in ('refresh_state')");
+      `psql("select n_tup_ins from pg_stat_user_tables where relname not like 'thing\\_%'");
 psql('select datname from pg_database');
 `,
     );
     const { status, output } = runGuard(tree);
     expect(output).toContain('upstream guard: no patched packages');
     expect(status).toBe(0);
+  });
+
+  it("fails on another plugin's table named in a statistics lookup", () => {
+    write(
+      'bench/stats.mjs',
+      `psql("select n_tup_ins from pg_stat_user_tables where relname in ('refresh_state')");
+`,
+    );
+    const { status, output } = runGuard(tree);
+    expect(output).toContain(
+      'bench/stats.mjs:1: string names table "refresh_state"',
+    );
+    expect(status).toBe(1);
   });
 });

@@ -9,6 +9,7 @@ import {
   failureOf,
   runTemplate,
   startGoldenPathsBackend,
+  taskLog,
   waitForTask,
   type GoldenPathsTestBackend,
 } from './__testUtils__/startGoldenPathsBackend';
@@ -63,12 +64,6 @@ async function notificationsOf(user: string) {
     payload: { title: string; description?: string };
   }>;
 }
-
-const log = (task: { events: Array<{ type: string; body: any }> }) =>
-  task.events
-    .filter(e => e.type === 'log')
-    .map(e => e.body.message)
-    .join('\n');
 
 beforeAll(async () => {
   fixtures = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-paths-fixtures-'));
@@ -182,10 +177,10 @@ describe('a golden path end to end', () => {
       values: { name: 'Orders_API', owner: 'group:default/nobody' },
     });
     expect(task.status).toBe('failed');
-    expect(log(task)).toContain(
+    expect(taskLog(task)).toContain(
       'Names are lower-case kebab-case (name "Orders_API" does not match',
     );
-    expect(log(task)).toContain(
+    expect(taskLog(task)).toContain(
       'no Group "group:default/nobody" in the catalog',
     );
     expect(repositories()).toEqual(['orders-api.git']);
@@ -225,7 +220,7 @@ describe('a golden path end to end', () => {
         values: { owner: 'group:default/team-a', ...values },
       });
       expect(task.status).toBe('failed');
-      expect(log(task)).toContain(message);
+      expect(taskLog(task)).toContain(message);
       expect(repositories()).toEqual(['orders-api.git']);
     },
   );
@@ -237,7 +232,7 @@ describe('a golden path end to end', () => {
       values: { name: 'escape-api', owner: 'group:default/team-a' },
     });
     expect(task.status).toBe('failed');
-    expect(log(task)).toMatch(
+    expect(taskLog(task)).toMatch(
       /Relative path is not allowed to refer to a directory outside its parent/,
     );
     expect(repositories()).toEqual(['orders-api.git']);
@@ -256,7 +251,7 @@ describe('a golden path end to end', () => {
       },
     });
     expect(task.status).toBe('failed');
-    expect(log(task)).toContain('repository "orders-api" already exists');
+    expect(taskLog(task)).toContain('repository "orders-api" already exists');
     expect(showFile('orders-api.git', 'catalog-info.yaml')).toBe(before);
     expect(repositories()).toEqual(['orders-api.git']);
     const recorded = await eventually('the failed run', async () => {

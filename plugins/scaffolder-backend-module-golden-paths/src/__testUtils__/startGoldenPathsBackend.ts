@@ -84,7 +84,7 @@ export async function startGoldenPathsBackend(options: {
       mockServices.rootConfig.factory({
         data: {
           ...stackConfig({
-            connection: CONNECTION ?? '',
+            connection: CONNECTION,
             prefix,
             sqliteDirectory,
             locations: options.locations,
@@ -212,4 +212,12 @@ export function failureOf(task: TaskResult): string | undefined {
     .reverse()
     .find((e: any) => e.type === 'completion');
   return completion?.body?.error?.message ?? completion?.body?.message;
+}
+
+/** The log lines of a task, one per line. */
+export function taskLog(task: TaskResult): string {
+  return task.events
+    .filter(e => e.type === 'log')
+    .map(e => e.body.message)
+    .join('\n');
 }

@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { parse, parseAllDocuments } from 'yaml';
-import { formValues } from '../__testUtils__/formValues';
+import { parseAllDocuments } from 'yaml';
+import { runRealTemplate, templatesDir } from '../__testUtils__/realTemplates';
 import {
   eventually,
-  runTemplate,
   startGoldenPathsBackend,
+  taskLog,
   type GoldenPathsTestBackend,
 } from '../__testUtils__/startGoldenPathsBackend';
 
@@ -17,7 +17,6 @@ import {
 // then an edit of the new repository's catalog-info.yaml picked up by a
 // targeted rescan (the webhook path), then a second golden path: the
 // catalog must keep processing through all of it.
-const templatesDir = path.resolve(__dirname, '../../../../templates');
 const ALICE = 'user:default/alice';
 const as = (user: string) => mockCredentials.user.header(user);
 
@@ -33,30 +32,20 @@ async function component(name: string) {
 }
 
 async function createService(name: string) {
-  const template = parse(
-    fs.readFileSync(
-      path.join(templatesDir, 'typescript-service', 'template.yaml'),
-      'utf8',
-    ),
-  );
-  const task = await runTemplate(backend.server, {
-    templateRef: 'template:default/typescript-service',
+  const { task } = await runRealTemplate(backend.server, {
+    name: 'typescript-service',
     user: ALICE,
-    values: formValues(template, {
+    answers: {
       owner: 'group:default/team-a',
       description: 'Created on SQLite',
       lifecycle: 'experimental',
       name,
       runtime: 'node22',
-    }),
+    },
   });
-  const log = task.events
-    .filter(e => e.type === 'log')
-    .map(e => e.body.message)
-    .join('\n');
   expect({
     status: task.status,
-    log: task.status === 'completed' ? '' : log,
+    log: task.status === 'completed' ? '' : taskLog(task),
   }).toEqual({ status: 'completed', log: '' });
   return task;
 }

@@ -4,21 +4,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { parse } from 'yaml';
 import { checkGeneratedRepository } from '../__testUtils__/checkGeneratedRepository';
-import { formValues } from '../__testUtils__/formValues';
+import { runRealTemplate, templatesDir } from '../__testUtils__/realTemplates';
 import {
   eventually,
   failureOf,
-  runTemplate,
   startGoldenPathsBackend,
+  taskLog,
   type GoldenPathsTestBackend,
 } from '../__testUtils__/startGoldenPathsBackend';
 
 // Every golden-path template of templates/, run for real: scaffolder,
 // this module, git, catalog ingestion and golden-paths on PostgreSQL, with
 // the organisation policy of templates/policy.yaml.
-const templatesDir = path.resolve(__dirname, '../../../../templates');
 const ALICE = 'user:default/alice';
 
 jest.setTimeout(300_000);
@@ -75,30 +73,19 @@ afterAll(async () => backend?.stop());
 
 describe.each(Object.keys(answers))('the %s template', templateName => {
   it('creates a working repository, shows it in the catalog and records the run', async () => {
-    const template = parse(
-      fs.readFileSync(
-        path.join(templatesDir, templateName, 'template.yaml'),
-        'utf8',
-      ),
-    );
-    const values = formValues(template, {
-      owner: 'group:default/team-a',
-      description: `The ${templateName} of the end-to-end test`,
-      lifecycle: 'experimental',
-      ...answers[templateName],
-    });
-    const task = await runTemplate(backend.server, {
-      templateRef: `template:default/${templateName}`,
+    const { task, values, template } = await runRealTemplate(backend.server, {
+      name: templateName,
       user: ALICE,
-      values,
+      answers: {
+        owner: 'group:default/team-a',
+        description: `The ${templateName} of the end-to-end test`,
+        lifecycle: 'experimental',
+        ...answers[templateName],
+      },
     });
-    const log = task.events
-      .filter(e => e.type === 'log')
-      .map(e => e.body.message)
-      .join('\n');
     expect({
       status: task.status,
-      log: task.status === 'completed' ? '' : log,
+      log: task.status === 'completed' ? '' : taskLog(task),
     }).toEqual({
       status: 'completed',
       log: '',
@@ -178,16 +165,10 @@ describe.each(Object.keys(answers))('the %s template', templateName => {
 
 describe('golden gates of the real policy', () => {
   it('a 250 GB database waits for approval', async () => {
-    const template = parse(
-      fs.readFileSync(
-        path.join(templatesDir, 'postgres-database/template.yaml'),
-        'utf8',
-      ),
-    );
-    const task = await runTemplate(backend.server, {
-      templateRef: 'template:default/postgres-database',
+    const { task } = await runRealTemplate(backend.server, {
+      name: 'postgres-database',
       user: ALICE,
-      values: formValues(template, {
+      answers: {
         name: 'analytics-db',
         owner: 'group:default/team-a',
         description: 'Analytics',
@@ -195,7 +176,7 @@ describe('golden gates of the real policy', () => {
         service: 'component:default/ts-orders',
         costCenter: 'cc-shop',
         storageGb: 250,
-      }),
+      },
     });
     expect(task.status).toBe('failed');
     expect(failureOf(task)).toContain(
