@@ -6,15 +6,17 @@ export interface Config {
        * directory below), `github` or `gitlab` (the organisation or group below).
        */
       target?: 'local' | 'github' | 'gitlab';
-      /** GitHub organisation for `target: github`; credentials come from integrations.github. */
+      /** GitHub organisation for `target: github`, published by the stock `publish:github` action; credentials come from integrations.github. */
       github?: {
         /** Default github.com; needs an integrations.github entry. */
         host?: string;
         org: string;
         /** Default private. */
         visibility?: 'private' | 'internal' | 'public';
+        /** Protect the default branch as `publish:github` does. Default true. */
+        protectDefaultBranch?: boolean;
       };
-      /** GitLab group for `target: gitlab`; the token comes from integrations.gitlab. */
+      /** GitLab group for `target: gitlab`, published by the stock `publish:gitlab` action; the token comes from integrations.gitlab. */
       gitlab?: {
         /** Default gitlab.com; needs an integrations.gitlab entry. */
         host?: string;

@@ -8,6 +8,7 @@ import appBackend from '@backstage/plugin-app-backend';
 import proxyBackend from '@backstage/plugin-proxy-backend';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import scaffolderBackendModuleGithub from '@backstage/plugin-scaffolder-backend-module-github';
+import scaffolderBackendModuleGitlab from '@backstage/plugin-scaffolder-backend-module-gitlab';
 import scaffolderBackendModuleNotifications from '@backstage/plugin-scaffolder-backend-module-notifications';
 import portalScaffolderBackendModuleGoldenPaths from '@internal/plugin-scaffolder-backend-module-golden-paths';
 import portalGoldenPathsBackend from '@internal/plugin-golden-paths-backend';
@@ -32,6 +33,7 @@ import userSettingsBackend from '@backstage/plugin-user-settings-backend';
 import notificationsBackend from '@backstage/plugin-notifications-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
 import eventsBackend from '@backstage/plugin-events-backend';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import mcpActionsBackend from '@backstage/plugin-mcp-actions-backend';
 
 export const portalFeatures: Record<string, BackendFeature> = {
@@ -42,6 +44,8 @@ export const portalFeatures: Record<string, BackendFeature> = {
   '@backstage/plugin-scaffolder-backend': scaffolderBackend,
   '@backstage/plugin-scaffolder-backend-module-github':
     scaffolderBackendModuleGithub,
+  '@backstage/plugin-scaffolder-backend-module-gitlab':
+    scaffolderBackendModuleGitlab,
   '@backstage/plugin-scaffolder-backend-module-notifications':
     scaffolderBackendModuleNotifications,
   // Policy check, golden gates, local publishing, instant catalog visibility
@@ -90,7 +94,12 @@ export const portalFeatures: Record<string, BackendFeature> = {
   '@backstage/plugin-user-settings-backend': userSettingsBackend,
   '@backstage/plugin-notifications-backend': notificationsBackend,
   '@backstage/plugin-signals-backend': signalsBackend,
-  // Event bus shared by catalog and signals (and our webhooks later)
+  // Event bus shared by catalog, signals and our plugins. One events service
+  // for every plugin: the events backend was built against an older
+  // plugin-events-node, whose default factory would be a second in-process
+  // bus, so events from the stock GitHub and GitLab webhook modules
+  // (index.ts) reach our subscribers on SQLite too.
   '@backstage/plugin-events-backend': eventsBackend,
+  '@backstage/plugin-events-node': eventsServiceFactory,
   '@backstage/plugin-mcp-actions-backend': mcpActionsBackend,
 };

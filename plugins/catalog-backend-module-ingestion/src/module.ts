@@ -8,6 +8,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
 import { ScmIntegrations } from '@backstage/integration';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { readRequestsPerMinute } from '@internal/request-limits';
 import { LinkSchemeProcessor } from './processors/LinkSchemeProcessor';
 import { readIngestionConfig, SourceConfig, sourceTarget } from './config';
@@ -16,6 +17,7 @@ import { GitlabRepositorySource } from './gitlab/GitlabRepositorySource';
 import type { RepositorySource } from './ingestion/types';
 import { OrgExportSource } from './org/OrgExportSource';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
+import { subscribeToScmPushes } from './events/scmPushEvents';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
 import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { DatabaseDocsStore } from './store/DatabaseDocsStore';
@@ -45,6 +47,7 @@ export const catalogModuleIngestion = createBackendModule({
         catalog: catalogProcessingExtensionPoint,
         catalogService: catalogServiceRef,
         urlReader: coreServices.urlReader,
+        events: eventsServiceRef,
       },
       async init({
         config,
@@ -58,6 +61,7 @@ export const catalogModuleIngestion = createBackendModule({
         catalog,
         catalogService,
         urlReader,
+        events,
       }) {
         const settings = readIngestionConfig(config);
         // Links on entity pages: web and e-mail only, whatever the source.
@@ -124,6 +128,14 @@ export const catalogModuleIngestion = createBackendModule({
           });
           catalog.addEntityProvider(ingester);
           return ingester;
+        });
+        await subscribeToScmPushes({
+          events,
+          logger,
+          sources: settings.sources.map((source, i) => ({
+            config: source,
+            ingester: ingesters[i],
+          })),
         });
         logger.info(
           `Catalog ingestion: ${ingesters.length} source(s)${

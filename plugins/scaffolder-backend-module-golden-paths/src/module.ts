@@ -6,16 +6,9 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createCatalogVisibleAction } from './actions/catalogVisible';
 import { createPolicyCheckAction } from './actions/policyCheck';
-import { GithubPublisher } from './actions/GithubPublisher';
-import { GitlabPublisher } from './actions/GitlabPublisher';
 import { createPublishLocalAction } from './actions/publishLocal';
+import { remoteTargetFromConfig } from './actions/remotePublishing';
 import { readGoldenPathsModuleConfig } from './config';
-
-/** The git hosts `portal:publish` can create repositories on. */
-const REMOTE_PUBLISHERS = {
-  github: GithubPublisher.fromConfig,
-  gitlab: GitlabPublisher.fromConfig,
-};
 
 /**
  * Scaffolder module: the actions of the portal's golden paths
@@ -41,10 +34,7 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
           createPublishLocalAction({
             id: 'portal:publish',
             config: settings,
-            remote:
-              settings.target === 'local'
-                ? undefined
-                : REMOTE_PUBLISHERS[settings.target](config),
+            remote: remoteTargetFromConfig(config, settings),
           }),
           createCatalogVisibleAction({
             config: settings,

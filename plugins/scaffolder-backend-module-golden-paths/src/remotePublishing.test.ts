@@ -65,6 +65,9 @@ describe.each(hosts)('publishing to $kind', host => {
             {
               host: standIn.host,
               apiBaseUrl: standIn.apiBaseUrl,
+              ...(host.kind === 'gitlab' && {
+                baseUrl: `http://${standIn.host}`,
+              }),
               token: 'good-token',
             },
           ],
@@ -116,6 +119,19 @@ describe.each(hosts)('publishing to $kind', host => {
       { encoding: 'utf8' },
     );
     expect(file).toContain('name: remote-orders');
+    // Committed by the stock action with the portal's author and branch.
+    const author = execFileSync(
+      'git',
+      [
+        `--git-dir=${path.join(hostDir, 'remote-orders.git')}`,
+        'log',
+        '-1',
+        '--format=%an <%ae>',
+        'main',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(author.trim()).toBe('Portal Test <portal@example.com>');
     const entity = await request(backend.server)
       .get('/api/catalog/entities/by-name/component/default/remote-orders')
       .set('Authorization', mockCredentials.user.header(ALICE));
@@ -138,7 +154,7 @@ describe.each(hosts)('publishing to $kind', host => {
       .map(e => e.body.message)
       .join('\n');
     expect(log).toContain(
-      `repository "remote-orders" already exists in ${standIn.host}/acme`,
+      `publish:${host.kind} could not publish "remote-orders" to ${standIn.host}/acme`,
     );
   });
 });

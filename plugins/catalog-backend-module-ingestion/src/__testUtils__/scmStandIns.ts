@@ -15,8 +15,10 @@ import { GitRepository } from '../git/GitRepository';
  * directory (real git repositories) as the organisation `org`. Only what
  * the discovery reads: the org's repository listing (paginated, 2 per
  * page), one repository, a recursive tree and blobs; and what publishing
- * needs: creating a repository in the organisation and git's smart HTTP
- * protocol (through `git http-backend`) to push to it. It checks the token.
+ * needs (what the stock `publish:github` action calls): the owner's
+ * account type, creating a repository in the organisation and git's smart
+ * HTTP protocol (through `git http-backend`) to push to it. It checks the
+ * token.
  */
 export async function startGithubStandIn(options: {
   dir: string;
@@ -70,6 +72,15 @@ export async function startGithubStandIn(options: {
         .replace(/^\/api\/v3\//, '')
         .split('/')
         .map(decodeURIComponent);
+      if (
+        req.method === 'GET' &&
+        parts[0] === 'users' &&
+        parts[1] === options.org &&
+        parts.length === 2
+      ) {
+        send(200, { login: options.org, type: 'Organization' });
+        return;
+      }
       if (
         req.method === 'POST' &&
         parts[0] === 'orgs' &&
@@ -303,7 +314,8 @@ function repoNames(dir: string): string[] {
  * A local stand-in for GitLab's REST API (v4), serving the repositories of
  * one directory as the projects of `group`: the group's project listing
  * (paginated, 2 per page, with a Link header), one project, the recursive
- * tree (paginated) and raw blobs; for publishing, the group itself, project
+ * tree (paginated) and raw blobs; for publishing (what the stock
+ * `publish:gitlab` action calls), the namespace, the token's user, project
  * creation and git's smart HTTP protocol. It checks the token (PRIVATE-TOKEN
  * or Bearer; basic auth for git).
  */
@@ -352,9 +364,14 @@ export async function startGitlabStandIn(options: {
       const rest = url.pathname.replace(/^\/api\/v4\//, '');
       if (
         req.method === 'GET' &&
-        rest === `groups/${encodeURIComponent(options.group)}`
+        (rest === `groups/${encodeURIComponent(options.group)}` ||
+          rest === `namespaces/${encodeURIComponent(options.group)}`)
       ) {
-        send(200, { id: 42, full_path: options.group });
+        send(200, { id: 42, kind: 'group', full_path: options.group });
+        return;
+      }
+      if (req.method === 'GET' && rest === 'user') {
+        send(200, { id: 7, username: 'stand-in' });
         return;
       }
       if (req.method === 'POST' && rest === 'projects') {
@@ -369,6 +386,7 @@ export async function startGitlabStandIn(options: {
         }
         createBareRepository(path.join(options.dir, `${body.path}.git`));
         send(201, {
+          id: repoNames(options.dir).indexOf(body.path) + 1,
           path_with_namespace: `${options.group}/${body.path}`,
           web_url: `${base}/${options.group}/${body.path}`,
           http_url_to_repo: `${base}/${options.group}/${body.path}.git`,

@@ -6,7 +6,7 @@ import {
   executeShellCommand,
 } from '@backstage/plugin-scaffolder-node';
 import type { GoldenPathsModuleConfig } from '../config';
-import type { RepositoryPublisher } from './remotePublishing';
+import type { RemoteTarget } from './remotePublishing';
 import { examples } from './publishLocal.examples';
 
 /** Names git, the file system, URLs and the catalog all accept. */
@@ -57,16 +57,16 @@ export function createPublishLocalAction(options: {
   /** `portal:publish` publishes where the configuration says. */
   id?: 'portal:publish:local' | 'portal:publish';
   /** Where `portal:publish` creates repositories when the target is a git host. */
-  remote?: RepositoryPublisher;
+  remote?: RemoteTarget;
 }) {
   const { config, remote } = options;
   const id = options.id ?? 'portal:publish:local';
-  const toRemote = id === 'portal:publish' && config.target !== 'local';
+  const toRemote = id === 'portal:publish' && remote !== undefined;
   return createTemplateAction({
     id,
     description:
       id === 'portal:publish'
-        ? 'Publishes the workspace as a new repository where goldenPaths.publish.target says: the local repository root (default), a GitHub organisation or a GitLab group; catalog ingestion reads all three.'
+        ? 'Publishes the workspace as a new repository where goldenPaths.publish.target says: the local repository root (default), or through the stock publish:github or publish:gitlab action a GitHub organisation or GitLab group; catalog ingestion reads all three.'
         : 'Publishes the workspace as a new bare git repository in the local repository root that catalog ingestion reads.',
     examples,
     schema: {
@@ -93,15 +93,7 @@ export function createPublishLocalAction(options: {
       },
     },
     async handler(ctx) {
-      const root = toRemote
-        ? await ctx.createTemporaryDirectory()
-        : config.localRoot;
-      if (!root) {
-        throw new InputError(
-          `${id} needs goldenPaths.publish.localRoot in the configuration`,
-        );
-      }
-      if (toRemote && !remote) {
+      if (id === 'portal:publish' && config.target !== 'local' && !remote) {
         throw new InputError(
           `${id} needs goldenPaths.publish.${config.target} in the configuration`,
         );
@@ -118,23 +110,47 @@ export function createPublishLocalAction(options: {
           `sourcePath "${ctx.input.sourcePath}" is outside the workspace`,
         );
       }
+      const report = (published: { url: string; commit: string }) => {
+        ctx.logger.info(
+          `Published ${name} to ${published.url} at ${published.commit}`,
+        );
+        ctx.output('remoteUrl', published.url);
+        ctx.output('repositoryName', name);
+        ctx.output('commit', published.commit);
+      };
+      const bytes = await sizeOf(source, config.maxRepositoryBytes);
+      if (bytes > config.maxRepositoryBytes) {
+        throw new InputError(
+          `the generated repository is larger than ${config.maxRepositoryBytes} bytes`,
+        );
+      }
+      if (toRemote) {
+        const published = await ctx.checkpoint({
+          key: `publish.remote.${name}`,
+          fn: () =>
+            remote!.publish(ctx, {
+              name,
+              description: ctx.input.description,
+              sourcePath: relative || undefined,
+            }),
+        });
+        report(published);
+        return;
+      }
+      const root = config.localRoot;
+      if (!root) {
+        throw new InputError(
+          `${id} needs goldenPaths.publish.localRoot in the configuration`,
+        );
+      }
       const target = path.join(root, `${name}.git`);
 
       const published = await ctx.checkpoint({
         key: `publish.${name}`,
         fn: async () => {
-          if (
-            !toRemote &&
-            ((await exists(target)) || (await exists(path.join(root, name))))
-          ) {
+          if ((await exists(target)) || (await exists(path.join(root, name)))) {
             throw new ConflictError(
               `repository "${name}" already exists in ${root}; choose another name`,
-            );
-          }
-          const bytes = await sizeOf(source, config.maxRepositoryBytes);
-          if (bytes > config.maxRepositoryBytes) {
-            throw new InputError(
-              `the generated repository is larger than ${config.maxRepositoryBytes} bytes`,
             );
           }
           await fs.mkdir(root, { recursive: true });
@@ -188,17 +204,6 @@ export function createPublishLocalAction(options: {
                 'utf8',
               )
             ).trim();
-            if (toRemote) {
-              const url = await remote!.publish({
-                name,
-                description: ctx.input.description,
-                gitDir: staging,
-                branch: config.defaultBranch,
-                logger: ctx.logger,
-              });
-              await fs.rm(staging, { recursive: true, force: true });
-              return { commit: head, url };
-            }
             try {
               await fs.rename(staging, target);
             } catch (error) {
@@ -214,13 +219,7 @@ export function createPublishLocalAction(options: {
           }
         },
       });
-
-      ctx.logger.info(
-        `Published ${name} to ${published.url} at ${published.commit}`,
-      );
-      ctx.output('remoteUrl', published.url);
-      ctx.output('repositoryName', name);
-      ctx.output('commit', published.commit);
+      report(published);
     },
   });
 }
