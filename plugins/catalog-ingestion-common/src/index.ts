@@ -9,3 +9,4 @@ export * from './health';
 export * from './dependencies';
 export * from './docs';
 export * from './annotations';
+export * from './client';

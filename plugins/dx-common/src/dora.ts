@@ -1,3 +1,4 @@
+import { median as medianOf, percentile } from '@internal/portal-common';
 import { DateTime } from 'luxon';
 import type { DxOutcome } from './events/types';
 
@@ -77,22 +78,6 @@ export const DORA_LEVELS = {
 };
 
 const t = (iso: string) => Date.parse(iso);
-
-/** Nearest-rank percentile; null when empty. */
-export function nearestRank(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
-/** The median as the mean of the middle two for even counts; null when empty. */
-export function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 export interface Range {
   /** Inclusive start (ISO). */
@@ -315,11 +300,11 @@ export function leadTime(
   const deploysInRange = [...deploys.values()]
     .flat()
     .filter(d => inRange(d.at, range));
-  const m = median(durations);
+  const m = medianOf(durations) ?? null;
   return {
     changes: rows.length,
     medianMs: m,
-    p90Ms: nearestRank(durations, 90),
+    p90Ms: percentile(durations, 90) ?? null,
     deploymentsWithoutChanges: deploysInRange.filter(
       d => !usedDeploys.has(d.id),
     ).length,
@@ -472,7 +457,7 @@ export function recoveryTime(
       durationMs: Math.max(0, t(i.resolvedAt!) - t(i.openedAt)),
     }))
     .sort((a, b) => t(a.resolvedAt) - t(b.resolvedAt));
-  const m = median(rows.map(r => r.durationMs));
+  const m = medianOf(rows.map(r => r.durationMs)) ?? null;
   return {
     incidents: rows.length,
     medianMs: m,

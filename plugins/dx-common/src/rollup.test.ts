@@ -1,9 +1,8 @@
+import { median, percentile } from '@internal/portal-common';
 import {
   changeFailureRate,
   deploymentFrequency,
   leadTime,
-  median,
-  nearestRank,
   recoveryTime,
   type DeploymentRecord,
 } from './dora';
@@ -52,7 +51,7 @@ describe('duration histograms', () => {
       const q = histogramQuantiles(h);
       expect(q.count).toBe(n);
       const m = median(values)!;
-      const p90 = nearestRank(values, 90)!;
+      const p90 = percentile(values, 90)!;
       expect(Math.abs(q.medianMs! - m) / m).toBeLessThan(0.01);
       expect(Math.abs(q.p90Ms! - p90) / p90).toBeLessThan(0.01);
     }

@@ -1,11 +1,5 @@
+import { percentile } from '@internal/portal-common';
 import type { GateMetrics, GateStatus } from './types';
-
-function percentile(sorted: number[], p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  // Nearest rank: the smallest value with at least p of the values at or below it.
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
-  return sorted[rank - 1];
-}
 
 /** How much golden gates cost: counts and the wait from request to decision. */
 export function gateMetrics(
@@ -20,7 +14,7 @@ export function gateMetrics(
     pending: rows.filter(r => r.status === 'pending').length,
     approved: rows.filter(r => r.status === 'approved').length,
     rejected: rows.filter(r => r.status === 'rejected').length,
-    medianWaitMs: percentile(waits, 0.5),
-    p90WaitMs: percentile(waits, 0.9),
+    medianWaitMs: percentile(waits, 50),
+    p90WaitMs: percentile(waits, 90),
   };
 }

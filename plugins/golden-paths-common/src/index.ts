@@ -10,3 +10,4 @@ export * from './evaluatePolicy';
 export * from './parameterSafety';
 export * from './types';
 export * from './gateMetrics';
+export * from './client';

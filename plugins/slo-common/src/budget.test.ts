@@ -4,7 +4,6 @@ import {
   durationMinutes,
   errorBudget,
   lookbackWindows,
-  percentile,
   ruleFires,
   windowAt,
 } from './budget';
@@ -180,15 +179,6 @@ describe('windowAt', () => {
     );
     expect(w.from.toISOString()).toBe('2026-10-01T00:00:00.000Z');
     expect(w.periodMinutes).toBe(92 * 1440);
-  });
-});
-
-describe('percentile', () => {
-  it('nearest rank', () => {
-    const values = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
-    expect(percentile(values, 50)).toBe(5);
-    expect(percentile(values, 95)).toBe(10);
-    expect(percentile([], 50)).toBeNull();
   });
 });
 

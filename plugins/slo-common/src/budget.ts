@@ -221,11 +221,3 @@ export function lookbackWindows(rules: BurnRateRule[]): number[] {
 function round(n: number): number {
   return Number.isFinite(n) ? Math.round(n * 1e9) / 1e9 : n;
 }
-
-/** Nearest-rank percentile of a list of numbers; null when empty. */
-export function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}

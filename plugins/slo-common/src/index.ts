@@ -9,3 +9,4 @@ export * from './budget';
 export * from './openslo';
 export * from './permissions';
 export * from './types';
+export * from './client';

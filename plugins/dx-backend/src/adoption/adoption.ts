@@ -1,22 +1,16 @@
 import {
   type AdoptionMetrics,
   type AdoptionShare,
-  median,
-  nearestRank,
 } from '@internal/plugin-dx-common';
-import { pluginGet, type PortalFacts } from '../facts/PortalFacts';
+import { GoldenPathsClient } from '@internal/plugin-golden-paths-common';
+import { asService, median, percentile } from '@internal/portal-common';
+import type { PortalFacts } from '../facts/PortalFacts';
 
 const share = (count: number, of: number): AdoptionShare => ({
   count,
   of,
   share: of > 0 ? count / of : null,
 });
-
-interface Run {
-  status: string;
-  createdAt: string;
-  durationMs?: number;
-}
 
 /**
  * Golden-path adoption over the components of an owner (or all):
@@ -30,7 +24,10 @@ interface Run {
  */
 export async function adoptionMetrics(
   facts: PortalFacts,
-  deps: Parameters<typeof pluginGet>[0],
+  deps: {
+    auth: Parameters<typeof asService>[0];
+    discovery: { getBaseUrl(pluginId: string): Promise<string> };
+  },
   options: { owner?: string; from: Date; to: Date; rows: boolean },
 ): Promise<AdoptionMetrics & { unavailable: string[] }> {
   const unavailable: string[] = [];
@@ -42,23 +39,20 @@ export async function adoptionMetrics(
       return undefined;
     }
   };
-  const range = new URLSearchParams({
-    from: options.from.toISOString(),
-    to: options.to.toISOString(),
-  });
+  const goldenPaths = new GoldenPathsClient({ discoveryApi: deps.discovery });
+  const asGoldenPaths = () => asService(deps.auth, 'golden-paths');
   const [catalog, slos, templates, gates, runs] = await Promise.all([
     facts.catalog(['component']),
     attempt('SLOs', () => facts.slos()),
     attempt('template versions', () => facts.newestTemplateVersions()),
-    attempt('golden gates', () =>
-      pluginGet<AdoptionMetrics['gates']>(
-        deps,
-        'golden-paths',
-        `/metrics/gates?${range}`,
+    attempt('golden gates', async () =>
+      goldenPaths.getGateMetrics(
+        { from: options.from, to: options.to },
+        await asGoldenPaths(),
       ),
     ),
-    attempt('golden-path runs', () =>
-      pluginGet<{ items: Run[] }>(deps, 'golden-paths', '/runs?limit=1000'),
+    attempt('golden-path runs', async () =>
+      goldenPaths.listRuns({ limit: 1000 }, await asGoldenPaths()),
     ),
   ]);
   const all = catalog.entities.map(e =>
@@ -101,7 +95,7 @@ export async function adoptionMetrics(
       ...(durations.length
         ? {
             medianMs: median(durations)!,
-            p95Ms: nearestRank(durations, 95)!,
+            p95Ms: percentile(durations, 95)!,
           }
         : {}),
     },

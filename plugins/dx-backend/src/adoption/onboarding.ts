@@ -1,5 +1,6 @@
 import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { median, type OnboardingMetrics } from '@internal/plugin-dx-common';
+import type { OnboardingMetrics } from '@internal/plugin-dx-common';
+import { median } from '@internal/portal-common';
 import type { Knex } from 'knex';
 
 /**
@@ -170,8 +171,14 @@ export async function onboardingMetrics(
     .filter((x): x is number => x !== undefined);
   return {
     users: rows.length,
-    firstChange: { reached: toChange.length, medianMs: median(toChange) },
-    firstDeployment: { reached: toDeploy.length, medianMs: median(toDeploy) },
+    firstChange: {
+      reached: toChange.length,
+      medianMs: median(toChange) ?? null,
+    },
+    firstDeployment: {
+      reached: toDeploy.length,
+      medianMs: median(toDeploy) ?? null,
+    },
     rows,
   };
 }

@@ -17,6 +17,10 @@ import {
   type MissingFacts,
   type Scorecard,
 } from '@internal/plugin-dx-common';
+import { IngestionClient } from '@internal/plugin-catalog-ingestion-common';
+import { GoldenPathsClient } from '@internal/plugin-golden-paths-common';
+import { SloClient } from '@internal/plugin-slo-common';
+import { asService } from '@internal/portal-common';
 import type { Knex } from 'knex';
 
 /** The golden-path annotations (golden-paths-common), read as plain strings. */
@@ -24,31 +28,6 @@ export const ANNOTATION_TEMPLATE = 'portal.dev/template';
 export const ANNOTATION_TEMPLATE_VERSION = 'portal.dev/template-version';
 
 const lower = (s: string) => s.toLocaleLowerCase('en-US');
-
-/**
- * A GET to another plugin of this backend, as this plugin (a plugin token
- * from the auth service).
- */
-export async function pluginGet<T>(
-  deps: { auth: AuthService; discovery: DiscoveryService },
-  pluginId: string,
-  path: string,
-): Promise<T> {
-  const { token } = await deps.auth.getPluginRequestToken({
-    onBehalfOf: await deps.auth.getOwnServiceCredentials(),
-    targetPluginId: pluginId,
-  });
-  const url = `${await deps.discovery.getBaseUrl(pluginId)}${path}`;
-  const response = await fetch(url, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(30_000),
-  });
-  if (!response.ok)
-    throw new Error(
-      `${pluginId} ${path.split('?')[0]} answered HTTP ${response.status}`,
-    );
-  return (await response.json()) as T;
-}
 
 function templateRef(value: string): string | undefined {
   try {
@@ -87,6 +66,11 @@ export class PortalFacts {
       knex: Knex;
     },
   ) {}
+
+  /** How the typed clients of the other plugins reach them. */
+  get clientOptions() {
+    return { discoveryApi: this.deps.discovery };
+  }
 
   private async all(
     filter: Record<string, string | string[]>,
@@ -134,10 +118,9 @@ export class PortalFacts {
 
   /** SLOs per entity ref (lower case). */
   async slos(): Promise<Map<string, number>> {
-    const { items } = await pluginGet<{ items: Array<{ entityRef: string }> }>(
-      this.deps,
-      'slo',
-      '/slos',
+    const { items } = await new SloClient(this.clientOptions).listSlos(
+      {},
+      await asService(this.deps.auth, 'slo'),
     );
     const counts = new Map<string, number>();
     for (const s of items) {
@@ -149,19 +132,17 @@ export class PortalFacts {
 
   /** The newest version of each template (by ref, lower case). */
   async newestTemplateVersions(): Promise<Map<string, string | undefined>> {
-    const { items } = await pluginGet<{
-      items: Array<{ templateRef: string; latestVersion?: string }>;
-    }>(this.deps, 'golden-paths', '/templates/versions');
+    const { items } = await new GoldenPathsClient(
+      this.clientOptions,
+    ).listTemplateVersions(await asService(this.deps.auth, 'golden-paths'));
     return new Map(items.map(t => [lower(t.templateRef), t.latestVersion]));
   }
 
   /** Entities whose repository has docs. */
   async docs(): Promise<Set<string>> {
-    const { items } = await pluginGet<{ items: string[] }>(
-      this.deps,
-      'catalog',
-      '/ingestion/docs/entities',
-    );
+    const { items } = await new IngestionClient(
+      this.clientOptions,
+    ).listEntitiesWithDocs(await asService(this.deps.auth, 'catalog'));
     return new Set(items.map(lower));
   }
 
@@ -170,11 +151,12 @@ export class PortalFacts {
     pkg: string,
     range?: string,
   ): Promise<Array<{ entityRef: string; purl: string; version: string }>> {
-    const params = new URLSearchParams({ package: pkg });
-    if (range) params.set('range', range);
-    const { items } = await pluginGet<{
-      items: Array<{ entityRef: string; purl: string; version: string }>;
-    }>(this.deps, 'catalog', `/ingestion/dependencies/usages?${params}`);
+    const { items } = await new IngestionClient(
+      this.clientOptions,
+    ).listPackageUsages(
+      { package: pkg, range },
+      await asService(this.deps.auth, 'catalog'),
+    );
     return items;
   }
 

@@ -22,9 +22,10 @@ import {
   type SurveyDefinition,
   type SurveyList,
 } from '@internal/plugin-dx-common';
+import { GoldenPathsClient } from '@internal/plugin-golden-paths-common';
+import { asService } from '@internal/portal-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { pluginGet } from '../facts/PortalFacts';
 import { dateParam, toCsv } from '../service/params';
 import type { SurveyStore } from './SurveyStore';
 
@@ -47,7 +48,10 @@ export interface SurveysRouterOptions {
   now?: () => Date;
 }
 
-/** A golden-path run as `GET /api/golden-paths/runs` lists it (the part read). */
+/**
+ * A golden-path run as `GET /api/golden-paths/runs` lists it, the part
+ * read; checked field by field, as the answer comes from another plugin.
+ */
 interface GoldenPathRunSeen {
   taskId?: unknown;
   requester?: unknown;
@@ -113,10 +117,11 @@ export function createSurveysRouter(
   const runOf = async (taskId: string) => {
     let items: GoldenPathRunSeen[];
     try {
-      const body = await pluginGet<{ items?: unknown }>(
-        { auth, discovery },
-        'golden-paths',
-        `/runs?limit=${GOLDEN_PATH_RUNS_READ}`,
+      const body = await new GoldenPathsClient({
+        discoveryApi: discovery,
+      }).listRuns(
+        { limit: GOLDEN_PATH_RUNS_READ },
+        await asService(auth, 'golden-paths'),
       );
       if (!Array.isArray(body.items)) throw new Error('it listed no items');
       items = body.items as GoldenPathRunSeen[];

@@ -11,14 +11,15 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type {
-  OpenSloFile,
-  OpenSloFilePage,
+import {
+  IngestionClient,
+  type OpenSloFile,
+  type OpenSloFilePage,
 } from '@internal/plugin-catalog-ingestion-common';
 import { parseOpenSlo } from '@internal/plugin-slo-common';
 import type { SliSource } from '@internal/plugin-slo-node';
 import fs from 'node:fs/promises';
-import { pluginGet } from '../sources/PortalSource';
+import { asService } from '@internal/portal-common';
 import type { SloDefinitionRow, SloStore } from '../store/SloStore';
 import { toDefinitions } from './toDefinitions';
 
@@ -177,11 +178,11 @@ export class DefinitionSync {
     let offset: number | undefined = 0;
     try {
       while (offset !== undefined) {
-        const page: OpenSloFilePage = await pluginGet<OpenSloFilePage>(
-          this.options.auth,
-          this.options.discovery,
-          'catalog',
-          `/ingestion/openslo?offset=${offset}&limit=500`,
+        const page: OpenSloFilePage = await new IngestionClient({
+          discoveryApi: this.options.discovery,
+        }).listOpenSloFiles(
+          { offset, limit: 500 },
+          await asService(this.options.auth, 'catalog'),
         );
         files.push(...page.items);
         offset = page.nextOffset;

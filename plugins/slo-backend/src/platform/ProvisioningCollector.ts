@@ -2,19 +2,11 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { pluginGet } from '../sources/PortalSource';
+import type { ScaffolderTask } from '@backstage/plugin-scaffolder-common';
+import { asService, getPluginJson } from '@internal/portal-common';
 import type { SloStore } from '../store/SloStore';
 
 const PAGE = 100;
-
-/** The fields of a scaffolder task (`GET /v2/tasks`) read here. */
-interface ScaffolderTask {
-  id: string;
-  status: string;
-  createdAt: string;
-  lastHeartbeatAt?: string;
-  spec: { templateInfo?: { entityRef?: string } };
-}
 
 /**
  * Copies the scaffolder's finished tasks (its own task records, through its
@@ -39,15 +31,17 @@ export class ProvisioningCollector {
     let read = 0;
     const finished: Parameters<SloStore['upsertProvisioningRuns']>[0] = [];
     for (let page = 0; page < this.options.maxPages; page++) {
-      const { tasks } = await pluginGet<{ tasks: ScaffolderTask[] }>(
-        this.options.auth,
-        this.options.discovery,
+      // Stock ScaffolderClient.listTasks needs a user's IdentityApi, so the
+      // scaffolder's documented route directly, with its task type.
+      const { tasks } = await getPluginJson<{ tasks: ScaffolderTask[] }>(
+        { discoveryApi: this.options.discovery },
         'scaffolder',
         `/v2/tasks?${new URLSearchParams({
           order: 'desc:created_at',
           limit: String(PAGE),
           offset: String(page * PAGE),
         })}`,
+        await asService(this.options.auth, 'scaffolder'),
       );
       read += tasks.length;
       for (const t of tasks) {

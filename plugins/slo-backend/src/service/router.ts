@@ -1,3 +1,4 @@
+import { percentile } from '@internal/portal-common';
 import type {
   AuthService,
   BackstageCredentials,
@@ -23,7 +24,6 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   parseOpenSlo,
-  percentile,
   sloManagePermission,
   sloPushPermission,
   windowAt,
@@ -451,8 +451,8 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
         completed: completed.length,
         failed: runs.length - completed.length,
         successRate: runs.length ? completed.length / runs.length : null,
-        p50Seconds: percentile(durations, 50),
-        p95Seconds: percentile(durations, 95),
+        p50Seconds: percentile(durations, 50) ?? null,
+        p95Seconds: percentile(durations, 95) ?? null,
       },
       probes: [...probes.entries()].map(([target, p]) => ({
         target,
@@ -465,7 +465,7 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
               ...(p.last.error ? { lastError: p.last.error } : {}),
             }
           : {}),
-        p95LatencyMs: percentile(p.latencies, 95),
+        p95LatencyMs: percentile(p.latencies, 95) ?? null,
       })),
     };
     res.json(body);

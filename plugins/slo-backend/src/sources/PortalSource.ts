@@ -2,7 +2,8 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import type { IngestionHealth } from '@internal/plugin-catalog-ingestion-common';
+import { IngestionClient } from '@internal/plugin-catalog-ingestion-common';
+import { asService } from '@internal/portal-common';
 import {
   PORTAL_METRICS,
   PORTAL_SOURCE,
@@ -17,32 +18,6 @@ import type {
 import type { SloStore } from '../store/SloStore';
 
 const minute = (d: Date) => Math.floor(d.getTime() / 60_000);
-
-/** Service-to-service GET of another plugin's JSON API. */
-export async function pluginGet<T>(
-  auth: AuthService,
-  discovery: DiscoveryService,
-  pluginId: string,
-  path: string,
-  signal?: AbortSignal,
-): Promise<T> {
-  const { token } = await auth.getPluginRequestToken({
-    onBehalfOf: await auth.getOwnServiceCredentials(),
-    targetPluginId: pluginId,
-  });
-  const url = `${await discovery.getBaseUrl(pluginId)}${path}`;
-  const response = await fetch(url, {
-    headers: { authorization: `Bearer ${token}` },
-    signal,
-  });
-  if (!response.ok)
-    throw new Error(
-      `${pluginId} ${path.split('?')[0]}: HTTP ${response.status} ${(
-        await response.text()
-      ).slice(0, 200)}`,
-    );
-  return (await response.json()) as T;
-}
 
 /**
  * The platform measuring itself (`type: Portal`, `spec.metric`):
@@ -140,15 +115,14 @@ export class PortalSource implements SliSource {
     const samples: Array<{ ts: Date; good: number; total: number }> = [];
     for (let start = from; start < to; start += span) {
       const end = Math.min(to, start + span);
-      const health = await pluginGet<IngestionHealth>(
-        this.options.auth,
-        this.options.discovery,
-        'catalog',
-        `/ingestion/health?${new URLSearchParams({
-          from: new Date(start * 60_000).toISOString(),
-          to: new Date(end * 60_000).toISOString(),
-        })}`,
-        signal,
+      const health = await new IngestionClient({
+        discoveryApi: this.options.discovery,
+      }).getHealth(
+        {
+          from: new Date(start * 60_000),
+          to: new Date(end * 60_000),
+        },
+        await asService(this.options.auth, 'catalog', signal),
       );
       if (health.runs > 0)
         samples.push({

@@ -1,13 +1,6 @@
 import { DateTime } from 'luxon';
-/** `350 ms`, `4.2 s`, `3 min 5 s`; an em dash when unknown. */
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || ms === null || !Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes} min ${seconds} s`;
-}
+
+export { formatDuration } from '@internal/portal-common';
 
 /** A timestamp in the user's locale; an em dash when unknown. */
 export function formatTimestamp(iso: string | undefined): string {

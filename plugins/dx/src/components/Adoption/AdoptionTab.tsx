@@ -15,7 +15,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { dxApiRef, type DxRange } from '../../api';
 import { Async } from '../shared/Async';
 import {
-  formatDuration,
+  formatApproxDuration,
   formatNumber,
   formatPercent,
   plural,
@@ -211,7 +211,7 @@ export function AdoptionTab(props: {
                     label={`${previousLabel}, median`}
                     current={g.medianWaitMs}
                     previous={previous.gates.medianWaitMs}
-                    format={formatDuration}
+                    format={formatApproxDuration}
                     better="lower"
                   />
                 }
@@ -255,7 +255,7 @@ export function AdoptionTab(props: {
                     label={`${previousLabel}, p50`}
                     current={p.medianMs}
                     previous={previous.provisioning.medianMs}
-                    format={formatDuration}
+                    format={formatApproxDuration}
                     better="lower"
                   />
                 }

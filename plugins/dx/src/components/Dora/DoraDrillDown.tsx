@@ -13,7 +13,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { dxApiRef, type DoraQuery, type DxEvent } from '../../api';
 import { Async } from '../shared/Async';
-import { formatDuration, formatTime, plural } from '../shared/format';
+import { formatApproxDuration, formatTime, plural } from '../shared/format';
 import type { DoraDrill } from './definitions';
 
 type LeadRow = LeadTime['rows'][number];
@@ -62,7 +62,7 @@ const leadColumns: TableColumn<LeadRow>[] = [
     title: 'Lead time',
     field: 'leadTimeMs',
     type: 'numeric',
-    render: r => formatDuration(r.leadTimeMs),
+    render: r => formatApproxDuration(r.leadTimeMs),
   },
 ];
 
@@ -90,7 +90,7 @@ const recoveryColumns: TableColumn<RecoveryRow>[] = [
     title: 'Time to recover',
     field: 'durationMs',
     type: 'numeric',
-    render: r => formatDuration(r.durationMs),
+    render: r => formatApproxDuration(r.durationMs),
   },
 ];
 

@@ -2,7 +2,7 @@ import type { DoraPeriod, DoraResponse } from '@internal/plugin-dx-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import {
-  formatDuration,
+  formatApproxDuration,
   formatNumber,
   formatPercent,
   formatPerWeek,
@@ -133,14 +133,14 @@ export function DoraTiles(props: {
                 label={`${previousLabel}, median`}
                 current={lt.medianMs}
                 previous={prev.leadTime.medianMs}
-                format={formatDuration}
+                format={formatApproxDuration}
                 better="lower"
               />
               <Previous
                 label={`${previousLabel}, p90`}
                 current={lt.p90Ms}
                 previous={prev.leadTime.p90Ms}
-                format={formatDuration}
+                format={formatApproxDuration}
                 better="lower"
               />
             </>
@@ -187,7 +187,7 @@ export function DoraTiles(props: {
           testId="dora-recovery-time"
           value={
             <>
-              {formatDuration(rt.medianMs)}
+              {formatApproxDuration(rt.medianMs)}
               <Typography
                 component="span"
                 variant="body2"
@@ -205,7 +205,7 @@ export function DoraTiles(props: {
               label={previousLabel}
               current={rt.medianMs}
               previous={prev.recoveryTime.medianMs}
-              format={formatDuration}
+              format={formatApproxDuration}
               better="lower"
             />
           }

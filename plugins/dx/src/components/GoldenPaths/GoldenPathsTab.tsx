@@ -23,7 +23,7 @@ import {
 import { dxApiRef, type DxRange } from '../../api';
 import { Async } from '../shared/Async';
 import {
-  formatDuration,
+  formatApproxDuration,
   formatNumber,
   formatPercent,
   formatPerWeek,
@@ -62,7 +62,7 @@ const KEYS: Key[] = [
     id: 'lead-time',
     label: 'Lead time (median)',
     text: p =>
-      `${formatDuration(p.leadTime.medianMs)} (p90 ${formatDuration(
+      `${formatApproxDuration(p.leadTime.medianMs)} (p90 ${formatApproxDuration(
         p.leadTime.p90Ms,
       )})`,
     sample: p => plural(p.leadTime.changes, 'change'),
@@ -84,7 +84,7 @@ const KEYS: Key[] = [
   {
     id: 'recovery-time',
     label: 'Recovery time (median)',
-    text: p => formatDuration(p.recoveryTime.medianMs),
+    text: p => formatApproxDuration(p.recoveryTime.medianMs),
     sample: p => plural(p.recoveryTime.incidents, 'incident'),
     level: p => p.recoveryTime.level,
     chart: p =>

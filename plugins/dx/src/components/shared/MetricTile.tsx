@@ -7,7 +7,7 @@ import Typography from '@material-ui/core/Typography';
 import { Link } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
 import { rootRouteRef } from '../../routes';
-import { formatDuration } from './format';
+import { formatApproxDuration } from './format';
 
 /**
  * One number with what it means: its value, level, sample size, the
@@ -106,10 +106,10 @@ export function DurationPair(props: {
 }) {
   return (
     <>
-      {formatDuration(props.main)}
+      {formatApproxDuration(props.main)}
       <Typography component="span" variant="body2" color="textSecondary">
         {' '}
-        {props.label} {formatDuration(props.second)}
+        {props.label} {formatApproxDuration(props.second)}
       </Typography>
     </>
   );

@@ -12,8 +12,8 @@ export function formatNumber(n: number, digits = 1): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
-/** A duration in the unit that reads best: `45 s`, `12 min`, `5.2 h`, `3.1 d`. */
-export function formatDuration(ms: number | null | undefined): string {
+/** A duration rounded to one unit, for trends and lead times: `45 s`, `12 min`, `5.2 h`, `3.1 d` (exact durations: `formatDuration` of portal-common). */
+export function formatApproxDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '—';
   const abs = Math.abs(ms);
   if (abs < MINUTE) return `${formatNumber(ms / 1000, 0)} s`;

@@ -1,34 +1,7 @@
 import { DateTime } from 'luxon';
 import { parseEntityRef } from '@backstage/catalog-model';
 
-/** `350 ms`, `4.2 s`, `3 min 5 s`, `2 h 10 min`; an em dash when unknown. */
-export function formatDuration(ms: number | undefined | null): string {
-  if (ms === undefined || ms === null || !Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3_600_000) {
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
-  }
-  return formatWait(ms);
-}
-
-/** A wait in hours and minutes: `45 min`, `2 h 5 min`, `3 d 4 h`; `—` when unknown. */
-export function formatWait(ms: number | undefined | null): string {
-  if (ms === undefined || ms === null || !Number.isFinite(ms)) return '—';
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return 'under a minute';
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) {
-    const rest = minutes % 60;
-    return rest ? `${hours} h ${rest} min` : `${hours} h`;
-  }
-  const days = Math.floor(hours / 24);
-  const restHours = hours % 24;
-  return restHours ? `${days} d ${restHours} h` : `${days} d`;
-}
+export { formatDuration, formatWait } from '@internal/portal-common';
 
 /** A timestamp in the user's locale; an em dash when unknown. */
 export function formatTimestamp(iso: string | undefined): string {

@@ -7,6 +7,8 @@ import type {
   TimeWindowSpec,
 } from '@internal/plugin-slo-common';
 
+export { formatDuration } from '@internal/portal-common';
+
 const DASH = '—';
 
 /** A share as a percentage: `99.95%`; an em dash when unknown. */
@@ -48,22 +50,6 @@ export function formatMinutes(minutes: number): string {
   if (minutes >= 1440 && minutes % 1440 === 0) return `${minutes / 1440} d`;
   if (minutes >= 60 && minutes % 60 === 0) return `${minutes / 60} h`;
   return `${minutes} min`;
-}
-
-/** `350 ms`, `4.2 s`, `3 min 5 s`, `2 h 10 min`; an em dash when unknown. */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3_600_000) {
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
-  }
-  const totalMinutes = Math.round(ms / 60_000);
-  const hours = Math.floor(totalMinutes / 60);
-  const minutes = totalMinutes % 60;
-  return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
 }
 
 const UNITS: Record<string, string> = {
