@@ -39,6 +39,16 @@ export interface Config {
          * openslo.yaml anywhere (outside node_modules). Not read for org sources.
          */
         openSloGlobs?: string[];
+        /**
+         * Kinds this source may define; anything else is a named problem on
+         * the ingestion page and the rest of the repository is kept.
+         * Default for repositories: Component, API, Resource, System,
+         * Domain (no User, Group, Template or Location); for org sources:
+         * User, Group.
+         */
+        kinds?: string[];
+        /** Repositories of this source that may also define Templates. */
+        templateRepositories?: string[];
         /** Full scan schedule. Default: every 30 s, 10 min timeout. */
         schedule?: {
           frequency: { cron: string } | string | { [unit: string]: number };

@@ -48,7 +48,9 @@ describe('getPluginJson', () => {
   });
 
   it('turns any other answer into a ResponseError with the status', async () => {
-    const error = await getPluginJson(client, 'catalog', '/x').catch(e => e);
+    const error = await getPluginJson<never>(client, 'catalog', '/x').catch(
+      (e: ResponseError) => e,
+    );
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(503);
     expect(seen.at(-1)?.authorization).toBeUndefined();

@@ -1,4 +1,8 @@
 import {
+  DEFAULT_ORG_KINDS,
+  DEFAULT_REPOSITORY_KINDS,
+} from './ingestion/allowedKinds';
+import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
@@ -17,6 +21,10 @@ export interface RepositorySourceConfig {
   globs: string[];
   sbomGlobs: string[];
   openSloGlobs: string[];
+  /** Kinds this source may emit (see allowedKinds.ts). */
+  kinds: string[];
+  /** Repositories that may also emit Templates. */
+  templateRepositories: string[];
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -26,6 +34,10 @@ export interface OrgSourceConfig {
   /** Absolute file path or http(s) URL of the export. */
   target: string;
   format: 'csv' | 'yaml';
+  /** Kinds this source may emit (see allowedKinds.ts). */
+  kinds: string[];
+  /** Repositories that may also emit Templates. */
+  templateRepositories: string[];
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -37,6 +49,10 @@ export interface GithubSourceConfig {
   globs: string[];
   sbomGlobs: string[];
   openSloGlobs: string[];
+  /** Kinds this source may emit (see allowedKinds.ts). */
+  kinds: string[];
+  /** Repositories that may also emit Templates. */
+  templateRepositories: string[];
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -48,6 +64,10 @@ export interface GitlabSourceConfig {
   globs: string[];
   sbomGlobs: string[];
   openSloGlobs: string[];
+  /** Kinds this source may emit (see allowedKinds.ts). */
+  kinds: string[];
+  /** Repositories that may also emit Templates. */
+  templateRepositories: string[];
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -110,6 +130,13 @@ export function readIngestionConfig(root: Config): IngestionConfig {
           )
         : DEFAULT_SCHEDULE;
       const where = `catalog.ingestion.sources[${index}]`;
+      const kinds = readKinds(
+        source.getOptionalStringArray('kinds') ??
+          (type === 'org' ? DEFAULT_ORG_KINDS : DEFAULT_REPOSITORY_KINDS),
+        `${where}.kinds`,
+      );
+      const templateRepositories =
+        source.getOptionalStringArray('templateRepositories') ?? [];
       if (type === 'org') {
         const url = source.getOptionalString('url');
         const file = source.getOptionalString('path');
@@ -128,7 +155,15 @@ export function readIngestionConfig(root: Config): IngestionConfig {
             `${where}.format must be csv or yaml (it cannot be told from "${target}")`,
           );
         }
-        return { id, type, target, format, schedule } satisfies OrgSourceConfig;
+        return {
+          id,
+          type,
+          target,
+          format,
+          kinds,
+          templateRepositories,
+          schedule,
+        } satisfies OrgSourceConfig;
       }
       const globs = source.getOptionalStringArray('globs') ?? [
         'catalog-info.yaml',
@@ -146,6 +181,8 @@ export function readIngestionConfig(root: Config): IngestionConfig {
           globs,
           sbomGlobs,
           openSloGlobs,
+          kinds,
+          templateRepositories,
           schedule,
         } satisfies GithubSourceConfig;
       }
@@ -158,6 +195,8 @@ export function readIngestionConfig(root: Config): IngestionConfig {
           globs,
           sbomGlobs,
           openSloGlobs,
+          kinds,
+          templateRepositories,
           schedule,
         } satisfies GitlabSourceConfig;
       }
@@ -173,6 +212,8 @@ export function readIngestionConfig(root: Config): IngestionConfig {
         globs,
         sbomGlobs,
         openSloGlobs,
+        kinds,
+        templateRepositories,
         schedule,
       } satisfies RepositorySourceConfig;
     },
@@ -199,4 +240,31 @@ export function readIngestionConfig(root: Config): IngestionConfig {
     githubWebhookSecret:
       config?.getOptionalString('webhooks.github.secret') || undefined,
   };
+}
+
+const KNOWN_KINDS = [
+  'API',
+  'Component',
+  'Domain',
+  'Group',
+  'Location',
+  'Resource',
+  'System',
+  'Template',
+  'User',
+];
+
+/** Checks configured kinds against the kinds the catalog knows. */
+function readKinds(kinds: string[], where: string): string[] {
+  return kinds.map((kind, i) => {
+    const known = KNOWN_KINDS.find(
+      k => k.toLocaleLowerCase('en-US') === kind.toLocaleLowerCase('en-US'),
+    );
+    if (!known) {
+      throw new InputError(
+        `${where}[${i}] "${kind}" is not a kind; use ${KNOWN_KINDS.join(', ')}`,
+      );
+    }
+    return known;
+  });
 }

@@ -117,6 +117,11 @@ export const catalogModuleIngestion = createBackendModule({
             sbomGlobs: source.type === 'org' ? [] : source.sbomGlobs,
             openSloGlobs: source.type === 'org' ? [] : source.openSloGlobs,
             maxFileBytes: settings.maxFileBytes,
+            kindPolicy: {
+              sourceId: source.id,
+              kinds: source.kinds,
+              templateRepositories: source.templateRepositories,
+            },
             runRetentionMs: settings.runRetentionMs,
             schedule: scan =>
               scheduler.scheduleTask({

@@ -1,3 +1,4 @@
+import { applyKindPolicy, type KindPolicy } from './allowedKinds';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import type {
@@ -52,6 +53,8 @@ export interface RepositoryIngesterOptions {
   /** Globs of OpenSLO files not named by the `portal.dev/openslo` annotation. */
   openSloGlobs: string[];
   maxFileBytes: number;
+  /** Which kinds the source's repositories may define. */
+  kindPolicy: KindPolicy;
   /** How long a replica may hold a repository while reading it. */
   leaseMs?: number;
   /** Runs older than this are deleted after each full scan. */
@@ -340,6 +343,7 @@ export class RepositoryIngester implements EntityProvider {
             locationOf: file => source.locationOf(repo, file),
           });
         }
+        result = applyKindPolicy(result, this.options.kindPolicy, repo.name);
       } catch (error) {
         const problem = {
           sourceId: source.id,
