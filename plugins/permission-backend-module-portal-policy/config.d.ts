@@ -13,6 +13,13 @@ export interface Config {
        * plugins the policy does not know are refused until listed here).
        */
       everyone?: string[];
+      /**
+       * Scaffolder action ids everyone may execute, next to the defaults
+       * (fetch:*, fs:delete/rename/readdir, debug:log, catalog:register/
+       * write/fetch, notification:send, publish:github/gitlab and the
+       * portal's own). Other actions run for the platform groups only.
+       */
+      scaffolderActions?: string[];
     };
   };
 }

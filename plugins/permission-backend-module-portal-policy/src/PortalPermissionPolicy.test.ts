@@ -10,8 +10,10 @@ import {
   catalogLocationCreatePermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import {
+  actionExecutePermission,
   taskReadPermission,
   taskCreatePermission,
+  templateDryRunPermission,
   templateManagementPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
 import {
@@ -86,6 +88,7 @@ describe('PortalPermissionPolicy', () => {
       catalogEntityDeletePermission,
       catalogLocationCreatePermission,
       templateManagementPermission,
+      templateDryRunPermission,
       gateReview,
     ]) {
       expect((await decide(policy, permission, outsider)).result).toBe(
@@ -124,6 +127,34 @@ describe('PortalPermissionPolicy', () => {
     expect((await decide(policyFor(), taskReadPermission, member)).result).toBe(
       AuthorizeResult.ALLOW,
     );
+  });
+
+  it('lets people execute only the scaffolder actions of the allow-list', async () => {
+    const decision = await decide(
+      policyFor({
+        portal: {
+          permissions: { scaffolderActions: ['github:issues:create'] },
+        },
+      }),
+      actionExecutePermission,
+      outsider,
+    );
+    expect(decision).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'scaffolder',
+      resourceType: 'scaffolder-action',
+    });
+    const ids = (decision as any).conditions.anyOf.map(
+      (c: { rule: string; params: { actionId: string } }) =>
+        `${c.rule} ${c.params.actionId}`,
+    );
+    expect(ids).toContain('HAS_ACTION_ID portal:publish');
+    expect(ids).toContain('HAS_ACTION_ID fetch:template');
+    expect(ids).toContain('HAS_ACTION_ID github:issues:create');
+    expect(ids).not.toContain('HAS_ACTION_ID fs:write');
+    expect(
+      (await decide(policyFor(), actionExecutePermission, member)).result,
+    ).toBe(AuthorizeResult.ALLOW);
   });
 
   it('denies when there is no user', async () => {

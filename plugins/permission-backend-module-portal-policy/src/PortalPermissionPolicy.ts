@@ -12,7 +12,9 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  createScaffolderActionConditionalDecision,
   createScaffolderTaskConditionalDecision,
+  scaffolderActionConditions,
   scaffolderTaskConditions,
 } from '@backstage/plugin-scaffolder-backend/alpha';
 
@@ -33,8 +35,11 @@ export const PLATFORM_ONLY = new Set([
   'catalog.location.create',
   'catalog.location.delete',
   'catalog.location.analyze',
-  // Golden paths: the template editor, and approving or rejecting gates.
+  // Golden paths: the template editor, dry runs (an inline template reads
+  // any host of integrations.* with the portal's own credentials), and
+  // approving or rejecting gates.
   'scaffolder.template.management',
+  'scaffolder.template.dry-run',
   'golden-paths.gate.review',
   // Feeding data in by hand and re-running evaluations.
   'dx.events.ingest',
@@ -53,13 +58,38 @@ export const EVERYONE = new Set([
   'catalog.entity.validate',
   'catalog.ingestion.rescan',
   'scaffolder.task.create',
-  'scaffolder.action.execute',
   'scaffolder.template.parameter.read',
   'scaffolder.template.step.read',
-  'scaffolder.template.dry-run',
   // The SLO backend also requires the user to own the SLO's entity.
   'slo.manage',
 ]);
+
+/**
+ * Scaffolder actions everyone may run (in registered templates, which come
+ * only from the platform's locations and the repositories listed for
+ * them); `portal.permissions.scaffolderActions` adds more. Anything else
+ * runs for the platform groups only.
+ */
+export const DEFAULT_SCAFFOLDER_ACTIONS = [
+  'fetch:template',
+  'fetch:template:file',
+  'fetch:plain',
+  'fetch:plain:file',
+  'fs:delete',
+  'fs:rename',
+  'fs:readdir',
+  'debug:log',
+  'catalog:register',
+  'catalog:write',
+  'catalog:fetch',
+  'notification:send',
+  'publish:github',
+  'publish:gitlab',
+  'portal:policy:check',
+  'portal:publish',
+  'portal:publish:local',
+  'portal:catalog:visible',
+];
 
 /** Task permissions: your own tasks, or every task for the platform groups. */
 const TASK_OWNER = new Set(['scaffolder.task.read', 'scaffolder.task.cancel']);
@@ -67,6 +97,8 @@ const TASK_OWNER = new Set(['scaffolder.task.read', 'scaffolder.task.cancel']);
 export interface PortalPolicyOptions {
   platformGroups: string[];
   everyone: string[];
+  /** Scaffolder action ids everyone may execute. */
+  scaffolderActions: string[];
 }
 
 /** Reads `portal.permissions` (see app-config.yaml). */
@@ -97,6 +129,10 @@ export function readPortalPolicyOptions(config: Config): PortalPolicyOptions {
   return {
     platformGroups,
     everyone: section?.getOptionalStringArray('everyone') ?? [],
+    scaffolderActions: [
+      ...DEFAULT_SCAFFOLDER_ACTIONS,
+      ...(section?.getOptionalStringArray('scaffolderActions') ?? []),
+    ],
   };
 }
 
@@ -106,15 +142,18 @@ const deny: PolicyDecision = { result: AuthorizeResult.DENY };
 /**
  * The portal's permission policy (replaces allow-all):
  * - everyone signed in reads the catalog and every dashboard, runs golden
- *   paths, re-scans repositories and manages the SLOs of what they own;
+ *   paths (with the scaffolder actions of the allow-list), re-scans
+ *   repositories and manages the SLOs of what they own;
  * - only members of the platform groups delete entities, register
- *   locations, manage templates, review golden gates and push data by hand;
+ *   locations, manage and dry-run templates, review golden gates and push
+ *   data by hand;
  * - scaffolder tasks are visible to the person who started them (and to the
  *   platform groups).
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   private readonly platformGroups: Set<string>;
   private readonly everyone: Set<string>;
+  private readonly scaffolderActions: string[];
 
   constructor(
     options: PortalPolicyOptions,
@@ -124,6 +163,7 @@ export class PortalPermissionPolicy implements PermissionPolicy {
       options.platformGroups.map(r => r.toLocaleLowerCase('en-US')),
     );
     this.everyone = new Set([...EVERYONE, ...options.everyone]);
+    this.scaffolderActions = [...new Set(options.scaffolderActions)];
   }
 
   async handle(
@@ -149,6 +189,17 @@ export class PortalPermissionPolicy implements PermissionPolicy {
           createdBy: [info.userEntityRef],
         }),
       );
+    }
+    if (
+      name === 'scaffolder.action.execute' &&
+      isResourcePermission(request.permission, 'scaffolder-action')
+    ) {
+      const [first, ...rest] = this.scaffolderActions.map(actionId =>
+        scaffolderActionConditions.hasActionId({ actionId }),
+      );
+      return createScaffolderActionConditionalDecision(request.permission, {
+        anyOf: [first, ...rest],
+      });
     }
     if (PLATFORM_ONLY.has(name)) return deny;
     if (this.everyone.has(name)) return allow;
