@@ -30,6 +30,18 @@ const productionEnv = {
   AUTH_OIDC_CLIENT_SECRET: 'oidc-secret',
 };
 
+/** Paths of every `demo.enabled: true` in a configuration, of any plugin. */
+function demoSwitchesOn(value: unknown, at = ''): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
+    const here = at ? `${at}.${k}` : k;
+    if (k === 'demo' && v && typeof v === 'object') {
+      return (v as { enabled?: unknown }).enabled === true ? [here] : [];
+    }
+    return demoSwitchesOn(v, here);
+  });
+}
+
 describe('shipped configuration', () => {
   it('development: SQLite under data/, guest sign-in, automation token off without PORTAL_API_TOKEN', async () => {
     const config = await load(['app-config.yaml']);
@@ -88,6 +100,16 @@ describe('shipped configuration', () => {
       .getConfigArray('catalog.locations')
       .map(l => l.getString('target'));
     expect(targets.some(t => t.includes('demo/'))).toBe(false);
+  });
+
+  it('production switches off the demo data of every plugin that has one', async () => {
+    const development = await load(['app-config.yaml']);
+    expect(demoSwitchesOn(development.get())).toEqual(['dx.demo']);
+    const production = await load(
+      ['app-config.yaml', 'app-config.production.yaml'],
+      productionEnv,
+    );
+    expect(demoSwitchesOn(production.get())).toEqual([]);
   });
 
   it('production: a CI token scoped to sending events, pushing SLO counts, SBOMs and re-scans', async () => {

@@ -52,7 +52,10 @@ export function toCsv(
   rows: Array<Array<string | number | boolean | null | undefined>>,
 ): string {
   const field = (v: string | number | boolean | null | undefined) => {
-    const s = v === null || v === undefined ? '' : String(v);
+    let s = v === null || v === undefined ? '' : String(v);
+    // A text cell a spreadsheet would run as a formula (=, +, -, @, or a
+    // tab or carriage return before one) is kept as text with a leading '.
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return `${rows.map(r => r.map(field).join(',')).join('\n')}\n`;
