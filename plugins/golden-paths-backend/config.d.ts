@@ -16,6 +16,11 @@ export interface Config {
        * (for example group:default/platform-team). Optional.
        */
       notify?: string;
+      /**
+       * A reviewer may not approve a request they made themselves; another
+       * reviewer does (four eyes). Default true.
+       */
+      fourEyes?: boolean;
     };
   };
 }

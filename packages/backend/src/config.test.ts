@@ -110,6 +110,9 @@ describe('shipped configuration', () => {
       productionEnv,
     );
     expect(demoSwitchesOn(production.get())).toEqual([]);
+    // Four eyes on golden gates: off only for the one-person ./portal start.
+    expect(development.getBoolean('goldenPaths.gates.fourEyes')).toBe(false);
+    expect(production.getBoolean('goldenPaths.gates.fourEyes')).toBe(true);
   });
 
   it('production: a CI token scoped to sending events, pushing SLO counts, SBOMs and re-scans', async () => {

@@ -60,12 +60,12 @@ export const goldenPathsPlugin = createBackendPlugin({
         const gates = new GateService({
           store,
           policy,
-          scaffolder,
           notifications,
           logger,
           notifyGroup: config.getOptionalString('goldenPaths.gates.notify'),
+          fourEyes: config.getOptionalBoolean('goldenPaths.gates.fourEyes'),
         });
-        const recorder = new RunRecorder({ store, gates, scaffolder, logger });
+        const recorder = new RunRecorder({ store, scaffolder, logger });
         await events.subscribe({
           id: 'golden-paths-runs',
           topics: [SCAFFOLDER_TASK_TOPIC],

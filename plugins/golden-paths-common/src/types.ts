@@ -46,7 +46,9 @@ export type RunStatus =
   | 'completed'
   | 'failed'
   | 'cancelled'
-  | 'awaiting-approval';
+  | 'awaiting-approval'
+  /** Its gate was approved; the requester continues the task. */
+  | 'approved';
 
 /** One golden-path run: the event DX metrics count. */
 export interface GoldenPathRun {

@@ -311,6 +311,14 @@ describe('golden gates', () => {
       `Golden gate: ${ALICE} asks for ${TEMPLATE}`,
     );
 
+    // Four eyes: the requester cannot approve their own request.
+    const own = await request(backend.server)
+      .post(`/api/golden-paths/gates/${gate.id}/approve`)
+      .set('Authorization', as(ALICE))
+      .send({});
+    expect(own.status).toBe(403);
+    expect(own.body.error.message).toContain('four eyes');
+
     const approved = await request(backend.server)
       .post(`/api/golden-paths/gates/${gate.id}/approve`)
       .set('Authorization', as(PAT))
@@ -325,6 +333,20 @@ describe('golden gates', () => {
       approvedParameters: { storageGb: 100, name: 'big-db' },
     });
 
+    // The task does not run again by itself with the golden-paths plugin's
+    // credentials: it waits for the requester, who continues it as herself.
+    const waiting = await eventually('the approved run', async () => {
+      const r = await run(task.id);
+      return r?.status === 'approved' ? r : undefined;
+    });
+    expect(waiting.attempts).toBe(1);
+    await new Promise(resolve => setTimeout(resolve, 1500));
+    expect((await run(task.id))?.attempts).toBe(1);
+    const resumed = await request(backend.server)
+      .post(`/api/scaffolder/v2/tasks/${task.id}/retry`)
+      .set('Authorization', as(ALICE))
+      .send({});
+    expect(resumed.status).toBe(201);
     const rerun = await waitForTask(backend.server, task.id, ALICE);
     expect(rerun.status).toBe('completed');
     expect(rerun.output.text[0].content).toBe(

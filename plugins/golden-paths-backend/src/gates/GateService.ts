@@ -3,7 +3,12 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type {
   GateAuditEntry,
@@ -11,24 +16,27 @@ import type {
   GateRequest,
 } from '@internal/plugin-golden-paths-common';
 import type { PolicyService } from '../policy/PolicyService';
-import type { ScaffolderTasks } from '../service/ScaffolderTasks';
 import type { DatabaseGoldenPathsStore } from '../store/DatabaseGoldenPathsStore';
 
 /**
  * Golden gates: a request that is allowed but leaves the standard waits
- * for the platform team; approval re-runs the scaffolder task on behalf of
- * the requester with the approved parameters; every step is audited.
+ * for the platform team. Someone other than the requester approves it
+ * (four eyes, unless `goldenPaths.gates.fourEyes: false`); the requester
+ * then continues the task with their own credentials (the scaffolder's
+ * retry), and the policy step applies the approved parameters. Every step
+ * is audited.
  */
 export class GateService {
   constructor(
     private readonly options: {
       store: DatabaseGoldenPathsStore;
       policy: PolicyService;
-      scaffolder: ScaffolderTasks;
       notifications: NotificationService;
       logger: LoggerService;
       /** Group told about new requests. */
       notifyGroup?: string;
+      /** A requester may not approve their own request. Default true. */
+      fourEyes?: boolean;
     },
   ) {}
 
@@ -98,9 +106,14 @@ export class GateService {
     actor: string,
     input: { comment?: string; parameters?: Record<string, unknown> },
     credentials: BackstageCredentials,
-  ): Promise<{ gate: GateRequest; rerun: boolean; rerunError?: string }> {
+  ): Promise<{ gate: GateRequest }> {
     const { store, policy } = this.options;
     const gate = await this.pending(id);
+    if (this.options.fourEyes !== false && actor === gate.requester) {
+      throw new NotAllowedError(
+        'you asked for this yourself: another reviewer of golden gates approves it (four eyes)',
+      );
+    }
     const changes: NonNullable<GateAuditEntry['changes']> = {};
     for (const [key, value] of Object.entries(input.parameters ?? {})) {
       if (!(key in gate.parameters)) {
@@ -142,9 +155,9 @@ export class GateService {
     });
     if (!decided)
       throw new ConflictError(`gate request ${id} was already decided`);
+    await store.markRunApproved(decided.taskId);
     await this.notifyRequester(decided);
-    const rerun = await this.rerun(decided);
-    return { gate: decided, ...rerun };
+    return { gate: decided };
   }
 
   async reject(
@@ -170,30 +183,6 @@ export class GateService {
     return decided;
   }
 
-  /**
-   * Starts the approved task again, once across replicas. The task may
-   * still be finishing its first attempt: then the scaffolder refuses and
-   * the run recorder calls this again when the task completes.
-   */
-  async rerun(
-    gate: GateRequest,
-  ): Promise<{ rerun: boolean; rerunError?: string }> {
-    const { store, scaffolder, logger } = this.options;
-    if (gate.status !== 'approved') return { rerun: false };
-    if (!(await store.claimRerun(gate.id))) return { rerun: false };
-    try {
-      await scaffolder.retry(gate.taskId);
-      logger.info(`Gate ${gate.id} approved: task ${gate.taskId} runs again`);
-      return { rerun: true };
-    } catch (error) {
-      await store.releaseRerun(gate.id);
-      logger.info(
-        `Gate ${gate.id}: task ${gate.taskId} not re-run yet: ${error}`,
-      );
-      return { rerun: false, rerunError: String(error) };
-    }
-  }
-
   private async pending(id: string): Promise<GateRequest> {
     const gate = await this.options.store.gate(id);
     if (!gate) throw new NotFoundError(`no gate request ${id}`);
@@ -213,9 +202,11 @@ export class GateService {
       description: approved
         ? `${gate.decidedBy} approved it${
             gate.comment ? `: ${gate.comment}` : ''
-          }. The template runs now.`
+          }. Continue it on the Golden paths page (My runs); it runs with the approved parameters.`
         : `${gate.decidedBy} rejected it: ${gate.comment}`,
-      link: `/create/tasks/${gate.taskId}`,
+      link: approved
+        ? '/golden-paths?tab=runs'
+        : `/create/tasks/${gate.taskId}`,
       severity: approved ? 'normal' : 'high',
       topic: `golden-gate-${gate.id}`,
     });

@@ -2,7 +2,6 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { EventParams } from '@backstage/plugin-events-node';
 import type { RunStatus } from '@internal/plugin-golden-paths-common';
 import { ANNOTATION_TEMPLATE_VERSION } from '@internal/plugin-golden-paths-common';
-import type { GateService } from '../gates/GateService';
 import type { ScaffolderTasks } from '../service/ScaffolderTasks';
 import type { DatabaseGoldenPathsStore } from '../store/DatabaseGoldenPathsStore';
 
@@ -31,7 +30,6 @@ export class RunRecorder {
   constructor(
     private readonly options: {
       store: DatabaseGoldenPathsStore;
-      gates: GateService;
       scaffolder: ScaffolderTasks;
       logger: LoggerService;
     },
@@ -85,7 +83,7 @@ export class RunRecorder {
   }
 
   private async finished(taskId: string, status: string, at: Date) {
-    const { store, gates, scaffolder } = this.options;
+    const { store, scaffolder } = this.options;
     const gate = await store.gateByTask(taskId);
     let runStatus = status as RunStatus;
     let failure: { step?: string; reason?: string } = {};
@@ -94,7 +92,12 @@ export class RunRecorder {
       (status === 'completed' || status === 'failed') &&
       gate?.status === 'pending';
     if (waiting) runStatus = 'awaiting-approval';
-    if (status === 'failed' && !waiting) {
+    // Approved while its first attempt was still finishing at the gate: it
+    // waits for the requester to continue it.
+    const approvedFirst =
+      gate?.status === 'approved' && (await store.run(taskId))?.attempts === 1;
+    if (approvedFirst) runStatus = 'approved';
+    if (status === 'failed' && !waiting && !approvedFirst) {
       failure = await scaffolder.failure(taskId).catch(error => ({
         reason: `the failure could not be read: ${error}`,
       }));
@@ -106,10 +109,5 @@ export class RunRecorder {
       failedStep: failure.step,
       failureReason: failure.reason,
     });
-    // Approved while the first attempt was still finishing: run it now.
-    if (gate?.status === 'approved') {
-      const run = await store.run(taskId);
-      if (run && run.attempts === 1) await gates.rerun(gate);
-    }
   }
 }

@@ -42,14 +42,6 @@ export class ScaffolderTasks {
     return response;
   }
 
-  /** Runs a finished task again, keeping its requester and its checkpoints. */
-  async retry(taskId: string): Promise<void> {
-    await this.request(`/v2/tasks/${encodeURIComponent(taskId)}/retry`, {
-      method: 'POST',
-      body: JSON.stringify({}),
-    });
-  }
-
   /** Which step failed, and why in words, from the task's events. */
   async failure(taskId: string): Promise<{ step?: string; reason?: string }> {
     const id = encodeURIComponent(taskId);

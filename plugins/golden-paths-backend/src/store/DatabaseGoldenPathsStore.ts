@@ -199,22 +199,11 @@ export class DatabaseGoldenPathsStore {
     });
   }
 
-  /**
-   * Claims the re-run of an approved request, once across replicas.
-   * `release` gives the claim back when the re-run could not start.
-   */
-  async claimRerun(id: string): Promise<boolean> {
-    const count = await this.db('golden_gate_requests')
-      .where({ id, status: 'approved' })
-      .whereNull('rerun_at')
-      .update({ rerun_at: new Date() });
-    return count === 1;
-  }
-
-  async releaseRerun(id: string): Promise<void> {
-    await this.db('golden_gate_requests')
-      .where({ id })
-      .update({ rerun_at: null });
+  /** A run that waited at its gate now waits for its requester. */
+  async markRunApproved(taskId: string): Promise<void> {
+    await this.db('golden_path_runs')
+      .where({ task_id: taskId, status: 'awaiting-approval' })
+      .update({ status: 'approved' satisfies RunStatus });
   }
 
   async audit(gateId: string): Promise<GateAuditEntry[]> {

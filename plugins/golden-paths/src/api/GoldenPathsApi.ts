@@ -16,13 +16,12 @@ export interface GateList {
   canReview: boolean;
 }
 
-/** What an approval answers: the decided gate and whether the task re-ran. */
+/**
+ * What an approval answers: the decided gate. The requester continues the
+ * task (their retry), which then runs with the approved parameters.
+ */
 export interface GateApproval {
   gate: GateRequest;
-  /** Whether the scaffolder task was started again with the approved parameters. */
-  rerun: boolean;
-  /** Why it was not (yet) started again; the backend retries when the task ends. */
-  rerunError?: string;
 }
 
 /**

@@ -38,7 +38,6 @@ function mockApi(overrides: Partial<GoldenPathsApi> = {}) {
     getGateMetrics: jest.fn(async () => metrics),
     approveGate: jest.fn(async () => ({
       gate: { ...pendingGate, status: 'approved' as const },
-      rerun: true,
     })),
     rejectGate: jest.fn(async () => ({
       ...pendingGate,
@@ -342,33 +341,6 @@ describe('GatesTab', () => {
       );
       expect(screen.getByRole('dialog')).toBeInTheDocument();
       expect(api.listGates).toHaveBeenCalledTimes(2); // not refreshed
-    });
-
-    it('warns when the approved task could not start again yet', async () => {
-      const api = mockApi({
-        approveGate: jest.fn(async () => ({
-          gate: { ...pendingGate, status: 'approved' as const },
-          rerun: false,
-          rerunError: 'task task-1 is still running',
-        })),
-      });
-      const toastApi = mockApis.toast();
-      renderTab(api, toastApi);
-      const dialog = await openReview();
-      await userEvent.click(
-        within(dialog).getByRole('button', { name: 'Approve' }),
-      );
-      await waitFor(() =>
-        expect(toastApi.getToasts()).toEqual([
-          expect.objectContaining({
-            status: 'warning',
-            description: expect.stringContaining(
-              'task task-1 is still running',
-            ),
-          }),
-        ]),
-      );
-      expect(api.approveGate).toHaveBeenCalledWith('g1', {});
     });
   });
 });

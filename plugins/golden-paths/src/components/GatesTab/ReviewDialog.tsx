@@ -146,21 +146,13 @@ export function ReviewDialog(props: {
         if (trimmed) input.comment = trimmed;
         if (Object.keys(changes).length) input.parameters = changes;
         const result = await api.approveGate(gate.id, input);
-        toastApi.post(
-          result.rerunError
-            ? {
-                title: `Approved the request of ${displayRef(gate.requester)}`,
-                description: `The task did not start again yet (${result.rerunError}); it starts when its first attempt has ended.`,
-                status: 'warning',
-              }
-            : {
-                title: `Approved the request of ${displayRef(gate.requester)}`,
-                description:
-                  'The template runs again with the approved parameters.',
-                status: 'success',
-                timeout: 5000,
-              },
-        );
+        toastApi.post({
+          title: `Approved the request of ${displayRef(result.gate.requester)}`,
+          description:
+            'They were notified and continue it; it runs with the approved parameters, as them.',
+          status: 'success',
+          timeout: 5000,
+        });
       } else {
         await api.rejectGate(gate.id, { comment: trimmed });
         toastApi.post({

@@ -81,6 +81,26 @@ describe('RunsTab', () => {
     await waitFor(() => expect(api.listRuns).toHaveBeenCalledTimes(2));
   });
 
+  it('lets the requester continue a run the platform team approved, as themselves', async () => {
+    const approvedRun = {
+      ...waitingRun,
+      taskId: 'task-12',
+      status: 'approved' as const,
+    };
+    const api = mockApi({
+      listRuns: jest.fn(async () => [approvedRun, completedRun]),
+    });
+    renderTab(api);
+    const row = rowOf(await screen.findByText('Approved: continue it'));
+    expect(row).toHaveTextContent('The platform team approved it');
+    await userEvent.click(
+      within(row).getByRole('button', { name: /Continue the run task-12/ }),
+    );
+    await waitFor(() => expect(api.retryRun).toHaveBeenCalledWith('task-12'));
+    const link = await screen.findByRole('link', { name: 'open the task' });
+    expect(link.closest('p')).toHaveTextContent('Run started');
+  });
+
   it('says why a retry did not start', async () => {
     const api = mockApi({
       retryRun: jest.fn(async () => {
@@ -98,7 +118,7 @@ describe('RunsTab', () => {
       await screen.findByRole('button', { name: /Retry the run task-11/ }),
     );
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'The retry did not start: task task-11 is not failed',
+      'The run did not start: task task-11 is not failed',
     );
     expect(
       screen.getByRole('button', { name: /Retry the run task-11/ }),

@@ -31,12 +31,15 @@ function RetryCell(props: {
   run: GoldenPathRun;
   retry?: RetryState;
   onRetry: (taskId: string) => void;
+  /** `Continue` for an approved run, `Retry` for a failed one. */
+  verb?: 'Retry' | 'Continue';
 }) {
-  const { run, retry, onRetry } = props;
+  const { run, retry, onRetry, verb = 'Retry' } = props;
   if (retry?.state === 'done') {
     return (
       <Typography variant="body2">
-        Retry started: <Link to={taskPath(run.taskId)}>open the task</Link>
+        {verb === 'Retry' ? 'Retry' : 'Run'} started:{' '}
+        <Link to={taskPath(run.taskId)}>open the task</Link>
       </Typography>
     );
   }
@@ -48,13 +51,13 @@ function RetryCell(props: {
         size="small"
         disabled={retry?.state === 'running'}
         onClick={() => onRetry(run.taskId)}
-        aria-label={`Retry the run ${run.taskId} of ${run.templateRef}`}
+        aria-label={`${verb} the run ${run.taskId} of ${run.templateRef}`}
       >
-        {retry?.state === 'running' ? 'Retrying…' : 'Retry'}
+        {retry?.state === 'running' ? 'Starting…' : verb}
       </Button>
       {retry?.state === 'failed' && (
         <Typography variant="body2" color="error" role="alert">
-          The retry did not start: {retry.error}
+          The run did not start: {retry.error}
         </Typography>
       )}
     </>
@@ -78,6 +81,24 @@ function OutcomeCell(props: {
         </Typography>
         <Box mt={0.5}>
           <RetryCell run={run} retry={retry} onRetry={onRetry} />
+        </Box>
+      </Box>
+    );
+  }
+  if (run.status === 'approved') {
+    return (
+      <Box>
+        <Typography variant="body2">
+          The platform team approved it: continue to run it with the approved
+          parameters.
+        </Typography>
+        <Box mt={0.5}>
+          <RetryCell
+            run={run}
+            retry={retry}
+            onRetry={onRetry}
+            verb="Continue"
+          />
         </Box>
       </Box>
     );

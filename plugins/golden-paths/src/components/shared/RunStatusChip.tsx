@@ -10,6 +10,7 @@ export const runStatusLabels: Record<RunStatus, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
   'awaiting-approval': 'Waiting for approval',
+  approved: 'Approved: continue it',
 };
 
 const useStyles = makeStyles(theme => ({
@@ -35,6 +36,7 @@ export function RunStatusChip(props: { status: RunStatus }) {
     completed: classes.completed,
     failed: classes.failed,
     'awaiting-approval': classes.waiting,
+    approved: classes.waiting,
   };
   const className = classNames[status];
   return (
