@@ -31,8 +31,25 @@ describe('readGithubDelivery', () => {
     expect(res.body).toEqual({
       event: 'ping',
       deliveryId: 'd-1',
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
       payload: { zen: 'Keep it logically awesome.' },
     });
+  });
+
+  it('digests what is signed: the same for a replay under another delivery id', async () => {
+    const digest = async (event: string, deliveryId?: string) => {
+      const r = request(app(SECRET))
+        .post('/hook')
+        .set('content-type', 'application/json')
+        .set('x-github-event', event)
+        .set('x-hub-signature-256', await sign(SECRET, body));
+      if (deliveryId) r.set('x-github-delivery', deliveryId);
+      return (await r.send(body)).body.digest;
+    };
+    const first = await digest('ping', 'd-1');
+    expect(await digest('ping', 'd-2')).toBe(first);
+    expect(await digest('ping')).toBe(first);
+    expect(await digest('push', 'd-1')).not.toBe(first);
   });
 
   it("accepts GitHub's published test vector and nothing else", async () => {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import express from 'express';
 
@@ -6,8 +6,13 @@ import express from 'express';
 export interface GithubDelivery {
   /** `X-GitHub-Event`, e.g. `push`. */
   event: string;
-  /** `X-GitHub-Delivery`, when sent. */
+  /** `X-GitHub-Delivery`, when sent. Not signed: never a key for replays. */
   deliveryId?: string;
+  /**
+   * SHA-256 of the event name and the signed body: the same for a replay
+   * of a captured delivery under any delivery id.
+   */
+  digest: string;
   payload: unknown;
 }
 
@@ -89,6 +94,11 @@ export async function readGithubDelivery(
   return {
     event,
     deliveryId: req.header('x-github-delivery') ?? undefined,
+    digest: createHash('sha256')
+      .update(event)
+      .update('\n')
+      .update(raw)
+      .digest('hex'),
     payload,
   };
 }

@@ -244,18 +244,15 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
         'catalog.ingestion.webhooks.github.secret',
       );
       if (!delivery) return;
-      const { event, deliveryId } = delivery;
+      const { event, digest } = delivery;
       const payload = delivery.payload as any;
       if (event === 'ping') {
         res.json({ ok: true });
         return;
       }
-      // GitHub names every delivery; a replay carries the same name.
-      if (!deliveryId) throw new InputError('X-GitHub-Delivery is missing');
-      if (!(await store.claimDelivery(deliveryId))) {
-        res
-          .status(202)
-          .json({ ignored: `delivery ${deliveryId} was already received` });
+      // A replay has the same signed body, whatever its X-GitHub-Delivery.
+      if (!(await store.claimDelivery(digest))) {
+        res.status(202).json({ ignored: 'this delivery was already received' });
         return;
       }
       if (event !== 'push') {

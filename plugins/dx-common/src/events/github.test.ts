@@ -136,7 +136,9 @@ describe('normalizeGithubWebhook', () => {
       expect(r).toEqual({
         ok: true,
         event: {
-          key: 'github:delivery-1',
+          key: `github:push:acme/checkout:refs/heads/main:${'a'.repeat(
+            40,
+          )}..${'b'.repeat(40)}`,
           source: 'github',
           type: 'github.push',
           kind: 'change',
@@ -260,7 +262,7 @@ describe('normalizeGithubWebhook', () => {
       expect(r).toEqual({
         ok: true,
         event: {
-          key: 'github:delivery-2',
+          key: 'github:pull_request:acme/checkout#42:opened:2024-05-01T09:00:00.000Z',
           source: 'github',
           type: 'github.pull_request.opened',
           kind: 'change',
@@ -524,7 +526,7 @@ describe('normalizeGithubWebhook', () => {
       expect(r).toEqual({
         ok: true,
         event: {
-          key: 'github:delivery-3',
+          key: 'github:issues:acme/checkout#7:opened::2024-05-01T10:00:00.000Z',
           source: 'github',
           type: 'github.issues.opened',
           kind: 'incident',
@@ -696,13 +698,16 @@ describe('normalizeGithubWebhook', () => {
   });
 
   describe('idempotency keys', () => {
-    it('github:<delivery id>, else stable keys from the payload', () => {
+    it('keys on the payload (signed), never on the delivery id (not signed)', () => {
       const key = (event: string, payload: unknown, id?: string) => {
         const r = normalizeGithubWebhook(event, payload, id);
         return r.ok ? r.event.key : r.reason;
       };
-      expect(key('push', pushPayload(), 'abc')).toBe('github:abc');
-      expect(key('push', pushPayload())).toBe(
+      // A replay under another delivery id is the same event.
+      expect(key('push', pushPayload(), 'abc')).toBe(
+        key('push', pushPayload(), 'forged-id'),
+      );
+      expect(key('push', pushPayload(), 'abc')).toBe(
         `github:push:acme/checkout:refs/heads/main:${'a'.repeat(
           40,
         )}..${'b'.repeat(40)}`,

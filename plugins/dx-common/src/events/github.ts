@@ -54,9 +54,10 @@ import type { DxOutcome, NormalizedEvent, NormalizeResult } from './types';
  *
  * Any other event is refused. repository = `repository.full_name`; actor =
  * `sender.login`. occurredAt comes from the payload's own times, in UTC.
- * The key is `github:<delivery id>`, or, without one,
- * `github:<event>:<an id from the payload>` (best effort: the delivery id
- * is the reliable key).
+ * The key is `github:<event>:<the payload's own ids>` (deployment status
+ * id, pull request number, action and update time, push before..after,
+ * ...): what the signature covers. `X-GitHub-Delivery` is not signed, so a
+ * captured delivery resent with a new delivery id is the same event.
  */
 
 /** The GitHub events the DX metrics read (`ping` is accepted as well). */
@@ -514,9 +515,7 @@ export function normalizeGithubWebhook(
   return {
     ok: true,
     event: compact({
-      key: deliveryId
-        ? `github:${deliveryId}`
-        : `github:${event}:${mapped.stableId}`,
+      key: `github:${event}:${mapped.stableId}`,
       source: 'github',
       ...mapped.event,
     }),

@@ -28,7 +28,7 @@ describe('normalizeEvent', () => {
     });
     expect(github).toMatchObject({
       ok: true,
-      event: { source: 'github', key: 'github:d-1', action: 'ping' },
+      event: { source: 'github', key: 'github:ping:1', action: 'ping' },
     });
 
     const generic = normalizeEvent({
