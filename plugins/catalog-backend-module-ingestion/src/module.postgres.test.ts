@@ -186,6 +186,22 @@ describe('catalog ingestion from git repositories on PostgreSQL', () => {
     });
   });
 
+  it('lets concurrent full scans of a source share one run', async () => {
+    const runsBefore = (
+      await request(server)
+        .get('/api/catalog/ingestion/runs?limit=500')
+        .set(auth)
+    ).body.items.length;
+    const runs = await Promise.all([rescan(), rescan(), rescan()]);
+    expect(new Set(runs.map(r => r.id)).size).toBe(1);
+    const runsAfter = (
+      await request(server)
+        .get('/api/catalog/ingestion/runs?limit=500')
+        .set(auth)
+    ).body.items.length;
+    expect(runsAfter).toBe(runsBefore + 1);
+  });
+
   it('applies an edit pushed to one repository as a delta', async () => {
     commitFiles(path.join(repos, 'alpha'), {
       'catalog-info.yaml': component('alpha', 'second'),
@@ -222,10 +238,10 @@ describe('catalog ingestion from git repositories on PostgreSQL', () => {
       .get('/api/catalog/ingestion/health')
       .set(auth);
     expect(health.body).toMatchObject({
-      runs: 6,
-      good: 4,
+      runs: 7,
+      good: 5,
       failed: 2,
-      successRate: 4 / 6,
+      successRate: 5 / 7,
     });
   });
 

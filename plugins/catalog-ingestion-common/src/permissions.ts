@@ -1,8 +1,17 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
-/** Trigger an immediate re-scan of one repository or a whole source. */
+/** Trigger an immediate re-scan of one repository. */
 export const catalogIngestionRescanPermission = createPermission({
   name: 'catalog.ingestion.rescan',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Trigger an immediate re-scan of whole sources (every repository: the
+ * host's API quota), beyond the schedule.
+ */
+export const catalogIngestionSourceRescanPermission = createPermission({
+  name: 'catalog.ingestion.source.rescan',
   attributes: { action: 'update' },
 });
 
@@ -15,5 +24,6 @@ export const catalogIngestionSbomUploadPermission = createPermission({
 /** All permissions of the catalog ingestion module. */
 export const catalogIngestionPermissions = [
   catalogIngestionRescanPermission,
+  catalogIngestionSourceRescanPermission,
   catalogIngestionSbomUploadPermission,
 ];

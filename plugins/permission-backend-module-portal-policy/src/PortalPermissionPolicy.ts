@@ -46,6 +46,8 @@ export const PLATFORM_ONLY = new Set([
   'dx.scorecards.refresh',
   'slo.events.push',
   'catalog.ingestion.sbom.upload',
+  // A whole source re-scanned on demand lists every repository again.
+  'catalog.ingestion.source.rescan',
 ]);
 
 /**

@@ -261,13 +261,25 @@ describe('write routes of the portal plugins under the portal policy', () => {
 
   const routes: Array<[string, WriteRoute]> = [
     [
-      'catalog ingestion: re-scan (everyone signed in; not a script token for another plugin)',
+      'catalog ingestion: re-scan of one repository (everyone signed in; not a script token for another plugin)',
+      {
+        method: 'post',
+        url: '/api/catalog/ingestion/rescan',
+        body: { source: 'local-repos', repository: 'nothing-here' },
+        denied: { serviceWith: ['dx.events.ingest'] },
+        allowed: { user: BOB },
+        // Allowed, and then: no such repository.
+        ok: 404,
+      },
+    ],
+    [
+      'catalog ingestion: re-scan of a whole source (platform team)',
       {
         method: 'post',
         url: '/api/catalog/ingestion/rescan',
         body: { source: 'local-repos' },
-        denied: { serviceWith: ['dx.events.ingest'] },
-        allowed: { user: BOB },
+        denied: { user: BOB },
+        allowed: { user: ADA },
         ok: 200,
       },
     ],

@@ -124,7 +124,23 @@ export class RepositoryIngester implements EntityProvider {
   }
 
   /** Lists the source and reads every repository whose head changed. */
-  async scanAll(trigger: IngestionTrigger): Promise<IngestionRun> {
+  /**
+   * A full scan. Concurrent calls on this replica (a schedule tick, API
+   * calls in a loop) share the scan already running instead of listing
+   * the source again.
+   */
+  scanAll(trigger: IngestionTrigger): Promise<IngestionRun> {
+    if (!this.fullScan) {
+      this.fullScan = this.scanAllNow(trigger).finally(() => {
+        this.fullScan = undefined;
+      });
+    }
+    return this.fullScan;
+  }
+
+  private fullScan?: Promise<IngestionRun>;
+
+  private async scanAllNow(trigger: IngestionTrigger): Promise<IngestionRun> {
     await this.markInterruptedRuns();
     const startedAt = Date.now();
     const runId = await this.options.store.startRun(

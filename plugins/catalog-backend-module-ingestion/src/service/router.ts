@@ -6,6 +6,7 @@ import type {
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   catalogIngestionRescanPermission,
+  catalogIngestionSourceRescanPermission,
   IngestionHealth,
   IngestionRun,
   IngestionSourceSummary,
@@ -192,16 +193,28 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
       const credentials = await httpAuth.credentials(req, {
         allow: ['user', 'service'],
       });
-      const [decision] = await permissions.authorize(
-        [{ permission: catalogIngestionRescanPermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError('not allowed to trigger catalog ingestion');
-      }
       const body = (req.body ?? {}) as Record<string, unknown>;
       const sourceId = stringParam('source', body.source);
       const repository = stringParam('repository', body.repository);
+      // One repository: anyone allowed to rescan. Whole sources list every
+      // repository again (the host's API quota): the platform team only.
+      const [decision] = await permissions.authorize(
+        [
+          {
+            permission: repository
+              ? catalogIngestionRescanPermission
+              : catalogIngestionSourceRescanPermission,
+          },
+        ],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          repository
+            ? 'not allowed to trigger catalog ingestion'
+            : 'only the platform team re-scans whole sources on demand (they are scanned on their schedule); name a repository to re-scan one',
+        );
+      }
       const targets = sourceId
         ? ingesters.filter(i => i.sourceId === sourceId)
         : ingesters;
