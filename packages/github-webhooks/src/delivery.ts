@@ -16,10 +16,7 @@ export interface GithubDelivery {
   payload: unknown;
 }
 
-/** Keeps the body as bytes: the signature is over the exact bytes sent. */
-export function githubWebhookBody(limitBytes: number) {
-  return express.raw({ type: () => true, limit: limitBytes });
-}
+const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
 
 const fail = (
   res: express.Response,
@@ -27,6 +24,46 @@ const fail = (
   name: string,
   message: string,
 ) => res.status(status).json({ error: { name, message } });
+
+/**
+ * Refuses a delivery that cannot be signed before anything of its body is
+ * read or counted: no secret configured (503, naming `secretKey`), or no
+ * well-formed `X-Hub-Signature-256` (401). Put it before the rate limit and
+ * {@link githubWebhookBody}; {@link readGithubDelivery} then checks the
+ * signature itself.
+ */
+export function githubSignatureHeader(
+  secret: string | undefined,
+  secretKey: string,
+): express.RequestHandler {
+  return (req, res, next) => {
+    if (!secret) {
+      fail(
+        res,
+        503,
+        'ServiceUnavailable',
+        `webhook secret not configured (${secretKey}); deliveries are refused`,
+      );
+      return;
+    }
+    const signature = req.header('x-hub-signature-256');
+    if (typeof signature !== 'string' || !SIGNATURE.test(signature)) {
+      fail(
+        res,
+        401,
+        'AuthenticationError',
+        'missing or invalid X-Hub-Signature-256',
+      );
+      return;
+    }
+    next();
+  };
+}
+
+/** Keeps the body as bytes: the signature is over the exact bytes sent. */
+export function githubWebhookBody(limitBytes: number) {
+  return express.raw({ type: () => true, limit: limitBytes });
+}
 
 /**
  * Checks a delivery received through {@link githubWebhookBody}: a secret
@@ -66,7 +103,7 @@ export async function readGithubDelivery(
   // let other bytes through (and refuse a body GitHub signed).
   const valid =
     typeof signature === 'string' &&
-    /^sha256=[0-9a-f]{64}$/.test(signature) &&
+    SIGNATURE.test(signature) &&
     raw.length > 0 &&
     timingSafeEqual(
       Buffer.from(signature),

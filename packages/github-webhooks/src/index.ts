@@ -3,5 +3,9 @@
  *
  * @packageDocumentation
  */
-export { githubWebhookBody, readGithubDelivery } from './delivery';
+export {
+  githubSignatureHeader,
+  githubWebhookBody,
+  readGithubDelivery,
+} from './delivery';
 export type { GithubDelivery } from './delivery';

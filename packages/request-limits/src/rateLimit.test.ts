@@ -2,13 +2,28 @@ import { ConfigReader } from '@backstage/config';
 import express from 'express';
 import request from 'supertest';
 import { bodyParserErrors } from './bodyErrors';
-import { ingestionRateLimit, readRequestsPerMinute } from './rateLimit';
+import {
+  clientAddress,
+  ingestionRateLimit,
+  readRequestsPerMinute,
+  readTrustProxy,
+  type RequestLimitOptions,
+} from './rateLimit';
 
-function app(requestsPerMinute: number) {
+/** Tokens `user-<name>-<n>` belong to `<name>`; anything else to nobody. */
+const identify = async (req: express.Request) =>
+  /^Bearer user-(\w+)-\d+$/.exec(req.header('authorization') ?? '')?.[1];
+
+function app(requestsPerMinute: number, limits: RequestLimitOptions = {}) {
   const a = express();
   a.post(
     '/events',
-    ingestionRateLimit({ requestsPerMinute, endpoint: 'POST /events' }),
+    ingestionRateLimit({
+      requestsPerMinute,
+      endpoint: 'POST /events',
+      identify,
+      ...limits,
+    }),
     express.json({ limit: 100 }),
     (req, res) => {
       res.status(202).json({ got: req.body });
@@ -42,21 +57,33 @@ describe('ingestionRateLimit', () => {
     expect(statuses).toEqual([202, 202, 202, 429]);
   });
 
-  it('counts callers apart', async () => {
+  it('counts people apart, and one person as one whatever their token', async () => {
     const server = app(1);
-    const a = await request(server)
-      .post('/events')
-      .set('Authorization', 'Bearer a')
-      .send({});
-    const b = await request(server)
-      .post('/events')
-      .set('Authorization', 'Bearer b')
-      .send({});
-    const again = await request(server)
-      .post('/events')
-      .set('Authorization', 'Bearer a')
-      .send({});
-    expect([a.status, b.status, again.status]).toEqual([202, 202, 429]);
+    const send = (token: string) =>
+      request(server)
+        .post('/events')
+        .set('Authorization', `Bearer ${token}`)
+        .send({})
+        .then(r => r.status);
+    expect(await send('user-ada-1')).toBe(202);
+    expect(await send('user-bob-1')).toBe(202);
+    // A fresh token of the same person: the same bucket.
+    expect(await send('user-ada-2')).toBe(429);
+  });
+
+  it('counts callers who are nobody by their address, not by their header', async () => {
+    const server = app(2);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push(
+        await request(server)
+          .post('/events')
+          .set('Authorization', `Bearer bogus-${i}`)
+          .send({})
+          .then(r => r.status),
+      );
+    }
+    expect(statuses).toEqual([202, 202, 429, 429]);
   });
 
   it('is off at 0', async () => {
@@ -84,6 +111,37 @@ describe('ingestionRateLimit', () => {
         new ConfigReader({ portal: { limits: { requestsPerMinute: -1 } } }),
       ),
     ).toThrow(/requestsPerMinute/);
+  });
+});
+
+describe('clientAddress', () => {
+  const req = (forwarded?: string) =>
+    ({
+      socket: { remoteAddress: '10.0.0.2' },
+      header: (name: string) =>
+        name === 'x-forwarded-for' ? forwarded : undefined,
+    } as unknown as express.Request);
+
+  it('believes X-Forwarded-For only as far as the configured proxies', () => {
+    expect(clientAddress(req('1.2.3.4'), 0)).toBe('10.0.0.2');
+    expect(clientAddress(req('6.6.6.6, 1.2.3.4'), 1)).toBe('1.2.3.4');
+    expect(clientAddress(req('6.6.6.6, 1.2.3.4'), 2)).toBe('6.6.6.6');
+    expect(clientAddress(req('1.2.3.4'), 5)).toBe('1.2.3.4');
+    expect(clientAddress(req(), 1)).toBe('10.0.0.2');
+  });
+
+  it('reads trustProxy from config and refuses nonsense', () => {
+    expect(readTrustProxy(new ConfigReader({}))).toBe(0);
+    expect(
+      readTrustProxy(
+        new ConfigReader({ portal: { limits: { trustProxy: 1 } } }),
+      ),
+    ).toBe(1);
+    expect(() =>
+      readTrustProxy(
+        new ConfigReader({ portal: { limits: { trustProxy: true } } }),
+      ),
+    ).toThrow(/trustProxy/);
   });
 });
 

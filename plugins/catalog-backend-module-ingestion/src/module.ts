@@ -9,7 +9,10 @@ import {
 import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
 import { ScmIntegrations } from '@backstage/integration';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { readRequestsPerMinute } from '@internal/request-limits';
+import {
+  readRequestsPerMinute,
+  requestLimits,
+} from '@internal/request-limits';
 import { LinkSchemeProcessor } from './processors/LinkSchemeProcessor';
 import { readIngestionConfig, SourceConfig, sourceTarget } from './config';
 import { GithubRepositorySource } from './github/GithubRepositorySource';
@@ -167,6 +170,12 @@ export const catalogModuleIngestion = createBackendModule({
             githubWebhookSecret: settings.githubWebhookSecret,
             webhookBodyBytes: settings.webhookBodyBytes,
             requestsPerMinute: readRequestsPerMinute(config),
+            limits: requestLimits({
+              config,
+              httpAuth,
+              knex,
+              table: 'ingestion_rate_limits',
+            }),
             inventory: {
               sboms,
               docs,

@@ -14,7 +14,10 @@ import { demoHistory } from './demo/demoHistory';
 import { DEMO_SURVEY_ID_PREFIX, demoSurveyResponses } from './demo/demoSurveys';
 import { EntityMapper } from './mapping/EntityMapper';
 import { ingest } from './service/ingest';
-import { readRequestsPerMinute } from '@internal/request-limits';
+import {
+  readRequestsPerMinute,
+  requestLimits,
+} from '@internal/request-limits';
 import { createDxRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { DxStore } from './store/DxStore';
 import { DoraRollups } from './rollups/DoraRollups';
@@ -261,6 +264,12 @@ export const dxPlugin = createBackendPlugin({
               config.getOptionalNumber('dx.ingestion.maxBodyBytes') ??
               16 * 1024 * 1024,
             requestsPerMinute: readRequestsPerMinute(config),
+            limits: requestLimits({
+              config,
+              httpAuth: deps.httpAuth,
+              knex: store.knex,
+              table: 'dx_rate_limits',
+            }),
           }),
         );
         deps.httpRouter.use(

@@ -20,7 +20,10 @@ import {
 } from './evaluation/SloEvaluator';
 import { DEFAULT_PROBE_TARGETS, Prober } from './platform/Prober';
 import { ProvisioningCollector } from './platform/ProvisioningCollector';
-import { readRequestsPerMinute } from '@internal/request-limits';
+import {
+  readRequestsPerMinute,
+  requestLimits,
+} from '@internal/request-limits';
 import { createSloRouter } from './service/router';
 import { PortalSource } from './sources/PortalSource';
 import { PrometheusSource } from './sources/PrometheusSource';
@@ -216,6 +219,12 @@ export const sloPlugin = createBackendPlugin({
             maxBodyBytes:
               config.getOptionalNumber('slo.maxBodyBytes') ?? 2 * 1024 * 1024,
             requestsPerMinute: readRequestsPerMinute(config),
+            limits: requestLimits({
+              config,
+              httpAuth: deps.httpAuth,
+              knex: store.knex,
+              table: 'slo_rate_limits',
+            }),
           }),
         );
       },

@@ -149,7 +149,7 @@ describe('request limits on every ingestion endpoint', () => {
     if (endpoint.webhook)
       return req
         .set('X-GitHub-Event', 'ping')
-        .set('X-Hub-Signature-256', 'sha256=00')
+        .set('X-Hub-Signature-256', `sha256=${'0'.repeat(64)}`)
         .send(body);
     return req
       .set(
@@ -195,4 +195,41 @@ describe('request limits on every ingestion endpoint', () => {
       expect(other.status).not.toBe(429);
     },
   );
+
+  it('refuses a webhook delivery without a well-formed signature before reading its body', async () => {
+    const webhooks = ENDPOINTS.filter(([, e]) => e.webhook);
+    expect(webhooks.length).toBeGreaterThan(0);
+    for (const [, endpoint] of webhooks) {
+      const res = await request(backend.server)
+        .post(endpoint.url)
+        .set('Content-Type', 'application/json')
+        .set('X-GitHub-Event', 'ping')
+        .set('X-Hub-Signature-256', 'sha256=00')
+        .send(endpoint.oversized);
+      // 401, not 413: the oversized body was never buffered.
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it('gives no fresh counter for a made-up Authorization header on a public webhook', async () => {
+    // Authenticated routes refuse a made-up token at the credentials
+    // barrier; the webhooks are public, so a sender must not get a new
+    // bucket per header: it is counted by its address.
+    for (const [, endpoint] of ENDPOINTS.filter(([, e]) => e.webhook)) {
+      const statuses: number[] = [];
+      for (let i = 0; i <= PER_MINUTE; i++)
+        statuses.push(
+          (
+            await request(backend.server)
+              .post(endpoint.url)
+              .set('Content-Type', 'application/json')
+              .set('X-GitHub-Event', 'ping')
+              .set('X-Hub-Signature-256', `sha256=${'0'.repeat(64)}`)
+              .set('Authorization', `Bearer made-up-${i}`)
+              .send('{}')
+          ).status,
+        );
+      expect(statuses[PER_MINUTE]).toBe(429);
+    }
+  });
 });

@@ -24,7 +24,10 @@ import {
   PackageUsageResult,
   SbomUploadResult,
 } from '@internal/plugin-catalog-ingestion-common';
-import { ingestionRateLimit } from '@internal/request-limits';
+import {
+  ingestionRateLimit,
+  type RequestLimitOptions,
+} from '@internal/request-limits';
 import express from 'express';
 import type Router from 'express-promise-router';
 import {
@@ -49,6 +52,8 @@ export interface InventoryRouteOptions {
   permissions: PermissionsService;
   sbomUploadBytes: number;
   requestsPerMinute: number;
+  /** Shared counters, identities, proxies (requestLimits). */
+  limits?: RequestLimitOptions;
 }
 
 const USAGE_ROW_LIMIT = 50_000;
@@ -215,6 +220,7 @@ export function addInventoryRoutes(
     '/ingestion/dependencies/sbom',
     ingestionRateLimit({
       requestsPerMinute: options.requestsPerMinute,
+      ...options.limits,
       endpoint: 'POST /api/catalog/ingestion/dependencies/sbom',
     }),
     express.json({ limit: options.sbomUploadBytes }),

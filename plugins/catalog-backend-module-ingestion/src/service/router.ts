@@ -15,10 +15,15 @@ import {
 } from '@internal/plugin-catalog-ingestion-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  githubSignatureHeader,
   githubWebhookBody,
   readGithubDelivery,
 } from '@internal/github-webhooks';
-import { bodyParserErrors, ingestionRateLimit } from '@internal/request-limits';
+import {
+  bodyParserErrors,
+  ingestionRateLimit,
+  type RequestLimitOptions,
+} from '@internal/request-limits';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
@@ -40,10 +45,12 @@ export interface RouterOptions {
   webhookBodyBytes: number;
   inventory: Omit<
     InventoryRouteOptions,
-    'store' | 'httpAuth' | 'permissions' | 'requestsPerMinute'
+    'store' | 'httpAuth' | 'permissions' | 'requestsPerMinute' | 'limits'
   >;
   /** Per caller and endpoint (portal.limits.requestsPerMinute). */
   requestsPerMinute: number;
+  /** Shared counters, identities, proxies (requestLimits). */
+  limits?: RequestLimitOptions;
 }
 
 /** Path of the GitHub push webhook, relative to the catalog's base URL. */
@@ -186,6 +193,7 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
     '/ingestion/rescan',
     ingestionRateLimit({
       requestsPerMinute: options.requestsPerMinute,
+      ...options.limits,
       endpoint: 'POST /api/catalog/ingestion/rescan',
     }),
     express.json({ limit: '16kb' }),
@@ -244,8 +252,13 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
   }
   router.post(
     GITHUB_WEBHOOK_PATH,
+    githubSignatureHeader(
+      options.githubWebhookSecret,
+      'catalog.ingestion.webhooks.github.secret',
+    ),
     ingestionRateLimit({
       requestsPerMinute: options.requestsPerMinute,
+      ...options.limits,
       endpoint: `POST /api/catalog${GITHUB_WEBHOOK_PATH}`,
     }),
     githubWebhookBody(options.webhookBodyBytes),
@@ -308,6 +321,7 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
     httpAuth,
     permissions,
     requestsPerMinute: options.requestsPerMinute,
+    limits: options.limits,
   });
 
   router.use(bodyParserErrors());

@@ -11,10 +11,15 @@ import {
   type DxEventKind,
 } from '@internal/plugin-dx-common';
 import {
+  githubSignatureHeader,
   githubWebhookBody,
   readGithubDelivery,
 } from '@internal/github-webhooks';
-import { bodyParserErrors, ingestionRateLimit } from '@internal/request-limits';
+import {
+  bodyParserErrors,
+  ingestionRateLimit,
+  type RequestLimitOptions,
+} from '@internal/request-limits';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -60,6 +65,8 @@ export interface DxRouterOptions {
   maxBodyBytes: number;
   /** Per caller and endpoint (portal.limits.requestsPerMinute). */
   requestsPerMinute: number;
+  /** Shared counters, identities, proxies (requestLimits). */
+  limits?: RequestLimitOptions;
 }
 
 /** The DX API, mounted at `/api/dx`. */
@@ -72,6 +79,7 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
     '/events',
     ingestionRateLimit({
       requestsPerMinute: options.requestsPerMinute,
+      ...options.limits,
       endpoint: 'POST /api/dx/events',
     }),
     express.json({ limit: options.maxBodyBytes }),
@@ -111,8 +119,13 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
     );
   router.post(
     GITHUB_WEBHOOK_PATH,
+    githubSignatureHeader(
+      options.githubWebhookSecret,
+      'dx.github.webhookSecret',
+    ),
     ingestionRateLimit({
       requestsPerMinute: options.requestsPerMinute,
+      ...options.limits,
       endpoint: `POST /api/dx${GITHUB_WEBHOOK_PATH}`,
     }),
     githubWebhookBody(options.maxBodyBytes),

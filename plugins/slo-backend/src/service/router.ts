@@ -33,7 +33,11 @@ import {
   type SloState,
   type SloSummary,
 } from '@internal/plugin-slo-common';
-import { bodyParserErrors, ingestionRateLimit } from '@internal/request-limits';
+import {
+  bodyParserErrors,
+  ingestionRateLimit,
+  type RequestLimitOptions,
+} from '@internal/request-limits';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -161,6 +165,8 @@ export interface SloRouterOptions {
   maxBodyBytes: number;
   /** Per caller for pushed counts (portal.limits.requestsPerMinute). */
   requestsPerMinute: number;
+  /** Shared counters, identities, proxies (requestLimits). */
+  limits?: RequestLimitOptions;
 }
 
 /** The SLO API, mounted at `/api/slo`. Every route needs credentials. */
@@ -170,6 +176,7 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
   const router = Router();
   const pushLimit = ingestionRateLimit({
     requestsPerMinute: options.requestsPerMinute,
+      ...options.limits,
     endpoint: 'POST /api/slo/slos/:id/events',
   });
   router.use('/slos/:id/events', (req, res, next) =>
