@@ -31,6 +31,36 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import dxPlugin from './index';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+
+/**
+ * Allows everything but each person's onboarding dates to these people,
+ * as the portal policy does for people outside the platform groups.
+ */
+const NOT_PLATFORM = ['user:default/bob', 'user:default/carol'];
+const permissionsFactory = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => ({
+    async authorize(requests: any[], options: any) {
+      const who = options?.credentials?.principal?.userEntityRef;
+      return requests.map(r => ({
+        result:
+          r.permission.name === 'dx.onboarding.people.read' &&
+          NOT_PLATFORM.includes(who)
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })) as any;
+    },
+    async authorizeConditional(requests: any[]) {
+      return requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any;
+    },
+  }),
+});
 
 jest.setTimeout(180_000);
 
@@ -208,6 +238,7 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
         sloPlugin,
         goldenPathsPlugin,
         dxPlugin,
+        permissionsFactory,
         mockServices.rootConfig.factory({
           data: {
             ...stackConfig({
@@ -523,6 +554,20 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
     expect(after.firstDeployment.medianMs).toBe(
       Date.parse(at(1500)) - firstSeen,
     );
+    // Outside the platform team, a person sees their own dates only; the
+    // totals and medians are everyone's.
+    const byPerson = async (ref: string) =>
+      (
+        await request(backend.server)
+          .get('/api/dx/metrics/onboarding?owner=group:default/team-a')
+          .set('Authorization', mockCredentials.user.header(ref))
+      ).body as OnboardingMetrics;
+    const asBob = await byPerson('user:default/bob');
+    expect(asBob.rows.map(r => r.userRef)).toEqual(['user:default/bob']);
+    const asCarol = await byPerson('user:default/carol');
+    expect(asCarol.rows).toEqual([]);
+    expect(asCarol.users).toBe(after.users);
+    expect(asCarol.firstDeployment).toEqual(after.firstDeployment);
     // Another team's view holds nobody.
     expect(
       (await get('/api/dx/metrics/onboarding?owner=group:default/team-b')).body

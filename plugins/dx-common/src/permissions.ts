@@ -12,8 +12,19 @@ export const dxScorecardsRefreshPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * See each person's onboarding dates (first seen, first change, first
+ * deployment). Without it a person sees only their own row; the totals
+ * and medians are everyone's.
+ */
+export const dxOnboardingPeopleReadPermission = createPermission({
+  name: 'dx.onboarding.people.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission of the DX plugin family. */
 export const dxPermissions = [
   dxEventsIngestPermission,
   dxScorecardsRefreshPermission,
+  dxOnboardingPeopleReadPermission,
 ];

@@ -63,6 +63,10 @@ const sloManage = createPermission({
   name: 'slo.manage',
   attributes: { action: 'update' },
 });
+const onboardingPeople = createPermission({
+  name: 'dx.onboarding.people.read',
+  attributes: { action: 'read' },
+});
 const laterPluginWrite = createPermission({
   name: 'some-new-plugin.thing.delete',
   attributes: { action: 'delete' },
@@ -90,6 +94,7 @@ describe('PortalPermissionPolicy', () => {
       templateManagementPermission,
       templateDryRunPermission,
       gateReview,
+      onboardingPeople,
     ]) {
       expect((await decide(policy, permission, outsider)).result).toBe(
         AuthorizeResult.DENY,

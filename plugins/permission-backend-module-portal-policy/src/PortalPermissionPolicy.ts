@@ -48,6 +48,8 @@ export const PLATFORM_ONLY = new Set([
   'catalog.ingestion.sbom.upload',
   // A whole source re-scanned on demand lists every repository again.
   'catalog.ingestion.source.rescan',
+  // Reads of people's own data: each person sees their own rows.
+  'dx.onboarding.people.read',
 ]);
 
 /**

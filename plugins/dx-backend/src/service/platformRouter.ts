@@ -11,6 +11,7 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  dxOnboardingPeopleReadPermission,
   dxScorecardsRefreshPermission,
   type Scorecard,
   type ScorecardRollupResponse,
@@ -197,11 +198,31 @@ export function createPlatformRouter(
       const credentials = await reader(req);
       const { from, to } = rangeOf(req);
       const owner = refParam(req.query.owner, 'owner');
-      const metrics = await onboardingMetrics(options.knex, {
+      const all = await onboardingMetrics(options.knex, {
         from,
         to,
         userRefs: owner ? await ownedBy(owner, 'user', credentials) : undefined,
       });
+      // Each person's dates: theirs, or everyone's with the permission.
+      const [people] = await options.permissions.authorize(
+        [{ permission: dxOnboardingPeopleReadPermission }],
+        { credentials },
+      );
+      const self =
+        credentials.principal.type === 'user'
+          ? (
+              credentials.principal as { userEntityRef: string }
+            ).userEntityRef.toLocaleLowerCase('en-US')
+          : undefined;
+      const metrics =
+        people.result === AuthorizeResult.ALLOW
+          ? all
+          : {
+              ...all,
+              rows: all.rows.filter(
+                r => r.userRef.toLocaleLowerCase('en-US') === self,
+              ),
+            };
       if (req.path.endsWith('.csv')) {
         res
           .type('text/csv')
