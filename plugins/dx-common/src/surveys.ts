@@ -294,6 +294,17 @@ export function provisioningBucket(ms: number): ProvisioningBucket {
   return '> 15 min';
 }
 
+/**
+ * The start of a provisioning time's bucket: what an answer keeps, so its
+ * run cannot be found again by its exact duration.
+ */
+export function provisioningBucketStart(ms: number): number {
+  if (ms < 60_000) return 0;
+  if (ms < 5 * 60_000) return 60_000;
+  if (ms < 15 * 60_000) return 5 * 60_000;
+  return 15 * 60_000;
+}
+
 /** One stored answer, as the results read it: nobody's name in it. */
 export interface SurveyResponseRecord {
   /** When it was given (ISO date-time; the store keeps the day only). */

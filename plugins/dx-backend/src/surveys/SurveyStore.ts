@@ -1,5 +1,6 @@
 import {
   isoWeekKey,
+  provisioningBucketStart,
   type SurveyAnswers,
   type SurveyResponseRecord,
 } from '@internal/plugin-dx-common';
@@ -85,8 +86,13 @@ export class SurveyStore {
         week: isoWeekKey(day),
         teams: this.pg ? input.teams : JSON.stringify(input.teams),
         answers: JSON.stringify(input.answers),
-        task_id: input.taskId ?? null,
-        provisioning_ms: input.provisioningMs ?? null,
+        // No task id (runs name their requester) and no exact duration
+        // (runs list it): nothing ties the answer to a person's run.
+        task_id: null,
+        provisioning_ms:
+          input.provisioningMs === undefined
+            ? null
+            : provisioningBucketStart(input.provisioningMs),
       });
       return id;
     });
@@ -110,8 +116,11 @@ export class SurveyStore {
             week: isoWeekKey(day),
             teams: this.pg ? r.teams : JSON.stringify(r.teams),
             answers: JSON.stringify(r.answers),
-            task_id: r.taskId ?? null,
-            provisioning_ms: r.provisioningMs ?? null,
+            task_id: null,
+            provisioning_ms:
+              r.provisioningMs === undefined
+                ? null
+                : provisioningBucketStart(r.provisioningMs),
           };
         });
         const stored = await tx('dx_survey_responses')
