@@ -70,15 +70,24 @@ describe('DX in the app', () => {
       apis: [[dxApiRef, api]],
       initialRouteEntries: ['/dx'],
     });
+    // The whole app renders first: allow a loaded CI machine its time.
     const nav = within(
-      await screen.findByRole('navigation', { name: 'sidebar nav' }),
+      await screen.findByRole(
+        'navigation',
+        { name: 'sidebar nav' },
+        { timeout: 15_000 },
+      ),
     );
     expect(nav.getByRole('link', { name: 'DX metrics' })).toHaveAttribute(
       'href',
       '/dx',
     );
     expect(
-      await screen.findByRole('tab', { name: 'Delivery (DORA)' }),
+      await screen.findByRole(
+        'tab',
+        { name: 'Delivery (DORA)' },
+        { timeout: 15_000 },
+      ),
     ).toHaveAttribute('aria-selected', 'true');
     expect(
       await screen.findByText('No deployments in this range'),
