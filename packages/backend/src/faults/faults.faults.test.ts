@@ -464,6 +464,11 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
       sendEvents: await ci('POST', '/api/dx/events', event),
       rescan: await ci('POST', '/api/catalog/ingestion/rescan', {
         source: 'local-repos',
+        repository: 'svc-0',
+      }),
+      // Whole sources are the platform team's, not a pipeline's.
+      rescanSource: await ci('POST', '/api/catalog/ingestion/rescan', {
+        source: 'local-repos',
       }),
       refreshScorecards: await ci('POST', '/api/dx/scorecards/refresh'),
       approveGate: await ci('POST', '/api/golden-paths/gates/1/approve', {}),
@@ -476,6 +481,7 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
     }).toEqual({
       sendEvents: 202,
       rescan: 200,
+      rescanSource: 403,
       refreshScorecards: 403,
       approveGate: 403,
       runTemplate: 403,
