@@ -25,6 +25,22 @@ const fail = (
   message: string,
 ) => res.status(status).json({ error: { name, message } });
 
+const noSecret = (res: express.Response, secretKey: string) =>
+  fail(
+    res,
+    503,
+    'ServiceUnavailable',
+    `webhook secret not configured (${secretKey}); deliveries are refused`,
+  );
+
+const unsigned = (res: express.Response) =>
+  fail(
+    res,
+    401,
+    'AuthenticationError',
+    'missing or invalid X-Hub-Signature-256',
+  );
+
 /**
  * Refuses a delivery that cannot be signed before anything of its body is
  * read or counted: no secret configured (503, naming `secretKey`), or no
@@ -38,22 +54,12 @@ export function githubSignatureHeader(
 ): express.RequestHandler {
   return (req, res, next) => {
     if (!secret) {
-      fail(
-        res,
-        503,
-        'ServiceUnavailable',
-        `webhook secret not configured (${secretKey}); deliveries are refused`,
-      );
+      noSecret(res, secretKey);
       return;
     }
     const signature = req.header('x-hub-signature-256');
     if (typeof signature !== 'string' || !SIGNATURE.test(signature)) {
-      fail(
-        res,
-        401,
-        'AuthenticationError',
-        'missing or invalid X-Hub-Signature-256',
-      );
+      unsigned(res);
       return;
     }
     next();
@@ -79,12 +85,7 @@ export async function readGithubDelivery(
   secretKey: string,
 ): Promise<GithubDelivery | undefined> {
   if (!secret) {
-    fail(
-      res,
-      503,
-      'ServiceUnavailable',
-      `webhook secret not configured (${secretKey}); deliveries are refused`,
-    );
+    noSecret(res, secretKey);
     return undefined;
   }
   if (!req.is('application/json')) {
@@ -112,12 +113,7 @@ export async function readGithubDelivery(
       ),
     );
   if (!valid) {
-    fail(
-      res,
-      401,
-      'AuthenticationError',
-      'missing or invalid X-Hub-Signature-256',
-    );
+    unsigned(res);
     return undefined;
   }
   const event = req.header('x-github-event');

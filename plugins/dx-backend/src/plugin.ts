@@ -14,10 +14,7 @@ import { demoHistory } from './demo/demoHistory';
 import { DEMO_SURVEY_ID_PREFIX, demoSurveyResponses } from './demo/demoSurveys';
 import { EntityMapper } from './mapping/EntityMapper';
 import { ingest } from './service/ingest';
-import {
-  readRequestsPerMinute,
-  requestLimits,
-} from '@internal/request-limits';
+import { readRequestsPerMinute, requestLimits } from '@internal/request-limits';
 import { createDxRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { DxStore } from './store/DxStore';
 import { DoraRollups } from './rollups/DoraRollups';

@@ -20,10 +20,7 @@ import {
 } from './evaluation/SloEvaluator';
 import { DEFAULT_PROBE_TARGETS, Prober } from './platform/Prober';
 import { ProvisioningCollector } from './platform/ProvisioningCollector';
-import {
-  readRequestsPerMinute,
-  requestLimits,
-} from '@internal/request-limits';
+import { readRequestsPerMinute, requestLimits } from '@internal/request-limits';
 import { createSloRouter } from './service/router';
 import { PortalSource } from './sources/PortalSource';
 import { PrometheusSource } from './sources/PrometheusSource';

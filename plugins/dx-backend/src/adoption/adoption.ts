@@ -40,7 +40,8 @@ export async function adoptionMetrics(
     }
   };
   const goldenPaths = new GoldenPathsClient({ discoveryApi: deps.discovery });
-  const asGoldenPaths = () => asService(deps.auth, 'golden-paths');
+  // One token for both calls; a failure to get it is each call's failure.
+  const asGoldenPaths = asService(deps.auth, 'golden-paths');
   const [catalog, slos, templates, gates, runs] = await Promise.all([
     facts.catalog(['component']),
     attempt('SLOs', () => facts.slos()),
@@ -48,11 +49,11 @@ export async function adoptionMetrics(
     attempt('golden gates', async () =>
       goldenPaths.getGateMetrics(
         { from: options.from, to: options.to },
-        await asGoldenPaths(),
+        await asGoldenPaths,
       ),
     ),
     attempt('golden-path runs', async () =>
-      goldenPaths.listRuns({ limit: 1000 }, await asGoldenPaths()),
+      goldenPaths.listRuns({ limit: 1000 }, await asGoldenPaths),
     ),
   ]);
   const all = catalog.entities.map(e =>

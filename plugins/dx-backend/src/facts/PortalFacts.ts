@@ -65,12 +65,17 @@ export class PortalFacts {
       logger: LoggerService;
       knex: Knex;
     },
-  ) {}
-
-  /** How the typed clients of the other plugins reach them. */
-  get clientOptions() {
-    return { discoveryApi: this.deps.discovery };
+  ) {
+    const options = { discoveryApi: deps.discovery };
+    this.slo = new SloClient(options);
+    this.goldenPaths = new GoldenPathsClient(options);
+    this.ingestion = new IngestionClient(options);
   }
+
+  /** The typed clients of the other plugins. */
+  private readonly slo: SloClient;
+  private readonly goldenPaths: GoldenPathsClient;
+  private readonly ingestion: IngestionClient;
 
   private async all(
     filter: Record<string, string | string[]>,
@@ -118,7 +123,7 @@ export class PortalFacts {
 
   /** SLOs per entity ref (lower case). */
   async slos(): Promise<Map<string, number>> {
-    const { items } = await new SloClient(this.clientOptions).listSlos(
+    const { items } = await this.slo.listSlos(
       {},
       await asService(this.deps.auth, 'slo'),
     );
@@ -132,17 +137,17 @@ export class PortalFacts {
 
   /** The newest version of each template (by ref, lower case). */
   async newestTemplateVersions(): Promise<Map<string, string | undefined>> {
-    const { items } = await new GoldenPathsClient(
-      this.clientOptions,
-    ).listTemplateVersions(await asService(this.deps.auth, 'golden-paths'));
+    const { items } = await this.goldenPaths.listTemplateVersions(
+      await asService(this.deps.auth, 'golden-paths'),
+    );
     return new Map(items.map(t => [lower(t.templateRef), t.latestVersion]));
   }
 
   /** Entities whose repository has docs. */
   async docs(): Promise<Set<string>> {
-    const { items } = await new IngestionClient(
-      this.clientOptions,
-    ).listEntitiesWithDocs(await asService(this.deps.auth, 'catalog'));
+    const { items } = await this.ingestion.listEntitiesWithDocs(
+      await asService(this.deps.auth, 'catalog'),
+    );
     return new Set(items.map(lower));
   }
 
@@ -151,9 +156,7 @@ export class PortalFacts {
     pkg: string,
     range?: string,
   ): Promise<Array<{ entityRef: string; purl: string; version: string }>> {
-    const { items } = await new IngestionClient(
-      this.clientOptions,
-    ).listPackageUsages(
+    const { items } = await this.ingestion.listPackageUsages(
       { package: pkg, range },
       await asService(this.deps.auth, 'catalog'),
     );

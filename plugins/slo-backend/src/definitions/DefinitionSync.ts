@@ -176,13 +176,15 @@ export class DefinitionSync {
   private async readFiles(): Promise<OpenSloFile[] | undefined> {
     const files: OpenSloFile[] = [];
     let offset: number | undefined = 0;
+    const ingestion = new IngestionClient({
+      discoveryApi: this.options.discovery,
+    });
     try {
+      const asSlo = await asService(this.options.auth, 'catalog');
       while (offset !== undefined) {
-        const page: OpenSloFilePage = await new IngestionClient({
-          discoveryApi: this.options.discovery,
-        }).listOpenSloFiles(
+        const page: OpenSloFilePage = await ingestion.listOpenSloFiles(
           { offset, limit: 500 },
-          await asService(this.options.auth, 'catalog'),
+          asSlo,
         );
         files.push(...page.items);
         offset = page.nextOffset;

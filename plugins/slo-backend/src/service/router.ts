@@ -176,7 +176,7 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
   const router = Router();
   const pushLimit = ingestionRateLimit({
     requestsPerMinute: options.requestsPerMinute,
-      ...options.limits,
+    ...options.limits,
     endpoint: 'POST /api/slo/slos/:id/events',
   });
   router.use('/slos/:id/events', (req, res, next) =>

@@ -113,16 +113,18 @@ export class PortalSource implements SliSource {
   ): Promise<SliSamples> {
     const span = Math.max(1, Math.ceil((to - from) / 60));
     const samples: Array<{ ts: Date; good: number; total: number }> = [];
+    const ingestion = new IngestionClient({
+      discoveryApi: this.options.discovery,
+    });
+    const asPortal = await asService(this.options.auth, 'catalog', signal);
     for (let start = from; start < to; start += span) {
       const end = Math.min(to, start + span);
-      const health = await new IngestionClient({
-        discoveryApi: this.options.discovery,
-      }).getHealth(
+      const health = await ingestion.getHealth(
         {
           from: new Date(start * 60_000),
           to: new Date(end * 60_000),
         },
-        await asService(this.options.auth, 'catalog', signal),
+        asPortal,
       );
       if (health.runs > 0)
         samples.push({
