@@ -9,10 +9,7 @@ import {
 import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
 import { ScmIntegrations } from '@backstage/integration';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import {
-  readRequestsPerMinute,
-  requestLimits,
-} from '@internal/request-limits';
+import { readRequestsPerMinute, requestLimits } from '@internal/request-limits';
 import { LinkSchemeProcessor } from './processors/LinkSchemeProcessor';
 import { readIngestionConfig, SourceConfig, sourceTarget } from './config';
 import { GithubRepositorySource } from './github/GithubRepositorySource';
