@@ -20,6 +20,12 @@ export interface Config {
        * portal's own). Other actions run for the platform groups only.
        */
       scaffolderActions?: string[];
+      /**
+       * Entities annotated `portal.dev/visibility: private` are read only by
+       * their owners and the platform groups: in the catalog and in every
+       * dashboard (DX, SLOs, docs, dependencies). Default false.
+       */
+      privateEntities?: boolean;
     };
   };
 }

@@ -136,7 +136,6 @@ describe('shipped configuration', () => {
         permission: [
           'catalog.ingestion.rescan',
           'catalog.ingestion.sbom.upload',
-          'catalog.entity.read',
         ],
       },
     ]);

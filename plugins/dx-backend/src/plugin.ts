@@ -277,6 +277,7 @@ export const dxPlugin = createBackendPlugin({
             auth: deps.auth,
             discovery: deps.discovery,
             catalog: deps.catalog,
+            permissions: deps.permissions,
           }),
         );
         deps.httpRouter.addAuthPolicy({

@@ -230,7 +230,9 @@ export interface SurveyResults {
   surveyId: string;
   title: string;
   owner?: string;
-  /** The range of the answers counted, [from, to). */
+  /** The period of the answers counted (`2026-12`, `2026-Q4`, `2026-W49`). */
+  period?: string;
+  /** The range of the answers counted, [from, to): the period's. */
   from?: string;
   to?: string;
   respondents: number;
@@ -248,7 +250,10 @@ export interface SurveyResults {
     /** Free-text answers (shown only when not hidden). */
     comments?: string[];
   }>;
-  /** Mean of the scale answers per ISO week, weeks below minGroupSize left out. */
+  /**
+   * Mean of the scale answers per ISO week; empty unless every week with
+   * answers has minGroupSize respondents.
+   */
   trend: Array<{ week: string; respondents: number; mean: number }>;
   /** Golden-path surveys: the answer beside that run's provisioning time. */
   byProvisioningTime?: Array<{

@@ -10,6 +10,9 @@ import {
   summariseSurveyResponses,
   surveyMean,
   surveyPeriodKey,
+  surveyPeriodRange,
+  recentSurveyPeriods,
+  resultsPeriodOf,
   type SurveyResponseRecord,
 } from './surveys';
 
@@ -270,6 +273,74 @@ describe('result helpers', () => {
     );
   });
 
+  it('whole periods: their ranges, the recent ones, and which a survey has', () => {
+    const iso = (r?: { from: Date; to: Date }) =>
+      r && [r.from.toISOString(), r.to.toISOString()];
+    expect(iso(surveyPeriodRange('month', '2026-12'))).toEqual([
+      '2026-12-01T00:00:00.000Z',
+      '2027-01-01T00:00:00.000Z',
+    ]);
+    expect(iso(surveyPeriodRange('quarter', '2026-Q1'))).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      '2026-04-01T00:00:00.000Z',
+    ]);
+    expect(iso(surveyPeriodRange('week', '2026-W49'))).toEqual([
+      '2026-11-30T00:00:00.000Z',
+      '2026-12-07T00:00:00.000Z',
+    ]);
+    expect(iso(surveyPeriodRange('week', '2020-W53'))).toEqual([
+      '2020-12-28T00:00:00.000Z',
+      '2021-01-04T00:00:00.000Z',
+    ]);
+    // Every week of ten years: the range holds exactly its own days.
+    for (
+      let t = Date.UTC(2020, 0, 1);
+      t < Date.UTC(2030, 0, 1);
+      t += 7 * 86_400_000
+    ) {
+      const key = surveyPeriodKey('week', new Date(t));
+      const range = surveyPeriodRange('week', key)!;
+      expect(surveyPeriodKey('week', range.from)).toBe(key);
+      expect(surveyPeriodKey('week', new Date(range.to.getTime() - 1))).toBe(
+        key,
+      );
+      expect(surveyPeriodKey('week', range.to)).not.toBe(key);
+    }
+    for (const [period, key] of [
+      ['month', '2026-13'],
+      ['month', '2026-1'],
+      ['month', '2026-Q4'],
+      ['quarter', '2026-Q5'],
+      ['week', '2026-W54'],
+      ['week', '2026-W00'],
+      ['week', '2026-12'],
+    ] as const)
+      expect([period, key, surveyPeriodRange(period, key)]).toEqual([
+        period,
+        key,
+        undefined,
+      ]);
+    const at = new Date('2027-01-10T10:00:00Z');
+    expect(recentSurveyPeriods('month', at, 3)).toEqual([
+      '2027-01',
+      '2026-12',
+      '2026-11',
+    ]);
+    expect(recentSurveyPeriods('quarter', at, 2)).toEqual([
+      '2027-Q1',
+      '2026-Q4',
+    ]);
+    expect(recentSurveyPeriods('week', at, 3)).toEqual([
+      '2027-W01',
+      '2026-W53',
+      '2026-W52',
+    ]);
+    expect(resultsPeriodOf({ trigger: 'portal', period: 'quarter' })).toBe(
+      'quarter',
+    );
+    expect(resultsPeriodOf({ trigger: 'golden-path' })).toBe('month');
+  });
+
   it('provisioning-time buckets', () => {
     expect(PROVISIONING_BUCKETS).toEqual([
       '< 1 min',
@@ -349,7 +420,7 @@ describe('summariseSurveyResponses', () => {
 
   it('means, distributions, comments newest first and the weekly trend', () => {
     const responses = [
-      r('2026-11-16', { ease: 1, speed: 1 }), // W47, alone: left out of the trend
+      r('2026-11-16', { ease: 1, speed: 1 }), // W47, alone: no trend at all
       r('2026-11-30', { ease: 4, slowed: 'reviews' }), // W49
       r('2026-12-02', { ease: 2, slowed: 'flaky CI', speed: 3 }),
       r('2026-12-03', { ease: 5, speed: 5 }),
@@ -385,10 +456,15 @@ describe('summariseSurveyResponses', () => {
         distribution: [1, 0, 1, 0, 1],
       },
     ]);
-    // W49: ease 4, 2, 5 and speed 3, 5: 19 / 5.
-    expect(result.trend).toEqual([
-      { week: '2026-W49', respondents: 3, mean: 3.8 },
-    ]);
+    // W47 has one respondent: a trend showing W49 alone would give W47's
+    // answer as the total minus W49.
+    expect(result.trend).toEqual([]);
+    // W49 alone: ease 4, 2, 5 and speed 3, 5: 19 / 5.
+    expect(
+      summariseSurveyResponses(survey, responses.slice(1), {
+        minGroupSize: 3,
+      }).trend,
+    ).toEqual([{ week: '2026-W49', respondents: 3, mean: 3.8 }]);
     expect(result.byProvisioningTime).toBeUndefined();
     // A scale question fewer than minGroupSize answered shows no numbers.
     const few = summariseSurveyResponses(survey, responses.slice(1), {
@@ -416,12 +492,29 @@ describe('summariseSurveyResponses', () => {
       ],
       { minGroupSize: 3 },
     );
+    // One answer above 15 min: no bucket's mean, or it would follow from
+    // the others and the total.
     expect(result.byProvisioningTime).toEqual([
-      { bucket: '< 1 min', respondents: 3, mean: 3.67 },
+      { bucket: '< 1 min', respondents: 3, mean: null },
       { bucket: '1–5 min', respondents: 0, mean: null },
       { bucket: '5–15 min', respondents: 0, mean: null },
       { bucket: '> 15 min', respondents: 1, mean: null },
     ]);
     expect(result.questions[0].mean).toBe(3);
+    const fast = summariseSurveyResponses(
+      gp,
+      [
+        r('2026-12-01', { satisfaction: 5 }, 30_000),
+        r('2026-12-01', { satisfaction: 4 }, 45_000),
+        r('2026-12-01', { satisfaction: 2 }, 50_000),
+      ],
+      { minGroupSize: 3 },
+    );
+    expect(fast.byProvisioningTime).toEqual([
+      { bucket: '< 1 min', respondents: 3, mean: 3.67 },
+      { bucket: '1–5 min', respondents: 0, mean: null },
+      { bucket: '5–15 min', respondents: 0, mean: null },
+      { bucket: '> 15 min', respondents: 0, mean: null },
+    ]);
   });
 });

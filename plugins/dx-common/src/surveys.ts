@@ -273,6 +273,66 @@ export function surveyPeriodKey(period: SurveyPeriod, date: Date): string {
   }
 }
 
+/**
+ * The periods a survey's results are given for: a portal survey's own
+ * period, months for golden-path surveys. Results come for whole periods
+ * only, so no two answers differ by a handful of respondents.
+ */
+export function resultsPeriodOf(survey: {
+  trigger: string;
+  period?: SurveyPeriod;
+}): SurveyPeriod {
+  return survey.trigger === 'portal' ? survey.period ?? 'month' : 'month';
+}
+
+/**
+ * [from, to) of a period key (`2026-W49`, `2026-12`, `2026-Q4`) of the
+ * given kind, in UTC; undefined when `key` is not such a key.
+ */
+export function surveyPeriodRange(
+  period: SurveyPeriod,
+  key: string,
+): { from: Date; to: Date } | undefined {
+  let from: Date;
+  let to: Date;
+  if (period === 'week') {
+    const m = /^(\d{4})-W(\d{2})$/.exec(key);
+    if (!m) return undefined;
+    // Week 1 is the week of 4 January; weeks start on Monday.
+    const jan4 = Date.UTC(Number(m[1]), 0, 4);
+    const monday1 = jan4 - ((new Date(jan4).getUTCDay() || 7) - 1) * 86_400_000;
+    from = new Date(monday1 + (Number(m[2]) - 1) * 7 * 86_400_000);
+    to = new Date(from.getTime() + 7 * 86_400_000);
+  } else if (period === 'quarter') {
+    const m = /^(\d{4})-Q([1-4])$/.exec(key);
+    if (!m) return undefined;
+    from = new Date(Date.UTC(Number(m[1]), (Number(m[2]) - 1) * 3, 1));
+    to = new Date(Date.UTC(Number(m[1]), Number(m[2]) * 3, 1));
+  } else {
+    const m = /^(\d{4})-(\d{2})$/.exec(key);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return undefined;
+    from = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
+    to = new Date(Date.UTC(Number(m[1]), Number(m[2]), 1));
+  }
+  return surveyPeriodKey(period, from) === key ? { from, to } : undefined;
+}
+
+/** The `count` period keys up to the one `date` falls in, newest first. */
+export function recentSurveyPeriods(
+  period: SurveyPeriod,
+  date: Date,
+  count: number,
+): string[] {
+  const keys: string[] = [];
+  let key = surveyPeriodKey(period, date);
+  while (keys.length < count) {
+    keys.push(key);
+    const range = surveyPeriodRange(period, key)!;
+    key = surveyPeriodKey(period, new Date(range.from.getTime() - 1));
+  }
+  return keys;
+}
+
 /** Provisioning-time buckets of golden-path runs, shortest first. */
 export const PROVISIONING_BUCKETS = [
   '< 1 min',
@@ -322,14 +382,21 @@ export interface SurveyResponseRecord {
  * given (`hidden`). Otherwise: per scale question its mean and
  * distribution (when at least `minGroupSize` answered it), per text
  * question its comments (newest first, at most 100), the mean of all scale
- * answers per ISO week (weeks with fewer than `minGroupSize` respondents
- * left out) and, for golden-path surveys, the scale answer per
- * provisioning-time bucket (`mean: null` below `minGroupSize`).
+ * answers per ISO week and, for golden-path surveys, the scale answer per
+ * provisioning-time bucket. A breakdown (weeks, buckets) is given only
+ * when each of its non-empty parts has `minGroupSize` respondents: one
+ * part left out would be the total minus the others.
  */
 export function summariseSurveyResponses(
   survey: Survey,
   responses: SurveyResponseRecord[],
-  options: { minGroupSize: number; owner?: string; from?: string; to?: string },
+  options: {
+    minGroupSize: number;
+    owner?: string;
+    period?: string;
+    from?: string;
+    to?: string;
+  },
 ): SurveyResults {
   const { minGroupSize } = options;
   const newestFirst = [...responses].sort((a, b) =>
@@ -380,35 +447,40 @@ export function summariseSurveyResponses(
       rows.push(r);
       byWeek.set(r.week, rows);
     }
-    for (const week of [...byWeek.keys()].sort()) {
-      const rows = byWeek.get(week)!;
-      const mean = surveyMean(scaleValues(rows));
-      if (rows.length >= minGroupSize && mean !== null)
-        trend.push({ week, respondents: rows.length, mean });
-    }
+    const weeks = [...byWeek.keys()].sort();
+    if (weeks.every(week => byWeek.get(week)!.length >= minGroupSize))
+      for (const week of weeks) {
+        const rows = byWeek.get(week)!;
+        const mean = surveyMean(scaleValues(rows));
+        if (mean !== null) trend.push({ week, respondents: rows.length, mean });
+      }
   }
 
   let byProvisioningTime: SurveyResults['byProvisioningTime'];
   if (!hidden && survey.trigger === 'golden-path') {
-    byProvisioningTime = PROVISIONING_BUCKETS.map(bucket => {
-      const rows = responses.filter(
+    const buckets = PROVISIONING_BUCKETS.map(bucket => ({
+      bucket,
+      rows: responses.filter(
         r =>
           typeof r.provisioningMs === 'number' &&
           provisioningBucket(r.provisioningMs) === bucket,
-      );
-      return {
-        bucket,
-        respondents: rows.length,
-        mean:
-          rows.length >= minGroupSize ? surveyMean(scaleValues(rows)) : null,
-      };
-    });
+      ),
+    }));
+    const shown = buckets.every(
+      b => b.rows.length === 0 || b.rows.length >= minGroupSize,
+    );
+    byProvisioningTime = buckets.map(({ bucket, rows }) => ({
+      bucket,
+      respondents: rows.length,
+      mean: shown && rows.length > 0 ? surveyMean(scaleValues(rows)) : null,
+    }));
   }
 
   return {
     surveyId: survey.id,
     title: survey.title,
     ...(options.owner !== undefined && { owner: options.owner }),
+    ...(options.period !== undefined && { period: options.period }),
     ...(options.from !== undefined && { from: options.from }),
     ...(options.to !== undefined && { to: options.to }),
     respondents,

@@ -162,6 +162,46 @@ describe('PortalPermissionPolicy', () => {
     ).toBe(AuthorizeResult.ALLOW);
   });
 
+  it('with privateEntities, limits reads of private entities to their owners', async () => {
+    // Off by default: reads are allowed outright.
+    expect(
+      (await decide(policyFor(), catalogEntityReadPermission, outsider)).result,
+    ).toBe(AuthorizeResult.ALLOW);
+    const policy = policyFor({
+      portal: { permissions: { privateEntities: true } },
+    });
+    const decision = await decide(
+      policy,
+      catalogEntityReadPermission,
+      outsider,
+    );
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        anyOf: [
+          {
+            not: {
+              rule: 'HAS_ANNOTATION',
+              resourceType: 'catalog-entity',
+              params: { annotation: 'portal.dev/visibility', value: 'private' },
+            },
+          },
+          {
+            rule: 'IS_ENTITY_OWNER',
+            resourceType: 'catalog-entity',
+            params: { claims: [outsider] },
+          },
+        ],
+      },
+    });
+    // The platform group reads everything.
+    expect(
+      (await decide(policy, catalogEntityReadPermission, member)).result,
+    ).toBe(AuthorizeResult.ALLOW);
+  });
+
   it('denies when there is no user', async () => {
     expect(
       (await decide(policyFor(), catalogEntityReadPermission)).result,

@@ -12,6 +12,10 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
   createScaffolderActionConditionalDecision,
   createScaffolderTaskConditionalDecision,
   scaffolderActionConditions,
@@ -98,11 +102,20 @@ export const DEFAULT_SCAFFOLDER_ACTIONS = [
 /** Task permissions: your own tasks, or every task for the platform groups. */
 const TASK_OWNER = new Set(['scaffolder.task.read', 'scaffolder.task.cancel']);
 
+/** Entities with this annotation set to `private` are read by their owners. */
+export const ANNOTATION_VISIBILITY = 'portal.dev/visibility';
+
 export interface PortalPolicyOptions {
   platformGroups: string[];
   everyone: string[];
   /** Scaffolder action ids everyone may execute. */
   scaffolderActions: string[];
+  /**
+   * Entities annotated `portal.dev/visibility: private` are read only by
+   * their owners and the platform groups, in the catalog and in every
+   * dashboard (the plugins ask the catalog what a caller may read).
+   */
+  privateEntities: boolean;
 }
 
 /** Reads `portal.permissions` (see app-config.yaml). */
@@ -137,6 +150,7 @@ export function readPortalPolicyOptions(config: Config): PortalPolicyOptions {
       ...DEFAULT_SCAFFOLDER_ACTIONS,
       ...(section?.getOptionalStringArray('scaffolderActions') ?? []),
     ],
+    privateEntities: section?.getOptionalBoolean('privateEntities') ?? false,
   };
 }
 
@@ -152,12 +166,15 @@ const deny: PolicyDecision = { result: AuthorizeResult.DENY };
  *   locations, manage and dry-run templates, review golden gates and push
  *   data by hand;
  * - scaffolder tasks are visible to the person who started them (and to the
- *   platform groups).
+ *   platform groups);
+ * - with `privateEntities`, entities annotated `portal.dev/visibility:
+ *   private` are read by their owners (and the platform groups) only.
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   private readonly platformGroups: Set<string>;
   private readonly everyone: Set<string>;
   private readonly scaffolderActions: string[];
+  private readonly privateEntities: boolean;
 
   constructor(
     options: PortalPolicyOptions,
@@ -168,6 +185,7 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     );
     this.everyone = new Set([...EVERYONE, ...options.everyone]);
     this.scaffolderActions = [...new Set(options.scaffolderActions)];
+    this.privateEntities = options.privateEntities;
   }
 
   async handle(
@@ -203,6 +221,23 @@ export class PortalPermissionPolicy implements PermissionPolicy {
       );
       return createScaffolderActionConditionalDecision(request.permission, {
         anyOf: [first, ...rest],
+      });
+    }
+    if (
+      this.privateEntities &&
+      name === 'catalog.entity.read' &&
+      isResourcePermission(request.permission, 'catalog-entity')
+    ) {
+      return createCatalogConditionalDecision(request.permission, {
+        anyOf: [
+          {
+            not: catalogConditions.hasAnnotation({
+              annotation: ANNOTATION_VISIBILITY,
+              value: 'private',
+            }),
+          },
+          catalogConditions.isEntityOwner({ claims: info.ownershipEntityRefs }),
+        ],
       });
     }
     if (PLATFORM_ONLY.has(name)) return deny;

@@ -10,5 +10,6 @@ export {
   DEFAULT_PLATFORM_GROUPS,
   PLATFORM_ONLY,
   EVERYONE,
+  ANNOTATION_VISIBILITY,
 } from './PortalPermissionPolicy';
 export type { PortalPolicyOptions } from './PortalPermissionPolicy';

@@ -477,6 +477,8 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
         values: { name: 'by-ci', waitSeconds: 0 },
       }),
       readSlos: await ci('GET', '/api/slo/slos'),
+      readDora: await ci('GET', '/api/dx/metrics/dora'),
+      readDocsIndex: await ci('GET', '/api/catalog/ingestion/docs/index'),
       readGoldenPathRuns: await ci('GET', '/api/golden-paths/runs'),
     }).toEqual({
       sendEvents: 202,
@@ -485,8 +487,10 @@ describe('faults: PostgreSQL restarts, a killed backend, SIGTERM', () => {
       refreshScorecards: 403,
       approveGate: 403,
       runTemplate: 403,
-      // Plugins it may reach still serve it what any caller may read.
-      readSlos: 200,
+      // Nothing to read: no dashboard answers without catalog.entity.read.
+      readSlos: 403,
+      readDora: 403,
+      readDocsIndex: 403,
       readGoldenPathRuns: 403,
     });
   });

@@ -28,7 +28,14 @@ export async function adoptionMetrics(
     auth: Parameters<typeof asService>[0];
     discovery: { getBaseUrl(pluginId: string): Promise<string> };
   },
-  options: { owner?: string; from: Date; to: Date; rows: boolean },
+  options: {
+    owner?: string;
+    from: Date;
+    to: Date;
+    rows: boolean;
+    /** The components the caller may read (default: all). */
+    visible?: (entityRef: string) => boolean;
+  },
 ): Promise<AdoptionMetrics & { unavailable: string[] }> {
   const unavailable: string[] = [];
   const attempt = async <T>(what: string, fn: () => Promise<T>) => {
@@ -56,9 +63,9 @@ export async function adoptionMetrics(
       goldenPaths.listRuns({ limit: 1000 }, await asGoldenPaths),
     ),
   ]);
-  const all = catalog.entities.map(e =>
-    facts.entityFacts(e, catalog.principals, { slos, templates }),
-  );
+  const all = catalog.entities
+    .map(e => facts.entityFacts(e, catalog.principals, { slos, templates }))
+    .filter(f => options.visible?.(f.entityRef) ?? true);
   const mine = options.owner ? all.filter(f => f.owner === options.owner) : all;
   const golden = mine.filter(f => f.template);
   const withNewest = golden.filter(

@@ -90,8 +90,15 @@ export class ScorecardStore {
     return row?.day ?? undefined;
   }
 
-  /** Every entity's result of the latest day (of an owner, or all). */
-  async latest(card: Scorecard, owner?: string): Promise<EntityScorecard[]> {
+  /**
+   * Every entity's result of the latest day (of an owner, or all; of the
+   * listed entities only, when given).
+   */
+  async latest(
+    card: Scorecard,
+    owner?: string,
+    entityRefs?: string[],
+  ): Promise<EntityScorecard[]> {
     const day = await this.latestDay(card.id);
     if (!day) return [];
     const q = this.knex('dx_scorecard_results')
@@ -99,21 +106,30 @@ export class ScorecardStore {
       .orderBy('entity_ref')
       .select();
     if (owner) q.where('owner', owner);
+    if (entityRefs) q.whereIn('entity_ref', entityRefs);
     return (await q).map((r: ResultRow) => toResult(r, card));
   }
 
   /**
    * Roll-up of a scorecard over the entities of an owner (or all): the
    * latest day's levels and failing checks, and one trend point per day of
-   * [from, to].
+   * [from, to]. With `entityRefs`, over those entities only.
    */
   async rollup(
     card: Scorecard,
-    options: { owner?: string; from: string; to: string },
+    options: {
+      owner?: string;
+      entityRefs?: string[];
+      from: string;
+      to: string;
+    },
   ): Promise<ScorecardRollup & { perOwner: Map<string, ScorecardRollup> }> {
     const latest = await this.latestDay(card.id);
-    const scoped = (q: Knex.QueryBuilder) =>
-      options.owner ? q.where('owner', options.owner) : q;
+    const scoped = (q: Knex.QueryBuilder) => {
+      if (options.owner) q.where('owner', options.owner);
+      if (options.entityRefs) q.whereIn('entity_ref', options.entityRefs);
+      return q;
+    };
     const rows: ResultRow[] = latest
       ? await scoped(
           this.knex('dx_scorecard_results').where({

@@ -16,6 +16,7 @@ import {
   type Scorecard,
   type ScorecardRollupResponse,
 } from '@internal/plugin-dx-common';
+import { catalogReadScope } from '@internal/portal-node';
 import type { Knex } from 'knex';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -51,6 +52,13 @@ export function createPlatformRouter(
   const router = Router();
   const reader = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
+  /** What the caller may read of the catalog (every entity, or a list). */
+  const readScope = (credentials: BackstageCredentials, refs?: string[]) =>
+    catalogReadScope(
+      { permissions: options.permissions, catalog: options.catalog },
+      credentials,
+      refs ? { refs } : undefined,
+    );
 
   /** Refs (lower case) of the entities of kind `kind` an owner owns. */
   async function ownedBy(
@@ -72,19 +80,24 @@ export function createPlatformRouter(
   }
 
   router.get('/scorecards', async (req, res) => {
-    await reader(req);
+    await readScope(await reader(req), []);
     res.json({ items: cards });
   });
 
   router.get('/scorecards/entity', async (req, res) => {
-    await reader(req);
+    const credentials = await reader(req);
     const entityRef = refParam(req.query.entityRef, 'entityRef');
     if (!entityRef) throw new InputError('entityRef is required');
-    res.json({ items: await scorecards.forEntity(entityRef, cards) });
+    const scope = await readScope(credentials, [entityRef]);
+    res.json({
+      items: scope.has(entityRef)
+        ? await scorecards.forEntity(entityRef, cards)
+        : [],
+    });
   });
 
   router.get('/scorecards/rollup', async (req, res) => {
-    await reader(req);
+    const scope = await readScope(await reader(req));
     const { from, to } = rangeOf(req);
     const owner = refParam(req.query.owner, 'owner');
     const body: ScorecardRollupResponse = { items: [] };
@@ -92,6 +105,7 @@ export function createPlatformRouter(
     for (const card of cards) {
       const { perOwner, ...rollup } = await scorecards.rollup(card, {
         owner,
+        entityRefs: scope.restrict(undefined),
         from: dayOf(from),
         to: dayOf(to),
       });
@@ -108,13 +122,17 @@ export function createPlatformRouter(
 
   // Every entity's latest result: the rows behind the roll-ups.
   router.get('/scorecards/results.csv', async (req, res) => {
-    await reader(req);
+    const scope = await readScope(await reader(req));
     const owner = refParam(req.query.owner, 'owner');
     const lines: Array<Array<string | number | null>> = [
       ['scorecard', 'entity', 'owner', 'level', 'score', 'failing_checks'],
     ];
     for (const card of cards) {
-      for (const r of await scorecards.latest(card, owner))
+      for (const r of await scorecards.latest(
+        card,
+        owner,
+        scope.restrict(undefined),
+      ))
         lines.push([
           card.id,
           r.entityRef,
@@ -149,14 +167,20 @@ export function createPlatformRouter(
   router.get(
     ['/metrics/adoption', '/metrics/adoption.csv'],
     async (req, res) => {
-      await reader(req);
+      const scope = await readScope(await reader(req));
       const { from, to, settings } = rangeOf(req);
       const owner = refParam(req.query.owner, 'owner');
       const csv = req.path.endsWith('.csv');
       const metrics = await adoptionMetrics(
         options.facts,
         { auth: options.auth, discovery: options.discovery },
-        { owner, from, to, rows: settings.rows || csv },
+        {
+          owner,
+          from,
+          to,
+          rows: settings.rows || csv,
+          visible: ref => scope.has(ref),
+        },
       );
       if (csv) {
         res
@@ -196,12 +220,15 @@ export function createPlatformRouter(
     ['/metrics/onboarding', '/metrics/onboarding.csv'],
     async (req, res) => {
       const credentials = await reader(req);
+      const scope = await readScope(credentials);
       const { from, to } = rangeOf(req);
       const owner = refParam(req.query.owner, 'owner');
       const all = await onboardingMetrics(options.knex, {
         from,
         to,
-        userRefs: owner ? await ownedBy(owner, 'user', credentials) : undefined,
+        userRefs: scope.restrict(
+          owner ? await ownedBy(owner, 'user', credentials) : undefined,
+        ),
       });
       // Each person's dates: theirs, or everyone's with the permission.
       const [people] = await options.permissions.authorize(

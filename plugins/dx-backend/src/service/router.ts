@@ -25,6 +25,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogReadScope } from '@internal/portal-node';
 import { doraCsv, doraMetrics, goldenPathsCsv } from '../metrics/doraMetrics';
 import type { EntityMapper } from '../mapping/EntityMapper';
 import type { DxStore } from '../store/DxStore';
@@ -161,7 +162,9 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
 
   // The stored events, for drill-down and the unmapped report.
   router.get('/events', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const kind = req.query.kind;
     if (kind !== undefined && !KINDS.includes(kind as DxEventKind))
       throw new InputError(`kind must be one of ${KINDS.join(', ')}`);
@@ -169,11 +172,23 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
     const limit = Number(req.query.limit ?? 100);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new InputError('limit must be an integer from 1 to 1000');
+    const unmapped = req.query.unmapped === 'true';
+    // Events of the entities the caller may read; unmapped events (no
+    // entity to ask about) only for callers who read every entity.
+    const scope = await catalogReadScope(
+      { permissions, catalog },
+      credentials,
+      entityRef ? { refs: [entityRef] } : undefined,
+    );
+    if (!scope.all && unmapped) {
+      res.json({ items: [] });
+      return;
+    }
     res.json({
       items: await store.listEvents({
-        entityRef,
+        entityRefs: scope.restrict(entityRef ? [entityRef] : undefined),
         kind: kind as DxEventKind | undefined,
-        unmapped: req.query.unmapped === 'true',
+        unmapped,
         from: dateParam(req.query.from, 'from'),
         to: dateParam(req.query.to, 'to'),
         limit,
@@ -191,8 +206,13 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
     const { from, to, settings } = rangeOf(req);
     const entityRef = refParam(req.query.entityRef, 'entityRef');
     const owner = refParam(req.query.owner, 'owner');
+    const readable = await catalogReadScope(
+      { permissions, catalog },
+      credentials,
+      entityRef ? { refs: [entityRef] } : undefined,
+    );
     let entityRefs: string[] | undefined;
-    if (entityRef) entityRefs = [entityRef];
+    if (entityRef) entityRefs = readable.restrict([entityRef]);
     else if (owner) {
       const { items } = await catalog.getEntities(
         {
@@ -204,7 +224,7 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
       entityRefs = items.map(e =>
         stringifyEntityRef(e).toLocaleLowerCase('en-US'),
       );
-    }
+    } else entityRefs = readable.restrict(undefined);
     const span = to.getTime() - from.getTime();
     const previousFrom = new Date(from.getTime() - span);
     // Large samples over whole UTC days are added up from the daily
@@ -267,6 +287,10 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
         allow: ['user', 'service'],
       });
       const { from, to, settings } = rangeOf(req);
+      const scope = await catalogReadScope(
+        { permissions, catalog },
+        credentials,
+      );
       const { items } = await catalog.getEntities(
         {
           filter: {
@@ -283,7 +307,18 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
       const range = { from: from.toISOString(), to: to.toISOString() };
       const [goldenPath, others] = await Promise.all([
         doraMetrics(store.knex, { entityRefs: golden }, range, settings),
-        doraMetrics(store.knex, { excludeEntityRefs: golden }, range, settings),
+        doraMetrics(
+          store.knex,
+          scope.all
+            ? { excludeEntityRefs: golden }
+            : {
+                entityRefs: scope
+                  .restrict(undefined)!
+                  .filter(ref => !golden.includes(ref)),
+              },
+          range,
+          settings,
+        ),
       ]);
       if (req.path.endsWith('.csv')) {
         res
@@ -303,16 +338,32 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
 
   // How far the daily roll-ups are behind the events.
   router.get('/rollups/status', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await catalogReadScope({ permissions, catalog }, credentials, {
+      refs: [],
+    });
     res.json({
       pendingEntities: await options.rollups.pending(),
       rolledUpAt: (await options.rollups.rolledUpAt()) ?? null,
     });
   });
 
+  // Unmapped events name repositories and services the catalog does not
+  // know: for callers who read every entity.
   router.get('/events/unmapped', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json({ reasons: await store.unmappedSummary() });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const scope = await catalogReadScope(
+      { permissions, catalog },
+      credentials,
+      {
+        refs: [],
+      },
+    );
+    res.json({ reasons: scope.all ? await store.unmappedSummary() : [] });
   });
 
   router.use(bodyParserErrors());

@@ -201,7 +201,8 @@ export class DxStore {
   }
 
   async listEvents(filter: {
-    entityRef?: string;
+    /** Only events of these entities (lower case). */
+    entityRefs?: string[];
     kind?: DxEventKind;
     unmapped?: boolean;
     from?: Date;
@@ -212,7 +213,7 @@ export class DxStore {
       .orderBy('occurred_at', 'desc')
       .orderBy('id', 'desc')
       .limit(filter.limit);
-    if (filter.entityRef) q.where('entity_ref', filter.entityRef);
+    if (filter.entityRefs) q.whereIn('entity_ref', filter.entityRefs);
     if (filter.unmapped) q.whereNull('entity_ref');
     if (filter.kind) q.where('kind', filter.kind);
     if (filter.from) q.where('occurred_at', '>=', filter.from);

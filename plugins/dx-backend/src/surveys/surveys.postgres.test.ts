@@ -364,6 +364,7 @@ describe('DX surveys on the real stack', () => {
       surveyId: DX,
       title: 'Developer experience',
       owner: 'group:default/team-a',
+      period: new Date().toISOString().slice(0, 7),
       from: expect.any(String),
       to: expect.any(String),
       respondents: 2,
@@ -488,39 +489,64 @@ describe('DX surveys on the real stack', () => {
     ]);
   });
 
-  it('gives the mean per ISO week, leaving out weeks below minGroupSize', async () => {
-    // ana's and ben's answers were given two weeks ago.
-    const day = new Date();
-    day.setUTCHours(0, 0, 0, 0);
-    const earlier = new Date(day.getTime() - 14 * 86_400_000);
-    const moved = await db('dx_survey_responses')
-      .where('survey_id', DX)
-      .whereRaw("answers->>'ease' in ('4', '2')")
-      .update({ submitted_at: earlier, week: isoWeekKey(earlier) });
-    expect(moved).toBe(2);
+  it('answers for whole periods only, with a weekly trend only when no week is small', async () => {
+    // Move the answers to January 2026: ana's and ben's (ease 4 and 2) to
+    // its second ISO week, the other four to its third.
+    const move = (eases: string[], day: string) =>
+      db('dx_survey_responses')
+        .where('survey_id', DX)
+        .whereRaw(
+          `answers->>'ease' in (${eases.map(() => '?').join(', ')})`,
+          eases,
+        )
+        .update({
+          submitted_at: new Date(day),
+          week: isoWeekKey(new Date(day)),
+        });
+    expect(await move(['4', '2'], '2026-01-06T00:00:00Z')).toBe(2);
+    expect(await move(['5', '1', '3'], '2026-01-13T00:00:00Z')).toBe(4);
 
-    const all = await results();
-    expect(all.body.respondents).toBe(6);
-    // This week: cai 5, 4; dan 1; eve 3, 5; ghost 5: 23 / 6.
-    expect(all.body.trend).toEqual([
-      { week: isoWeekKey(day), respondents: 4, mean: 3.83 },
+    const january = await results('?period=2026-01');
+    expect(january.body).toMatchObject({
+      period: '2026-01',
+      from: '2026-01-01T00:00:00.000Z',
+      to: '2026-02-01T00:00:00.000Z',
+      respondents: 6,
+      hidden: false,
+    });
+    // W02 has two respondents: showing W03 alone would give W02 as the
+    // total minus W03.
+    expect(january.body.trend).toEqual([]);
+    // The current period (the default) has none of them.
+    expect((await results()).body.respondents).toBe(0);
+
+    // dan's answer (ease 1) moves to W02 too: three and three.
+    expect(await move(['1'], '2026-01-07T00:00:00Z')).toBe(1);
+    const both = await results('?period=2026-01');
+    expect(
+      both.body.trend.map((p: { week: string; respondents: number }) => [
+        p.week,
+        p.respondents,
+      ]),
+    ).toEqual([
+      ['2026-W02', 3],
+      ['2026-W03', 3],
     ]);
     // Newest first: cai's comment is newer than ana's.
-    expect(all.body.questions[2].comments).toEqual([
+    expect(both.body.questions[2].comments).toEqual([
       'flaky CI',
       'reviews take days',
     ]);
-    // Three in team-a two weeks ago and now would be needed for a point.
-    const a = await results('?owner=team-a');
-    expect(a.body.trend).toEqual([]);
-    // The range: the last week only.
-    const since = new Date(day.getTime() - 7 * 86_400_000).toISOString();
-    const recent = await results(`?from=${since}`);
-    expect(recent.body).toMatchObject({ respondents: 4, from: since });
-    expect((await results('?from=yesterday')).status).toBe(400);
-    expect(
-      (await results(`?from=${day.toISOString()}&to=${since}`)).status,
-    ).toBe(400);
+
+    // No free windows: those could differ by one person.
+    const window = await results('?from=2026-01-01T00:00:00Z');
+    expect(window.status).toBe(400);
+    expect(window.body.error.message).toMatch(/whole periods only/);
+    for (const bad of ['2026-1', '2026-Q1', '2026-13', 'latest'])
+      expect([bad, (await results(`?period=${bad}`)).status]).toEqual([
+        bad,
+        400,
+      ]);
   });
 
   it('ties golden-path answers to the run, its requester and its duration', async () => {
@@ -605,8 +631,10 @@ describe('DX surveys on the real stack', () => {
         comments: ['smooth'],
       },
     ]);
+    // Two buckets hold one answer each: no bucket's mean, as theirs would
+    // follow from the total and the others.
     expect(res.body.byProvisioningTime).toEqual([
-      { bucket: '< 1 min', respondents: 3, mean: 4 }, // 5, 4, 3
+      { bucket: '< 1 min', respondents: 3, mean: null },
       { bucket: '1–5 min', respondents: 1, mean: null },
       { bucket: '5–15 min', respondents: 0, mean: null },
       { bucket: '> 15 min', respondents: 1, mean: null },

@@ -4,6 +4,7 @@ import type {
   BackstageUserPrincipal,
   DiscoveryService,
   HttpAuthService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -16,26 +17,24 @@ import {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   checkSurveyAnswers,
+  resultsPeriodOf,
   summariseSurveyResponses,
   surveyPeriodKey,
+  surveyPeriodRange,
   type SurveyConfig,
   type SurveyDefinition,
   type SurveyList,
 } from '@internal/plugin-dx-common';
 import { GoldenPathsClient } from '@internal/plugin-golden-paths-common';
 import { asService } from '@internal/portal-common';
+import { catalogReadScope } from '@internal/portal-node';
 import express from 'express';
 import Router from 'express-promise-router';
-import { dateParam, toCsv } from '../service/params';
+import { toCsv } from '../service/params';
 import type { SurveyStore } from './SurveyStore';
 
 /** Most golden-path runs read to find the one answered about (the newest). */
 export const GOLDEN_PATH_RUNS_READ = 1000;
-/** Default span of `GET /surveys/:id/results`, back from `to`. */
-const DEFAULT_RESULTS_DAYS = 180;
-/** Longest span of `GET /surveys/:id/results`. */
-const MAX_RESULTS_DAYS = 731;
-const DAY_MS = 86_400_000;
 
 export interface SurveysRouterOptions {
   config: SurveyConfig;
@@ -44,6 +43,7 @@ export interface SurveysRouterOptions {
   auth: AuthService;
   discovery: DiscoveryService;
   catalog: CatalogService;
+  permissions: PermissionsService;
   /** The clock (tests). */
   now?: () => Date;
 }
@@ -75,8 +75,10 @@ function taskIdOf(value: unknown): string | undefined {
  * - `POST /surveys/:id/responses`: an answer; the answer is stored without
  *   its author, who is recorded apart, once per period (per run for
  *   golden-path surveys).
- * - `GET /surveys/:id/results?owner=&from=&to=`: the results, hidden
- *   below `minGroupSize` respondents.
+ * - `GET /surveys/:id/results?owner=&period=`: the results of one whole
+ *   period (the survey's own; months for golden-path surveys; default the
+ *   current one), hidden below `minGroupSize` respondents. No free
+ *   windows: two overlapping ones would differ by fewer people.
  */
 export function createSurveysRouter(
   options: SurveysRouterOptions,
@@ -239,7 +241,9 @@ export function createSurveysRouter(
   router.get(
     ['/surveys/:id/results', '/surveys/:id/results.csv'],
     async (req, res) => {
-      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
       const survey = surveyOf(req.params.id);
       let owner: string | undefined;
       if (req.query.owner !== undefined) {
@@ -255,19 +259,38 @@ export function createSurveysRouter(
         if (!owner.startsWith('group:'))
           throw new InputError('owner must be a group');
       }
-      const to = dateParam(req.query.to, 'to') ?? now();
-      const from =
-        dateParam(req.query.from, 'from') ??
-        new Date(to.getTime() - DEFAULT_RESULTS_DAYS * DAY_MS);
-      if (from >= to) throw new InputError('from must be before to');
-      if (to.getTime() - from.getTime() > MAX_RESULTS_DAYS * DAY_MS)
+      // A team's results for those who may read the team.
+      const scope = await catalogReadScope(
+        { permissions: options.permissions, catalog },
+        credentials,
+        { refs: owner ? [owner] : [] },
+      );
+      if (owner && !scope.has(owner))
+        throw new NotFoundError(`no group ${owner}`);
+      if (req.query.from !== undefined || req.query.to !== undefined)
         throw new InputError(
-          `from and to may be at most ${MAX_RESULTS_DAYS} days apart`,
+          'results are given for whole periods only: use period (e.g. ' +
+            `${surveyPeriodKey(resultsPeriodOf(survey), now())}), not from/to`,
         );
+      const kind = resultsPeriodOf(survey);
+      const period =
+        req.query.period === undefined
+          ? surveyPeriodKey(kind, now())
+          : String(req.query.period);
+      const range = surveyPeriodRange(kind, period);
+      if (!range)
+        throw new InputError(
+          `period must be a ${kind} of ${survey.id}, like ${surveyPeriodKey(
+            kind,
+            now(),
+          )}`,
+        );
+      const { from, to } = range;
       const responses = await store.responses(survey.id, { from, to, owner });
       const results = summariseSurveyResponses(survey, responses, {
         minGroupSize: config.minGroupSize,
         owner,
+        period,
         from: from.toISOString(),
         to: to.toISOString(),
       });

@@ -349,6 +349,7 @@ export const surveys: SurveyList = {
       title: 'Developer experience, this quarter',
       description: 'Two questions, one minute.',
       trigger: 'portal',
+      period: 'quarter',
       answeredThisPeriod: false,
       questions: [
         {

@@ -117,10 +117,13 @@ export interface DxApi {
     surveyId: string,
     body: SurveyResponseBody,
   ): Promise<void>;
-  /** A survey's results for a team or the organisation. */
+  /**
+   * A survey's results for a team or the organisation over one whole
+   * period (`2026-12`, `2026-Q4`, `2026-W49`; default the current one).
+   */
   getSurveyResults(
     surveyId: string,
-    query: Partial<DxRange> & { owner?: string },
+    query: { owner?: string; period?: string },
   ): Promise<SurveyResults>;
 }
 

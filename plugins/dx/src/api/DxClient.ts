@@ -164,10 +164,10 @@ export class DxClient implements DxApi {
 
   getSurveyResults(
     surveyId: string,
-    q: Partial<DxRange> & { owner?: string },
+    q: { owner?: string; period?: string },
   ): Promise<SurveyResults> {
     return this.json(`/surveys/${encodeURIComponent(surveyId)}/results`, {
-      query: { owner: q.owner, ...range(q) },
+      query: { owner: q.owner, period: q.period },
     });
   }
 

@@ -1,4 +1,5 @@
 import { percentile } from '@internal/portal-common';
+import { catalogReadScope } from '@internal/portal-node';
 import type {
   AuthService,
   BackstageCredentials,
@@ -186,6 +187,9 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
 
   const reader = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
+  /** What the caller may read of these entities (every one, or a list). */
+  const readScope = (credentials: BackstageCredentials, refs: string[]) =>
+    catalogReadScope({ permissions, catalog }, credentials, { refs });
 
   async function allowed(
     credentials: BackstageCredentials,
@@ -223,7 +227,7 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
   }
 
   router.get('/slos', async (req, res) => {
-    await reader(req);
+    const credentials = await reader(req);
     const state = req.query.state;
     if (state !== undefined && !STATES.includes(state as SloState))
       throw new InputError(`state must be one of ${STATES.join(', ')}`);
@@ -232,9 +236,16 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
       ownerRef: refParam(req.query.owner, 'owner'),
       systemRef: refParam(req.query.system, 'system'),
     };
-    const defs = await store.listDefinitions(filter);
+    const listed = await store.listDefinitions(filter);
+    // The SLOs of entities the caller may read.
+    const scope = await readScope(
+      credentials,
+      listed.map(d => d.entityRef),
+    );
+    const defs = scope.filter(listed, d => d.entityRef);
     // Filtered: only those statuses; otherwise all of them in one read.
-    const filtered = Object.values(filter).some(v => v !== undefined);
+    const filtered =
+      !scope.all || Object.values(filter).some(v => v !== undefined);
     const statuses = await store.getStatuses(
       filtered ? defs.map(d => d.id) : undefined,
     );
@@ -245,8 +256,10 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
   });
 
   router.get('/slos/:id', async (req, res) => {
-    await reader(req);
+    const credentials = await reader(req);
     const def = await definition(req.params.id);
+    if (!(await readScope(credentials, [def.entityRef])).has(def.entityRef))
+      throw new NotFoundError(`no SLO ${req.params.id}`);
     const status = (await store.getStatuses([def.id])).get(def.id);
     const summary = summarize(def, status);
     const now = new Date();
@@ -427,7 +440,7 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
   });
 
   router.get('/evaluations', async (req, res) => {
-    await reader(req);
+    await readScope(await reader(req), []);
     const limit = Number(req.query.limit ?? 20);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new InputError('limit must be an integer from 1 to 1000');
@@ -435,14 +448,20 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
   });
 
   router.get('/platform', async (req, res) => {
-    await reader(req);
+    const credentials = await reader(req);
     const now = new Date();
     const days = Number(req.query.days ?? 7);
     if (!Number.isInteger(days) || days < 1 || days > 90)
       throw new InputError('days must be an integer from 1 to 90');
     const to = minuteOf(now) + 1;
     const from = to - days * 1440;
-    const defs = await store.listDefinitions({ origin: 'platform' });
+    const platform = await store.listDefinitions({ origin: 'platform' });
+    const defs = (
+      await readScope(
+        credentials,
+        platform.map(d => d.entityRef),
+      )
+    ).filter(platform, d => d.entityRef);
     const statuses = await store.getStatuses(defs.map(d => d.id));
     const runs = await store.provisioningRuns(from, to);
     const completed = runs.filter(r => r.status === 'completed');

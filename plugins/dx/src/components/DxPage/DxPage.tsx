@@ -89,7 +89,7 @@ export function DxPage() {
       );
       break;
     case 'surveys':
-      element = <SurveysTab owner={owner} range={range} />;
+      element = <SurveysTab owner={owner} />;
       break;
     case 'definitions':
       element = <DefinitionsTab />;
@@ -110,7 +110,10 @@ export function DxPage() {
     <Content>
       <Box display="flex" flexWrap="wrap" mb={1} style={{ gap: 16 }}>
         <ScopeSelect owner={owner} onChange={params.setOwner} />
-        <RangeSelect days={days} onChange={params.setDays} />
+        {/* Survey results come for whole periods, chosen per survey. */}
+        {selected !== 'surveys' && (
+          <RangeSelect days={days} onChange={params.setDays} />
+        )}
       </Box>
       <Box mb={2}>
         <Tabs

@@ -1,6 +1,13 @@
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import type { Survey, SurveyResults } from '@internal/plugin-dx-common';
+import {
+  recentSurveyPeriods,
+  resultsPeriodOf,
+  type Survey,
+  type SurveyResults,
+} from '@internal/plugin-dx-common';
+import { useState } from 'react';
+import TextField from '@material-ui/core/TextField';
 import Box from '@material-ui/core/Box';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -19,12 +26,14 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { dxApiRef, type DxRange } from '../../api';
+import { dxApiRef } from '../../api';
 import { Async } from '../shared/Async';
 import { formatNumber, plural } from '../shared/format';
 import { ApiCsvDownload } from '../shared/CsvDownload';
 
 const MAX_COMMENTS = 20;
+/** Periods offered in the results' period menu, the current one first. */
+const PERIODS_OFFERED = 8;
 
 type Question = SurveyResults['questions'][number];
 
@@ -101,22 +110,45 @@ function TrendChart(props: { trend: SurveyResults['trend']; title: string }) {
   );
 }
 
-/** Results of one survey for a team or the organisation. */
-export function SurveyResultsView(props: {
-  survey: Survey;
-  owner?: string;
-  range: DxRange;
-}) {
-  const { survey, owner, range } = props;
+/**
+ * Results of one survey for a team or the organisation, one whole period
+ * at a time (the survey's own; months for golden-path surveys).
+ */
+export function SurveyResultsView(props: { survey: Survey; owner?: string }) {
+  const { survey, owner } = props;
   const api = useApi(dxApiRef);
+  const kind = resultsPeriodOf(survey);
+  const [periods] = useState(() =>
+    recentSurveyPeriods(kind, new Date(), PERIODS_OFFERED),
+  );
+  const [period, setPeriod] = useState(periods[0]);
   const state = useAsync(
-    () => api.getSurveyResults(survey.id, { owner, ...range }),
-    [api, survey.id, owner, range],
+    () => api.getSurveyResults(survey.id, { owner, period }),
+    [api, survey.id, owner, period],
   );
   return (
     <InfoCard
       title={`Results: ${survey.title}`}
       subheader={owner ? `Respondents of ${owner}` : 'Every respondent'}
+      action={
+        <TextField
+          select
+          id={`survey-period-${survey.id}`}
+          label={`Period (${kind})`}
+          value={period}
+          onChange={e => setPeriod(e.target.value)}
+          SelectProps={{ native: true }}
+          variant="outlined"
+          size="small"
+          style={{ minWidth: 140 }}
+        >
+          {periods.map(p => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </TextField>
+      }
     >
       <Async state={state} what={`The results of ${survey.title}`}>
         {r =>
@@ -133,11 +165,7 @@ export function SurveyResultsView(props: {
               <Typography variant="body2" paragraph>
                 <ApiCsvDownload
                   path={`/surveys/${encodeURIComponent(survey.id)}/results.csv`}
-                  query={{
-                    owner,
-                    from: range.from.toISOString(),
-                    to: range.to.toISOString(),
-                  }}
+                  query={{ owner, period }}
                   filename={`${survey.id}-results.csv`}
                 />
               </Typography>
@@ -146,10 +174,7 @@ export function SurveyResultsView(props: {
               ))}
               {r.trend.length > 0 && (
                 <>
-                  <Typography variant="subtitle2">
-                    Mean per week (weeks with fewer than {r.minGroupSize}{' '}
-                    respondents left out)
-                  </Typography>
+                  <Typography variant="subtitle2">Mean per week</Typography>
                   <TrendChart trend={r.trend} title={survey.title} />
                 </>
               )}

@@ -86,10 +86,19 @@ describe('Surveys', () => {
         'Fewer than 5 respondents: results hidden to keep answers anonymous.',
       ),
     ).toBeInTheDocument();
-    expect(api.getSurveyResults).toHaveBeenCalledWith(
-      'tools',
-      expect.objectContaining({ owner: 'group:default/team-a' }),
-    );
+    // The current period of each survey's kind (golden-path: months).
+    const now = new Date();
+    const month = now.toISOString().slice(0, 7);
+    expect(api.getSurveyResults).toHaveBeenCalledWith('tools', {
+      owner: 'group:default/team-a',
+      period: month,
+    });
+    expect(api.getSurveyResults).toHaveBeenCalledWith('quarterly', {
+      owner: 'group:default/team-a',
+      period: `${now.getUTCFullYear()}-Q${
+        Math.floor(now.getUTCMonth() / 3) + 1
+      }`,
+    });
     expect(api.getSurveyResults).toHaveBeenCalledTimes(3);
 
     expect(await screen.findByText('12 respondents')).toBeInTheDocument();
@@ -116,6 +125,24 @@ describe('Surveys', () => {
     expect(
       within(buckets).getByText('under 5 min').closest('tr'),
     ).toHaveTextContent('under 5 min64.5');
+
+    // An earlier whole period, picked from the menu.
+    const menus = screen.getAllByRole('combobox', { name: 'Period (month)' });
+    // tools and golden-path: months; quarterly: quarters.
+    expect(menus).toHaveLength(2);
+    expect(within(menus[0]).getAllByRole('option')).toHaveLength(8);
+    const previous = new Date(
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1),
+    )
+      .toISOString()
+      .slice(0, 7);
+    await userEvent.selectOptions(menus[0], previous);
+    await waitFor(() =>
+      expect(api.getSurveyResults).toHaveBeenLastCalledWith('tools', {
+        owner: 'group:default/team-a',
+        period: previous,
+      }),
+    );
   });
 
   it('posts the golden-path survey of a run with its taskId', async () => {

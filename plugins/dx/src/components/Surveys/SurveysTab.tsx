@@ -5,7 +5,7 @@ import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
-import { dxApiRef, type DxRange } from '../../api';
+import { dxApiRef } from '../../api';
 import { Async } from '../shared/Async';
 import { SurveyForm } from './SurveyForm';
 import { SurveyResultsView } from './SurveyResultsView';
@@ -14,8 +14,8 @@ import { SurveyResultsView } from './SurveyResultsView';
  * Surveys: the active portal surveys to answer (once per period), and the
  * results of every survey for the selected team or the organisation.
  */
-export function SurveysTab(props: { owner?: string; range: DxRange }) {
-  const { owner, range } = props;
+export function SurveysTab(props: { owner?: string }) {
+  const { owner } = props;
   const api = useApi(dxApiRef);
   const state = useAsync(() => api.listSurveys(), [api]);
   const [justAnswered, setJustAnswered] = useState<string[]>([]);
@@ -62,13 +62,15 @@ export function SurveysTab(props: { owner?: string; range: DxRange }) {
             ))}
             <Grid item xs={12}>
               <Typography variant="body2" color="textSecondary">
-                Results are shown for groups of at least {minGroupSize}{' '}
-                respondents, so no answer can be traced to a person.
+                Results are shown for whole periods and groups of at least{' '}
+                {minGroupSize} respondents (a weekly or per-bucket breakdown
+                only when every part has that many), so no answer can be traced
+                to a person.
               </Typography>
             </Grid>
             {items.map(s => (
               <Grid item xs={12} md={6} key={`results-${s.id}`}>
-                <SurveyResultsView survey={s} owner={owner} range={range} />
+                <SurveyResultsView survey={s} owner={owner} />
               </Grid>
             ))}
           </Grid>

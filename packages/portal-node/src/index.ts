@@ -1,0 +1,7 @@
+/**
+ * Backend helpers the portal's backend plugins share.
+ *
+ * @packageDocumentation
+ */
+export { catalogReadScope } from './catalogReadScope';
+export type { CatalogReadScope, ReadScopeServices } from './catalogReadScope';
