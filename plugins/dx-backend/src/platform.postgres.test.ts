@@ -574,4 +574,28 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
         .users,
     ).toBe(0);
   });
+
+  it('judges "has an SLO" again as soon as an SLO is added, without waiting for the schedule', async () => {
+    const sloCheck = async () => {
+      const r = await get(
+        '/api/dx/scorecards/entity?entityRef=component:default/legacy',
+      );
+      return (r.body.items as EntityScorecard[])[0]?.checks.find(
+        c => c.id === 'slo',
+      );
+    };
+    expect((await sloCheck())?.status).toBe('fail');
+    // legacy's repository gets an SLO file; the scorecards run daily in
+    // this test, so only the SLO backend's announcement can re-run them.
+    commitFiles(path.join(reposDir, 'legacy'), { 'slo.yaml': SLO });
+    const rescan = await request(backend.server)
+      .post('/api/catalog/ingestion/rescan')
+      .set('Authorization', as())
+      .send({ source: 'local-repos', repository: 'legacy' });
+    expect(rescan.status).toBe(200);
+    await wait('the scorecard of legacy to count its new SLO', async () => {
+      const check = await sloCheck();
+      return check?.status === 'pass' ? check : undefined;
+    });
+  });
 });

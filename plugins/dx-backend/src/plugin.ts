@@ -3,6 +3,8 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { SLO_DEFINITIONS_TOPIC } from '@internal/plugin-slo-common';
 import {
   dxPermissions,
   parseScorecards,
@@ -50,6 +52,7 @@ export const dxPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const { config, logger } = deps;
@@ -208,6 +211,21 @@ export const dxPlugin = createBackendPlugin({
               { cards, facts, store: scorecards, logger },
               now,
             );
+          },
+        });
+
+        // SLOs added or removed: judge "has an SLO" again now, so the
+        // scorecards agree with the SLO pages and the adoption numbers.
+        await deps.events.subscribe({
+          id: 'dx-scorecards-slo-definitions',
+          topics: [SLO_DEFINITIONS_TOPIC],
+          onEvent: async () => {
+            try {
+              await deps.scheduler.triggerTask(SCORECARD_TASK_ID);
+            } catch (e) {
+              // Running already: the next scheduled run picks it up.
+              if ((e as Error).name !== 'ConflictError') throw e;
+            }
           },
         });
 

@@ -5,8 +5,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { sloPermissions } from '@internal/plugin-slo-common';
+import {
+  SLO_DEFINITIONS_TOPIC,
+  sloPermissions,
+} from '@internal/plugin-slo-common';
 import {
   sloSourcesExtensionPoint,
   type SliSource,
@@ -75,6 +79,7 @@ export const sloPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const { config, logger, scheduler, auth, discovery } = deps;
@@ -82,6 +87,17 @@ export const sloPlugin = createBackendPlugin({
         const store = await SloStore.create({
           knex: await deps.database.getClient(),
           skipMigrations: deps.database.migrations?.skip,
+        });
+        store.onDefinitionsChanged(() => {
+          deps.events
+            .publish({ topic: SLO_DEFINITIONS_TOPIC, eventPayload: {} })
+            .catch(e =>
+              logger.warn(
+                `could not announce changed SLO definitions: ${
+                  (e as Error).message
+                }`,
+              ),
+            );
         });
         const slo = config.getOptionalConfig('slo');
         const prometheus = slo?.getOptionalConfig('prometheus');

@@ -234,3 +234,10 @@ export interface SloCreateRequest {
   /** OpenSLO v1 YAML with one SLO (and its SLI and alert policies). */
   yaml: string;
 }
+
+/**
+ * Events-service topic the SLO backend publishes to when SLO definitions
+ * were added, changed or removed (payload: `{}`); the DX backend re-runs
+ * its scorecards on it, so "has an SLO" follows at once.
+ */
+export const SLO_DEFINITIONS_TOPIC = 'portal.slo.definitions';

@@ -21,4 +21,10 @@ describe('toCsv', () => {
   it('leaves numbers alone, negative ones too', () => {
     expect(toCsv([[-5, 0.5, true]])).toBe('-5,0.5,true\n');
   });
+
+  it('rounds fractions to three decimals', () => {
+    expect(toCsv([[27.766666666666666, -0.0004, 1e21, 2.5]])).toBe(
+      '27.767,0,1e+21,2.5\n',
+    );
+  });
 });

@@ -53,6 +53,9 @@ export function toCsv(
 ): string {
   const field = (v: string | number | boolean | null | undefined) => {
     let s = v === null || v === undefined ? '' : String(v);
+    // Fractions to three decimals (27.767, not 27.766666666666666).
+    if (typeof v === 'number' && !Number.isInteger(v))
+      s = String(Math.round(v * 1000) / 1000);
     // A text cell a spreadsheet would run as a formula (=, +, -, @, or a
     // tab or carriage return before one) is kept as text with a leading '.
     if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;

@@ -143,6 +143,20 @@ export class SloStore {
 
   private constructor(readonly knex: Knex) {}
 
+  private readonly changeListeners: Array<() => void> = [];
+
+  /**
+   * Calls `listener` after definitions were added, changed or removed by
+   * this replica (to tell other plugins, whose facts derive from them).
+   */
+  onDefinitionsChanged(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private definitionsChanged() {
+    for (const listener of this.changeListeners) listener();
+  }
+
   /**
    * Makes the definitions of one scope (an entity's repository SLOs, the
    * platform's, ...) exactly `definitions`: new ones are added, missing ones
@@ -153,7 +167,7 @@ export class SloStore {
     scope: { origin: SloOrigin; entityRef?: string },
     definitions: SloDefinitionRow[],
   ): Promise<{ added: number; removed: number; changed: number }> {
-    return this.knex.transaction(async tx => {
+    const counts = await this.knex.transaction(async tx => {
       const q = tx('slo_definitions').where('origin', scope.origin);
       if (scope.entityRef) q.andWhere('entity_ref', scope.entityRef);
       const existing = new Map(
@@ -194,6 +208,9 @@ export class SloStore {
       }
       return { added, removed: gone.length, changed };
     });
+    if (counts.added + counts.removed + counts.changed > 0)
+      this.definitionsChanged();
+    return counts;
   }
 
   async insertDefinitions(definitions: SloDefinitionRow[]): Promise<void> {
@@ -201,6 +218,7 @@ export class SloStore {
     await this.knex('slo_definitions').insert(
       definitions.map(d => toRow(d, now)),
     );
+    if (definitions.length > 0) this.definitionsChanged();
   }
 
   async listDefinitions(
@@ -227,7 +245,10 @@ export class SloStore {
   }
 
   async deleteDefinition(id: string): Promise<boolean> {
-    return (await this.knex('slo_definitions').where('id', id).delete()) > 0;
+    const deleted =
+      (await this.knex('slo_definitions').where('id', id).delete()) > 0;
+    if (deleted) this.definitionsChanged();
+    return deleted;
   }
 
   /**

@@ -154,7 +154,7 @@ export function AdoptionTab(props: {
                   from: range.from.toISOString(),
                   to: range.to.toISOString(),
                 }}
-                filename="adoption.csv"
+                what="adoption"
               />
             </Grid>
             {SHARES.map(s => (
@@ -226,15 +226,24 @@ export function AdoptionTab(props: {
                 value={formatNumber(p.runs, 0)}
                 sample={`${p.completed} completed, ${p.failed} failed`}
                 previous={
-                  <Previous
-                    label={previousLabel}
-                    current={p.runs}
-                    previous={previous.provisioning.runs}
-                    format={n => formatNumber(n, 0)}
-                    better="higher"
-                  />
+                  <>
+                    <Previous
+                      label={`${previousLabel}, completed`}
+                      current={p.completed}
+                      previous={previous.provisioning.completed}
+                      format={n => formatNumber(n, 0)}
+                      better="higher"
+                    />
+                    <Previous
+                      label={`${previousLabel}, failed`}
+                      current={p.failed}
+                      previous={previous.provisioning.failed}
+                      format={n => formatNumber(n, 0)}
+                      better="lower"
+                    />
+                  </>
                 }
-                definition="Golden-path runs in the range."
+                definition="Golden-path runs in the range; more completed runs is better, more failed ones worse."
                 definitionId="provisioning"
               />
             </Grid>

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import { dxApiRef, type DoraQuery } from '../../api';
-import { CsvDownload } from '../shared/CsvDownload';
+import { CsvDownload, csvFileName } from '../shared/CsvDownload';
 
 /** "Download CSV" of the four keys: `/metrics/dora.csv` with the same parameters. */
 export function CsvLink(props: { query: DoraQuery }) {
@@ -11,7 +11,7 @@ export function CsvLink(props: { query: DoraQuery }) {
       id={JSON.stringify(query)}
       url={() => api.getDoraCsvUrl(query)}
       load={() => api.getDoraCsv(query)}
-      filename="dora.csv"
+      filename={csvFileName('dora', query)}
     />
   );
 }

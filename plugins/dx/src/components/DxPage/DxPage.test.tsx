@@ -8,7 +8,7 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { normalizeGenericEvent } from '@internal/plugin-dx-common';
 import { dxApiRef, type DxApi } from '../../api';
 import { rootRouteRef } from '../../routes';
-import { emptyDora, fakeDxApi } from '../../__fixtures__/dx';
+import { adoption, emptyDora, fakeDxApi } from '../../__fixtures__/dx';
 import { genericExample } from '../shared/HowToSendEvents';
 import { DxPage } from './DxPage';
 
@@ -146,9 +146,12 @@ describe('DxPage', () => {
     Object.assign(URL, { createObjectURL, revokeObjectURL });
     try {
       const { api } = renderPage('/dx?owner=group%3Adefault%2Fteam-a&days=90');
-      await userEvent.click(
-        await screen.findByRole('link', { name: 'Download CSV' }),
+      const link = await screen.findByRole('link', { name: 'Download CSV' });
+      // Named by what, whose and when.
+      expect(link.getAttribute('download')).toMatch(
+        /^dora_team-a_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/,
       );
+      await userEvent.click(link);
       await waitFor(() => expect(createObjectURL).toHaveBeenCalledTimes(1));
       const [query] = api.getDoraCsv.mock.calls[0];
       expect(query.owner).toBe('group:default/team-a');
@@ -390,6 +393,23 @@ describe('DxPage', () => {
       expect.objectContaining({ rows: true, owner: 'group:default/team-a' }),
     );
     expect(search()).toContain('drill=components');
+  });
+
+  it('shows more failed provisioning runs as worse, not as growth', async () => {
+    // The period before: 12 runs, none failed; now 12 completed, 2 failed.
+    const before = {
+      ...adoption,
+      provisioning: { ...adoption.provisioning, runs: 12, failed: 0 },
+    };
+    renderPage('/dx?tab=adoption', {
+      getAdoption: async q =>
+        q.to && q.to.getTime() < Date.now() - 86_400_000 ? before : adoption,
+    });
+    const runs = await tile('Provisioning runs');
+    const [completed, failed] = within(runs).getAllByTestId('previous');
+    expect(completed).toHaveTextContent('completed: 12(no change)');
+    expect(failed).toHaveTextContent('failed: 0+2');
+    expect(within(failed).getByTitle('worse')).toBeInTheDocument();
   });
 
   it('shows the scorecards of the organisation with each team', async () => {

@@ -170,7 +170,7 @@ export function GoldenPathsTab(props: { range: DxRange }) {
                   from: range.from.toISOString(),
                   to: range.to.toISOString(),
                 }}
-                filename="golden-paths.csv"
+                what="golden-paths"
               />
             </Grid>
             <Grid item xs={12}>

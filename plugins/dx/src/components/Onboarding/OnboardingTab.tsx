@@ -83,7 +83,7 @@ export function OnboardingTab(props: {
                   from: range.from.toISOString(),
                   to: range.to.toISOString(),
                 }}
-                filename="onboarding.csv"
+                what="onboarding"
               />
             </Grid>
             <Grid item xs={12} md={4}>

@@ -284,7 +284,7 @@ export function ScorecardsTab(props: { owner?: string; range: DxRange }) {
               <ApiCsvDownload
                 path="/scorecards/results.csv"
                 query={{ owner }}
-                filename="scorecards.csv"
+                what="scorecards"
               />
             </Grid>
             {items.map(r => (

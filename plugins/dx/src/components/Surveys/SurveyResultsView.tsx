@@ -114,8 +114,13 @@ function TrendChart(props: { trend: SurveyResults['trend']; title: string }) {
  * Results of one survey for a team or the organisation, one whole period
  * at a time (the survey's own; months for golden-path surveys).
  */
-export function SurveyResultsView(props: { survey: Survey; owner?: string }) {
-  const { survey, owner } = props;
+export function SurveyResultsView(props: {
+  survey: Survey;
+  owner?: string;
+  /** Read again when it changes (an answer was given). */
+  refreshKey?: number;
+}) {
+  const { survey, owner, refreshKey } = props;
   const api = useApi(dxApiRef);
   const kind = resultsPeriodOf(survey);
   const [periods] = useState(() =>
@@ -124,7 +129,7 @@ export function SurveyResultsView(props: { survey: Survey; owner?: string }) {
   const [period, setPeriod] = useState(periods[0]);
   const state = useAsync(
     () => api.getSurveyResults(survey.id, { owner, period }),
-    [api, survey.id, owner, period],
+    [api, survey.id, owner, period, refreshKey],
   );
   return (
     <InfoCard
@@ -166,7 +171,7 @@ export function SurveyResultsView(props: { survey: Survey; owner?: string }) {
                 <ApiCsvDownload
                   path={`/surveys/${encodeURIComponent(survey.id)}/results.csv`}
                   query={{ owner, period }}
-                  filename={`${survey.id}-results.csv`}
+                  what={`${survey.id}-results`}
                 />
               </Typography>
               {r.questions.map(q => (

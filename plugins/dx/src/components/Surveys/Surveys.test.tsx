@@ -36,6 +36,11 @@ describe('Surveys', () => {
       '  slow reviews ',
     );
     expect(submit).toBeEnabled();
+    const resultsReads = () =>
+      (api.getSurveyResults as jest.Mock).mock.calls.filter(
+        c => c[0] === 'quarterly',
+      ).length;
+    await waitFor(() => expect(resultsReads()).toBe(1));
     await userEvent.click(submit);
 
     await waitFor(() =>
@@ -46,6 +51,8 @@ describe('Surveys', () => {
     expect(
       await screen.findByText('Thank you, your answer was saved.'),
     ).toBeInTheDocument();
+    // The results count the new answer: read again.
+    await waitFor(() => expect(resultsReads()).toBe(2));
     expect(
       screen.queryByRole('form', {
         name: 'Developer experience, this quarter',

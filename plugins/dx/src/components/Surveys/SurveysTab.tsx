@@ -70,7 +70,11 @@ export function SurveysTab(props: { owner?: string }) {
             </Grid>
             {items.map(s => (
               <Grid item xs={12} md={6} key={`results-${s.id}`}>
-                <SurveyResultsView survey={s} owner={owner} />
+                <SurveyResultsView
+                  survey={s}
+                  owner={owner}
+                  refreshKey={justAnswered.length}
+                />
               </Grid>
             ))}
           </Grid>

@@ -19,6 +19,32 @@ function save(text: string, name: string) {
 }
 
 /**
+ * The name a downloaded CSV gets: what it is, whose (the team or entity
+ * name, else `organisation`) and when (the range's days, or the period),
+ * e.g. `dora_team-a_2026-09-08_2026-12-07.csv`.
+ */
+export function csvFileName(
+  what: string,
+  query: {
+    owner?: string;
+    entityRef?: string;
+    from?: string | Date;
+    to?: string | Date;
+    period?: string;
+  },
+): string {
+  const ref = query.entityRef ?? query.owner;
+  const scope = ref ? ref.slice(ref.lastIndexOf('/') + 1) : 'organisation';
+  const day = (d: string | Date) =>
+    (typeof d === 'string' ? d : d.toISOString()).slice(0, 10);
+  let when = day(new Date());
+  if (query.period) when = query.period;
+  else if (query.from && query.to) when = `${day(query.from)}_${day(query.to)}`;
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-');
+  return `${safe(what)}_${safe(scope)}_${safe(when)}.csv`;
+}
+
+/**
  * "Download CSV": a link to a CSV of the DX API with the same parameters as
  * the numbers shown (`url`). A click fetches it with the user's token (a
  * plain link would carry none, `load`) and saves it. `id` changes when the
@@ -61,11 +87,14 @@ export function CsvDownload(props: {
   );
 }
 
-/** {@link CsvDownload} of a CSV path of the DX API with its parameters. */
+/**
+ * {@link CsvDownload} of a CSV path of the DX API with its parameters,
+ * saved as {@link csvFileName} of `what` and the query.
+ */
 export function ApiCsvDownload(props: {
   path: string;
   query: Record<string, string | undefined>;
-  filename: string;
+  what: string;
   label?: string;
 }) {
   const api = useApi(dxApiRef);
@@ -75,7 +104,7 @@ export function ApiCsvDownload(props: {
       id={`${path}?${JSON.stringify(query)}`}
       url={() => api.getCsvUrl(path, query)}
       load={() => api.getCsv(path, query)}
-      filename={props.filename}
+      filename={csvFileName(props.what, query)}
       label={props.label}
     />
   );

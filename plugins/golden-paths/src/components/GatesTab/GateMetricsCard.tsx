@@ -38,15 +38,18 @@ function Metric(props: {
   );
 }
 
-/** What golden gates cost: how many requests, and how long they wait. */
-export function GateMetricsCard() {
+/**
+ * What golden gates cost: how many requests, and how long they wait. Read
+ * again whenever `refreshKey` changes (a decision was made).
+ */
+export function GateMetricsCard(props: { refreshKey?: number }) {
   const api = useApi(goldenPathsApiRef);
   const { value, loading, error } = useAsync(
     () =>
       api.getGateMetrics({
         from: new Date(Date.now() - METRICS_DAYS * 24 * 3_600_000),
       }),
-    [api],
+    [api, props.refreshKey],
   );
   return (
     <InfoCard title={`Golden gates, last ${METRICS_DAYS} days`}>

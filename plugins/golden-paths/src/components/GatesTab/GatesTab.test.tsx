@@ -235,6 +235,8 @@ describe('GatesTab', () => {
       });
       await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
       await waitFor(() => expect(api.listGates).toHaveBeenCalledTimes(4));
+      // The metrics card counts the decision too.
+      await waitFor(() => expect(api.getGateMetrics).toHaveBeenCalledTimes(2));
       expect(toastApi.getToasts()).toEqual([
         expect.objectContaining({
           title: 'Approved the request of bob',

@@ -1,7 +1,8 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Grid from '@material-ui/core/Grid';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { goldenPathsApiRef, type GateList } from '../../api';
 import { isForbidden } from '../shared/format';
 import { GateMetricsCard } from './GateMetricsCard';
@@ -14,7 +15,9 @@ import { ReviewQueue } from './ReviewQueue';
  */
 export function GatesTab() {
   const api = useApi(goldenPathsApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(async () => {
+  // Each decision changes the lists and the metrics: both are read again.
+  const [decisions, setDecisions] = useState(0);
+  const { value, loading, error } = useAsync(async () => {
     const [queue, mine] = await Promise.all([
       api
         .listGates({ status: 'pending' })
@@ -26,7 +29,7 @@ export function GatesTab() {
       api.listGates({ mine: true }),
     ]);
     return { queue: queue?.canReview ? queue.items : undefined, mine };
-  }, [api]);
+  }, [api, decisions]);
 
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return loading ? <Progress /> : null;
@@ -35,14 +38,17 @@ export function GatesTab() {
     <Grid container spacing={3}>
       {value.queue && (
         <Grid item xs={12}>
-          <ReviewQueue gates={value.queue} onDecided={retry} />
+          <ReviewQueue
+            gates={value.queue}
+            onDecided={() => setDecisions(n => n + 1)}
+          />
         </Grid>
       )}
       <Grid item xs={12} lg={8}>
         <MyRequests gates={value.mine.items} />
       </Grid>
       <Grid item xs={12} lg={4}>
-        <GateMetricsCard />
+        <GateMetricsCard refreshKey={decisions} />
       </Grid>
     </Grid>
   );

@@ -8,7 +8,7 @@ import {
   failedRun,
   waitingRun,
 } from '../../__fixtures__/goldenPaths';
-import { RunsTab } from './RunsTab';
+import { RunsTab, RUNNING_POLL_MS } from './RunsTab';
 
 function mockApi(overrides: Partial<GoldenPathsApi> = {}) {
   return {
@@ -123,6 +123,27 @@ describe('RunsTab', () => {
     expect(
       screen.getByRole('button', { name: /Retry the run task-11/ }),
     ).toBeEnabled();
+  });
+
+  it('reads the list again while a run is running, until it has ended', async () => {
+    const running = { ...completedRun, status: 'processing' as const };
+    const listRuns = jest
+      .fn()
+      .mockResolvedValueOnce([running])
+      .mockResolvedValue([completedRun]);
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      renderTab(mockApi({ listRuns }));
+      expect(await screen.findByText('Running')).toBeInTheDocument();
+      jest.advanceTimersByTime(RUNNING_POLL_MS);
+      expect(await screen.findByText('Completed')).toBeInTheDocument();
+      expect(listRuns).toHaveBeenCalledTimes(2);
+      // Nothing running any more: no further reads.
+      jest.advanceTimersByTime(3 * RUNNING_POLL_MS);
+      expect(listRuns).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('says what to do when there is no run', async () => {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   EmptyState,
   Link,
@@ -21,6 +21,8 @@ import { RelativeTime } from '../shared/cells';
 
 /** How many runs the tab lists. */
 const RUNS = 100;
+/** How often the list is read again while a run is queued or running. */
+export const RUNNING_POLL_MS = 5000;
 
 type RetryState =
   | { state: 'running' }
@@ -128,6 +130,16 @@ export function RunsTab() {
     () => api.listRuns({ mine: true, limit: RUNS }),
     [api],
   );
+  // While a run is queued or running, look again every few seconds, so it
+  // turns completed or failed without a reload.
+  const unfinished = (value ?? []).some(
+    r => r.status === 'open' || r.status === 'processing',
+  );
+  useEffect(() => {
+    if (!unfinished || loading) return undefined;
+    const timer = setTimeout(retry, RUNNING_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [unfinished, loading, retry]);
 
   const retryRun = async (taskId: string) => {
     setRetries(r => ({ ...r, [taskId]: { state: 'running' } }));
