@@ -29,8 +29,6 @@ export interface Config {
         format?: 'csv' | 'yaml';
         /** Globs of descriptor files from the repository root. Default: [catalog-info.yaml]. */
         globs?: string[];
-        /** Globs of SBOM files (CycloneDX or SPDX JSON). Default: bom.json, sbom.json, *.cdx.json, *.spdx.json anywhere. */
-        sbomGlobs?: string[];
         /**
          * Globs of OpenSLO files not named by a `portal.dev/openslo`
          * annotation; each is attached to the component, resource, system or
@@ -56,12 +54,10 @@ export interface Config {
           initialDelay?: string | { [unit: string]: number };
         };
       }>;
-      /** Largest descriptor, SBOM or OpenSLO file read, in bytes. Default 1 MiB. */
+      /** Largest descriptor, SBOM, doc or OpenSLO file read, in bytes. Default 1 MiB. */
       maxFileBytes?: number;
       /** Largest org export read, in bytes. Default 20 MiB. */
       maxOrgExportBytes?: number;
-      /** Largest SBOM accepted by the upload API, in bytes. Default 20 MiB. */
-      maxSbomBytes?: number;
       /** Days of run history kept. Default 30. */
       runRetentionDays?: number;
       webhooks?: {

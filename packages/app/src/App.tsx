@@ -3,6 +3,7 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
 import catalogIngestionPlugin from '@internal/plugin-catalog-ingestion';
 import dxPlugin from '@internal/plugin-dx';
+import inventoryPlugin from '@internal/plugin-inventory';
 import goldenPathsPlugin from '@internal/plugin-golden-paths';
 import sloPlugin from '@internal/plugin-slo';
 import { navModule } from './modules/nav';
@@ -15,6 +16,7 @@ export default createApp({
     catalogPlugin,
     catalogGraphPlugin,
     catalogIngestionPlugin,
+    inventoryPlugin,
     goldenPathsPlugin,
     sloPlugin,
     dxPlugin,

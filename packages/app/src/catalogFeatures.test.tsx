@@ -7,6 +7,7 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import catalogIngestionPlugin, {
   catalogIngestionApiRef,
 } from '@internal/plugin-catalog-ingestion';
+import inventoryPlugin from '@internal/plugin-inventory';
 
 const payments: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -20,7 +21,12 @@ const payments: Entity = {
 
 function renderCatalogApp(url: string) {
   return renderTestApp({
-    features: [catalogPlugin, catalogGraphPlugin, catalogIngestionPlugin],
+    features: [
+      catalogPlugin,
+      catalogGraphPlugin,
+      catalogIngestionPlugin,
+      inventoryPlugin,
+    ],
     apis: [
       catalogApiMock({ entities: [payments] }),
       [catalogIngestionApiRef, { getProblems: async () => [] }],
@@ -30,7 +36,7 @@ function renderCatalogApp(url: string) {
 }
 
 describe('catalog features of the app', () => {
-  it('shows the relations graph, the ingestion problems card and the ingestion tabs on a discovered component', async () => {
+  it('shows the relations graph, the ingestion problems card, the Dependencies and Docs tabs on a discovered component', async () => {
     renderCatalogApp('/catalog/default/component/payments');
 
     expect(
@@ -52,7 +58,7 @@ describe('catalog features of the app', () => {
       '/catalog/default/component/payments/docs',
     );
 
-    // The plugin's pages are nav items.
+    // The plugins' pages are nav items.
     const nav = within(screen.getByRole('navigation', { name: 'sidebar nav' }));
     expect(
       nav.getByRole('link', { name: 'Catalog ingestion' }),

@@ -22,6 +22,7 @@ import catalogBackend from '@backstage/plugin-catalog-backend';
 import catalogBackendModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import catalogBackendModuleLogs from '@backstage/plugin-catalog-backend-module-logs';
 import portalCatalogBackendModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
+import portalCatalogBackendModuleInventory from '@internal/plugin-catalog-backend-module-inventory';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import portalPermissionBackendModulePortalPolicy from '@internal/plugin-permission-backend-module-portal-policy';
 import searchBackend from '@backstage/plugin-search-backend';
@@ -76,6 +77,10 @@ export const portalFeatures: Record<string, BackendFeature> = {
   // Discovery of entities in git repositories, with its health page and API
   '@internal/plugin-catalog-backend-module-ingestion':
     portalCatalogBackendModuleIngestion,
+  // Dependency inventory: SBOMs read from the discovered repositories or
+  // uploaded, and which components use a package
+  '@internal/plugin-catalog-backend-module-inventory':
+    portalCatalogBackendModuleInventory,
 
   // Permissions: the portal's policy (platform group administers, see README)
   '@backstage/plugin-permission-backend': permissionBackend,

@@ -10,7 +10,6 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { HumanDuration } from '@backstage/types';
 import path from 'node:path';
-import { DEFAULT_SBOM_GLOBS } from './descriptors/readExtras';
 import { DEFAULT_OPENSLO_GLOBS } from './descriptors/readOpenSlo';
 
 export interface RepositorySourceConfig {
@@ -19,7 +18,6 @@ export interface RepositorySourceConfig {
   /** Absolute directory of repositories. */
   path: string;
   globs: string[];
-  sbomGlobs: string[];
   openSloGlobs: string[];
   /** Kinds this source may emit (see allowedKinds.ts). */
   kinds: string[];
@@ -47,7 +45,6 @@ export interface GithubSourceConfig {
   host: string;
   org: string;
   globs: string[];
-  sbomGlobs: string[];
   openSloGlobs: string[];
   /** Kinds this source may emit (see allowedKinds.ts). */
   kinds: string[];
@@ -62,7 +59,6 @@ export interface GitlabSourceConfig {
   host: string;
   group: string;
   globs: string[];
-  sbomGlobs: string[];
   openSloGlobs: string[];
   /** Kinds this source may emit (see allowedKinds.ts). */
   kinds: string[];
@@ -91,7 +87,6 @@ export interface IngestionConfig {
   maxFileBytes: number;
   runRetentionMs: number;
   webhookBodyBytes: number;
-  sbomUploadBytes: number;
   githubWebhookSecret?: string;
 }
 
@@ -168,8 +163,6 @@ export function readIngestionConfig(root: Config): IngestionConfig {
       const globs = source.getOptionalStringArray('globs') ?? [
         'catalog-info.yaml',
       ];
-      const sbomGlobs =
-        source.getOptionalStringArray('sbomGlobs') ?? DEFAULT_SBOM_GLOBS;
       const openSloGlobs =
         source.getOptionalStringArray('openSloGlobs') ?? DEFAULT_OPENSLO_GLOBS;
       if (type === 'github') {
@@ -179,7 +172,6 @@ export function readIngestionConfig(root: Config): IngestionConfig {
           host: source.getOptionalString('host') ?? 'github.com',
           org: source.getString('org'),
           globs,
-          sbomGlobs,
           openSloGlobs,
           kinds,
           templateRepositories,
@@ -193,7 +185,6 @@ export function readIngestionConfig(root: Config): IngestionConfig {
           host: source.getOptionalString('host') ?? 'gitlab.com',
           group: source.getString('group'),
           globs,
-          sbomGlobs,
           openSloGlobs,
           kinds,
           templateRepositories,
@@ -210,7 +201,6 @@ export function readIngestionConfig(root: Config): IngestionConfig {
         type,
         path: path.resolve(source.getString('path')),
         globs,
-        sbomGlobs,
         openSloGlobs,
         kinds,
         templateRepositories,
@@ -235,8 +225,6 @@ export function readIngestionConfig(root: Config): IngestionConfig {
     runRetentionMs: durationMs({ days: retentionDays }),
     webhookBodyBytes:
       config?.getOptionalNumber('webhooks.maxBodyBytes') ?? 5 * 1024 * 1024,
-    sbomUploadBytes:
-      config?.getOptionalNumber('maxSbomBytes') ?? 20 * 1024 * 1024,
     githubWebhookSecret:
       config?.getOptionalString('webhooks.github.secret') || undefined,
   };

@@ -7,6 +7,11 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
+import {
+  catalogIngestionReadersExtensionPoint,
+  type DiscoveredEntityOrigins,
+  type RepositoryFileReader,
+} from '@internal/plugin-catalog-ingestion-node';
 import { ScmIntegrations } from '@backstage/integration';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { readRequestsPerMinute, requestLimits } from '@internal/request-limits';
@@ -18,12 +23,13 @@ import type { RepositorySource } from './ingestion/types';
 import { OrgExportSource } from './org/OrgExportSource';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
 import { subscribeToScmPushes } from './events/scmPushEvents';
+import { docsReader } from './descriptors/readDocs';
+import { openSloReader } from './descriptors/readOpenSlo';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
 import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { DatabaseDocsStore } from './store/DatabaseDocsStore';
 import { DatabaseIngestionStore } from './store/DatabaseIngestionStore';
 import { DatabaseOpenSloStore } from './store/DatabaseOpenSloStore';
-import { DatabaseSbomStore } from './store/DatabaseSbomStore';
 
 /**
  * Catalog module: discovers entities in git repositories, keeps them
@@ -34,6 +40,30 @@ export const catalogModuleIngestion = createBackendModule({
   pluginId: 'catalog',
   moduleId: 'portal-ingestion',
   register(env) {
+    // Readers of other modules (SBOMs, docs), and where entities came from.
+    const readers: RepositoryFileReader[] = [];
+    let started: DatabaseIngestionStore | undefined;
+    const startedStore = () => {
+      if (!started) throw new Error('catalog ingestion has not started yet');
+      return started;
+    };
+    const origins: DiscoveredEntityOrigins = {
+      async entityOrigin(entityRef) {
+        const origin = await startedStore().entityOrigin(entityRef);
+        return (
+          origin && { sourceId: origin.sourceId, repository: origin.repository }
+        );
+      },
+      repositoryEntities: repositories =>
+        startedStore().entitiesOfRepositories(repositories),
+    };
+    env.registerExtensionPoint(catalogIngestionReadersExtensionPoint, {
+      addReader(...added) {
+        readers.push(...added);
+      },
+      origins,
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -71,9 +101,23 @@ export const catalogModuleIngestion = createBackendModule({
           knex,
           skipMigrations: database.migrations?.skip,
         });
-        const sboms = new DatabaseSbomStore(knex);
+        started = store;
         const docs = new DatabaseDocsStore(knex);
         const openSlo = new DatabaseOpenSloStore(knex);
+        // Each repository's files: the other modules' readers, then the
+        // docs and OpenSLO files.
+        const allReaders = [
+          ...readers,
+          docsReader(docs),
+          openSloReader({
+            store: openSlo,
+            globs: new Map(
+              settings.sources.flatMap(s =>
+                s.type === 'org' ? [] : [[s.id, s.openSloGlobs]],
+              ),
+            ),
+          }),
+        ];
         permissionsRegistry.addPermissions(catalogIngestionPermissions);
 
         const integrations = ScmIntegrations.fromConfig(config);
@@ -109,13 +153,9 @@ export const catalogModuleIngestion = createBackendModule({
           const ingester: RepositoryIngester = new RepositoryIngester({
             source: createSource(source),
             store,
-            sboms,
-            docs,
-            openSlo,
+            readers: allReaders,
             logger: logger.child({ source: source.id }),
             globs: source.type === 'org' ? [] : source.globs,
-            sbomGlobs: source.type === 'org' ? [] : source.sbomGlobs,
-            openSloGlobs: source.type === 'org' ? [] : source.openSloGlobs,
             maxFileBytes: settings.maxFileBytes,
             kindPolicy: {
               sourceId: source.id,
@@ -173,12 +213,11 @@ export const catalogModuleIngestion = createBackendModule({
               knex,
               table: 'ingestion_rate_limits',
             }),
-            inventory: {
-              sboms,
+            openSlo,
+            docs: {
               docs,
-              openSlo,
+              origins,
               catalog: catalogService,
-              sbomUploadBytes: settings.sbomUploadBytes,
             },
           }),
         );

@@ -3,13 +3,16 @@ import {
   type PluginClientOptions,
   type PluginRequestOptions,
 } from '@internal/portal-common';
-import type { PackageUsageResult } from './dependencies';
+import {
+  InventoryClient,
+  type PackageUsageResult,
+} from '@internal/plugin-inventory-common';
 import type { IngestionHealth, OpenSloFilePage } from './types';
 
 /**
  * Typed client of catalog ingestion's API (`/api/catalog/ingestion/*`), for
  * other plugins: the SLO backend reads health and OpenSLO files, DX reads
- * docs and package usages.
+ * docs.
  */
 export class IngestionClient {
   constructor(private readonly options: PluginClientOptions) {}
@@ -55,13 +58,19 @@ export class IngestionClient {
     return this.get('/docs/entities', options);
   }
 
-  /** Components using a package (in a semver range), from their SBOMs. */
+  /**
+   * Components using a package (in a semver range), from their SBOMs.
+   *
+   * @deprecated The dependency inventory has its own client:
+   * `InventoryClient` of `@internal/plugin-inventory-common`.
+   */
   listPackageUsages(
     request: { package: string; range?: string },
     options?: PluginRequestOptions,
   ): Promise<PackageUsageResult> {
-    const query = new URLSearchParams({ package: request.package });
-    if (request.range) query.set('range', request.range);
-    return this.get(`/dependencies/usages?${query}`, options);
+    return new InventoryClient(this.options).listPackageUsages(
+      request,
+      options,
+    );
   }
 }

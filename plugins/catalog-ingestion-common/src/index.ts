@@ -6,7 +6,6 @@
 export * from './types';
 export * from './permissions';
 export * from './health';
-export * from './dependencies';
 export * from './docs';
 export * from './annotations';
 export * from './client';

@@ -15,15 +15,8 @@ export const catalogIngestionSourceRescanPermission = createPermission({
   attributes: { action: 'update' },
 });
 
-/** Upload an SBOM for a component through the API. */
-export const catalogIngestionSbomUploadPermission = createPermission({
-  name: 'catalog.ingestion.sbom.upload',
-  attributes: { action: 'create' },
-});
-
 /** All permissions of the catalog ingestion module. */
 export const catalogIngestionPermissions = [
   catalogIngestionRescanPermission,
   catalogIngestionSourceRescanPermission,
-  catalogIngestionSbomUploadPermission,
 ];

@@ -1,6 +1,5 @@
 import { screen } from '@testing-library/react';
 import type { Entity } from '@backstage/catalog-model';
-import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import {
   createExtensionTester,
   renderTestApp,
@@ -12,11 +11,7 @@ import {
 import { catalogIngestionApiRef } from './api';
 import { health, sources } from './__fixtures__/ingestion';
 import catalogIngestionPlugin from './index';
-import {
-  entityDependenciesContent,
-  entityDocsContent,
-  entityIngestionProblemsCard,
-} from './plugin';
+import { entityDocsContent, entityIngestionProblemsCard } from './plugin';
 
 const entity = (
   kind: string,
@@ -64,25 +59,5 @@ describe('catalog ingestion plugin', () => {
         false,
       );
     }
-  });
-
-  it('shows the Dependencies tab on components and resources only, at /dependencies', () => {
-    const tester = createExtensionTester(entityDependenciesContent);
-    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
-    expect(filter(entity('Component'))).toBe(true);
-    expect(filter(entity('Resource'))).toBe(true);
-    expect(filter(entity('API', discovered))).toBe(false);
-    expect(tester.get(coreExtensionData.routePath)).toBe('/dependencies');
-  });
-
-  it('serves the Dependencies page at /dependencies', async () => {
-    renderTestApp({
-      features: [catalogIngestionPlugin],
-      apis: [[catalogIngestionApiRef, {}]],
-      initialRouteEntries: ['/dependencies'],
-    });
-    expect(
-      await screen.findByText('Find the components that use a package'),
-    ).toBeInTheDocument();
   });
 });

@@ -8,11 +8,10 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import AccountTreeIcon from '@material-ui/icons/AccountTree';
 import SyncIcon from '@material-ui/icons/Sync';
 import { hasIngestionRepository } from './annotations';
 import { catalogIngestionApiRef, CatalogIngestionClient } from './api';
-import { dependenciesRouteRef, ingestionRouteRef } from './routes';
+import { ingestionRouteRef } from './routes';
 
 /** The API client, talking to the catalog backend's ingestion routes. */
 export const catalogIngestionApi = ApiBlueprint.make({
@@ -37,19 +36,6 @@ export const catalogIngestionPage = PageBlueprint.make({
   },
 });
 
-/** `/dependencies`: which components use a package (version range). */
-export const dependenciesPage = PageBlueprint.make({
-  name: 'dependencies',
-  params: {
-    path: '/dependencies',
-    title: 'Dependencies',
-    icon: <AccountTreeIcon fontSize="inherit" />,
-    routeRef: dependenciesRouteRef,
-    loader: () =>
-      import('./components/DependenciesPage').then(m => <m.DependenciesPage />),
-  },
-});
-
 /** Entity overview card: outstanding ingestion problems of the entity. */
 export const entityIngestionProblemsCard = EntityCardBlueprint.make({
   name: 'ingestion-problems',
@@ -58,21 +44,6 @@ export const entityIngestionProblemsCard = EntityCardBlueprint.make({
     loader: () =>
       import('./components/EntityIngestionProblemsCard').then(m => (
         <m.EntityIngestionProblemsCard />
-      )),
-  },
-});
-
-/** Entity tab of components and resources: their packages and stored SBOMs. */
-export const entityDependenciesContent = EntityContentBlueprint.make({
-  name: 'dependencies',
-  params: {
-    path: '/dependencies',
-    title: 'Dependencies',
-    group: 'development',
-    filter: { kind: { $in: ['component', 'resource'] } },
-    loader: () =>
-      import('./components/EntityDependenciesContent').then(m => (
-        <m.EntityDependenciesContent />
       )),
   },
 });
@@ -94,7 +65,7 @@ export const entityDocsContent = EntityContentBlueprint.make({
 
 /**
  * Catalog ingestion in the new frontend system: its health page, the
- * dependency inventory page, and entity card and tabs.
+ * entity problems card and the entity Docs tab.
  *
  * @public
  */
@@ -104,14 +75,11 @@ export const catalogIngestionPlugin = createFrontendPlugin({
   icon: <SyncIcon fontSize="inherit" />,
   routes: {
     ingestion: ingestionRouteRef,
-    dependencies: dependenciesRouteRef,
   },
   extensions: [
     catalogIngestionApi,
     catalogIngestionPage,
-    dependenciesPage,
     entityIngestionProblemsCard,
-    entityDependenciesContent,
     entityDocsContent,
   ],
 });

@@ -5,12 +5,10 @@ import path from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
 // The GitHub and GitLab stand-ins of catalog ingestion's tests: REST API,
 // repository creation and git push over HTTP, served from a local directory.
-/* eslint-disable @backstage/no-forbidden-package-imports */
 import {
   startGithubStandIn,
   startGitlabStandIn,
-} from '@internal/plugin-catalog-backend-module-ingestion/src/__testUtils__/scmStandIns';
-/* eslint-enable @backstage/no-forbidden-package-imports */
+} from '@internal/plugin-catalog-backend-module-ingestion/testUtils';
 import request from 'supertest';
 import {
   eventually,

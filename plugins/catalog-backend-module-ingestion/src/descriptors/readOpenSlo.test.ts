@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GitRepository } from '../git/GitRepository';
-import type { TreeEntry } from '../git/GitRepository';
-import type { DiscoveredEntity, RepositoryContent } from '../ingestion/types';
+import {
+  discoveredEntity as entity,
+  repositoryContentOf as memory,
+} from '@internal/plugin-catalog-ingestion-node/testUtils';
 import { createRepo, git } from '../__testUtils__/git';
-import { nearestEntity } from './nearestEntity';
 import {
   DEFAULT_OPENSLO_GLOBS,
   MAX_OPENSLO_FILES,
@@ -13,75 +14,8 @@ import {
   readOpenSlo,
 } from './readOpenSlo';
 
-function entity(
-  kind: string,
-  name: string,
-  file: string,
-  annotations?: Record<string, string>,
-): DiscoveredEntity {
-  return {
-    entity: {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind,
-      metadata: { name, ...(annotations ? { annotations } : {}) },
-    },
-    ref: `${kind.toLocaleLowerCase('en-US')}:default/${name}`,
-    file,
-    line: 1,
-    hash: name,
-  };
-}
-
-/** Repository content held in memory: path -> text (or bytes). */
-function memory(
-  files: Record<string, string | Buffer>,
-  modes: Record<string, string> = {},
-): RepositoryContent {
-  const entries: TreeEntry[] = Object.entries(files).map(([p, data]) => ({
-    path: p,
-    mode: modes[p] ?? '100644',
-    oid: `oid:${p}`,
-    size: Buffer.byteLength(data),
-  }));
-  return {
-    files: entries,
-    read: async oids =>
-      new Map(
-        oids.map(oid => {
-          const data = files[oid.slice(4)];
-          return [oid, Buffer.isBuffer(data) ? data : Buffer.from(data)];
-        }),
-      ),
-  };
-}
-
 const SLO = 'apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: avail\n';
 const options = { openSloGlobs: DEFAULT_OPENSLO_GLOBS, maxFileBytes: 4096 };
-
-describe('nearestEntity', () => {
-  const root = entity('Component', 'root', 'catalog-info.yaml');
-  const a = entity('Component', 'a', 'services/a/catalog-info.yaml');
-  const b = entity('API', 'b', 'services/a/catalog-info.yaml');
-
-  it('picks the only entity of the nearest directory at or above the file', () => {
-    expect(nearestEntity('services/x/deep/slo.yaml', [root, a])).toEqual({
-      entity: root,
-    });
-    expect(nearestEntity('services/a/ops/slo.yaml', [root, a])).toEqual({
-      entity: a,
-    });
-    expect(nearestEntity('slo.yaml', [root, a])).toEqual({ entity: root });
-  });
-
-  it('reports several entities in that directory, or none at all', () => {
-    expect(nearestEntity('services/a/slo.yaml', [root, a, b])).toEqual({
-      ambiguous: [a, b],
-      dir: 'services/a',
-    });
-    expect(nearestEntity('other/slo.yaml', [a])).toEqual({ none: true });
-    expect(nearestEntity('slo.yaml', [])).toEqual({ none: true });
-  });
-});
 
 describe('openSloOwner', () => {
   it('among several entities of one directory, takes the only Component', () => {

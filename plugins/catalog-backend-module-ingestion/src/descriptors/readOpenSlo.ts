@@ -1,9 +1,15 @@
 import { ANNOTATION_OPENSLO_FILES } from '@internal/plugin-catalog-ingestion-common';
+import {
+  describeDir,
+  nearestEntity,
+  resolveInRepository,
+  type DiscoveredEntity,
+  type RepositoryContent,
+  type RepositoryFileReader,
+  type TreeEntry,
+} from '@internal/plugin-catalog-ingestion-node';
 import { Minimatch } from 'minimatch';
-import type { TreeEntry } from '../git/GitRepository';
-import type { DiscoveredEntity, RepositoryContent } from '../ingestion/types';
-import { describeDir, nearestEntity } from './nearestEntity';
-import { resolveInRepository } from './readRepository';
+import type { DatabaseOpenSloStore } from '../store/DatabaseOpenSloStore';
 
 /** Kinds an OpenSLO file can belong to (lower case). */
 export const OPENSLO_KINDS = ['component', 'resource', 'system', 'api'];
@@ -157,6 +163,32 @@ export async function readOpenSlo(
     });
   }
   return result;
+}
+
+/**
+ * The OpenSLO files of each repository, stored as text for the SLO backend;
+ * `globs` are the `openSloGlobs` of each source by id.
+ */
+export function openSloReader(options: {
+  store: DatabaseOpenSloStore;
+  globs: ReadonlyMap<string, string[]>;
+}): RepositoryFileReader {
+  const { store, globs } = options;
+  return {
+    name: 'openslo',
+    async read({ sourceId, repository, content, entities, maxFileBytes }) {
+      const { files, problems } = await readOpenSlo(content, entities, {
+        openSloGlobs: globs.get(sourceId) ?? DEFAULT_OPENSLO_GLOBS,
+        maxFileBytes,
+      });
+      return {
+        problems,
+        commit: () => store.replaceRepositoryFiles(sourceId, repository, files),
+      };
+    },
+    removeRepository: ({ sourceId, repository }) =>
+      store.removeRepository(sourceId, repository),
+  };
 }
 
 /**

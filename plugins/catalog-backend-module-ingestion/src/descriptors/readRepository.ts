@@ -1,5 +1,5 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import path from 'node:path';
+import { resolveInRepository } from '@internal/plugin-catalog-ingestion-node';
 import { Minimatch } from 'minimatch';
 import { parse as parseYaml } from 'yaml';
 import type { TreeEntry } from '../git/GitRepository';
@@ -178,19 +178,6 @@ function refOf(data: unknown): string | undefined {
   const namespace =
     typeof d.metadata.namespace === 'string' ? d.metadata.namespace : 'default';
   return `${d.kind}:${namespace}/${d.metadata.name}`.toLocaleLowerCase('en-US');
-}
-
-/** Resolves `target` relative to `file`, or undefined when it leaves the repository. */
-export function resolveInRepository(
-  file: string,
-  target: string,
-): string | undefined {
-  if (target.startsWith('/')) return undefined;
-  const resolved = path.posix.normalize(
-    path.posix.join(path.posix.dirname(file), target),
-  );
-  if (resolved === '..' || resolved.startsWith('../')) return undefined;
-  return resolved;
 }
 
 const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);

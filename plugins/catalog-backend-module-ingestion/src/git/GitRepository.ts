@@ -1,15 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { TreeEntry } from '@internal/plugin-catalog-ingestion-node';
 import { gitRunner } from './gitRunner';
 
 /** One file in a commit's tree, as `git ls-tree --long` lists it. */
-export interface TreeEntry {
-  path: string;
-  /** Git file mode: 100644 file, 100755 executable, 120000 symlink, 160000 submodule. */
-  mode: string;
-  oid: string;
-  size: number;
-}
+export type { TreeEntry };
 
 const GIT_ENV = {
   ...process.env,

@@ -10,14 +10,13 @@ import type {
   IngestionRun,
   IngestionTrigger,
 } from '@internal/plugin-catalog-ingestion-common';
+import type {
+  RepositoryFileReader,
+  RepositoryFileReadResult,
+} from '@internal/plugin-catalog-ingestion-node';
 import pLimit from 'p-limit';
 import { randomUUID } from 'node:crypto';
-import { readExtras, RepositoryExtras } from '../descriptors/readExtras';
-import { readOpenSlo, RepositoryOpenSlo } from '../descriptors/readOpenSlo';
 import { readRepository } from '../descriptors/readRepository';
-import type { DatabaseDocsStore } from '../store/DatabaseDocsStore';
-import type { DatabaseOpenSloStore } from '../store/DatabaseOpenSloStore';
-import type { DatabaseSbomStore } from '../store/DatabaseSbomStore';
 import type {
   DatabaseIngestionStore,
   RunCounts,
@@ -29,29 +28,20 @@ import type {
   RepositorySource,
 } from './types';
 
-const EMPTY_EXTRAS: RepositoryExtras = {
-  sboms: [],
-  docs: [],
-  assets: [],
-  problems: [],
-};
-
-const EMPTY_OPENSLO: RepositoryOpenSlo = { files: [], problems: [] };
-
 /** Head recorded for a repository without commits, read and found empty. */
 const EMPTY_HEAD = 'empty';
 
 export interface RepositoryIngesterOptions {
   source: RepositorySource;
   store: DatabaseIngestionStore;
-  sboms: DatabaseSbomStore;
-  docs: DatabaseDocsStore;
-  openSlo: DatabaseOpenSloStore;
+  /**
+   * Read the files next to the descriptors (SBOMs, docs, OpenSLO files) of
+   * every repository with content, in this order; each commits after the
+   * repository's entities.
+   */
+  readers: RepositoryFileReader[];
   logger: LoggerService;
   globs: string[];
-  sbomGlobs: string[];
-  /** Globs of OpenSLO files not named by the `portal.dev/openslo` annotation. */
-  openSloGlobs: string[];
   maxFileBytes: number;
   /** Which kinds the source's repositories may define. */
   kindPolicy: KindPolicy;
@@ -244,9 +234,12 @@ export class RepositoryIngester implements EntityProvider {
     for (const name of known.keys()) {
       if (listed.has(name)) continue;
       const refs = await store.removeRepository(source.id, name);
-      await this.options.docs.removeRepository(source.id, name);
-      await this.options.openSlo.removeRepository(source.id, name);
-      await this.options.sboms.pruneRepositorySboms(source.id, name, []);
+      for (const reader of this.options.readers) {
+        await reader.removeRepository({
+          sourceId: source.id,
+          repository: name,
+        });
+      }
       if (refs.length > 0) {
         await this.mutate([], refs, name);
         await store.rereadRepositoriesBlockedBy(refs);
@@ -400,20 +393,22 @@ export class RepositoryIngester implements EntityProvider {
         });
         return false;
       });
-      const extras = content
-        ? await readExtras(content, accepted, {
-            sbomGlobs: this.options.sbomGlobs,
+      // Files next to the descriptors; org exports have none.
+      const reads: RepositoryFileReadResult[] = [];
+      if (content) {
+        for (const reader of this.options.readers) {
+          const read = await reader.read({
+            sourceId: source.id,
+            repository: repo.name,
+            content,
+            entities: accepted,
             maxFileBytes: this.options.maxFileBytes,
-          })
-        : EMPTY_EXTRAS;
-      const openSlo = content
-        ? await readOpenSlo(content, accepted, {
-            openSloGlobs: this.options.openSloGlobs,
-            maxFileBytes: this.options.maxFileBytes,
-          })
-        : EMPTY_OPENSLO;
-      for (const p of [...extras.problems, ...openSlo.problems]) {
-        problems.push({ sourceId: source.id, repository: repo.name, ...p });
+          });
+          reads.push(read);
+          for (const p of read.problems) {
+            problems.push({ sourceId: source.id, repository: repo.name, ...p });
+          }
+        }
       }
       const upserts = accepted.filter(
         e => previous.get(e.ref)?.hash !== e.hash,
@@ -450,35 +445,7 @@ export class RepositoryIngester implements EntityProvider {
         problems,
       });
       if (removed.length > 0) await store.rereadRepositoriesBlockedBy(removed);
-      await this.options.docs.replaceRepositoryDocs(
-        source.id,
-        repo.name,
-        extras.docs,
-        extras.assets,
-      );
-      await this.options.openSlo.replaceRepositoryFiles(
-        source.id,
-        repo.name,
-        openSlo.files,
-      );
-      const origins: string[] = [];
-      for (const s of extras.sboms) {
-        const origin = `repository:${source.id}/${repo.name}:${s.file}`;
-        origins.push(origin);
-        await this.options.sboms.replaceSbom({
-          entityRef: s.entityRef,
-          origin,
-          format: s.sbom.format,
-          packages: s.sbom.packages,
-          sourceId: source.id,
-          repository: repo.name,
-        });
-      }
-      await this.options.sboms.pruneRepositorySboms(
-        source.id,
-        repo.name,
-        origins,
-      );
+      for (const read of reads) await read.commit();
       return outcome;
     } finally {
       this.reading.delete(repo.name);

@@ -1,9 +1,13 @@
-import type { Entity } from '@backstage/catalog-model';
 import type {
   IngestionProblem,
   IngestionSourceType,
 } from '@internal/plugin-catalog-ingestion-common';
-import type { TreeEntry } from '../git/GitRepository';
+import type {
+  DiscoveredEntity,
+  RepositoryContent,
+} from '@internal/plugin-catalog-ingestion-node';
+
+export type { DiscoveredEntity, RepositoryContent };
 
 /** A repository in a source's listing. */
 export interface RepositoryRef {
@@ -19,12 +23,6 @@ export interface RepositoryRef {
    * entities are kept and the error is reported.
    */
   error?: string;
-}
-
-/** The files of a repository's head commit and a way to read them. */
-export interface RepositoryContent {
-  files: TreeEntry[];
-  read(oids: string[]): Promise<Map<string, Buffer>>;
 }
 
 /** Where repositories come from: a local directory, GitHub, GitLab. */
@@ -44,16 +42,6 @@ export interface RepositorySource {
   readEntities?(repo: RepositoryRef): Promise<RepositoryReadResult>;
   /** The `backstage.io/managed-by-location` of an entity from `file`. */
   locationOf(repo: RepositoryRef, file: string): string;
-}
-
-/** An entity read from a descriptor, ready for the catalog. */
-export interface DiscoveredEntity {
-  entity: Entity;
-  /** Lower-case entity ref, the key the catalog compares by. */
-  ref: string;
-  file: string;
-  line: number;
-  hash: string;
 }
 
 export interface RepositoryReadResult {

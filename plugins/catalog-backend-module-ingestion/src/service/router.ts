@@ -10,9 +10,14 @@ import {
   IngestionHealth,
   IngestionRun,
   IngestionSourceSummary,
+  OpenSloFilePage,
   RescanResult,
   summarizeRuns,
 } from '@internal/plugin-catalog-ingestion-common';
+import {
+  entityRefParam,
+  pageParams,
+} from '@internal/plugin-catalog-ingestion-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   githubSignatureHeader,
@@ -28,7 +33,8 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
 import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
-import { addInventoryRoutes, InventoryRouteOptions } from './inventoryRoutes';
+import type { DatabaseOpenSloStore } from '../store/DatabaseOpenSloStore';
+import { addDocsRoutes, DocsRouteOptions } from './docsRoutes';
 
 export interface RouterOptions {
   ingesters: RepositoryIngester[];
@@ -43,10 +49,8 @@ export interface RouterOptions {
   logger: LoggerService;
   githubWebhookSecret?: string;
   webhookBodyBytes: number;
-  inventory: Omit<
-    InventoryRouteOptions,
-    'store' | 'httpAuth' | 'permissions' | 'requestsPerMinute' | 'limits'
-  >;
+  openSlo: DatabaseOpenSloStore;
+  docs: Omit<DocsRouteOptions, 'httpAuth'>;
   /** Per caller and endpoint (portal.limits.requestsPerMinute). */
   requestsPerMinute: number;
   /** Shared counters, identities, proxies (requestLimits). */
@@ -315,14 +319,23 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
     },
   );
 
-  addInventoryRoutes(router, {
-    ...options.inventory,
-    store,
-    httpAuth,
-    permissions,
-    requestsPerMinute: options.requestsPerMinute,
-    limits: options.limits,
+  router.get('/ingestion/openslo', async (req, res) => {
+    // For the SLO backend (a service call), or a user seeing what exists.
+    await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    const { offset, limit } = pageParams(req.query);
+    const entityRef =
+      req.query.entityRef === undefined
+        ? undefined
+        : entityRefParam(req.query.entityRef);
+    const body: OpenSloFilePage = await options.openSlo.list({
+      offset,
+      limit,
+      entityRef,
+    });
+    res.json(body);
   });
+
+  addDocsRoutes(router, { ...options.docs, httpAuth });
 
   router.use(bodyParserErrors());
 

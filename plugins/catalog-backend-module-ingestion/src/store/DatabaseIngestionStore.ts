@@ -5,6 +5,7 @@ import type {
   IngestionRunStatus,
   IngestionTrigger,
 } from '@internal/plugin-catalog-ingestion-common';
+import type { RepositoryKey } from '@internal/plugin-catalog-ingestion-node';
 import type { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath(
@@ -497,6 +498,31 @@ export class DatabaseIngestionStore {
       .where({ entity_ref: ref })
       .first();
     return row ? toStoredEntity(row) : undefined;
+  }
+
+  /** The entities discovered in the given repositories, ordered by ref. */
+  async entitiesOfRepositories(
+    repositories: RepositoryKey[],
+  ): Promise<Array<RepositoryKey & { entityRef: string }>> {
+    const out: Array<RepositoryKey & { entityRef: string }> = [];
+    for (const part of chunks(repositories)) {
+      const rows = await this.knex('ingestion_entities')
+        .whereIn(
+          ['source_id', 'repository'],
+          part.map(r => [r.sourceId, r.repository]),
+        )
+        .select('entity_ref', 'source_id', 'repository');
+      for (const r of rows) {
+        out.push({
+          sourceId: r.source_id,
+          repository: r.repository,
+          entityRef: r.entity_ref,
+        });
+      }
+    }
+    return out.sort((a, b) =>
+      a.entityRef < b.entityRef ? -1 : Number(a.entityRef > b.entityRef),
+    );
   }
 
   async sourceStats(): Promise<Map<string, SourceStats>> {

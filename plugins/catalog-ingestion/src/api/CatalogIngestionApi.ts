@@ -1,13 +1,11 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   DocsFile,
-  EntityDependencies,
   EntityDocs,
   IngestionHealth,
   IngestionProblem,
   IngestionRun,
   IngestionSourceSummary,
-  PackageUsageResult,
   RescanResult,
 } from '@internal/plugin-catalog-ingestion-common';
 
@@ -38,13 +36,6 @@ export interface CatalogIngestionApi {
     source?: string;
     repository?: string;
   }): Promise<RescanResult>;
-  /** Packages and stored SBOMs of a component. */
-  getEntityDependencies(entityRef: string): Promise<EntityDependencies>;
-  /** Components using a package, optionally within a semver range. */
-  getPackageUsages(query: {
-    package: string;
-    range?: string;
-  }): Promise<PackageUsageResult>;
   /** The Markdown files of the repository an entity was discovered in. */
   getEntityDocs(entityRef: string): Promise<EntityDocs>;
   /** One Markdown file of that repository. */

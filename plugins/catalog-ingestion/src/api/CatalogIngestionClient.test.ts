@@ -79,29 +79,6 @@ describe('CatalogIngestionClient', () => {
       { runs: 3 },
     ],
     [
-      'dependencies of an entity',
-      (c: CatalogIngestionClient) =>
-        c.getEntityDependencies('component:default/payments'),
-      { packages: [] },
-      `${baseUrl}/ingestion/dependencies/entity?entityRef=component%3Adefault%2Fpayments`,
-      { packages: [] },
-    ],
-    [
-      'package usages with a range',
-      (c: CatalogIngestionClient) =>
-        c.getPackageUsages({ package: 'pkg:npm/lodash', range: '<4.17.21' }),
-      { components: 0, items: [] },
-      `${baseUrl}/ingestion/dependencies/usages?package=pkg%3Anpm%2Flodash&range=%3C4.17.21`,
-      { components: 0, items: [] },
-    ],
-    [
-      'package usages without a range',
-      (c: CatalogIngestionClient) => c.getPackageUsages({ package: 'lodash' }),
-      { components: 0, items: [] },
-      `${baseUrl}/ingestion/dependencies/usages?package=lodash`,
-      { components: 0, items: [] },
-    ],
-    [
       'docs of an entity',
       (c: CatalogIngestionClient) => c.getEntityDocs('component:default/x'),
       { files: [] },

@@ -2,13 +2,11 @@ import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   DocsFile,
-  EntityDependencies,
   EntityDocs,
   IngestionHealth,
   IngestionProblem,
   IngestionRun,
   IngestionSourceSummary,
-  PackageUsageResult,
   RescanResult,
 } from '@internal/plugin-catalog-ingestion-common';
 import type { CatalogIngestionApi } from './CatalogIngestionApi';
@@ -75,20 +73,6 @@ export class CatalogIngestionClient implements CatalogIngestionApi {
       }),
     });
     return response.json();
-  }
-
-  getEntityDependencies(entityRef: string): Promise<EntityDependencies> {
-    return this.getJson('/ingestion/dependencies/entity', { entityRef });
-  }
-
-  getPackageUsages(query: {
-    package: string;
-    range?: string;
-  }): Promise<PackageUsageResult> {
-    return this.getJson('/ingestion/dependencies/usages', {
-      package: query.package,
-      range: query.range,
-    });
   }
 
   getEntityDocs(entityRef: string): Promise<EntityDocs> {

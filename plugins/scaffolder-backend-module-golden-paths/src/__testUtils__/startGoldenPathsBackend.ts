@@ -12,6 +12,7 @@ import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
+import catalogModuleInventory from '@internal/plugin-catalog-backend-module-inventory';
 // The whole stack runs in these tests, so they start the golden-paths plugin too.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import goldenPathsPlugin from '@internal/plugin-golden-paths-backend';
@@ -75,6 +76,7 @@ export async function startGoldenPathsBackend(options: {
       catalogPlugin,
       catalogModuleScaffolderEntityModel,
       catalogModuleIngestion,
+      catalogModuleInventory,
       scaffolderPlugin,
       scaffolderModuleGoldenPaths,
       goldenPathsPlugin,

@@ -10,14 +10,14 @@ import {
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { PackageUsage } from '@internal/plugin-catalog-ingestion-common';
+import type { PackageUsage } from '@internal/plugin-inventory-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
-import { catalogIngestionApiRef } from '../../api';
+import { inventoryApiRef } from '../../api';
 
 /**
  * The system of a usage: `spec.system` is a ref that may leave out its kind
@@ -68,9 +68,9 @@ const columns: TableColumn<PackageUsage>[] = [
 
 function UsageResults(props: { pkg: string; range?: string }) {
   const { pkg, range } = props;
-  const api = useApi(catalogIngestionApiRef);
+  const api = useApi(inventoryApiRef);
   const { value, loading, error } = useAsync(
-    () => api.getPackageUsages({ package: pkg, range }),
+    () => api.listPackageUsages({ package: pkg, range }),
     [api, pkg, range],
   );
   if (loading) return <Progress />;

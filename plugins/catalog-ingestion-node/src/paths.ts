@@ -1,5 +1,18 @@
 import path from 'node:path';
-import type { DiscoveredEntity } from '../ingestion/types';
+import type { DiscoveredEntity } from './types';
+
+/** Resolves `target` relative to `file`, or undefined when it leaves the repository. */
+export function resolveInRepository(
+  file: string,
+  target: string,
+): string | undefined {
+  if (target.startsWith('/')) return undefined;
+  const resolved = path.posix.normalize(
+    path.posix.join(path.posix.dirname(file), target),
+  );
+  if (resolved === '..' || resolved.startsWith('../')) return undefined;
+  return resolved;
+}
 
 /**
  * Where a file found next to descriptors (an SBOM, an OpenSLO file)

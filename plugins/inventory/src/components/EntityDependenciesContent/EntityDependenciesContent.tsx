@@ -12,11 +12,11 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import type {
   ComponentPackage,
   StoredSbom,
-} from '@internal/plugin-catalog-ingestion-common';
+} from '@internal/plugin-inventory-common';
 import Grid from '@material-ui/core/Grid';
+import { DateTime } from 'luxon';
 import useAsync from 'react-use/esm/useAsync';
-import { catalogIngestionApiRef } from '../../api';
-import { formatTimestamp } from '../shared/format';
+import { inventoryApiRef } from '../../api';
 
 const packageColumns: TableColumn<ComponentPackage>[] = [
   {
@@ -50,7 +50,8 @@ const sbomColumns: TableColumn<StoredSbom>[] = [
   {
     title: 'Stored at',
     field: 'storedAt',
-    render: s => formatTimestamp(s.storedAt),
+    render: s =>
+      DateTime.fromISO(s.storedAt).toLocaleString(DateTime.DATETIME_MED),
   },
 ];
 
@@ -82,7 +83,7 @@ function NoSbomEmptyState(props: { entityRef: string }) {
 /** The component's packages (from its SBOMs) and the SBOMs stored. */
 export function EntityDependenciesContent() {
   const { entity } = useEntity();
-  const api = useApi(catalogIngestionApiRef);
+  const api = useApi(inventoryApiRef);
   const entityRef = stringifyEntityRef(entity);
   const { value, loading, error } = useAsync(
     () => api.getEntityDependencies(entityRef),

@@ -3,8 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { coreApis } from '@backstage/frontend-plugin-api';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import type { PackageUsageResult } from '@internal/plugin-catalog-ingestion-common';
-import { catalogIngestionApiRef, type CatalogIngestionApi } from '../../api';
+import type { PackageUsageResult } from '@internal/plugin-inventory-common';
+import { inventoryApiRef, type InventoryApi } from '../../api';
 import { DependenciesPage } from './DependenciesPage';
 
 const result: PackageUsageResult = {
@@ -34,11 +34,11 @@ const result: PackageUsageResult = {
 };
 
 function renderPage(
-  api: Pick<CatalogIngestionApi, 'getPackageUsages'>,
+  api: Pick<InventoryApi, 'listPackageUsages'>,
   url = '/dependencies',
 ) {
   return renderInTestApp(<DependenciesPage />, {
-    apis: [[catalogIngestionApiRef, api]],
+    apis: [[inventoryApiRef, api]],
     mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     mountPath: '/dependencies',
     initialRouteEntries: [url],
@@ -47,7 +47,7 @@ function renderPage(
 
 describe('DependenciesPage', () => {
   it('queries the typed package and range, lists the components and keeps the query in the URL', async () => {
-    const api = { getPackageUsages: jest.fn(async () => result) };
+    const api = { listPackageUsages: jest.fn(async () => result) };
     const { apis } = await renderPage(api);
 
     await userEvent.type(
@@ -58,14 +58,14 @@ describe('DependenciesPage', () => {
       screen.getByRole('textbox', { name: /version range/i }),
       '<4.17.21',
     );
-    expect(api.getPackageUsages).not.toHaveBeenCalled();
+    expect(api.listPackageUsages).not.toHaveBeenCalled();
     await userEvent.click(screen.getByRole('button', { name: 'Search' }));
 
     expect(await screen.findByTestId('affected')).toHaveTextContent(
       '2 components use pkg:npm/lodash <4.17.21',
     );
-    expect(api.getPackageUsages).toHaveBeenCalledTimes(1);
-    expect(api.getPackageUsages).toHaveBeenCalledWith({
+    expect(api.listPackageUsages).toHaveBeenCalledTimes(1);
+    expect(api.listPackageUsages).toHaveBeenCalledWith({
       package: 'pkg:npm/lodash',
       range: '<4.17.21',
     });
@@ -96,13 +96,13 @@ describe('DependenciesPage', () => {
   });
 
   it('runs the query of a shared link and fills the form with it', async () => {
-    const api = { getPackageUsages: jest.fn(async () => result) };
+    const api = { listPackageUsages: jest.fn(async () => result) };
     await renderPage(api, '/dependencies?package=lodash&range=%3C4.17.21');
 
     expect(await screen.findByTestId('affected')).toHaveTextContent(
       '2 components use lodash <4.17.21',
     );
-    expect(api.getPackageUsages).toHaveBeenCalledWith({
+    expect(api.listPackageUsages).toHaveBeenCalledWith({
       package: 'lodash',
       range: '<4.17.21',
     });
@@ -116,7 +116,7 @@ describe('DependenciesPage', () => {
 
   it('queries every version when the range is empty, and says when nothing matches', async () => {
     const api = {
-      getPackageUsages: jest.fn(async () => ({
+      listPackageUsages: jest.fn(async () => ({
         query: { package: 'left-pad' },
         components: 0,
         items: [],
@@ -133,7 +133,7 @@ describe('DependenciesPage', () => {
     expect(await screen.findByTestId('affected')).toHaveTextContent(
       '0 components use left-pad',
     );
-    expect(api.getPackageUsages).toHaveBeenCalledWith({
+    expect(api.listPackageUsages).toHaveBeenCalledWith({
       package: 'left-pad',
       range: undefined,
     });
@@ -144,7 +144,7 @@ describe('DependenciesPage', () => {
   });
 
   it('follows the URL when it changes (back button)', async () => {
-    const api = { getPackageUsages: jest.fn(async () => result) };
+    const api = { listPackageUsages: jest.fn(async () => result) };
     const { apis } = await renderPage(api, '/dependencies?package=lodash');
     await screen.findByTestId('affected');
 
@@ -153,7 +153,7 @@ describe('DependenciesPage', () => {
     );
 
     await waitFor(() =>
-      expect(api.getPackageUsages).toHaveBeenLastCalledWith({
+      expect(api.listPackageUsages).toHaveBeenLastCalledWith({
         package: 'minimist',
         range: undefined,
       }),

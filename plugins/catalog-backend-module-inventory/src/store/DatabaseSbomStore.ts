@@ -1,9 +1,15 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type {
   ComponentPackage,
   StoredSbom,
-} from '@internal/plugin-catalog-ingestion-common';
+} from '@internal/plugin-inventory-common';
 import type { Knex } from 'knex';
 import type { PackageQuery } from '../sbom/matchPackage';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-catalog-backend-module-inventory',
+  'migrations',
+);
 
 const CHUNK = 500;
 
@@ -31,11 +37,25 @@ function toPackage(row: any): ComponentPackage {
 }
 
 /**
- * The dependency inventory in the catalog's database (tables created by
- * the module's migrations, see DatabaseIngestionStore.create).
+ * The dependency inventory in the catalog's database, in tables of this
+ * module's migrations (their own migrations table,
+ * inventory__knex_migrations).
  */
 export class DatabaseSbomStore {
-  constructor(private readonly knex: Knex) {}
+  static async create(options: {
+    knex: Knex;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseSbomStore> {
+    if (!options.skipMigrations) {
+      await options.knex.migrate.latest({
+        directory: migrationsDir,
+        tableName: 'inventory__knex_migrations',
+      });
+    }
+    return new DatabaseSbomStore(options.knex);
+  }
+
+  private constructor(private readonly knex: Knex) {}
 
   /** Stores an SBOM for a component, replacing the one from the same origin. */
   async replaceSbom(options: {

@@ -4,10 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import {
+  commitFolderAsRepository,
+  git,
   MANUAL_SCHEDULE,
   startIngestionBackend,
-} from '../__testUtils__/startIngestionBackend';
-import { commitFolderAsRepository, git } from '../__testUtils__/git';
+} from '@internal/plugin-catalog-backend-module-ingestion/testUtils';
+import catalogModuleInventory from '../index';
 
 // Corpus suite: every SBOM of the CycloneDX and SPDX examples, committed to
 // a git repository next to one component, ingested into the dependency
@@ -34,21 +36,25 @@ describe('corpus: SBOMs through repository discovery', () => {
       .filter(f => f.endsWith('.json'));
 
     const knex = await databases.init('POSTGRES_15');
-    const server = await startIngestionBackend(knex, {
-      catalog: {
-        ingestion: {
-          sources: [
-            {
-              id: 'corpus',
-              type: 'local',
-              path: path.dirname(repo),
-              sbomGlobs: ['**/*.json'],
-              schedule: MANUAL_SCHEDULE,
-            },
-          ],
+    const server = await startIngestionBackend(
+      knex,
+      {
+        catalog: {
+          ingestion: {
+            sources: [
+              {
+                id: 'corpus',
+                type: 'local',
+                path: path.dirname(repo),
+                sbomGlobs: ['**/*.json'],
+                schedule: MANUAL_SCHEDULE,
+              },
+            ],
+          },
         },
       },
-    });
+      [catalogModuleInventory],
+    );
     const auth = { Authorization: mockCredentials.user.header() };
     const run = (
       await request(server)

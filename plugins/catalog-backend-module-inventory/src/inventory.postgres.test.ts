@@ -4,13 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import {
+  commitFiles,
+  createRepo,
   MANUAL_SCHEDULE,
   startIngestionBackend,
-} from './__testUtils__/startIngestionBackend';
-import { commitFiles, createRepo } from './__testUtils__/git';
+} from '@internal/plugin-catalog-backend-module-ingestion/testUtils';
+import catalogModuleInventory from './index';
 
-// Integration test: SBOMs and docs found in real git repositories end up in
-// the dependency inventory and the docs API, on PostgreSQL.
+// Integration test: SBOMs found in real git repositories, and uploaded,
+// end up in the dependency inventory, on PostgreSQL.
 
 jest.setTimeout(120_000);
 
@@ -47,12 +49,7 @@ const cyclonedx = (root: string, deps: Array<[string, string, boolean]>) =>
     ],
   });
 
-const PNG = Buffer.from(
-  '89504e470d0a1a0a0000000d4948445200000001000000010806000000',
-  'hex',
-);
-
-describe('dependency inventory and docs from repositories', () => {
+describe('dependency inventory from repositories', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
   let root: string;
   let repos: string;
@@ -72,10 +69,6 @@ describe('dependency inventory and docs from repositories', () => {
       'services/worker/deps.cdx.json': cyclonedx('shop-worker', [
         ['lodash', '4.17.21', true],
       ]),
-      'README.md':
-        '# Shop\n\nSee [the runbook](docs/runbook.md).\n\n![architecture](docs/arch.png)\n<script>alert(1)</script>\n',
-      'docs/runbook.md': '# Runbook\n\nRestart it.\n',
-      'docs/arch.png': PNG,
     });
     createRepo(path.join(repos, 'orphan'), {
       'catalog-info.yaml': `apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: orphan-api\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-a\n  definition: "openapi: 3.0.0"\n`,
@@ -84,22 +77,26 @@ describe('dependency inventory and docs from repositories', () => {
     });
 
     const knex = await databases.init('POSTGRES_15');
-    server = await startIngestionBackend(knex, {
-      catalog: {
-        ingestion: {
-          sources: [
-            {
-              id: 'local',
-              type: 'local',
-              path: repos,
-              globs: ['catalog-info.yaml', 'services/*/catalog-info.yaml'],
-              schedule: MANUAL_SCHEDULE,
-            },
-          ],
-          maxSbomBytes: 2048,
+    server = await startIngestionBackend(
+      knex,
+      {
+        catalog: {
+          ingestion: {
+            sources: [
+              {
+                id: 'local',
+                type: 'local',
+                path: repos,
+                globs: ['catalog-info.yaml', 'services/*/catalog-info.yaml'],
+                schedule: MANUAL_SCHEDULE,
+              },
+            ],
+            maxSbomBytes: 2048,
+          },
         },
       },
-    });
+      [catalogModuleInventory],
+    );
   });
 
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -253,52 +250,6 @@ describe('dependency inventory and docs from repositories', () => {
       })
       .send(cyclonedx('x', []));
     expect(none.status).toBe(401);
-  });
-
-  it('serves the repository docs of an entity: README first, raw Markdown, images', async () => {
-    const list = await get(
-      '/api/catalog/ingestion/docs?entityRef=component:default/shop',
-    );
-    expect(list.body).toMatchObject({
-      repository: 'shop',
-      files: [
-        { path: 'README.md', title: 'Shop' },
-        { path: 'docs/runbook.md', title: 'Runbook' },
-      ],
-    });
-    const file = await get(
-      '/api/catalog/ingestion/docs/file?entityRef=component:default/shop&path=docs/runbook.md',
-    );
-    expect(file.body).toEqual({
-      path: 'docs/runbook.md',
-      markdown: '# Runbook\n\nRestart it.\n',
-    });
-    const image = await get(
-      '/api/catalog/ingestion/docs/asset?entityRef=component:default/shop&path=docs/arch.png',
-    );
-    expect(image.status).toBe(200);
-    expect(image.headers['content-type']).toBe('image/png');
-    expect(image.headers['content-security-policy']).toContain('sandbox');
-    expect(Buffer.compare(image.body, PNG)).toBe(0);
-    expect(
-      (
-        await get(
-          '/api/catalog/ingestion/docs/file?entityRef=component:default/shop&path=../orphan/bom.json',
-        )
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await get(
-          '/api/catalog/ingestion/docs?entityRef=component:default/unknown',
-        )
-      ).status,
-    ).toBe(404);
-    // Which entities have docs (for the DX scorecards): both of the shop
-    // repository, not the API of the repository without any.
-    expect(
-      (await get('/api/catalog/ingestion/docs/entities')).body.items,
-    ).toEqual(['component:default/shop', 'component:default/shop-worker']);
   });
 
   it('drops the SBOM of a repository when it is deleted from the repository', async () => {

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import type { ComponentPackage } from '@internal/plugin-catalog-ingestion-common';
+import type { ComponentPackage } from '@internal/plugin-inventory-common';
 import { PackageURL } from 'packageurl-js';
 
 export interface ParsedSbom {

@@ -2,8 +2,8 @@ import { screen, waitFor } from '@testing-library/react';
 import type { Entity } from '@backstage/catalog-model';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import type { EntityDependencies } from '@internal/plugin-catalog-ingestion-common';
-import { catalogIngestionApiRef } from '../../api';
+import type { EntityDependencies } from '@internal/plugin-inventory-common';
+import { inventoryApiRef } from '../../api';
 import { EntityDependenciesContent } from './EntityDependenciesContent';
 
 const entity: Entity = {
@@ -49,7 +49,7 @@ function renderTab(getEntityDependencies: jest.Mock) {
     <EntityProvider entity={entity}>
       <EntityDependenciesContent />
     </EntityProvider>,
-    { apis: [[catalogIngestionApiRef, { getEntityDependencies }]] },
+    { apis: [[inventoryApiRef, { getEntityDependencies }]] },
   );
 }
 

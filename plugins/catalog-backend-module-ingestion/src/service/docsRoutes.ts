@@ -1,0 +1,112 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type {
+  DocsFile,
+  DocsIndexPage,
+  EntityDocs,
+} from '@internal/plugin-catalog-ingestion-common';
+import {
+  entityRefParam,
+  pageParams,
+  visibleEntity,
+  type DiscoveredEntityOrigins,
+} from '@internal/plugin-catalog-ingestion-node';
+import type express from 'express';
+import type Router from 'express-promise-router';
+import type { DatabaseDocsStore } from '../store/DatabaseDocsStore';
+
+export interface DocsRouteOptions {
+  docs: DatabaseDocsStore;
+  origins: DiscoveredEntityOrigins;
+  catalog: CatalogService;
+  httpAuth: HttpAuthService;
+}
+
+function pathParam(value: unknown): string {
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length > 1024 ||
+    value.startsWith('/') ||
+    value.split('/').includes('..')
+  ) {
+    throw new InputError('path must be a relative path inside the repository');
+  }
+  return value;
+}
+
+/** Routes of the repository docs, `/api/catalog/ingestion/docs...`. */
+export function addDocsRoutes(
+  router: ReturnType<typeof Router>,
+  options: DocsRouteOptions,
+) {
+  const { docs, origins, httpAuth } = options;
+
+  /** The repository an entity was discovered in. */
+  async function originOf(req: express.Request) {
+    const ref = entityRefParam(req.query.entityRef);
+    await visibleEntity(options, req, ref);
+    const origin = await origins.entityOrigin(ref);
+    if (!origin)
+      throw new NotFoundError(
+        `${ref} was not discovered in a repository, so it has no repository docs`,
+      );
+    return { ref, origin };
+  }
+
+  router.get('/ingestion/docs', async (req, res) => {
+    const { ref, origin } = await originOf(req);
+    const body: EntityDocs = {
+      entityRef: ref,
+      sourceId: origin.sourceId,
+      repository: origin.repository,
+      files: await docs.listDocs(origin.sourceId, origin.repository),
+    };
+    res.json(body);
+  });
+
+  router.get('/ingestion/docs/index', async (req, res) => {
+    // For the search collator: a service call, or a user seeing what exists.
+    await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    const { offset, limit } = pageParams(req.query);
+    const body: DocsIndexPage = await docs.listForIndex(offset, limit);
+    res.json(body);
+  });
+
+  router.get('/ingestion/docs/entities', async (req, res) => {
+    // For the DX scorecards (a service call): which entities have docs.
+    await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    res.json({ items: await docs.entitiesWithDocs() });
+  });
+
+  router.get('/ingestion/docs/file', async (req, res) => {
+    const { origin } = await originOf(req);
+    const path = pathParam(req.query.path);
+    const markdown = await docs.getDoc(
+      origin.sourceId,
+      origin.repository,
+      path,
+    );
+    if (markdown === undefined)
+      throw new NotFoundError(`no doc ${path} in ${origin.repository}`);
+    const body: DocsFile = { path, markdown };
+    res.json(body);
+  });
+
+  router.get('/ingestion/docs/asset', async (req, res) => {
+    const { origin } = await originOf(req);
+    const path = pathParam(req.query.path);
+    const asset = await docs.getAsset(origin.sourceId, origin.repository, path);
+    if (!asset)
+      throw new NotFoundError(`no image ${path} in ${origin.repository}`);
+    res.setHeader('Content-Type', asset.contentType);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // An SVG opened directly must not run scripts.
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    );
+    res.send(asset.data);
+  });
+}

@@ -1,0 +1,144 @@
+import {
+  discoveredEntity as entity,
+  repositoryContentOf as memory,
+} from '@internal/plugin-catalog-ingestion-node/testUtils';
+import { DEFAULT_SBOM_GLOBS, readSboms, sbomReader } from './readSboms';
+
+const bom = (name: string) =>
+  JSON.stringify({
+    bomFormat: 'CycloneDX',
+    specVersion: '1.5',
+    metadata: { component: { type: 'application', name } },
+    components: [
+      {
+        type: 'library',
+        name: 'lodash',
+        version: '4.17.21',
+        purl: 'pkg:npm/lodash@4.17.21',
+      },
+    ],
+  });
+const options = { sbomGlobs: DEFAULT_SBOM_GLOBS, maxFileBytes: 4096 };
+
+describe('readSboms', () => {
+  it('attaches each SBOM to the component described nearest to it', async () => {
+    const root = entity('Component', 'shop', 'catalog-info.yaml');
+    const worker = entity(
+      'Component',
+      'worker',
+      'services/worker/catalog-info.yaml',
+    );
+    const result = await readSboms(
+      memory({
+        'bom.json': bom('shop'),
+        'services/worker/deps.cdx.json': bom('worker'),
+        'node_modules/x/bom.json': bom('x'),
+      }),
+      [root, worker],
+      options,
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.sboms.map(s => [s.entityRef, s.file])).toEqual([
+      ['component:default/shop', 'bom.json'],
+      ['component:default/worker', 'services/worker/deps.cdx.json'],
+    ]);
+    expect(result.sboms[0].sbom.packages).toHaveLength(1);
+  });
+
+  it('picks among several components by the SBOM root name, or by annotation', async () => {
+    const a = entity('Component', 'a', 'catalog-info.yaml');
+    const b = entity('Component', 'b', 'catalog-info.yaml', {
+      'portal.dev/sbom': 'build/out.json',
+    });
+    const result = await readSboms(
+      memory({ 'bom.json': bom('a'), 'build/out.json': bom('z') }),
+      [a, b],
+      options,
+    );
+    expect(result.sboms.map(s => [s.entityRef, s.file])).toEqual([
+      ['component:default/b', 'build/out.json'],
+      ['component:default/a', 'bom.json'],
+    ]);
+  });
+
+  it('reports every SBOM it cannot read or place, by file', async () => {
+    const a = entity('Component', 'a', 'catalog-info.yaml', {
+      'portal.dev/sbom': '../outside.json',
+    });
+    const b = entity('Component', 'b', 'catalog-info.yaml');
+    const api = entity('API', 'api', 'apis/catalog-info.yaml');
+    const result = await readSboms(
+      memory(
+        {
+          'bom.json': bom('neither'),
+          'broken.cdx.json': '{"bomFormat": "CycloneDX"}',
+          'big/sbom.json': 'x'.repeat(5000),
+          'link/bom.json': 'bom.json',
+          'apis/bom.json': bom('api'),
+        },
+        { 'link/bom.json': '120000' },
+      ),
+      [a, b, api],
+      options,
+    );
+    expect(result.sboms).toEqual([]);
+    expect(result.problems).toEqual([
+      {
+        file: 'catalog-info.yaml',
+        entityRef: 'component:default/a',
+        message:
+          'portal.dev/sbom "../outside.json": no such file in the repository',
+      },
+      { file: 'big/sbom.json', message: 'SBOM not read: over 4096 bytes' },
+      { file: 'link/bom.json', message: 'SBOM not read: symbolic link' },
+      {
+        file: 'bom.json',
+        message:
+          'SBOM matches 2 components in the repository root; name one with the portal.dev/sbom annotation',
+      },
+      {
+        file: 'broken.cdx.json',
+        message: 'SBOM refused: CycloneDX specVersion is missing',
+      },
+      {
+        file: 'apis/bom.json',
+        message:
+          'SBOM matches 2 components in the repository root; name one with the portal.dev/sbom annotation',
+      },
+    ]);
+  });
+});
+
+describe('sbomReader', () => {
+  it('stores what it read when committed, under the origin of each file, and prunes the rest', async () => {
+    const calls: unknown[] = [];
+    const store = {
+      replaceSbom: async (o: { origin: string; entityRef: string }) => {
+        calls.push(['replace', o.entityRef, o.origin]);
+      },
+      pruneRepositorySboms: async (s: string, r: string, keep: string[]) => {
+        calls.push(['prune', s, r, keep]);
+      },
+    };
+    const reader = sbomReader({
+      store: store as any,
+      globs: new Map([['other', ['**/*.sbom']]]),
+    });
+    const read = await reader.read({
+      sourceId: 'local',
+      repository: 'shop',
+      content: memory({ 'bom.json': bom('shop') }),
+      entities: [entity('Component', 'shop', 'catalog-info.yaml')],
+      maxFileBytes: 4096,
+    });
+    expect(read.problems).toEqual([]);
+    expect(calls).toEqual([]);
+    await read.commit();
+    expect(calls).toEqual([
+      ['replace', 'component:default/shop', 'repository:local/shop:bom.json'],
+      ['prune', 'local', 'shop', ['repository:local/shop:bom.json']],
+    ]);
+    await reader.removeRepository({ sourceId: 'local', repository: 'shop' });
+    expect(calls[2]).toEqual(['prune', 'local', 'shop', []]);
+  });
+});

@@ -1,0 +1,84 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({
+  ids: ['POSTGRES_15', 'SQLITE_3'],
+});
+const inventory = {
+  directory: resolvePackagePath(
+    '@internal/plugin-catalog-backend-module-inventory',
+    'migrations',
+  ),
+  tableName: 'inventory__knex_migrations',
+};
+const ingestion = {
+  directory: resolvePackagePath(
+    '@internal/plugin-catalog-backend-module-ingestion',
+    'migrations',
+  ),
+  tableName: 'ingestion__knex_migrations',
+};
+const TABLES = [
+  'ingestion_sboms',
+  'ingestion_packages',
+  'inventory_rate_limits',
+];
+
+describe.each(databases.eachSupportedId())('migrations on %s', id => {
+  it('run up, down and up again', async () => {
+    const knex = await databases.init(id);
+    await knex.migrate.latest(inventory);
+    for (const table of TABLES) {
+      expect(await knex.schema.hasTable(table)).toBe(true);
+    }
+    await knex.migrate.rollback(inventory, true);
+    for (const table of TABLES) {
+      expect(await knex.schema.hasTable(table)).toBe(false);
+    }
+    await knex.migrate.latest(inventory);
+    expect(await knex.schema.hasTable('ingestion_packages')).toBe(true);
+  });
+
+  it('keep the SBOMs of an installation whose ingestion migrations created the tables', async () => {
+    const knex = await databases.init(id);
+    // The ingestion module's migrations no longer create the SBOM tables.
+    await knex.migrate.latest(ingestion);
+    expect(await knex.schema.hasTable('ingestion_sboms')).toBe(false);
+    // An installation from before the move: the tables and their rows
+    // exist, and the inventory's migrations have never run.
+    await knex.migrate.latest(inventory);
+    const [sbom] = await knex('ingestion_sboms')
+      .insert({
+        entity_ref: 'component:default/shop',
+        origin: 'upload',
+        format: 'cyclonedx',
+        stored_at: new Date(),
+        packages: 1,
+      })
+      .returning('id');
+    await knex('ingestion_packages').insert({
+      sbom_id: typeof sbom === 'object' ? sbom.id : sbom,
+      entity_ref: 'component:default/shop',
+      purl: 'pkg:npm/lodash@4.17.21',
+      type: 'npm',
+      name: 'lodash',
+      version: '4.17.21',
+      direct: true,
+    });
+    await knex.schema.dropTable('inventory_rate_limits');
+    await knex.schema.dropTable(inventory.tableName);
+    await knex.schema.dropTable(`${inventory.tableName}_lock`);
+
+    await knex.migrate.latest(ingestion);
+    await knex.migrate.latest(inventory);
+    expect(await knex('ingestion_packages').select('name')).toEqual([
+      { name: 'lodash' },
+    ]);
+    expect(Number((await knex('ingestion_sboms').count({ n: '*' }))[0].n)).toBe(
+      1,
+    );
+    expect(await knex.schema.hasTable('inventory_rate_limits')).toBe(true);
+  });
+});

@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/frontend-plugin-api';
+
+/** The Dependencies page (which components use a package). */
+export const dependenciesRouteRef = createRouteRef();
