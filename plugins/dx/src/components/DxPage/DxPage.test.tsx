@@ -8,7 +8,7 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { normalizeGenericEvent } from '@internal/plugin-dx-common';
 import { dxApiRef, type DxApi } from '../../api';
 import { rootRouteRef } from '../../routes';
-import { adoption, emptyDora, fakeDxApi } from '../../__fixtures__/dx';
+import { adoption, emptyDora, fakeDxApi, rollup } from '../../__fixtures__/dx';
 import { genericExample } from '../shared/HowToSendEvents';
 import { DxPage } from './DxPage';
 
@@ -432,6 +432,24 @@ describe('DxPage', () => {
     const teams = screen.getByRole('table', { name: 'Scorecards per team' });
     expect(teams).toHaveTextContent('team-a');
     expect(teams).toHaveTextContent('85%');
+  });
+
+  it('draws no trend from a single day', async () => {
+    const [card] = rollup.items;
+    renderPage('/dx?tab=scorecards', {
+      getScorecardRollup: async () => ({
+        ...rollup,
+        items: [{ ...card, trend: card.trend.slice(0, 1) }],
+      }),
+    });
+    expect(
+      await screen.findByText(
+        `One day of results so far (${card.trend[0].day}); the trend shows from the second day on.`,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('figure', { name: 'Production readiness: trend' }),
+    ).toBeNull();
   });
 
   it('shows onboarding in days with the previous period', async () => {

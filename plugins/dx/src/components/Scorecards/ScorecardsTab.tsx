@@ -103,6 +103,15 @@ function TrendChart(props: { rollup: ScorecardRollup }) {
       </Typography>
     );
   }
+  // One day is a point, not a trend: say so until there is a second.
+  if (rollup.trend.length === 1) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        One day of results so far ({rollup.trend[0].day}); the trend shows from
+        the second day on.
+      </Typography>
+    );
+  }
   const data = rollup.trend.map(p => {
     const point: Record<string, number | string> = {
       day: p.day,

@@ -143,6 +143,7 @@ export function SurveyResultsView(props: {
           value={period}
           onChange={e => setPeriod(e.target.value)}
           SelectProps={{ native: true }}
+          InputLabelProps={{ shrink: true }}
           variant="outlined"
           size="small"
           style={{ minWidth: 140 }}

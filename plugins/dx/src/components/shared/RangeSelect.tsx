@@ -14,6 +14,7 @@ export function RangeSelect(props: {
       value={props.days}
       onChange={e => props.onChange(Number(e.target.value) as RangeDays)}
       SelectProps={{ native: true }}
+      InputLabelProps={{ shrink: true }}
       variant="outlined"
       size="small"
       style={{ minWidth: 160 }}

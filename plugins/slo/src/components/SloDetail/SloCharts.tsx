@@ -62,7 +62,7 @@ export function SliChart(props: { series: SloSeriesPoint[]; target: number }) {
           <YAxis
             domain={[lowerBound(values, target), 1]}
             tickFormatter={percentTick}
-            width={72}
+            width={84}
           />
           <Tooltip
             labelFormatter={label => formatChartTime(String(label))}
@@ -99,14 +99,17 @@ export function SliChart(props: { series: SloSeriesPoint[]; target: number }) {
 export function BudgetChart(props: { series: SloSeriesPoint[] }) {
   const theme = useTheme();
   const { series } = props;
-  if (series.length === 0) {
+  // Without a single event the budget is untouched by definition: say so
+  // instead of drawing a full budget that nothing measured.
+  if (!series.some(p => p.sli !== null)) {
     return (
       <Typography variant="body2" color="textSecondary">
-        No data in this range.
+        No events in this range, so nothing was spent of the error budget.
       </Typography>
     );
   }
   const values = series.map(p => p.budgetRemaining);
+  const spent = Math.min(...values) <= 0;
   return (
     <Box role="figure" aria-label="Error budget remaining over time">
       <ResponsiveContainer
@@ -120,7 +123,7 @@ export function BudgetChart(props: { series: SloSeriesPoint[] }) {
           <YAxis
             domain={[Math.min(0, ...values), Math.max(1, ...values)]}
             tickFormatter={percentTick}
-            width={72}
+            width={84}
           />
           <Tooltip
             labelFormatter={label => formatChartTime(String(label))}
@@ -128,11 +131,16 @@ export function BudgetChart(props: { series: SloSeriesPoint[] }) {
           />
           <ReferenceLine
             y={0}
-            stroke={theme.palette.error.main}
+            stroke={
+              spent ? theme.palette.error.main : theme.palette.text.secondary
+            }
+            strokeDasharray={spent ? undefined : '6 3'}
             label={{
-              value: 'Budget spent',
+              value: spent ? 'Budget spent' : '0 % left',
               position: 'insideBottomRight',
-              fill: theme.palette.error.main,
+              fill: spent
+                ? theme.palette.error.main
+                : theme.palette.text.secondary,
             }}
           />
           <Area

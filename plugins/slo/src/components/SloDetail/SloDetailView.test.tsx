@@ -179,10 +179,34 @@ describe('SloDetailView', () => {
     expect(
       await screen.findByText('No events in this range.'),
     ).toBeInTheDocument();
-    expect(screen.getByText('No data in this range.')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'No events in this range, so nothing was spent of the error budget.',
+      ),
+    ).toBeInTheDocument();
     expect(
       screen.getByText('No alert fired in this range.'),
     ).toBeInTheDocument();
+  });
+
+  it('draws no budget chart for steps without events, only the words', async () => {
+    const empty = checkoutDetail.series.map(p => ({
+      ...p,
+      sli: null,
+      budgetRemaining: 1,
+    }));
+    renderDetail({ ...checkoutDetail, series: empty });
+    expect(
+      await screen.findByText(
+        'No events in this range, so nothing was spent of the error budget.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('figure', {
+        name: 'Error budget remaining over time',
+      }),
+    ).toBeNull();
+    expect(screen.queryByText('Budget spent')).toBeNull();
   });
 
   it('loads another range', async () => {

@@ -232,6 +232,7 @@ export function SloDetailContent(props: {
                   value={range.value}
                   onChange={e => range.onChange(e.target.value as RangeId)}
                   SelectProps={{ native: true }}
+                  InputLabelProps={{ shrink: true }}
                 >
                   {ranges.map(r => (
                     <option key={r.id} value={r.id}>

@@ -56,6 +56,7 @@ function FilterSelect(props: {
       value={props.value}
       onChange={e => props.onChange(e.target.value)}
       SelectProps={{ native: true }}
+      InputLabelProps={{ shrink: true }}
       variant="outlined"
       size="small"
       style={{ minWidth: 200 }}
