@@ -1,4 +1,9 @@
-import { createFrontendModule } from '@backstage/frontend-plugin-api';
+import {
+  AppRootElementBlueprint,
+  createFrontendModule,
+} from '@backstage/frontend-plugin-api';
+import { VisitListener } from '@backstage/plugin-home';
+import { visitNameOf } from './visitNames';
 import {
   HomePageLayoutBlueprint,
   HomePageWidgetBlueprint,
@@ -25,8 +30,22 @@ const catalogGlanceWidget = HomePageWidgetBlueprint.make({
   },
 });
 
+/**
+ * Records visits for "Recently visited" and "Top visited" with the page's
+ * name in words (the stock listener names top-level pages by their path,
+ * "dx", and others by the document title, often still the app title).
+ */
+const visitListener = AppRootElementBlueprint.make({
+  name: 'visit-listener',
+  params: {
+    element: (
+      <VisitListener visitName={({ pathname }) => visitNameOf(pathname)} />
+    ),
+  },
+});
+
 /** "Platform home": the portal's landing page layout and its own widgets. */
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [platformHomeLayout, catalogGlanceWidget],
+  extensions: [platformHomeLayout, catalogGlanceWidget, visitListener],
 });
