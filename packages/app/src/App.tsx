@@ -4,6 +4,7 @@ import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
 import catalogIngestionPlugin from '@internal/plugin-catalog-ingestion';
 import dxPlugin from '@internal/plugin-dx';
 import inventoryPlugin from '@internal/plugin-inventory';
+import repositoryDocsPlugin from '@internal/plugin-repository-docs';
 import goldenPathsPlugin from '@internal/plugin-golden-paths';
 import sloPlugin from '@internal/plugin-slo';
 import { navModule } from './modules/nav';
@@ -17,6 +18,7 @@ export default createApp({
     catalogGraphPlugin,
     catalogIngestionPlugin,
     inventoryPlugin,
+    repositoryDocsPlugin,
     goldenPathsPlugin,
     sloPlugin,
     dxPlugin,

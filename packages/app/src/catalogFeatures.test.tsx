@@ -8,6 +8,7 @@ import catalogIngestionPlugin, {
   catalogIngestionApiRef,
 } from '@internal/plugin-catalog-ingestion';
 import inventoryPlugin from '@internal/plugin-inventory';
+import repositoryDocsPlugin from '@internal/plugin-repository-docs';
 
 const payments: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -26,6 +27,7 @@ function renderCatalogApp(url: string) {
       catalogGraphPlugin,
       catalogIngestionPlugin,
       inventoryPlugin,
+      repositoryDocsPlugin,
     ],
     apis: [
       catalogApiMock({ entities: [payments] }),

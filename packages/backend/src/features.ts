@@ -23,6 +23,7 @@ import catalogBackendModuleScaffolderEntityModel from '@backstage/plugin-catalog
 import catalogBackendModuleLogs from '@backstage/plugin-catalog-backend-module-logs';
 import portalCatalogBackendModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
 import portalCatalogBackendModuleInventory from '@internal/plugin-catalog-backend-module-inventory';
+import portalCatalogBackendModuleRepositoryDocs from '@internal/plugin-catalog-backend-module-repository-docs';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import portalPermissionBackendModulePortalPolicy from '@internal/plugin-permission-backend-module-portal-policy';
 import searchBackend from '@backstage/plugin-search-backend';
@@ -81,6 +82,10 @@ export const portalFeatures: Record<string, BackendFeature> = {
   // uploaded, and which components use a package
   '@internal/plugin-catalog-backend-module-inventory':
     portalCatalogBackendModuleInventory,
+  // The README and docs/ of every discovered repository, for the Docs tab
+  // and search
+  '@internal/plugin-catalog-backend-module-repository-docs':
+    portalCatalogBackendModuleRepositoryDocs,
 
   // Permissions: the portal's policy (platform group administers, see README)
   '@backstage/plugin-permission-backend': permissionBackend,

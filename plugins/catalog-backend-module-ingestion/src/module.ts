@@ -2,10 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import {
-  catalogProcessingExtensionPoint,
-  catalogServiceRef,
-} from '@backstage/plugin-catalog-node';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
 import {
   catalogIngestionReadersExtensionPoint,
@@ -23,11 +20,9 @@ import type { RepositorySource } from './ingestion/types';
 import { OrgExportSource } from './org/OrgExportSource';
 import { LocalRepositorySource } from './git/LocalRepositorySource';
 import { subscribeToScmPushes } from './events/scmPushEvents';
-import { docsReader } from './descriptors/readDocs';
 import { openSloReader } from './descriptors/readOpenSlo';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
 import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
-import { DatabaseDocsStore } from './store/DatabaseDocsStore';
 import { DatabaseIngestionStore } from './store/DatabaseIngestionStore';
 import { DatabaseOpenSloStore } from './store/DatabaseOpenSloStore';
 
@@ -75,7 +70,6 @@ export const catalogModuleIngestion = createBackendModule({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogProcessingExtensionPoint,
-        catalogService: catalogServiceRef,
         urlReader: coreServices.urlReader,
         events: eventsServiceRef,
       },
@@ -89,7 +83,6 @@ export const catalogModuleIngestion = createBackendModule({
         permissions,
         permissionsRegistry,
         catalog,
-        catalogService,
         urlReader,
         events,
       }) {
@@ -102,13 +95,11 @@ export const catalogModuleIngestion = createBackendModule({
           skipMigrations: database.migrations?.skip,
         });
         started = store;
-        const docs = new DatabaseDocsStore(knex);
         const openSlo = new DatabaseOpenSloStore(knex);
-        // Each repository's files: the other modules' readers, then the
-        // docs and OpenSLO files.
+        // Each repository's files: the other modules' readers (SBOMs,
+        // docs), then the OpenSLO files.
         const allReaders = [
           ...readers,
-          docsReader(docs),
           openSloReader({
             store: openSlo,
             globs: new Map(
@@ -214,11 +205,6 @@ export const catalogModuleIngestion = createBackendModule({
               table: 'ingestion_rate_limits',
             }),
             openSlo,
-            docs: {
-              docs,
-              origins,
-              catalog: catalogService,
-            },
           }),
         );
         httpRouter.addAuthPolicy({

@@ -5,6 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import {
   commitFiles,
+  componentDescriptor,
   createRepo,
   MANUAL_SCHEDULE,
   startIngestionBackend,
@@ -15,19 +16,6 @@ import catalogModuleInventory from './index';
 // end up in the dependency inventory, on PostgreSQL.
 
 jest.setTimeout(120_000);
-
-const component = (
-  name: string,
-  extra = '',
-) => `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: ${name}
-${extra}spec:
-  type: service
-  lifecycle: production
-  owner: team-a
-`;
 
 const cyclonedx = (root: string, deps: Array<[string, string, boolean]>) =>
   JSON.stringify({
@@ -60,12 +48,12 @@ describe('dependency inventory from repositories', () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'inventory-it-'));
     repos = path.join(root, 'repos');
     createRepo(path.join(repos, 'shop'), {
-      'catalog-info.yaml': component('shop'),
+      'catalog-info.yaml': componentDescriptor('shop'),
       'bom.json': cyclonedx('shop', [
         ['lodash', '4.17.20', true],
         ['minimist', '1.2.5', false],
       ]),
-      'services/worker/catalog-info.yaml': component('shop-worker'),
+      'services/worker/catalog-info.yaml': componentDescriptor('shop-worker'),
       'services/worker/deps.cdx.json': cyclonedx('shop-worker', [
         ['lodash', '4.17.21', true],
       ]),

@@ -12,3 +12,13 @@ export const ANNOTATION_INGESTION_REPOSITORY =
  * `GET /api/catalog/ingestion/openslo`.
  */
 export const ANNOTATION_OPENSLO_FILES = 'portal.dev/openslo';
+
+/**
+ * Entity filter of the new frontend system: discovered by the ingestion
+ * module (for the problems card and the Docs tab).
+ */
+export const hasIngestionRepository = {
+  [`metadata.annotations.${ANNOTATION_INGESTION_REPOSITORY}`]: {
+    $exists: true,
+  },
+};

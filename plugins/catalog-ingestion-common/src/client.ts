@@ -7,12 +7,12 @@ import {
   InventoryClient,
   type PackageUsageResult,
 } from '@internal/plugin-inventory-common';
+import { RepositoryDocsClient } from '@internal/plugin-repository-docs-common';
 import type { IngestionHealth, OpenSloFilePage } from './types';
 
 /**
  * Typed client of catalog ingestion's API (`/api/catalog/ingestion/*`), for
- * other plugins: the SLO backend reads health and OpenSLO files, DX reads
- * docs.
+ * other plugins: the SLO backend reads health and OpenSLO files.
  */
 export class IngestionClient {
   constructor(private readonly options: PluginClientOptions) {}
@@ -51,11 +51,16 @@ export class IngestionClient {
     return this.get(`/openslo?${query}`, options);
   }
 
-  /** Refs of the entities whose repository has docs. */
+  /**
+   * Refs of the entities whose repository has docs.
+   *
+   * @deprecated The repository docs have their own client:
+   * `RepositoryDocsClient` of `@internal/plugin-repository-docs-common`.
+   */
   listEntitiesWithDocs(
     options?: PluginRequestOptions,
   ): Promise<{ items: string[] }> {
-    return this.get('/docs/entities', options);
+    return new RepositoryDocsClient(this.options).listEntitiesWithDocs(options);
   }
 
   /**

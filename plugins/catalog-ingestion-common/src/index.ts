@@ -6,6 +6,5 @@
 export * from './types';
 export * from './permissions';
 export * from './health';
-export * from './docs';
 export * from './annotations';
 export * from './client';

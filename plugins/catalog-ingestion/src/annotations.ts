@@ -1,14 +1,9 @@
-import { ANNOTATION_INGESTION_REPOSITORY } from '@internal/plugin-catalog-ingestion-common';
-
 /**
- * Its presence on an entity decides whether the problems card and the Docs
- * tab are shown.
+ * Its presence on an entity decides whether the problems card (and the Docs
+ * tab of the repository docs) are shown; `hasIngestionRepository` is the
+ * entity filter.
  */
-export { ANNOTATION_INGESTION_REPOSITORY };
-
-/** Entity filter: discovered by the ingestion module. */
-export const hasIngestionRepository = {
-  [`metadata.annotations.${ANNOTATION_INGESTION_REPOSITORY}`]: {
-    $exists: true,
-  },
-};
+export {
+  ANNOTATION_INGESTION_REPOSITORY,
+  hasIngestionRepository,
+} from '@internal/plugin-catalog-ingestion-common';

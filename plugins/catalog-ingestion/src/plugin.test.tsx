@@ -4,14 +4,11 @@ import {
   createExtensionTester,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
-import {
-  EntityCardBlueprint,
-  EntityContentBlueprint,
-} from '@backstage/plugin-catalog-react/alpha';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { catalogIngestionApiRef } from './api';
 import { health, sources } from './__fixtures__/ingestion';
 import catalogIngestionPlugin from './index';
-import { entityDocsContent, entityIngestionProblemsCard } from './plugin';
+import { entityIngestionProblemsCard } from './plugin';
 
 const entity = (
   kind: string,
@@ -44,20 +41,15 @@ describe('catalog ingestion plugin', () => {
     expect(screen.getAllByText('Catalog ingestion').length).toBeGreaterThan(0);
   });
 
-  it('shows the problems card and the Docs tab only on discovered entities', () => {
-    const card = createExtensionTester(entityIngestionProblemsCard).get(
+  it('shows the problems card only on discovered entities', () => {
+    const filter = createExtensionTester(entityIngestionProblemsCard).get(
       EntityCardBlueprint.dataRefs.filterFunction,
     )!;
-    const docsTab = createExtensionTester(entityDocsContent).get(
-      EntityContentBlueprint.dataRefs.filterFunction,
-    )!;
-    for (const filter of [card, docsTab]) {
-      expect(filter(entity('Component', discovered))).toBe(true);
-      expect(filter(entity('API', discovered))).toBe(true);
-      expect(filter(entity('Component'))).toBe(false);
-      expect(filter(entity('Component', { 'backstage.io/source': 'x' }))).toBe(
-        false,
-      );
-    }
+    expect(filter(entity('Component', discovered))).toBe(true);
+    expect(filter(entity('API', discovered))).toBe(true);
+    expect(filter(entity('Component'))).toBe(false);
+    expect(filter(entity('Component', { 'backstage.io/source': 'x' }))).toBe(
+      false,
+    );
   });
 });

@@ -4,10 +4,7 @@ import {
   createFrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import {
-  EntityCardBlueprint,
-  EntityContentBlueprint,
-} from '@backstage/plugin-catalog-react/alpha';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import SyncIcon from '@material-ui/icons/Sync';
 import { hasIngestionRepository } from './annotations';
 import { catalogIngestionApiRef, CatalogIngestionClient } from './api';
@@ -48,24 +45,9 @@ export const entityIngestionProblemsCard = EntityCardBlueprint.make({
   },
 });
 
-/** Entity tab: README and docs/*.md of the entity's repository. */
-export const entityDocsContent = EntityContentBlueprint.make({
-  name: 'docs',
-  params: {
-    path: '/docs',
-    title: 'Docs',
-    group: 'documentation',
-    filter: hasIngestionRepository,
-    loader: () =>
-      import('./components/EntityDocsContent').then(m => (
-        <m.EntityDocsContent />
-      )),
-  },
-});
-
 /**
- * Catalog ingestion in the new frontend system: its health page, the
- * entity problems card and the entity Docs tab.
+ * Catalog ingestion in the new frontend system: its health page and the
+ * entity problems card.
  *
  * @public
  */
@@ -80,6 +62,5 @@ export const catalogIngestionPlugin = createFrontendPlugin({
     catalogIngestionApi,
     catalogIngestionPage,
     entityIngestionProblemsCard,
-    entityDocsContent,
   ],
 });

@@ -10,6 +10,7 @@ import {
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
+import catalogModuleRepositoryDocs from '@internal/plugin-catalog-backend-module-repository-docs';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -87,6 +88,7 @@ describe('RepositoryDocsCollatorFactory', () => {
       features: [
         catalogPlugin,
         catalogModuleIngestion,
+        catalogModuleRepositoryDocs,
         probe,
         mockServices.database.factory({ knex }),
         mockServices.rootConfig.factory({

@@ -3,13 +3,13 @@ import type {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import type {
   DocumentCollatorFactory,
   IndexableDocument,
 } from '@backstage/plugin-search-common';
-import type { DocsIndexPage } from '@internal/plugin-catalog-ingestion-common';
+import { RepositoryDocsClient } from '@internal/plugin-repository-docs-common';
+import { asService } from '@internal/portal-common';
 import { Readable } from 'node:stream';
 
 /** A repository docs file in the search index. */
@@ -31,7 +31,7 @@ export function markdownToText(markdown: string): string {
 }
 
 /**
- * Collates the README and docs/ files that the catalog ingestion module
+ * Collates the README and docs/ files that the repository docs module
  * stored, read page by page from `/api/catalog/ingestion/docs/index` with
  * the search plugin's own service token. Each document is authorized as
  * its entity: people only find docs of entities they may read.
@@ -54,21 +54,13 @@ export class RepositoryDocsCollatorFactory implements DocumentCollatorFactory {
 
   private async *documents(): AsyncGenerator<RepositoryDocsDocument> {
     const { auth, discovery } = this.options;
-    const baseUrl = await discovery.getBaseUrl('catalog');
+    const docs = new RepositoryDocsClient({ discoveryApi: discovery });
     let offset: number | undefined = 0;
     while (offset !== undefined) {
-      const { token } = await auth.getPluginRequestToken({
-        onBehalfOf: await auth.getOwnServiceCredentials(),
-        targetPluginId: 'catalog',
-      });
-      const res = await fetch(
-        `${baseUrl}/ingestion/docs/index?offset=${offset}&limit=${
-          this.options.pageSize ?? 100
-        }`,
-        { headers: { authorization: `Bearer ${token}` } },
+      const page = await docs.listDocsIndex(
+        { offset, limit: this.options.pageSize ?? 100 },
+        await asService(auth, 'catalog'),
       );
-      if (!res.ok) throw await ResponseError.fromResponse(res);
-      const page = (await res.json()) as DocsIndexPage;
       for (const item of page.items) {
         const { kind, namespace, name } = parseEntityRef(item.entityRef);
         const query = new URLSearchParams({ path: item.path });

@@ -16,3 +16,16 @@ export {
   type FileSpec,
 } from './git';
 export { startGithubStandIn, startGitlabStandIn } from './scmStandIns';
+
+/** A descriptor of one Component (a service of team-a, in production). */
+export const componentDescriptor = (
+  name: string,
+) => `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ${name}
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+`;

@@ -59,6 +59,9 @@ spec:
   owner: team-a
 `;
 
+const SLO =
+  'apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: availability\n';
+
 describe.each(hosts)('$name discovery', host => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
   let dir: string;
@@ -71,7 +74,7 @@ describe.each(hosts)('$name discovery', host => {
     for (const name of ['api-gateway', 'billing', 'checkout']) {
       createRepo(path.join(dir, name), {
         'catalog-info.yaml': component(name, 'first'),
-        'README.md': `# ${name}\n`,
+        'slo.yaml': SLO,
       });
     }
     standIn = await host.start(dir);
@@ -129,10 +132,13 @@ describe.each(hosts)('$name discovery', host => {
     expect(
       billing.metadata.annotations['backstage.io/managed-by-location'],
     ).toBe(host.location(standIn));
-    const docs = await request(server)
-      .get('/api/catalog/ingestion/docs?entityRef=component:default/billing')
+    // Files next to the descriptors are read through the host's API too.
+    const slos = await request(server)
+      .get('/api/catalog/ingestion/openslo?entityRef=component:default/billing')
       .set(auth);
-    expect(docs.body.files).toEqual([{ path: 'README.md', title: 'billing' }]);
+    expect(slos.body.items).toEqual([
+      expect.objectContaining({ file: 'slo.yaml', content: SLO }),
+    ]);
 
     const before = standIn.state.requests;
     expect(await rescan()).toMatchObject({ repositoriesRead: 0, changed: 0 });

@@ -34,7 +34,6 @@ import Router from 'express-promise-router';
 import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
 import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
 import type { DatabaseOpenSloStore } from '../store/DatabaseOpenSloStore';
-import { addDocsRoutes, DocsRouteOptions } from './docsRoutes';
 
 export interface RouterOptions {
   ingesters: RepositoryIngester[];
@@ -50,7 +49,6 @@ export interface RouterOptions {
   githubWebhookSecret?: string;
   webhookBodyBytes: number;
   openSlo: DatabaseOpenSloStore;
-  docs: Omit<DocsRouteOptions, 'httpAuth'>;
   /** Per caller and endpoint (portal.limits.requestsPerMinute). */
   requestsPerMinute: number;
   /** Shared counters, identities, proxies (requestLimits). */
@@ -334,8 +332,6 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
     });
     res.json(body);
   });
-
-  addDocsRoutes(router, { ...options.docs, httpAuth });
 
   router.use(bodyParserErrors());
 

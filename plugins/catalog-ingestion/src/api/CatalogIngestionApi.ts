@@ -1,7 +1,5 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
-  DocsFile,
-  EntityDocs,
   IngestionHealth,
   IngestionProblem,
   IngestionRun,
@@ -36,12 +34,6 @@ export interface CatalogIngestionApi {
     source?: string;
     repository?: string;
   }): Promise<RescanResult>;
-  /** The Markdown files of the repository an entity was discovered in. */
-  getEntityDocs(entityRef: string): Promise<EntityDocs>;
-  /** One Markdown file of that repository. */
-  getDocsFile(entityRef: string, path: string): Promise<DocsFile>;
-  /** An image of that repository, by its path inside the repository. */
-  getDocsAsset(entityRef: string, path: string): Promise<Blob>;
 }
 
 /** @public */

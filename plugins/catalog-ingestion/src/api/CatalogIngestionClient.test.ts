@@ -78,21 +78,6 @@ describe('CatalogIngestionClient', () => {
       `${baseUrl}/ingestion/health`,
       { runs: 3 },
     ],
-    [
-      'docs of an entity',
-      (c: CatalogIngestionClient) => c.getEntityDocs('component:default/x'),
-      { files: [] },
-      `${baseUrl}/ingestion/docs?entityRef=component%3Adefault%2Fx`,
-      { files: [] },
-    ],
-    [
-      'one docs file',
-      (c: CatalogIngestionClient) =>
-        c.getDocsFile('component:default/x', 'docs/run book.md'),
-      { path: 'docs/run book.md', markdown: '# Hi' },
-      `${baseUrl}/ingestion/docs/file?entityRef=component%3Adefault%2Fx&path=docs%2Frun+book.md`,
-      { path: 'docs/run book.md', markdown: '# Hi' },
-    ],
   ])('GETs %s', async (_name, call, body, url, expected) => {
     const fetchApi = fakeFetchApi(json(body));
     await expect(call(clientWith(fetchApi))).resolves.toEqual(expected);
@@ -113,21 +98,6 @@ describe('CatalogIngestionClient', () => {
       'application/json',
     );
     expect(JSON.parse(String(init?.body))).toEqual({ source: 'gh' });
-  });
-
-  it('fetches a docs asset as a blob', async () => {
-    const fetchApi = fakeFetchApi(
-      new Response('<svg/>', { headers: { 'Content-Type': 'image/svg+xml' } }),
-    );
-    const blob = await clientWith(fetchApi).getDocsAsset(
-      'component:default/x',
-      'docs/img/arch.svg',
-    );
-    expect(fetchApi.calls[0].url).toBe(
-      `${baseUrl}/ingestion/docs/asset?entityRef=component%3Adefault%2Fx&path=docs%2Fimg%2Farch.svg`,
-    );
-    expect(blob.type).toBe('image/svg+xml');
-    expect(await blob.text()).toBe('<svg/>');
   });
 
   it('throws a ResponseError carrying the server error on a 500', async () => {

@@ -1,8 +1,6 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
-  DocsFile,
-  EntityDocs,
   IngestionHealth,
   IngestionProblem,
   IngestionRun,
@@ -73,22 +71,6 @@ export class CatalogIngestionClient implements CatalogIngestionApi {
       }),
     });
     return response.json();
-  }
-
-  getEntityDocs(entityRef: string): Promise<EntityDocs> {
-    return this.getJson('/ingestion/docs', { entityRef });
-  }
-
-  getDocsFile(entityRef: string, path: string): Promise<DocsFile> {
-    return this.getJson('/ingestion/docs/file', { entityRef, path });
-  }
-
-  async getDocsAsset(entityRef: string, path: string): Promise<Blob> {
-    const response = await this.request('/ingestion/docs/asset', {
-      entityRef,
-      path,
-    });
-    return response.blob();
   }
 
   private async getJson<T>(path: string, query?: Query): Promise<T> {

@@ -1,4 +1,4 @@
-import { compareDocsPaths } from '@internal/plugin-catalog-ingestion-common';
+import { compareDocsPaths } from '@internal/plugin-repository-docs-common';
 import {
   resolveInRepository,
   type RepositoryContent,

@@ -1,13 +1,45 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type {
+  DiscoveredEntityOrigins,
+  RepositoryKey,
+} from '@internal/plugin-catalog-ingestion-node';
 import {
   compareDocsPaths,
   type DocsFileSummary,
   type DocsIndexItem,
-} from '@internal/plugin-catalog-ingestion-common';
+} from '@internal/plugin-repository-docs-common';
 import type { Knex } from 'knex';
 
-/** The Markdown docs and images of each repository, as of the commit last read. */
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-catalog-backend-module-repository-docs',
+  'migrations',
+);
+
+/**
+ * The Markdown docs and images of each repository, as of the commit last
+ * read, in the catalog's database: tables of this module's migrations
+ * (their own migrations table, repository_docs__knex_migrations). Which
+ * entity belongs to which repository comes from catalog ingestion.
+ */
 export class DatabaseDocsStore {
-  constructor(private readonly knex: Knex) {}
+  static async create(options: {
+    knex: Knex;
+    origins: DiscoveredEntityOrigins;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseDocsStore> {
+    if (!options.skipMigrations) {
+      await options.knex.migrate.latest({
+        directory: migrationsDir,
+        tableName: 'repository_docs__knex_migrations',
+      });
+    }
+    return new DatabaseDocsStore(options.knex, options.origins);
+  }
+
+  private constructor(
+    private readonly knex: Knex,
+    private readonly origins: DiscoveredEntityOrigins,
+  ) {}
 
   async replaceRepositoryDocs(
     sourceId: string,
@@ -59,17 +91,17 @@ export class DatabaseDocsStore {
 
   /** Refs of the entities whose repository has docs (what their Docs tab shows). */
   async entitiesWithDocs(): Promise<string[]> {
-    const rows = await this.knex('ingestion_entities as e')
-      .whereExists(q =>
-        q
-          .select(this.knex.raw('1'))
-          .from('ingestion_docs as d')
-          .whereRaw('d.source_id = e.source_id')
-          .andWhereRaw('d.repository = e.repository'),
-      )
-      .distinct('e.entity_ref')
-      .orderBy('e.entity_ref');
-    return rows.map(r => r.entity_ref);
+    const repositories = await this.knex('ingestion_docs').distinct(
+      'source_id',
+      'repository',
+    );
+    const entities = await this.origins.repositoryEntities(
+      repositories.map(r => ({
+        sourceId: r.source_id,
+        repository: r.repository,
+      })),
+    );
+    return [...new Set(entities.map(e => e.entityRef))];
   }
 
   /**
@@ -87,24 +119,24 @@ export class DatabaseDocsStore {
       .limit(limit + 1)
       .select();
     const page = rows.slice(0, limit);
-    const repos = [
-      ...new Set(page.map(r => `${r.source_id}\u0000${r.repository}`)),
-    ];
-    const entityOf = new Map<string, string>();
-    for (const key of repos) {
-      const [sourceId, repository] = key.split('\u0000');
-      const refs: string[] = (
-        await this.knex('ingestion_entities')
-          .where({ source_id: sourceId, repository })
-          .orderBy('entity_ref')
-          .select('entity_ref')
-      ).map(r => r.entity_ref);
-      const ref = refs.find(r => r.startsWith('component:')) ?? refs[0];
-      if (ref) entityOf.set(key, ref);
+    const key = (r: RepositoryKey) => `${r.sourceId}\u0000${r.repository}`;
+    const repositories = new Map<string, RepositoryKey>();
+    for (const r of page) {
+      const repository = { sourceId: r.source_id, repository: r.repository };
+      repositories.set(key(repository), repository);
+    }
+    const refs = new Map<string, string[]>();
+    for (const e of await this.origins.repositoryEntities([
+      ...repositories.values(),
+    ])) {
+      refs.set(key(e), [...(refs.get(key(e)) ?? []), e.entityRef]);
     }
     const items: DocsIndexItem[] = [];
     for (const r of page) {
-      const entityRef = entityOf.get(`${r.source_id}\u0000${r.repository}`);
+      const all =
+        refs.get(key({ sourceId: r.source_id, repository: r.repository })) ??
+        [];
+      const entityRef = all.find(ref => ref.startsWith('component:')) ?? all[0];
       if (entityRef)
         items.push({
           entityRef,

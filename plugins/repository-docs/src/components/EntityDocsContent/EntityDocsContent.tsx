@@ -13,13 +13,13 @@ import {
   useAppSearchParams,
 } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type { EntityDocs } from '@internal/plugin-catalog-ingestion-common';
+import type { EntityDocs } from '@internal/plugin-repository-docs-common';
 import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import useAsync from 'react-use/esm/useAsync';
-import { catalogIngestionApiRef } from '../../api';
+import { repositoryDocsApiRef } from '../../api';
 import { isMarkdownPath, resolveDocsTarget } from './docsLinks';
 import { useDocsAssets } from './useDocsAssets';
 
@@ -32,7 +32,7 @@ function DocsFileView(props: {
   path: string;
 }) {
   const { entityRef, docs, path } = props;
-  const api = useApi(catalogIngestionApiRef);
+  const api = useApi(repositoryDocsApiRef);
   const location = useAppLocation();
   const imageUrl = useDocsAssets(entityRef);
   const { value, loading, error } = useAsync(
@@ -121,7 +121,7 @@ function DocsFileView(props: {
 export function EntityDocsContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
-  const api = useApi(catalogIngestionApiRef);
+  const api = useApi(repositoryDocsApiRef);
   const [searchParams, setSearchParams] = useAppSearchParams();
   const { value, loading, error } = useAsync(
     () => api.getEntityDocs(entityRef),

@@ -1,22 +1,22 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type {
-  DocsFile,
-  DocsIndexPage,
-  EntityDocs,
-} from '@internal/plugin-catalog-ingestion-common';
 import {
   entityRefParam,
   pageParams,
   visibleEntity,
   type DiscoveredEntityOrigins,
 } from '@internal/plugin-catalog-ingestion-node';
+import type {
+  DocsFile,
+  DocsIndexPage,
+  EntityDocs,
+} from '@internal/plugin-repository-docs-common';
 import type express from 'express';
-import type Router from 'express-promise-router';
+import Router from 'express-promise-router';
 import type { DatabaseDocsStore } from '../store/DatabaseDocsStore';
 
-export interface DocsRouteOptions {
+export interface RepositoryDocsRouterOptions {
   docs: DatabaseDocsStore;
   origins: DiscoveredEntityOrigins;
   catalog: CatalogService;
@@ -36,12 +36,16 @@ function pathParam(value: unknown): string {
   return value;
 }
 
-/** Routes of the repository docs, `/api/catalog/ingestion/docs...`. */
-export function addDocsRoutes(
-  router: ReturnType<typeof Router>,
-  options: DocsRouteOptions,
-) {
+/**
+ * Routes of the repository docs, mounted on the catalog's router
+ * (`/api/catalog/ingestion/docs...`). All need credentials; the files and
+ * images of an entity's repository only for callers who may see the entity.
+ */
+export function createRepositoryDocsRouter(
+  options: RepositoryDocsRouterOptions,
+): express.Router {
   const { docs, origins, httpAuth } = options;
+  const router = Router();
 
   /** The repository an entity was discovered in. */
   async function originOf(req: express.Request) {
@@ -109,4 +113,6 @@ export function addDocsRoutes(
     );
     res.send(asset.data);
   });
+
+  return router;
 }

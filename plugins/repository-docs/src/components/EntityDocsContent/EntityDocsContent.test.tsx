@@ -4,8 +4,8 @@ import type { Entity } from '@backstage/catalog-model';
 import { coreApis } from '@backstage/frontend-plugin-api';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import type { EntityDocs } from '@internal/plugin-catalog-ingestion-common';
-import { catalogIngestionApiRef } from '../../api';
+import type { EntityDocs } from '@internal/plugin-repository-docs-common';
+import { repositoryDocsApiRef } from '../../api';
 import { EntityDocsContent } from './EntityDocsContent';
 
 const entity: Entity = {
@@ -76,7 +76,7 @@ function renderDocs(
       <EntityDocsContent />
     </EntityProvider>,
     {
-      apis: [[catalogIngestionApiRef, api]],
+      apis: [[repositoryDocsApiRef, api]],
       mountPath: '/catalog/:namespace/:kind/:name/docs',
       initialRouteEntries: [url],
     },

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { catalogIngestionApiRef } from '../../api';
+import { repositoryDocsApiRef } from '../../api';
 
 type Listener = (path: string, objectUrl: string) => void;
 
@@ -51,7 +51,7 @@ class DocsAssetLoader {
  * returned function changes (so Markdown renders again) when it arrives.
  */
 export function useDocsAssets(entityRef: string): (path: string) => string {
-  const api = useApi(catalogIngestionApiRef);
+  const api = useApi(repositoryDocsApiRef);
   const loader = useMemo(
     () => new DocsAssetLoader(path => api.getDocsAsset(entityRef, path)),
     [api, entityRef],

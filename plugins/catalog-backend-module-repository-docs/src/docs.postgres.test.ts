@@ -5,28 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import {
+  componentDescriptor,
+  createRepo,
   MANUAL_SCHEDULE,
   startIngestionBackend,
-} from './__testUtils__/startIngestionBackend';
-import { createRepo } from './__testUtils__/git';
+} from '@internal/plugin-catalog-backend-module-ingestion/testUtils';
+import catalogModuleRepositoryDocs from './index';
 
 // Integration test: the docs found in real git repositories are served by
 // the docs API, on PostgreSQL.
 
 jest.setTimeout(120_000);
-
-const component = (
-  name: string,
-  extra = '',
-) => `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: ${name}
-${extra}spec:
-  type: service
-  lifecycle: production
-  owner: team-a
-`;
 
 const PNG = Buffer.from(
   '89504e470d0a1a0a0000000d4948445200000001000000010806000000',
@@ -44,8 +33,8 @@ describe('docs from repositories', () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-it-'));
     repos = path.join(root, 'repos');
     createRepo(path.join(repos, 'shop'), {
-      'catalog-info.yaml': component('shop'),
-      'services/worker/catalog-info.yaml': component('shop-worker'),
+      'catalog-info.yaml': componentDescriptor('shop'),
+      'services/worker/catalog-info.yaml': componentDescriptor('shop-worker'),
       'README.md':
         '# Shop\n\nSee [the runbook](docs/runbook.md).\n\n![architecture](docs/arch.png)\n<script>alert(1)</script>\n',
       'docs/runbook.md': '# Runbook\n\nRestart it.\n',
@@ -56,21 +45,25 @@ describe('docs from repositories', () => {
     });
 
     const knex = await databases.init('POSTGRES_15');
-    server = await startIngestionBackend(knex, {
-      catalog: {
-        ingestion: {
-          sources: [
-            {
-              id: 'local',
-              type: 'local',
-              path: repos,
-              globs: ['catalog-info.yaml', 'services/*/catalog-info.yaml'],
-              schedule: MANUAL_SCHEDULE,
-            },
-          ],
+    server = await startIngestionBackend(
+      knex,
+      {
+        catalog: {
+          ingestion: {
+            sources: [
+              {
+                id: 'local',
+                type: 'local',
+                path: repos,
+                globs: ['catalog-info.yaml', 'services/*/catalog-info.yaml'],
+                schedule: MANUAL_SCHEDULE,
+              },
+            ],
+          },
         },
       },
-    });
+      [catalogModuleRepositoryDocs],
+    );
   });
 
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -130,5 +123,39 @@ describe('docs from repositories', () => {
     expect(
       (await get('/api/catalog/ingestion/docs/entities')).body.items,
     ).toEqual(['component:default/shop', 'component:default/shop-worker']);
+  });
+
+  it('lists every docs file for search with the entity it is shown on, page by page', async () => {
+    const first = await get('/api/catalog/ingestion/docs/index?limit=1');
+    expect(first.body).toEqual({
+      items: [
+        {
+          entityRef: 'component:default/shop',
+          path: 'README.md',
+          title: 'Shop',
+          markdown: expect.stringContaining('# Shop'),
+        },
+      ],
+      nextOffset: 1,
+    });
+    const rest = await get('/api/catalog/ingestion/docs/index?offset=1');
+    expect(rest.body.items.map((i: any) => i.path)).toEqual([
+      'docs/runbook.md',
+    ]);
+    expect(rest.body.nextOffset).toBeUndefined();
+    expect(
+      (await get('/api/catalog/ingestion/docs/index?limit=0')).status,
+    ).toBe(400);
+  });
+
+  it('drops the docs of a repository gone from its source', async () => {
+    fs.rmSync(path.join(repos, 'shop'), { recursive: true });
+    await request(server).post('/api/catalog/ingestion/rescan').set(auth);
+    expect(
+      (await get('/api/catalog/ingestion/docs/entities')).body.items,
+    ).toEqual([]);
+    expect((await get('/api/catalog/ingestion/docs/index')).body.items).toEqual(
+      [],
+    );
   });
 });

@@ -1,0 +1,9 @@
+import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
+
+// The first render of the Markdown renderer loads several modules; on a
+// loaded 2-core CI machine that can take longer than the default 1 s that
+// findBy* and waitFor wait.
+configure({ asyncUtilTimeout: 5000 });
+// A test may wait that long more than once.
+jest.setTimeout(30_000);
