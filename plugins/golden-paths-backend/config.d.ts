@@ -13,7 +13,9 @@ export interface Config {
     gates?: {
       /**
        * Entity ref of the group told about each new gate request
-       * (for example group:default/platform-team). Optional.
+       * (for example group:default/platform-team). Its catalog title is
+       * also who the requester reads they wait for ("the Platform Team").
+       * Optional.
        */
       notify?: string;
       /**

@@ -62,6 +62,7 @@ export const goldenPathsPlugin = createBackendPlugin({
           policy,
           notifications,
           logger,
+          catalog,
           notifyGroup: config.getOptionalString('goldenPaths.gates.notify'),
           fourEyes: config.getOptionalBoolean('goldenPaths.gates.fourEyes'),
         });

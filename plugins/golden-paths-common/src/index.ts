@@ -10,4 +10,5 @@ export * from './evaluatePolicy';
 export * from './parameterSafety';
 export * from './types';
 export * from './gateMetrics';
+export * from './gateText';
 export * from './client';

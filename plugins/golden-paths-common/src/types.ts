@@ -7,10 +7,18 @@ export const ANNOTATION_TEMPLATE_VERSION = 'portal.dev/template-version';
 
 export type GateStatus = 'pending' | 'approved' | 'rejected';
 
+/**
+ * The template parameter that continues an approved request: a new task of
+ * the same template, started by the requester with the approved parameters
+ * and this parameter set to the gate request's id. The policy step reads it
+ * and never passes it on.
+ */
+export const GOLDEN_GATE_PARAMETER = 'goldenGate';
+
 /** A request that left the paved road and waits for the platform team. */
 export interface GateRequest {
   id: string;
-  /** The scaffolder task that asked; approval re-runs it. */
+  /** The scaffolder task that asked (it ended waiting at the gate). */
   taskId: string;
   templateRef: string;
   templateVersion?: string;
@@ -24,9 +32,19 @@ export interface GateRequest {
   decidedAt?: string;
   decidedBy?: string;
   comment?: string;
+  /** Who approves it, in words ("the Platform Team"), as asked when it opened. */
+  reviewers?: string;
+  /** The task that continued the approved request (at most one). */
+  continuedTaskId?: string;
+  continuedAt?: string;
 }
 
-export type GateAuditAction = 'requested' | 'approved' | 'rejected';
+export type GateAuditAction =
+  | 'requested'
+  | 'approved'
+  | 'rejected'
+  /** The requester started the approved request as a new task. */
+  | 'continued';
 
 /** Who did what to a gate request, and when. */
 export interface GateAuditEntry {
@@ -46,9 +64,14 @@ export type RunStatus =
   | 'completed'
   | 'failed'
   | 'cancelled'
+  /** Ended at a golden gate that waits for a reviewer: nothing was created. */
   | 'awaiting-approval'
-  /** Its gate was approved; the requester continues the task. */
-  | 'approved';
+  /** Its gate was approved; the requester continues it (a new task). */
+  | 'approved'
+  /** Its gate was approved and the requester continued it as a new task. */
+  | 'continued'
+  /** Its gate was rejected: nothing was created. */
+  | 'rejected';
 
 /** One golden-path run: the event DX metrics count. */
 export interface GoldenPathRun {
@@ -64,7 +87,15 @@ export interface GoldenPathRun {
   failedStep?: string;
   /** Why it failed, in words. */
   failureReason?: string;
+  /** The golden gate it waited at, or whose approval it continues. */
   gateId?: string;
+  /** Waiting at its gate: since when, and who approves it (in words). */
+  waitingSince?: string;
+  reviewers?: string;
+  /** The task that continued this approved run. */
+  continuedTaskId?: string;
+  /** The run whose approved gate this task continues. */
+  continuesTaskId?: string;
 }
 
 /** What the policy check answers for a filled-in form. */
@@ -104,4 +135,9 @@ export interface GateCheckResponse {
   /** The parameters to run with: the approved ones after a gate. */
   parameters: Record<string, unknown>;
   gate?: GateRequest;
+  /**
+   * Why a golden gate refuses the request (rejected, someone else's, other
+   * parameters, already continued), in words; `result` has no broken rule.
+   */
+  refusal?: string;
 }

@@ -266,7 +266,7 @@ describe('a golden path end to end', () => {
 });
 
 describe('golden gates', () => {
-  it('a deviation waits for approval, then runs with the approved parameters', async () => {
+  it('a deviation waits for approval as its own state, then the requester continues it with the approved parameters', async () => {
     const task = await runTemplate(backend.server, {
       templateRef: TEMPLATE,
       user: ALICE,
@@ -278,14 +278,40 @@ describe('golden gates', () => {
         policyCheck: 'needs-approval',
       },
     });
-    expect(task.status).toBe('failed');
-    expect(failureOf(task)).toMatch(
-      /^Waiting for approval by the platform team \(request \d+\): Databases above 100 GB need a capacity review \(storageGb 250 is above the maximum of 100\)\. Nothing was created yet/,
+    // Waiting is not a failure: the task completes, nothing after the gate
+    // runs, and its output says who approves it, since when, what next.
+    expect(task.status).toBe('completed');
+    expect(failureOf(task)).not.toMatch(/error|fail/i);
+    const stepStatus = (id: string) =>
+      task.events
+        .filter(e => e.type === 'log' && e.body.stepId === id)
+        .map(e => e.body.status)
+        .filter(Boolean)
+        .pop();
+    expect(stepStatus('policy')).toBe('completed');
+    for (const id of ['fetch', 'publish', 'register']) {
+      expect([id, stepStatus(id)]).toEqual([id, 'skipped']);
+    }
+    expect(
+      task.events.filter(e => e.type === 'log' && e.body.status === 'failed'),
+    ).toEqual([]);
+    expect(task.output.text).toHaveLength(1);
+    expect(task.output.text[0].content).toMatch(
+      /^Waiting for approval by the platform team, since \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC \(request \d+\)\.\n\n- Databases above 100 GB need a capacity review \(storageGb 250 is above the maximum of 100\)\n\nNothing has been created yet: you are notified when they decide, and after an approval you continue it from My runs on the Golden paths page\.$/,
+    );
+    // No link to a component that does not exist, no survey about it.
+    expect(task.output.links.filter((l: any) => l.url || l.entityRef)).toEqual(
+      [],
     );
     expect(repositories()).not.toContain('big-db.git');
-    await eventually('the run waiting', async () =>
-      (await run(task.id))?.status === 'awaiting-approval' ? true : undefined,
-    );
+    const waitingRun = await eventually('the run waiting', async () => {
+      const r = await run(task.id);
+      return r?.status === 'awaiting-approval' ? r : undefined;
+    });
+    // Neither a completion nor a failure: no provisioning time.
+    expect(waitingRun.durationMs).toBeUndefined();
+    expect(waitingRun.failedStep).toBeUndefined();
+    expect(waitingRun.reviewers).toBe('the platform team');
 
     // The requester sees their request; only reviewers see the queue.
     const mine = await request(backend.server)
@@ -298,6 +324,11 @@ describe('golden gates', () => {
       status: 'pending',
       requester: ALICE,
       taskId: task.id,
+      reviewers: 'the platform team',
+    });
+    expect(waitingRun).toMatchObject({
+      gateId: gate.id,
+      waitingSince: gate.createdAt,
     });
     // The form-only PolicyCheck value is neither checked nor shown.
     expect(Object.keys(gate.parameters).sort()).toEqual([
@@ -309,6 +340,25 @@ describe('golden gates', () => {
     const reviewers = await notificationsOf(PAT);
     expect(reviewers.map(n => n.payload.title)).toContain(
       `Golden gate: ${ALICE} asks for ${TEMPLATE}`,
+    );
+    const waitingNotice = (await notificationsOf(ALICE)).find(
+      n =>
+        n.payload.title ===
+        `Waiting for approval: your request for ${TEMPLATE}`,
+    );
+    expect(waitingNotice?.payload.description).toMatch(
+      /^Waiting for approval by the platform team, since .+ UTC: Databases above 100 GB need a capacity review .*\. Nothing has been created yet: you are notified when they decide/,
+    );
+
+    // Continuing before the approval is refused, and creates nothing.
+    const early = await runTemplate(backend.server, {
+      templateRef: TEMPLATE,
+      user: ALICE,
+      values: { ...gate.parameters, goldenGate: gate.id },
+    });
+    expect(early.status).toBe('failed');
+    expect(failureOf(early)).toBe(
+      `golden gate request ${gate.id} still waits for approval by the platform team: continue it once it is approved`,
     );
 
     // Four eyes: the requester cannot approve their own request.
@@ -332,24 +382,67 @@ describe('golden gates', () => {
       decidedBy: PAT,
       approvedParameters: { storageGb: 100, name: 'big-db' },
     });
+    const approvedParameters = approved.body.gate.approvedParameters;
 
-    // The task does not run again by itself with the golden-paths plugin's
-    // credentials: it waits for the requester, who continues it as herself.
+    // Nothing runs by itself with the golden-paths plugin's credentials: the
+    // run waits for the requester.
     const waiting = await eventually('the approved run', async () => {
       const r = await run(task.id);
       return r?.status === 'approved' ? r : undefined;
     });
     expect(waiting.attempts).toBe(1);
     await new Promise(resolve => setTimeout(resolve, 1500));
-    expect((await run(task.id))?.attempts).toBe(1);
-    const resumed = await request(backend.server)
+    expect(repositories()).not.toContain('big-db.git');
+    // The approval notification replaced the waiting one.
+    const told = await notificationsOf(ALICE);
+    expect(told.map(n => n.payload.title)).toContain(
+      `Approved: your request for ${TEMPLATE}`,
+    );
+    expect(told.map(n => n.payload.title)).not.toContain(
+      `Waiting for approval: your request for ${TEMPLATE}`,
+    );
+
+    // The scaffolder's retry of the task that waited does not run past
+    // the gate: it ends there again.
+    const retried = await request(backend.server)
       .post(`/api/scaffolder/v2/tasks/${task.id}/retry`)
       .set('Authorization', as(ALICE))
       .send({});
-    expect(resumed.status).toBe(201);
-    const rerun = await waitForTask(backend.server, task.id, ALICE);
-    expect(rerun.status).toBe('completed');
-    expect(rerun.output.text[0].content).toBe(
+    expect(retried.status).toBe(201);
+    const again = await waitForTask(backend.server, task.id, ALICE);
+    expect(again.status).toBe('completed');
+    expect(repositories()).not.toContain('big-db.git');
+
+    // Only the requester continues it, and only with what was approved.
+    const someoneElse = await runTemplate(backend.server, {
+      templateRef: TEMPLATE,
+      user: PAT,
+      values: { ...approvedParameters, goldenGate: gate.id },
+    });
+    expect(someoneElse.status).toBe('failed');
+    expect(failureOf(someoneElse)).toBe(
+      `golden gate request ${gate.id} belongs to ${ALICE}: only they can continue it, in a task they start themselves`,
+    );
+    const otherParameters = await runTemplate(backend.server, {
+      templateRef: TEMPLATE,
+      user: ALICE,
+      values: { ...approvedParameters, storageGb: 250, goldenGate: gate.id },
+    });
+    expect(otherParameters.status).toBe('failed');
+    expect(failureOf(otherParameters)).toBe(
+      `golden gate request ${gate.id} was approved for other parameters (storageGb): continue it with the approved parameters`,
+    );
+    expect(repositories()).not.toContain('big-db.git');
+
+    // The requester continues it: a new task of the same template, as
+    // herself, with the approved parameters and the request's id.
+    const continued = await runTemplate(backend.server, {
+      templateRef: TEMPLATE,
+      user: ALICE,
+      values: { ...approvedParameters, goldenGate: gate.id },
+    });
+    expect(continued.status).toBe('completed');
+    expect(continued.output.text[0].content).toBe(
       `Approved by ${PAT}: Start at 100 GB, grow later`,
     );
     const component = await entity('component:default/big-db');
@@ -357,33 +450,63 @@ describe('golden gates', () => {
       '100',
     );
 
+    // Once: a second continuation is refused and publishes nothing.
+    const twice = await runTemplate(backend.server, {
+      templateRef: TEMPLATE,
+      user: ALICE,
+      values: { ...approvedParameters, goldenGate: gate.id },
+    });
+    expect(twice.status).toBe('failed');
+    expect(failureOf(twice)).toBe(
+      `golden gate request ${gate.id} was already continued by task ${continued.id}`,
+    );
+    expect(repositories().filter(r => r.startsWith('big-db'))).toEqual([
+      'big-db.git',
+    ]);
+
     const audit = await request(backend.server)
       .get(`/api/golden-paths/gates/${gate.id}/audit`)
       .set('Authorization', as(ALICE));
     expect(audit.body.items.map((e: any) => [e.action, e.actor])).toEqual([
       ['requested', ALICE],
       ['approved', PAT],
+      ['continued', ALICE],
     ]);
     expect(audit.body.items[1].changes).toEqual({
       storageGb: { from: 250, to: 100 },
     });
-
-    const told = await notificationsOf(ALICE);
-    expect(told.map(n => n.payload.title)).toContain(
-      `Approved: your request for ${TEMPLATE}`,
+    expect(audit.body.items[2].comment).toBe(
+      `continued as task ${continued.id}`,
     );
-    const recorded = await eventually('the approved run', async () => {
-      const r = await run(task.id);
+
+    // The run that waited is continued (neither completed nor failed); the
+    // new one is the completion, with its own provisioning time.
+    const recorded = await eventually('the continued run', async () => {
+      const r = await run(continued.id);
       return r?.status === 'completed' ? r : undefined;
     });
-    expect(recorded).toMatchObject({ attempts: 2, gateId: gate.id });
+    expect(recorded).toMatchObject({
+      attempts: 1,
+      gateId: gate.id,
+      continuesTaskId: task.id,
+    });
+    expect(recorded.durationMs).toBeGreaterThan(0);
+    const original = await eventually('the original run', async () => {
+      const r = await run(task.id);
+      return r?.status === 'continued' ? r : undefined;
+    });
+    expect(original).toMatchObject({
+      gateId: gate.id,
+      continuedTaskId: continued.id,
+    });
+    expect(original.durationMs).toBeUndefined();
 
     // Decisions are final.
-    const again = await request(backend.server)
+    const decidedAgain = await request(backend.server)
       .post(`/api/golden-paths/gates/${gate.id}/reject`)
       .set('Authorization', as(PAT))
       .send({ comment: 'changed my mind' });
-    expect(again.status).toBe(409);
+    expect(decidedAgain.status).toBe(409);
   });
 
   it('a rejection tells the requester why and creates nothing', async () => {
@@ -414,6 +537,20 @@ describe('golden gates', () => {
     const told = await notificationsOf(ALICE);
     expect(told.map(n => n.payload.description)).toContain(
       `${PAT} rejected it: Use the shared analytics cluster instead`,
+    );
+    expect(repositories()).not.toContain('huge-db.git');
+    await eventually('the rejected run', async () =>
+      (await run(task.id))?.status === 'rejected' ? true : undefined,
+    );
+    // A rejected request cannot be continued.
+    const continued = await runTemplate(backend.server, {
+      templateRef: TEMPLATE,
+      user: ALICE,
+      values: { ...gate.parameters, goldenGate: gate.id },
+    });
+    expect(continued.status).toBe('failed');
+    expect(failureOf(continued)).toBe(
+      `golden gate request ${gate.id} was rejected by ${PAT}: Use the shared analytics cluster instead`,
     );
     expect(repositories()).not.toContain('huge-db.git');
   });

@@ -1,6 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { EventParams } from '@backstage/plugin-events-node';
-import type { RunStatus } from '@internal/plugin-golden-paths-common';
+import type {
+  GateRequest,
+  RunStatus,
+} from '@internal/plugin-golden-paths-common';
 import { ANNOTATION_TEMPLATE_VERSION } from '@internal/plugin-golden-paths-common';
 import type { ScaffolderTasks } from '../service/ScaffolderTasks';
 import type { DatabaseGoldenPathsStore } from '../store/DatabaseGoldenPathsStore';
@@ -85,29 +88,50 @@ export class RunRecorder {
   private async finished(taskId: string, status: string, at: Date) {
     const { store, scaffolder } = this.options;
     const gate = await store.gateByTask(taskId);
-    let runStatus = status as RunStatus;
+    // A task that opened a gate and did not run past it ended there: it
+    // waits, or was decided meanwhile. Nothing was provisioned, so the run
+    // is neither a completion nor a failure. (A task that stopped at its
+    // gate as a failure, before tasks ended there, is one too.)
+    if (
+      gate &&
+      gate.continuedTaskId !== taskId &&
+      (status === 'completed' || status === 'failed')
+    ) {
+      let waiting = runStatusAtGate(gate);
+      await store.markRunWaiting({ taskId, status: waiting, at });
+      // Decided while this event was on its way: the decision moved a run
+      // that was not waiting yet, so follow it here.
+      const now = await store.gateByTask(taskId);
+      if (now && runStatusAtGate(now) !== waiting) {
+        waiting = runStatusAtGate(now);
+        await store.markRunWaiting({ taskId, status: waiting, at });
+      }
+      return;
+    }
     let failure: { step?: string; reason?: string } = {};
-    // The policy step stops the task while its gate is pending.
-    const waiting =
-      (status === 'completed' || status === 'failed') &&
-      gate?.status === 'pending';
-    if (waiting) runStatus = 'awaiting-approval';
-    // Approved while its first attempt was still finishing at the gate: it
-    // waits for the requester to continue it.
-    const approvedFirst =
-      gate?.status === 'approved' && (await store.run(taskId))?.attempts === 1;
-    if (approvedFirst) runStatus = 'approved';
-    if (status === 'failed' && !waiting && !approvedFirst) {
+    if (status === 'failed') {
       failure = await scaffolder.failure(taskId).catch(error => ({
         reason: `the failure could not be read: ${error}`,
       }));
     }
     await store.markRunFinished({
       taskId,
-      status: runStatus,
+      status: status as RunStatus,
       at,
       failedStep: failure.step,
       failureReason: failure.reason,
     });
+  }
+}
+
+/** The run of a task that ended at its gate, by where the gate stands. */
+export function runStatusAtGate(gate: GateRequest): RunStatus {
+  switch (gate.status) {
+    case 'approved':
+      return gate.continuedTaskId ? 'continued' : 'approved';
+    case 'rejected':
+      return 'rejected';
+    default:
+      return 'awaiting-approval';
   }
 }

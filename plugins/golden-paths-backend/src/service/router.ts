@@ -35,7 +35,11 @@ const checkBody = z
     templateRef: z.string().min(1).max(300),
     templateVersion: z.string().max(100).optional(),
     requester: z.string().max(300).optional(),
+    /** Who runs the task now: its creator, or who retried it. */
+    initiator: z.string().max(300).optional(),
     parameters: parametersSchema,
+    /** The approved gate request this task continues. */
+    gateId: z.string().min(1).max(30).optional(),
   })
   .strict();
 

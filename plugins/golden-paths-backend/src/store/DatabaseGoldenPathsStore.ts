@@ -41,6 +41,9 @@ function toGate(row: any): GateRequest {
     decidedAt: iso(row.decided_at),
     decidedBy: row.decided_by ?? undefined,
     comment: row.comment ?? undefined,
+    reviewers: row.reviewers ?? undefined,
+    continuedTaskId: row.continued_task_id ?? undefined,
+    continuedAt: iso(row.continued_at),
   };
 }
 
@@ -57,7 +60,23 @@ function toRun(row: any): GoldenPathRun {
     attempts: Number(row.attempts),
     failedStep: row.failed_step ?? undefined,
     failureReason: row.failure_reason ?? undefined,
-    gateId: row.gate_id ? String(row.gate_id) : undefined,
+    gateId:
+      row.gate_id || row.continued_gate_id
+        ? String(row.gate_id ?? row.continued_gate_id)
+        : undefined,
+    waitingSince:
+      row.gate_id && row.status === 'awaiting-approval'
+        ? iso(row.gate_created_at)
+        : undefined,
+    reviewers: row.gate_id ? row.gate_reviewers ?? undefined : undefined,
+    continuedTaskId:
+      row.gate_continued_task_id && row.gate_continued_task_id !== row.task_id
+        ? row.gate_continued_task_id
+        : undefined,
+    continuesTaskId:
+      row.continues_task_id && row.continues_task_id !== row.task_id
+        ? row.continues_task_id
+        : undefined,
   };
 }
 
@@ -68,6 +87,8 @@ export interface NewGateRequest {
   requester: string;
   parameters: Record<string, unknown>;
   reasons: GateReason[];
+  /** Who approves it, in words. */
+  reviewers?: string;
 }
 
 /**
@@ -106,6 +127,7 @@ export class DatabaseGoldenPathsStore {
           requester: request.requester,
           parameters: JSON.stringify(request.parameters),
           reasons: JSON.stringify(request.reasons),
+          reviewers: request.reviewers ?? null,
           status: 'pending',
           created_at: new Date(),
         })
@@ -199,11 +221,50 @@ export class DatabaseGoldenPathsStore {
     });
   }
 
-  /** A run that waited at its gate now waits for its requester. */
-  async markRunApproved(taskId: string): Promise<void> {
+  /**
+   * Hands an approved request to the one task that continues it (or that
+   * runs past its gate itself): the first claim wins, a second claim by the
+   * same task is that task running its policy step again. Audited once.
+   */
+  async claimApprovedGate(options: {
+    id: string;
+    taskId: string;
+    actor: string;
+  }): Promise<{ gate: GateRequest; claimed: boolean } | undefined> {
+    return this.db.transaction(async tx => {
+      const now = new Date();
+      const count = await tx('golden_gate_requests')
+        .where({ id: options.id, status: 'approved' })
+        .whereNull('continued_task_id')
+        .update({ continued_task_id: options.taskId, continued_at: now });
+      if (count === 1) {
+        await tx('golden_gate_audit').insert({
+          gate_id: options.id,
+          actor: options.actor,
+          action: 'continued' satisfies GateAuditAction,
+          at: now,
+          comment: `continued as task ${options.taskId}`,
+        });
+      }
+      const row = await tx('golden_gate_requests')
+        .where({ id: options.id })
+        .first();
+      if (!row) return undefined;
+      const gate = toGate(row);
+      return { gate, claimed: gate.continuedTaskId === options.taskId };
+    });
+  }
+
+  /** Moves a run on, from one of the states it may be in, to `to`. */
+  async moveRun(
+    taskId: string,
+    from: RunStatus[],
+    to: RunStatus,
+  ): Promise<void> {
     await this.db('golden_path_runs')
-      .where({ task_id: taskId, status: 'awaiting-approval' })
-      .update({ status: 'approved' satisfies RunStatus });
+      .where({ task_id: taskId })
+      .whereIn('status', from)
+      .update({ status: to });
   }
 
   async audit(gateId: string): Promise<GateAuditEntry[]> {
@@ -281,9 +342,26 @@ export class DatabaseGoldenPathsStore {
   }
 
   private runsQuery() {
-    return this.db('golden_path_runs as r')
-      .leftJoin('golden_gate_requests as g', 'g.task_id', 'r.task_id')
-      .select('r.*', 'g.id as gate_id');
+    return (
+      this.db('golden_path_runs as r')
+        // The gate the run waited at...
+        .leftJoin('golden_gate_requests as g', 'g.task_id', 'r.task_id')
+        // ...or whose approval it continues.
+        .leftJoin(
+          'golden_gate_requests as c',
+          'c.continued_task_id',
+          'r.task_id',
+        )
+        .select(
+          'r.*',
+          'g.id as gate_id',
+          'g.created_at as gate_created_at',
+          'g.reviewers as gate_reviewers',
+          'g.continued_task_id as gate_continued_task_id',
+          'c.id as continued_gate_id',
+          'c.task_id as continues_task_id',
+        )
+    );
   }
 
   /**
@@ -305,6 +383,27 @@ export class DatabaseGoldenPathsStore {
         failed_step: null,
         failure_reason: null,
         attempts: this.db.raw('attempts + 1'),
+      });
+  }
+
+  /**
+   * The task ended at its golden gate: the run waits (or was decided
+   * meanwhile). Nothing was provisioned, so it has no duration: it is
+   * neither a completion nor a failure.
+   */
+  async markRunWaiting(options: {
+    taskId: string;
+    status: RunStatus;
+    at: Date;
+  }): Promise<void> {
+    await this.db('golden_path_runs')
+      .where({ task_id: options.taskId })
+      .update({
+        status: options.status,
+        finished_at: options.at,
+        duration_ms: null,
+        failed_step: null,
+        failure_reason: null,
       });
   }
 

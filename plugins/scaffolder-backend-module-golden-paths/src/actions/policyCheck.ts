@@ -3,31 +3,38 @@ import type {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { InputError, ResponseError } from '@backstage/errors';
+import { InputError, NotAllowedError, ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ANNOTATION_TEMPLATE_VERSION,
+  GATE_WAITING_NEXT,
+  GOLDEN_GATE_PARAMETER,
+  gateWaitingHeadline,
   type GateCheckResponse,
+  type GateRequest,
   type PolicyCheckResult,
 } from '@internal/plugin-golden-paths-common';
 import { examples } from './policyCheck.examples';
+
+/** Markdown that shows `text` as it is (task outputs are Markdown). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~]/g, '\\$&');
+}
 
 /**
  * `portal:policy:check`: the first step of every golden path. Sends the
  * request to the golden-paths backend, which checks it against the
  * organisation's policy:
  * - a broken rule fails the step, one line per rule;
- * - a deviation from a standard opens a golden gate: the step stops the
- *   task with "waiting for approval" (as a failure, so that nothing after it
- *   runs and the step itself is not remembered as done by the scaffolder's
- *   task recovery); approval re-runs the task, and this step then hands the
- *   approved parameters to the rest of the template.
+ * - a deviation from a standard opens a golden gate: the step succeeds with
+ *   `waiting: true` and `proceed: false`, so the template's later steps
+ *   (`if: ${{ steps.policy.output.proceed }}`) create nothing, and `status`
+ *   says who approves it, since when, and what happens next. The task ends
+ *   completed: waiting is not a failure.
+ * - after approval the requester continues it as a new task of the same
+ *   template with the approved parameters and `goldenGate: <request id>`;
+ *   the step then proceeds, once, for that person and those parameters.
  */
-/** A golden gate waits for a reviewer: the task stops here for now. */
-export class GateWaitingError extends Error {
-  name = 'GateWaitingError';
-}
-
 export function createPolicyCheckAction(options: {
   auth: AuthService;
   discovery: DiscoveryService;
@@ -74,9 +81,16 @@ export function createPolicyCheckAction(options: {
       },
       output: {
         proceed: z => z.boolean(),
+        waiting: z =>
+          z
+            .boolean()
+            .optional()
+            .describe('true while the request waits at a golden gate'),
         parameters: z => z.record(z.string(), z.unknown()),
         status: z => z.string(),
         gateId: z => z.string().optional(),
+        reviewers: z => z.string().optional(),
+        waitingSince: z => z.string().optional(),
         template: z =>
           z.object({ name: z.string(), version: z.string(), ref: z.string() }),
       },
@@ -94,9 +108,20 @@ export function createPolicyCheckAction(options: {
       };
       ctx.output('template', template);
       const formOnly = new Set(ctx.input.formOnly ?? ['policyCheck']);
+      formOnly.add(GOLDEN_GATE_PARAMETER);
       const parameters = Object.fromEntries(
         Object.entries(ctx.input.parameters).filter(([k]) => !formOnly.has(k)),
       );
+      const continued = ctx.input.parameters[GOLDEN_GATE_PARAMETER];
+      if (
+        continued !== undefined &&
+        typeof continued !== 'string' &&
+        typeof continued !== 'number'
+      ) {
+        throw new InputError(
+          `${GOLDEN_GATE_PARAMETER} names the approved gate request this task continues: its id`,
+        );
+      }
 
       const fail = (result: PolicyCheckResult) => {
         const lines = [
@@ -124,30 +149,48 @@ export function createPolicyCheckAction(options: {
         return;
       }
 
+      // Who runs the task now: its creator, or whoever retried it (the
+      // scaffolder's retry runs as the caller). An approval is the
+      // requester's alone.
+      const initiator = await ctx
+        .getInitiatorCredentials()
+        .then(c =>
+          c.principal && (c.principal as { type?: string }).type === 'user'
+            ? (c.principal as { userEntityRef: string }).userEntityRef
+            : undefined,
+        )
+        .catch(() => undefined);
       const response = await call<GateCheckResponse>('/checks', {
         taskId: ctx.task.id,
         templateRef,
         templateVersion: template.version,
         requester: ctx.user?.ref,
+        ...(initiator ? { initiator } : {}),
         parameters,
+        ...(continued !== undefined ? { gateId: String(continued) } : {}),
       });
-      if (response.decision === 'reject') fail(response.result);
+      if (response.decision === 'reject') {
+        if (response.refusal) {
+          ctx.logger.error(`Golden gate: ${response.refusal}`);
+          throw new NotAllowedError(response.refusal);
+        }
+        fail(response.result);
+      }
       if (response.gate) ctx.output('gateId', response.gate.id);
       ctx.output('parameters', response.parameters);
 
-      if (response.decision === 'wait') {
-        const reasons = response.result.gates.map(g => g.reason);
-        for (const reason of reasons) ctx.logger.warn(`Golden gate: ${reason}`);
-        // Not a step that succeeded: with task recovery on, the scaffolder
-        // skips completed steps when the approved task runs again, and this
-        // one must run again to hand over the approved parameters.
-        throw new GateWaitingError(
-          `Waiting for approval by the platform team (request ${
-            response.gate?.id
-          }): ${reasons.join(
-            '; ',
-          )}. Nothing was created yet. You will be notified of the decision; the template then runs on its own.`,
-        );
+      if (response.decision === 'wait' && response.gate) {
+        const gate = response.gate;
+        for (const reason of response.result.gates) {
+          ctx.logger.info(`Golden gate: ${reason.reason}`);
+        }
+        ctx.logger.info(`${gateWaitingHeadline(gate)}. ${GATE_WAITING_NEXT}`);
+        ctx.output('proceed', false);
+        ctx.output('waiting', true);
+        if (gate.reviewers) ctx.output('reviewers', gate.reviewers);
+        ctx.output('waitingSince', gate.createdAt);
+        ctx.output('status', waitingStatus(gate, response.result));
+        return;
       }
       if (response.gate) {
         ctx.logger.info(
@@ -155,14 +198,37 @@ export function createPolicyCheckAction(options: {
         );
       }
       ctx.output('proceed', true);
+      ctx.output('waiting', false);
       ctx.output(
         'status',
         response.gate
           ? `Approved by ${response.gate.decidedBy}${
-              response.gate.comment ? `: ${response.gate.comment}` : ''
+              response.gate.comment
+                ? `: ${escapeMarkdown(response.gate.comment)}`
+                : ''
             }`
           : 'Created on the golden path',
       );
     },
   });
+}
+
+/**
+ * The task page's words for a request at a gate (Markdown): who approves
+ * it since when, why, and what happens next.
+ */
+function waitingStatus(gate: GateRequest, result: PolicyCheckResult): string {
+  const reasons = result.gates.length
+    ? result.gates.map(g => g.reason)
+    : gate.reasons.map(r => r.reason);
+  return [
+    `${gateWaitingHeadline({
+      ...gate,
+      reviewers: gate.reviewers && escapeMarkdown(gate.reviewers),
+    })} (request ${gate.id}).`,
+    '',
+    ...reasons.map(reason => `- ${escapeMarkdown(reason)}`),
+    '',
+    GATE_WAITING_NEXT,
+  ].join('\n');
 }

@@ -147,6 +147,11 @@ describe('golden-path templates', () => {
       expect(template.spec.type).toBe(SPEC_TYPES[name] ?? template.spec.type);
     });
 
+    it('leaves goldenGate to continuations of approved requests', () => {
+      // The policy step reads it as the approved request a task continues.
+      expect(Object.keys(properties)).not.toContain('goldenGate');
+    });
+
     it('has a README and a skeleton with a catalog-info.yaml', () => {
       expect(fs.existsSync(path.join(TEMPLATES_DIR, name, 'README.md'))).toBe(
         true,
@@ -186,10 +191,11 @@ describe('golden-path templates', () => {
             entityRef: '${{ steps.register.output.entityRef }}',
           },
           {
-            // The one-question survey, tied to this run.
+            // The one-question survey, tied to this run, once it created
+            // something (not while the request waits at a golden gate).
             title: 'How was it? (one question)',
             icon: 'help',
-            url: '/dx/survey/golden-path?taskId=${{ context.task.id }}',
+            url: "${{ ('/dx/survey/golden-path?taskId=' + context.task.id) if steps.policy.output.proceed else '' }}",
           },
         ],
         text: [

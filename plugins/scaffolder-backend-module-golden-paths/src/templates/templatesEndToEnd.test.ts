@@ -8,7 +8,6 @@ import { checkGeneratedRepository } from '../__testUtils__/checkGeneratedReposit
 import { runRealTemplate, templatesDir } from '../__testUtils__/realTemplates';
 import {
   eventually,
-  failureOf,
   startGoldenPathsBackend,
   taskLog,
   type GoldenPathsTestBackend,
@@ -164,26 +163,54 @@ describe.each(Object.keys(answers))('the %s template', templateName => {
 });
 
 describe('golden gates of the real policy', () => {
-  it('a 250 GB database waits for approval', async () => {
-    const { task } = await runRealTemplate(backend.server, {
-      name: 'postgres-database',
-      user: ALICE,
-      answers: {
-        name: 'analytics-db',
-        owner: 'group:default/team-a',
-        description: 'Analytics',
-        lifecycle: 'experimental',
-        service: 'component:default/ts-orders',
-        costCenter: 'cc-shop',
-        storageGb: 250,
-      },
-    });
-    expect(task.status).toBe('failed');
-    expect(failureOf(task)).toContain(
-      'Databases above 100 GB need a capacity review',
-    );
-    expect(fs.existsSync(path.join(backend.reposDir, 'analytics-db.git'))).toBe(
-      false,
-    );
-  });
+  // Every template gates the same way: a request off the standard (here
+  // production on day one, and for the database also 250 GB) ends its task
+  // waiting, completed, with nothing created and no survey.
+  it.each(Object.keys(answers))(
+    'a %s request off the standard waits for approval, creating nothing',
+    async templateName => {
+      const gatedName = `${templateName.slice(0, 20)}-gated`;
+      const { task } = await runRealTemplate(backend.server, {
+        name: templateName,
+        user: ALICE,
+        answers: {
+          owner: 'group:default/team-a',
+          description: 'Waits at a golden gate',
+          ...answers[templateName],
+          name: gatedName,
+          lifecycle: 'production',
+          ...(templateName === 'postgres-database' ? { storageGb: 250 } : {}),
+        },
+      });
+      expect({ status: task.status, log: taskLog(task) }).toEqual({
+        status: 'completed',
+        log: expect.not.stringMatching(/error|failed/i),
+      });
+      const text: string = task.output.text[0].content;
+      expect(text).toMatch(
+        /^Waiting for approval by a reviewer of golden gates, since .+ UTC \(request \d+\)\./,
+      );
+      expect(text).toContain(
+        '- Production on day one needs a readiness review',
+      );
+      expect(
+        text.includes('- Databases above 100 GB need a capacity review'),
+      ).toBe(templateName === 'postgres-database');
+      expect(text).toMatch(/Nothing has been created yet: .+\.$/);
+      expect(
+        task.output.links.filter((l: any) => l.url || l.entityRef),
+      ).toEqual([]);
+      expect(
+        fs.existsSync(path.join(backend.reposDir, `${gatedName}.git`)),
+      ).toBe(false);
+      await eventually('the waiting run', async () => {
+        const res = await request(backend.server)
+          .get('/api/golden-paths/runs')
+          .query({ mine: 'true' })
+          .set('Authorization', as(ALICE));
+        const found = res.body.items?.find((r: any) => r.taskId === task.id);
+        return found?.status === 'awaiting-approval' ? found : undefined;
+      });
+    },
+  );
 });

@@ -11,6 +11,8 @@ export const runStatusLabels: Record<RunStatus, string> = {
   cancelled: 'Cancelled',
   'awaiting-approval': 'Waiting for approval',
   approved: 'Approved: continue it',
+  continued: 'Approved and continued',
+  rejected: 'Rejected',
 };
 
 const useStyles = makeStyles(theme => ({
