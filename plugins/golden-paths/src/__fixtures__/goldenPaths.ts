@@ -51,6 +51,7 @@ export const myPendingGate: GateRequest = {
   parameters: { name: 'billing-db', storageGb: 500 },
   reasons: [pendingGate.reasons[0]],
   createdAt: minutesAgo(30),
+  reviewers: 'the Platform Team',
 };
 
 export const myApprovedGate: GateRequest = {
@@ -151,9 +152,38 @@ export const waitingRun: GoldenPathRun = {
   templateVersion: '1.2.0',
   requester: 'user:default/alice',
   status: 'awaiting-approval',
-  createdAt: minutesAgo(30),
+  createdAt: myPendingGate.createdAt,
+  finishedAt: myPendingGate.createdAt,
   attempts: 1,
   gateId: 'g2',
+  waitingSince: myPendingGate.createdAt,
+  reviewers: 'the Platform Team',
+};
+
+/** Approved, and not continued yet. */
+export const approvedRun: GoldenPathRun = {
+  ...waitingRun,
+  taskId: 'task-3',
+  status: 'approved',
+  gateId: 'g3',
+  waitingSince: undefined,
+};
+
+/** Approved, and continued as task-31 (its own run). */
+export const continuedRun: GoldenPathRun = {
+  ...approvedRun,
+  taskId: 'task-30',
+  status: 'continued',
+  continuedTaskId: 'task-31',
+};
+
+export const rejectedRun: GoldenPathRun = {
+  ...waitingRun,
+  taskId: 'task-4',
+  templateRef: 'template:default/k8s-namespace',
+  status: 'rejected',
+  gateId: 'g4',
+  waitingSince: undefined,
 };
 
 export const templateVersions: TemplateVersionSummary[] = [

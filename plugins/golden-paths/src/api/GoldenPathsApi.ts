@@ -17,16 +17,18 @@ export interface GateList {
 }
 
 /**
- * What an approval answers: the decided gate. The requester continues the
- * task (their retry), which then runs with the approved parameters.
+ * What an approval answers: the decided gate. The requester continues it
+ * (a new task as them), which runs with the approved parameters.
  */
 export interface GateApproval {
   gate: GateRequest;
 }
 
 /**
- * Client of the golden-paths backend (`/api/golden-paths`), plus the retry
- * of a scaffolder task (`/api/scaffolder/v2/tasks/:taskId/retry`).
+ * Client of the golden-paths backend (`/api/golden-paths`), plus the
+ * scaffolder calls made as the user: the retry of a task
+ * (`/api/scaffolder/v2/tasks/:taskId/retry`) and the continuation of an
+ * approved request (`POST /api/scaffolder/v2/tasks`).
  *
  * @public
  */
@@ -68,6 +70,11 @@ export interface GoldenPathsApi {
   getTemplateVersions(): Promise<TemplateVersionSummary[]>;
   /** Runs a failed scaffolder task again (the scaffolder's own retry). */
   retryRun(taskId: string): Promise<void>;
+  /**
+   * Continues an approved gate request: a new task of its template, as the
+   * user, with the approved parameters and `goldenGate: <id>`.
+   */
+  continueGate(gateId: string): Promise<{ taskId: string }>;
 }
 
 /** @public */

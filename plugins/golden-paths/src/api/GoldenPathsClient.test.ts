@@ -173,6 +173,58 @@ describe('GoldenPathsClient', () => {
     });
   });
 
+  it('continues an approved request as a new task of its template, as the user', async () => {
+    const { client, call } = setup(
+      json({
+        id: 'g3',
+        taskId: 'task-3',
+        templateRef: 'template:default/postgres-database',
+        requester: 'user:default/alice',
+        parameters: { name: 'ledger-db', storageGb: 250 },
+        approvedParameters: { name: 'ledger-db', storageGb: 100 },
+        reasons: [],
+        status: 'approved',
+        createdAt: '2026-12-07T06:28:00.000Z',
+      }),
+      json({ id: 'task-30' }, 201),
+    );
+    await expect(client.continueGate('g3')).resolves.toEqual({
+      taskId: 'task-30',
+    });
+    expect(call(0)).toMatchObject({
+      url: `${base}/golden-paths/gates/g3`,
+      method: 'GET',
+    });
+    expect(call(1)).toEqual({
+      url: `${base}/scaffolder/v2/tasks`,
+      method: 'POST',
+      contentType: 'application/json',
+      body: {
+        templateRef: 'template:default/postgres-database',
+        values: { name: 'ledger-db', storageGb: 100, goldenGate: 'g3' },
+      },
+    });
+  });
+
+  it('starts no task for a request that is not approved', async () => {
+    const { client, call } = setup(
+      json({
+        id: 'g2',
+        taskId: 'task-2',
+        templateRef: 'template:default/postgres-database',
+        requester: 'user:default/alice',
+        parameters: { name: 'billing-db', storageGb: 500 },
+        reasons: [],
+        status: 'pending',
+        createdAt: '2026-12-07T06:28:00.000Z',
+      }),
+    );
+    await expect(client.continueGate('g2')).rejects.toThrow(
+      'golden gate request g2 is pending: only an approved request can be continued',
+    );
+    expect(call(0).url).toBe(`${base}/golden-paths/gates/g2`);
+  });
+
   it("throws a ResponseError with the server's message when an approval breaks the policy", async () => {
     const { client } = setup(
       errorBody(

@@ -1,13 +1,14 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  GateAuditEntry,
-  GateMetrics,
-  GateRequest,
-  GateStatus,
-  GoldenPathRun,
-  PolicyCheckResult,
-  TemplateVersionSummary,
+import {
+  GOLDEN_GATE_PARAMETER,
+  type GateAuditEntry,
+  type GateMetrics,
+  type GateRequest,
+  type GateStatus,
+  type GoldenPathRun,
+  type PolicyCheckResult,
+  type TemplateVersionSummary,
 } from '@internal/plugin-golden-paths-common';
 import type { GateApproval, GateList, GoldenPathsApi } from './GoldenPathsApi';
 
@@ -15,8 +16,8 @@ type Query = Record<string, string | number | boolean | undefined>;
 
 /**
  * {@link GoldenPathsApi} over HTTP. Base URLs come from discovery
- * (`golden-paths`, and `scaffolder` for retries); requests go through the
- * fetch API so they carry the user's token. Failed requests throw a
+ * (`golden-paths`, and `scaffolder` for retries and continuations);
+ * requests go through the fetch API so they carry the user's token. Failed requests throw a
  * `ResponseError` whose `cause` is the server's error.
  *
  * @public
@@ -115,6 +116,28 @@ export class GoldenPathsClient implements GoldenPathsApi {
         body: JSON.stringify({}),
       },
     );
+  }
+
+  async continueGate(gateId: string): Promise<{ taskId: string }> {
+    const gate = await this.getGate(gateId);
+    if (gate.status !== 'approved') {
+      throw new Error(
+        `golden gate request ${gateId} is ${gate.status}: only an approved request can be continued`,
+      );
+    }
+    const response = await this.request('scaffolder', '/v2/tasks', undefined, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        templateRef: gate.templateRef,
+        values: {
+          ...(gate.approvedParameters ?? gate.parameters),
+          [GOLDEN_GATE_PARAMETER]: gate.id,
+        },
+      }),
+    });
+    const { id } = (await response.json()) as { id: string };
+    return { taskId: id };
   }
 
   private async getJson<T>(path: string, query?: Query): Promise<T> {

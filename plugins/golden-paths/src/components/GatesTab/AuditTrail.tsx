@@ -16,6 +16,7 @@ const actions: Record<string, string> = {
   requested: 'Requested',
   approved: 'Approved',
   rejected: 'Rejected',
+  continued: 'Continued',
 };
 
 /** `storageGb: 250 → 100` lines of what a reviewer changed. */

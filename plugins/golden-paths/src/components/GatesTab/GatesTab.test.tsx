@@ -11,6 +11,7 @@ import {
   myRejectedGate,
   pendingGate,
 } from '../../__fixtures__/goldenPaths';
+import { formatTimestamp } from '../shared/format';
 import { GatesTab } from './GatesTab';
 
 function forbidden() {
@@ -105,11 +106,14 @@ describe('GatesTab', () => {
     expect(api.listGates).toHaveBeenCalledWith({ mine: true });
 
     // My requests, where each stands
+    // ...waiting: who approves it since when, why, and what happens next.
     expect(screen.getByTestId('gate-status-g2')).toHaveTextContent(
-      'Waiting for approval: Databases above 100 GB need a capacity review (storageGb 250 is above the maximum of 100)',
+      `Waiting for approval by the Platform Team, since ${formatTimestamp(
+        myPendingGate.createdAt,
+      )}: Databases above 100 GB need a capacity review (storageGb 250 is above the maximum of 100). Nothing has been created yet: you are notified when they decide, and after an approval you continue it from My runs on the Golden paths page.`,
     );
     expect(screen.getByTestId('gate-status-g3')).toHaveTextContent(
-      'Approved by carol: 100 GB is enough to start with',
+      'Approved by carol: 100 GB is enough to start with. Continue it from My runs: it runs as you, with the approved parameters.',
     );
     expect(screen.getByTestId('gate-status-g4')).toHaveTextContent(
       'Rejected by carol: Use the shared batch cluster',

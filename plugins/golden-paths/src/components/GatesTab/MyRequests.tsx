@@ -39,7 +39,18 @@ export function MyRequests(props: { gates: GateRequest[] }) {
     {
       title: 'Task',
       sorting: false,
-      render: g => <Link to={taskPath(g.taskId)}>Open the task</Link>,
+      render: g => (
+        <>
+          <Link to={taskPath(g.taskId)}>Open the task</Link>
+          {g.continuedTaskId && (
+            <Typography variant="body2" component="div">
+              <Link to={taskPath(g.continuedTaskId)}>
+                Open the task that continued it
+              </Link>
+            </Typography>
+          )}
+        </>
+      ),
     },
   ];
   return (
@@ -65,7 +76,8 @@ export function MyRequests(props: { gates: GateRequest[] }) {
           <Typography variant="body2">
             You have no requests waiting for approval or decided. A request that
             leaves the standard of the policy (for example a database above 100
-            GB) waits here for the platform team: start one from{' '}
+            GB) waits here for the platform team, with nothing created until you
+            continue it after approval: start one from{' '}
             <Link to="/create">Golden paths (/create)</Link>.
           </Typography>
         </Box>

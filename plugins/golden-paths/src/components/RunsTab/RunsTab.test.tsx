@@ -4,16 +4,21 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { goldenPathsApiRef, type GoldenPathsApi } from '../../api';
 import { rootRouteRef } from '../../routes';
 import {
+  approvedRun,
   completedRun,
+  continuedRun,
   failedRun,
+  rejectedRun,
   waitingRun,
 } from '../../__fixtures__/goldenPaths';
+import { formatTimestamp } from '../shared/format';
 import { RunsTab, RUNNING_POLL_MS } from './RunsTab';
 
 function mockApi(overrides: Partial<GoldenPathsApi> = {}) {
   return {
     listRuns: jest.fn(async () => [waitingRun, failedRun, completedRun]),
     retryRun: jest.fn(async () => undefined),
+    continueGate: jest.fn(async () => ({ taskId: 'task-32' })),
     ...overrides,
   };
 }
@@ -64,7 +69,37 @@ describe('RunsTab', () => {
         name: 'see the request in Golden gates',
       }),
     ).toHaveAttribute('href', '/golden-paths?tab=gates');
-    expect(waiting).toHaveTextContent('—'); // no duration yet
+    expect(waiting).toHaveTextContent('—'); // no duration: not provisioned
+  });
+
+  it('shows a run at a golden gate as waiting, with who approves it since when and what happens next, not as a failure', async () => {
+    renderTab(mockApi({ listRuns: jest.fn(async () => [waitingRun]) }));
+    const words = await screen.findByTestId('run-waiting-task-2');
+    expect(words).toHaveTextContent(
+      `Waiting for approval by the Platform Team, since ${formatTimestamp(
+        waitingRun.waitingSince,
+      )}. Nothing has been created yet: you are notified when they decide, and after an approval you continue it from My runs on the Golden paths page.`,
+    );
+    const row = rowOf(words);
+    expect(row).not.toHaveTextContent(/fail|error/i);
+    expect(within(row).queryByRole('alert')).toBeNull();
+    expect(within(row).queryByRole('button')).toBeNull();
+  });
+
+  it('says a continued run lives on in its new task, and a rejected one created nothing', async () => {
+    renderTab(
+      mockApi({ listRuns: jest.fn(async () => [continuedRun, rejectedRun]) }),
+    );
+    const continued = rowOf(await screen.findByText('Approved and continued'));
+    expect(continued).toHaveTextContent('Approved and continued as a new task');
+    expect(
+      within(continued).getByRole('link', { name: 'open it' }),
+    ).toHaveAttribute('href', '/create/tasks/task-31');
+    const rejected = rowOf(screen.getByText('Rejected'));
+    expect(rejected).toHaveTextContent('Rejected, nothing was created');
+    expect(
+      within(rejected).getByRole('link', { name: 'see why in Golden gates' }),
+    ).toHaveAttribute('href', '/golden-paths?tab=gates');
   });
 
   it("retries a failed run with the scaffolder's retry and links to its task page", async () => {
@@ -81,24 +116,25 @@ describe('RunsTab', () => {
     await waitFor(() => expect(api.listRuns).toHaveBeenCalledTimes(2));
   });
 
-  it('lets the requester continue a run the platform team approved, as themselves', async () => {
-    const approvedRun = {
-      ...waitingRun,
-      taskId: 'task-12',
-      status: 'approved' as const,
-    };
+  it('lets the requester continue an approved run as a new task of their own', async () => {
     const api = mockApi({
       listRuns: jest.fn(async () => [approvedRun, completedRun]),
     });
     renderTab(api);
     const row = rowOf(await screen.findByText('Approved: continue it'));
-    expect(row).toHaveTextContent('The platform team approved it');
-    await userEvent.click(
-      within(row).getByRole('button', { name: /Continue the run task-12/ }),
+    expect(row).toHaveTextContent(
+      'Approved. Nothing has been created yet: continue it to run it as you, with the approved parameters.',
     );
-    await waitFor(() => expect(api.retryRun).toHaveBeenCalledWith('task-12'));
+    await userEvent.click(
+      within(row).getByRole('button', { name: /Continue the run task-3/ }),
+    );
+    await waitFor(() => expect(api.continueGate).toHaveBeenCalledWith('g3'));
+    // Not the scaffolder's retry of the task that waited: a new task.
+    expect(api.retryRun).not.toHaveBeenCalled();
     const link = await screen.findByRole('link', { name: 'open the task' });
-    expect(link.closest('p')).toHaveTextContent('Run started');
+    expect(link).toHaveAttribute('href', '/create/tasks/task-32');
+    expect(link.closest('p')).toHaveTextContent('Continued as a new task');
+    await waitFor(() => expect(api.listRuns).toHaveBeenCalledTimes(2));
   });
 
   it('says why a retry did not start', async () => {

@@ -8,7 +8,10 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import type { GoldenPathRun } from '@internal/plugin-golden-paths-common';
+import {
+  GATE_WAITING_NEXT,
+  type GoldenPathRun,
+} from '@internal/plugin-golden-paths-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
@@ -18,6 +21,7 @@ import { rootRouteRef } from '../../routes';
 import { errorMessage, formatDuration, taskPath } from '../shared/format';
 import { RunStatusChip } from '../shared/RunStatusChip';
 import { RelativeTime } from '../shared/cells';
+import { waitingHeadline } from '../shared/gateText';
 
 /** How many runs the tab lists. */
 const RUNS = 100;
@@ -26,13 +30,14 @@ export const RUNNING_POLL_MS = 5000;
 
 type RetryState =
   | { state: 'running' }
-  | { state: 'done' }
+  /** Started: the retried task, or the new task that continues a request. */
+  | { state: 'done'; taskId: string }
   | { state: 'failed'; error: string };
 
 function RetryCell(props: {
   run: GoldenPathRun;
   retry?: RetryState;
-  onRetry: (taskId: string) => void;
+  onRetry: (run: GoldenPathRun) => void;
   /** `Continue` for an approved run, `Retry` for a failed one. */
   verb?: 'Retry' | 'Continue';
 }) {
@@ -40,8 +45,8 @@ function RetryCell(props: {
   if (retry?.state === 'done') {
     return (
       <Typography variant="body2">
-        {verb === 'Retry' ? 'Retry' : 'Run'} started:{' '}
-        <Link to={taskPath(run.taskId)}>open the task</Link>
+        {verb === 'Retry' ? 'Retry started' : 'Continued as a new task'}:{' '}
+        <Link to={taskPath(retry.taskId)}>open the task</Link>
       </Typography>
     );
   }
@@ -52,7 +57,7 @@ function RetryCell(props: {
         color="primary"
         size="small"
         disabled={retry?.state === 'running'}
-        onClick={() => onRetry(run.taskId)}
+        onClick={() => onRetry(run)}
         aria-label={`${verb} the run ${run.taskId} of ${run.templateRef}`}
       >
         {retry?.state === 'running' ? 'Starting…' : verb}
@@ -66,12 +71,16 @@ function RetryCell(props: {
   );
 }
 
-/** What became of a run: the failure in words, a wait, or a link to the task. */
+/**
+ * What became of a run: the failure in words, the wait at a golden gate
+ * (who approves it since when, and what happens next), or a link to the
+ * task.
+ */
 function OutcomeCell(props: {
   run: GoldenPathRun;
   gatesHref: string;
   retry?: RetryState;
-  onRetry: (taskId: string) => void;
+  onRetry: (run: GoldenPathRun) => void;
 }) {
   const { run, gatesHref, retry, onRetry } = props;
   if (run.status === 'failed') {
@@ -87,12 +96,12 @@ function OutcomeCell(props: {
       </Box>
     );
   }
-  if (run.status === 'approved') {
+  if (run.status === 'approved' && run.gateId) {
     return (
       <Box>
         <Typography variant="body2">
-          The platform team approved it: continue to run it with the approved
-          parameters.
+          Approved. Nothing has been created yet: continue it to run it as you,
+          with the approved parameters.
         </Typography>
         <Box mt={0.5}>
           <RetryCell
@@ -107,9 +116,35 @@ function OutcomeCell(props: {
   }
   if (run.status === 'awaiting-approval') {
     return (
+      <Box data-testid={`run-waiting-${run.taskId}`}>
+        <Typography variant="body2">
+          {run.waitingSince
+            ? `${waitingHeadline({
+                reviewers: run.reviewers,
+                createdAt: run.waitingSince,
+              })}.`
+            : 'Waiting for approval.'}{' '}
+          {GATE_WAITING_NEXT}
+        </Typography>
+        <Typography variant="body2">
+          <Link to={gatesHref}>see the request in Golden gates</Link>
+        </Typography>
+      </Box>
+    );
+  }
+  if (run.status === 'continued' && run.continuedTaskId) {
+    return (
       <Typography variant="body2">
-        Waits for the platform team:{' '}
-        <Link to={gatesHref}>see the request in Golden gates</Link>
+        Approved and continued as a new task:{' '}
+        <Link to={taskPath(run.continuedTaskId)}>open it</Link>
+      </Typography>
+    );
+  }
+  if (run.status === 'rejected') {
+    return (
+      <Typography variant="body2">
+        Rejected, nothing was created:{' '}
+        <Link to={gatesHref}>see why in Golden gates</Link>
       </Typography>
     );
   }
@@ -141,11 +176,20 @@ export function RunsTab() {
     return () => clearTimeout(timer);
   }, [unfinished, loading, retry]);
 
-  const retryRun = async (taskId: string) => {
+  // A failed run is retried (the scaffolder's retry, as the user); an
+  // approved one is continued as a new task of the user with the approved
+  // parameters.
+  const retryRun = async (run: GoldenPathRun) => {
+    const { taskId } = run;
     setRetries(r => ({ ...r, [taskId]: { state: 'running' } }));
     try {
-      await api.retryRun(taskId);
-      setRetries(r => ({ ...r, [taskId]: { state: 'done' } }));
+      let started = taskId;
+      if (run.status === 'approved' && run.gateId) {
+        started = (await api.continueGate(run.gateId)).taskId;
+      } else {
+        await api.retryRun(taskId);
+      }
+      setRetries(r => ({ ...r, [taskId]: { state: 'done', taskId: started } }));
       retry();
     } catch (e) {
       setRetries(r => ({
@@ -166,7 +210,8 @@ export function RunsTab() {
           <>
             Create a service, a database or a namespace from{' '}
             <Link to="/create">Golden paths (/create)</Link>; each run shows up
-            here with its status, and a failed one can be retried.
+            here with its status: a failed one can be retried, and one that
+            waited for approval continued once approved.
           </>
         }
       />

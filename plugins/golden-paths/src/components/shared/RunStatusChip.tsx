@@ -24,8 +24,9 @@ const useStyles = makeStyles(theme => ({
     backgroundColor: theme.palette.error.main,
     color: theme.palette.common.white,
   },
+  // Waiting is not a problem: the colour of information, not of errors.
   waiting: {
-    backgroundColor: theme.palette.warning?.main ?? '#ed6c02',
+    backgroundColor: theme.palette.info?.main ?? '#0288d1',
     color: theme.palette.common.white,
   },
 }));
