@@ -3,11 +3,6 @@ import {
   type PluginClientOptions,
   type PluginRequestOptions,
 } from '@internal/portal-common';
-import {
-  InventoryClient,
-  type PackageUsageResult,
-} from '@internal/plugin-inventory-common';
-import { RepositoryDocsClient } from '@internal/plugin-repository-docs-common';
 import type { IngestionHealth, OpenSloFilePage } from './types';
 
 /**
@@ -49,33 +44,5 @@ export class IngestionClient {
     if (request.limit !== undefined) query.set('limit', String(request.limit));
     if (request.entityRef) query.set('entityRef', request.entityRef);
     return this.get(`/openslo?${query}`, options);
-  }
-
-  /**
-   * Refs of the entities whose repository has docs.
-   *
-   * @deprecated The repository docs have their own client:
-   * `RepositoryDocsClient` of `@internal/plugin-repository-docs-common`.
-   */
-  listEntitiesWithDocs(
-    options?: PluginRequestOptions,
-  ): Promise<{ items: string[] }> {
-    return new RepositoryDocsClient(this.options).listEntitiesWithDocs(options);
-  }
-
-  /**
-   * Components using a package (in a semver range), from their SBOMs.
-   *
-   * @deprecated The dependency inventory has its own client:
-   * `InventoryClient` of `@internal/plugin-inventory-common`.
-   */
-  listPackageUsages(
-    request: { package: string; range?: string },
-    options?: PluginRequestOptions,
-  ): Promise<PackageUsageResult> {
-    return new InventoryClient(this.options).listPackageUsages(
-      request,
-      options,
-    );
   }
 }

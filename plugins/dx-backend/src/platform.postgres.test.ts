@@ -15,6 +15,8 @@ import {
   stackConfig,
 } from '@internal/backend-test-utils';
 import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
+import catalogModuleInventory from '@internal/plugin-catalog-backend-module-inventory';
+import catalogModuleRepositoryDocs from '@internal/plugin-catalog-backend-module-repository-docs';
 // The real plugins whose facts the scorecards read, in one test backend.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import goldenPathsPlugin from '@internal/plugin-golden-paths-backend';
@@ -232,6 +234,8 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
         catalogPlugin,
         catalogModuleScaffolderEntityModel,
         catalogModuleIngestion,
+        catalogModuleInventory,
+        catalogModuleRepositoryDocs,
         notificationsPlugin,
         eventsServiceFactory,
         schedulerServiceFactory,

@@ -9,6 +9,7 @@ import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { dropDatabases, stackConfig } from '@internal/backend-test-utils';
 import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
+import catalogModuleInventory from '@internal/plugin-catalog-backend-module-inventory';
 import dxPlugin from '@internal/plugin-dx-backend';
 import portalPolicy from '@internal/plugin-permission-backend-module-portal-policy';
 import sloPlugin from '@internal/plugin-slo-backend';
@@ -110,6 +111,7 @@ describe('request limits on every ingestion endpoint', () => {
       features: [
         catalogPlugin,
         catalogModuleIngestion,
+        catalogModuleInventory,
         eventsServiceFactory,
         sloPlugin,
         dxPlugin,

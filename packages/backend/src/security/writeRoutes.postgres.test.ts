@@ -15,6 +15,7 @@ import {
   stackConfig,
 } from '@internal/backend-test-utils';
 import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
+import catalogModuleInventory from '@internal/plugin-catalog-backend-module-inventory';
 import dxPlugin from '@internal/plugin-dx-backend';
 import goldenPathsPlugin from '@internal/plugin-golden-paths-backend';
 import portalPolicy from '@internal/plugin-permission-backend-module-portal-policy';
@@ -152,6 +153,7 @@ describe('write routes of the portal plugins under the portal policy', () => {
       features: [
         catalogPlugin,
         catalogModuleIngestion,
+        catalogModuleInventory,
         notificationsPlugin,
         eventsServiceFactory,
         schedulerServiceFactory,

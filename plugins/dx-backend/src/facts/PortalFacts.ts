@@ -17,7 +17,8 @@ import {
   type MissingFacts,
   type Scorecard,
 } from '@internal/plugin-dx-common';
-import { IngestionClient } from '@internal/plugin-catalog-ingestion-common';
+import { InventoryClient } from '@internal/plugin-inventory-common';
+import { RepositoryDocsClient } from '@internal/plugin-repository-docs-common';
 import { GoldenPathsClient } from '@internal/plugin-golden-paths-common';
 import { SloClient } from '@internal/plugin-slo-common';
 import { asService } from '@internal/portal-common';
@@ -69,13 +70,15 @@ export class PortalFacts {
     const options = { discoveryApi: deps.discovery };
     this.slo = new SloClient(options);
     this.goldenPaths = new GoldenPathsClient(options);
-    this.ingestion = new IngestionClient(options);
+    this.inventory = new InventoryClient(options);
+    this.repositoryDocs = new RepositoryDocsClient(options);
   }
 
   /** The typed clients of the other plugins. */
   private readonly slo: SloClient;
   private readonly goldenPaths: GoldenPathsClient;
-  private readonly ingestion: IngestionClient;
+  private readonly inventory: InventoryClient;
+  private readonly repositoryDocs: RepositoryDocsClient;
 
   private async all(
     filter: Record<string, string | string[]>,
@@ -145,7 +148,7 @@ export class PortalFacts {
 
   /** Entities whose repository has docs. */
   async docs(): Promise<Set<string>> {
-    const { items } = await this.ingestion.listEntitiesWithDocs(
+    const { items } = await this.repositoryDocs.listEntitiesWithDocs(
       await asService(this.deps.auth, 'catalog'),
     );
     return new Set(items.map(lower));
@@ -156,7 +159,7 @@ export class PortalFacts {
     pkg: string,
     range?: string,
   ): Promise<Array<{ entityRef: string; purl: string; version: string }>> {
-    const { items } = await this.ingestion.listPackageUsages(
+    const { items } = await this.inventory.listPackageUsages(
       { package: pkg, range },
       await asService(this.deps.auth, 'catalog'),
     );
