@@ -60,6 +60,19 @@ export interface Config {
       maxOrgExportBytes?: number;
       /** Days of run history kept. Default 30. */
       runRetentionDays?: number;
+      /**
+       * The canary: every `intervalSeconds` (default 300; 0 turns it off)
+       * the module changes its entity `resource:portal/ingestion-canary`
+       * and measures until the catalog API serves the change; a change not
+       * served within `timeoutSeconds` (default 60) is a miss. The health
+       * page and the `ingestion-visibility` SLO count them.
+       */
+      canary?: {
+        intervalSeconds?: number;
+        timeoutSeconds?: number;
+        /** Owner of the canary entity. Default group:default/platform-team. */
+        owner?: string;
+      };
       webhooks?: {
         /** Largest webhook body accepted, in bytes. Default 5 MiB. */
         maxBodyBytes?: number;

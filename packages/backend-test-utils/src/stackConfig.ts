@@ -13,7 +13,8 @@ export const MANUAL_SCHEDULE = {
  * SQLite file per plugin there, as `./portal start` runs), events between plugins in-process,
  * the catalog reading `locations` (files) with every kind in `kinds`,
  * processing each second, and repository discovery reading `reposDir` as
- * the ingestion source `local-repos` (scanned on request only).
+ * the ingestion source `local-repos` (scanned on request only), without
+ * the ingestion canary unless `canary` is given.
  */
 export function stackConfig(options: {
   /** PostgreSQL; unused with `sqliteDirectory`. */
@@ -26,6 +27,8 @@ export function stackConfig(options: {
   reposDir: string;
   /** More ingestion sources next to `local-repos`. */
   sources?: JsonObject[];
+  /** The ingestion canary (`catalog.ingestion.canary`); default off. */
+  canary?: JsonObject;
 }): JsonObject {
   return {
     backend: {
@@ -57,6 +60,7 @@ export function stackConfig(options: {
           },
           ...(options.sources ?? []),
         ],
+        canary: options.canary ?? { intervalSeconds: 0 },
       },
     },
   };

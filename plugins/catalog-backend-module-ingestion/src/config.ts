@@ -88,6 +88,8 @@ export interface IngestionConfig {
   runRetentionMs: number;
   webhookBodyBytes: number;
   githubWebhookSecret?: string;
+  /** Undefined: no canary. */
+  canary?: { intervalSeconds: number; timeoutMs: number; owner: string };
 }
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -227,6 +229,26 @@ export function readIngestionConfig(root: Config): IngestionConfig {
       config?.getOptionalNumber('webhooks.maxBodyBytes') ?? 5 * 1024 * 1024,
     githubWebhookSecret:
       config?.getOptionalString('webhooks.github.secret') || undefined,
+    canary: readCanary(config?.getOptionalConfig('canary')),
+  };
+}
+
+function readCanary(config?: Config): IngestionConfig['canary'] {
+  const intervalSeconds = config?.getOptionalNumber('intervalSeconds') ?? 300;
+  const timeoutSeconds = config?.getOptionalNumber('timeoutSeconds') ?? 60;
+  if (!(intervalSeconds >= 0))
+    throw new InputError(
+      'catalog.ingestion.canary.intervalSeconds must be 0 (off) or more',
+    );
+  if (!(timeoutSeconds > 0))
+    throw new InputError(
+      'catalog.ingestion.canary.timeoutSeconds must be more than 0',
+    );
+  if (intervalSeconds === 0) return undefined;
+  return {
+    intervalSeconds,
+    timeoutMs: timeoutSeconds * 1000,
+    owner: config?.getOptionalString('owner') ?? 'group:default/platform-team',
   };
 }
 

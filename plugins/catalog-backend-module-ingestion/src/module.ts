@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { catalogIngestionPermissions } from '@internal/plugin-catalog-ingestion-common';
 import {
   catalogIngestionReadersExtensionPoint,
@@ -23,6 +26,7 @@ import { subscribeToScmPushes } from './events/scmPushEvents';
 import { openSloReader } from './descriptors/readOpenSlo';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
 import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
+import { IngestionCanary } from './canary/IngestionCanary';
 import { DatabaseIngestionStore } from './store/DatabaseIngestionStore';
 import { DatabaseOpenSloStore } from './store/DatabaseOpenSloStore';
 
@@ -70,6 +74,8 @@ export const catalogModuleIngestion = createBackendModule({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogProcessingExtensionPoint,
+        catalogService: catalogServiceRef,
+        auth: coreServices.auth,
         urlReader: coreServices.urlReader,
         events: eventsServiceRef,
       },
@@ -83,6 +89,8 @@ export const catalogModuleIngestion = createBackendModule({
         permissions,
         permissionsRegistry,
         catalog,
+        catalogService,
+        auth,
         urlReader,
         events,
       }) {
@@ -183,6 +191,34 @@ export const catalogModuleIngestion = createBackendModule({
           }`,
         );
 
+        // The canary: a change handed to the catalog as discovered changes
+        // are, timed until the catalog API serves it.
+        let canary: IngestionCanary | undefined;
+        if (settings.canary) {
+          const { intervalSeconds, timeoutMs, owner } = settings.canary;
+          const probe = new IngestionCanary({
+            knex,
+            catalog: catalogService,
+            auth,
+            logger: logger.child({ task: 'ingestion-canary' }),
+            owner,
+            timeoutMs,
+          });
+          canary = probe;
+          catalog.addEntityProvider(probe);
+          await scheduler.scheduleTask({
+            id: 'portal-ingestion-canary',
+            frequency: { seconds: intervalSeconds },
+            timeout: { milliseconds: timeoutMs + 30_000 },
+            initialDelay: { seconds: Math.min(intervalSeconds, 30) },
+            scope: 'global',
+            fn: async () => {
+              await probe.run();
+              await probe.prune(new Date(Date.now() - settings.runRetentionMs));
+            },
+          });
+        }
+
         httpRouter.use(
           createIngestionRouter({
             ingesters,
@@ -205,6 +241,8 @@ export const catalogModuleIngestion = createBackendModule({
               table: 'ingestion_rate_limits',
             }),
             openSlo,
+            catalog: catalogService,
+            canary,
           }),
         );
         httpRouter.addAuthPolicy({

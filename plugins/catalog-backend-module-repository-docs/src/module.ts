@@ -22,10 +22,18 @@ export const catalogModuleRepositoryDocs = createBackendModule({
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
         catalog: catalogServiceRef,
         ingestion: catalogIngestionReadersExtensionPoint,
       },
-      async init({ database, httpRouter, httpAuth, catalog, ingestion }) {
+      async init({
+        database,
+        httpRouter,
+        httpAuth,
+        permissions,
+        catalog,
+        ingestion,
+      }) {
         const docs = await DatabaseDocsStore.create({
           knex: await database.getClient(),
           origins: ingestion.origins,
@@ -38,6 +46,7 @@ export const catalogModuleRepositoryDocs = createBackendModule({
             origins: ingestion.origins,
             catalog,
             httpAuth,
+            permissions,
           }),
         );
       },

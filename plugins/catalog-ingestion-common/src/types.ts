@@ -85,6 +85,24 @@ export interface IngestionHealthWindow {
 /** Answer of `GET /api/catalog/ingestion/health`. */
 export interface IngestionHealth extends IngestionHealthWindow {
   sources: Array<IngestionHealthWindow & { sourceId: string }>;
+  /**
+   * The canary in the window: changes handed to the catalog and how many
+   * the catalog API served within the timeout (what people wait for).
+   * Absent when the canary is off.
+   */
+  canary?: IngestionCanaryHealth;
+}
+
+/** Canary changes of a window and how fast the catalog served them. */
+export interface IngestionCanaryHealth {
+  total: number;
+  /** Of those, served by the catalog API within the timeout. */
+  visible: number;
+  /** visible / total; null without canaries. */
+  visibleRate: number | null;
+  medianMs?: number;
+  p95Ms?: number;
+  last?: { startedAt: string; visibleAfterMs?: number; error?: string };
 }
 
 /** Answer of `POST /api/catalog/ingestion/rescan` and the push webhook. */

@@ -1,6 +1,7 @@
 import type {
   BackstageCredentials,
   HttpAuthService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
   Entity,
@@ -9,6 +10,7 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogReadScope } from '@internal/portal-node';
 
 /*
  * Request parameters and checks shared by the routes that catalog modules
@@ -61,4 +63,26 @@ export async function visibleEntity(
   );
   if (!items[0]) throw new NotFoundError(`no entity ${ref}`);
   return { entity: items[0], credentials };
+}
+
+/**
+ * The entity, for a route that shows its data: only when the caller may
+ * read it (`catalog.entity.read`, also for tokens restricted to other
+ * permissions, whose catalog calls the catalog answers as this plugin);
+ * NotFoundError when it does not exist for them, NotAllowedError when the
+ * caller reads no entities at all.
+ */
+export async function readableEntity(
+  services: {
+    httpAuth: HttpAuthService;
+    catalog: CatalogService;
+    permissions: PermissionsService;
+  },
+  req: Parameters<HttpAuthService['credentials']>[0],
+  ref: string,
+): Promise<{ entity: Entity; credentials: BackstageCredentials }> {
+  const credentials = await services.httpAuth.credentials(req);
+  const scope = await catalogReadScope(services, credentials, { refs: [ref] });
+  if (!scope.has(ref)) throw new NotFoundError(`no entity ${ref}`);
+  return visibleEntity(services, req, ref);
 }

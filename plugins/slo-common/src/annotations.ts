@@ -18,5 +18,6 @@ export const PORTAL_METRICS = [
   'provisioning-success',
   'provisioning-time',
   'ingestion-success',
+  'ingestion-visibility',
 ] as const;
 export type PortalMetric = (typeof PORTAL_METRICS)[number];

@@ -29,11 +29,14 @@ import {
   ingestionRateLimit,
   type RequestLimitOptions,
 } from '@internal/request-limits';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogReadScope } from '@internal/portal-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
 import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
 import type { DatabaseOpenSloStore } from '../store/DatabaseOpenSloStore';
+import type { IngestionCanary } from '../canary/IngestionCanary';
 
 export interface RouterOptions {
   ingesters: RepositoryIngester[];
@@ -49,6 +52,10 @@ export interface RouterOptions {
   githubWebhookSecret?: string;
   webhookBodyBytes: number;
   openSlo: DatabaseOpenSloStore;
+  /** The catalog, to ask which entities a caller may read. */
+  catalog: CatalogService;
+  /** The canary, when on. */
+  canary?: IngestionCanary;
   /** Per caller and endpoint (portal.limits.requestsPerMinute). */
   requestsPerMinute: number;
   /** Shared counters, identities, proxies (requestLimits). */
@@ -188,6 +195,13 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
         ...summarizeRuns(bySource.get(s.id) ?? {}, from, to),
       })),
     };
+    if (options.canary) {
+      const canary = await options.canary.summary(from, to);
+      body.canary = {
+        ...canary,
+        visibleRate: canary.total ? canary.visible / canary.total : null,
+      };
+    }
     res.json(body);
   });
 
@@ -318,18 +332,30 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
   );
 
   router.get('/ingestion/openslo', async (req, res) => {
-    // For the SLO backend (a service call), or a user seeing what exists.
-    await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    // For the SLO backend (a service call), or a user seeing what exists;
+    // either way only files of entities the caller may read.
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service', 'user'],
+    });
     const { offset, limit } = pageParams(req.query);
     const entityRef =
       req.query.entityRef === undefined
         ? undefined
         : entityRefParam(req.query.entityRef);
-    const body: OpenSloFilePage = await options.openSlo.list({
+    const page = await options.openSlo.list({
       offset,
       limit,
       entityRef,
     });
+    const scope = await catalogReadScope(
+      { permissions, catalog: options.catalog },
+      credentials,
+      { refs: page.items.map(i => i.entityRef) },
+    );
+    const body: OpenSloFilePage = {
+      ...page,
+      items: scope.filter(page.items, i => i.entityRef),
+    };
     res.json(body);
   });
 

@@ -13,6 +13,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   entityRefParam,
+  readableEntity,
   visibleEntity,
 } from '@internal/plugin-catalog-ingestion-node';
 import {
@@ -29,6 +30,7 @@ import {
 } from '@internal/request-limits';
 import express from 'express';
 import Router from 'express-promise-router';
+import { catalogReadScope } from '@internal/portal-node';
 import { SBOM_KINDS } from '../reader/readSboms';
 import {
   parsePackageQuery,
@@ -65,7 +67,7 @@ export function createInventoryRouter(
 
   router.get('/ingestion/dependencies/entity', async (req, res) => {
     const ref = entityRefParam(req.query.entityRef);
-    await visibleEntity(options, req, ref);
+    await readableEntity(options, req, ref);
     const body: EntityDependencies = {
       entityRef: ref,
       ...(await sboms.entityDependencies(ref)),
@@ -96,6 +98,9 @@ export function createInventoryRouter(
     }
     const refs = [...new Set([...unique.values()].map(r => r.entityRef))];
     const credentials = await httpAuth.credentials(req);
+    // Only entities the caller may read (a token restricted to other
+    // permissions reads none: 403).
+    const scope = await catalogReadScope(options, credentials, { refs });
     const entities = new Map<string, Entity>();
     for (let i = 0; i < refs.length; i += 500) {
       const part = refs.slice(i, i + 500);
@@ -119,7 +124,8 @@ export function createInventoryRouter(
     const items: PackageUsage[] = [];
     for (const r of unique.values()) {
       const e = entities.get(r.entityRef);
-      if (!e) continue; // gone from the catalog, or not visible to the caller
+      // Gone from the catalog, or not visible to the caller.
+      if (!e || !scope.has(r.entityRef)) continue;
       const owner = e.relations?.find(
         rel => rel.type === RELATION_OWNED_BY,
       )?.targetRef;

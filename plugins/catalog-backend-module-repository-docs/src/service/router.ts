@@ -1,10 +1,13 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   entityRefParam,
   pageParams,
-  visibleEntity,
+  readableEntity,
   type DiscoveredEntityOrigins,
 } from '@internal/plugin-catalog-ingestion-node';
 import type {
@@ -14,6 +17,7 @@ import type {
 } from '@internal/plugin-repository-docs-common';
 import type express from 'express';
 import Router from 'express-promise-router';
+import { catalogReadScope } from '@internal/portal-node';
 import type { DatabaseDocsStore } from '../store/DatabaseDocsStore';
 
 export interface RepositoryDocsRouterOptions {
@@ -21,6 +25,7 @@ export interface RepositoryDocsRouterOptions {
   origins: DiscoveredEntityOrigins;
   catalog: CatalogService;
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
 }
 
 function pathParam(value: unknown): string {
@@ -50,7 +55,7 @@ export function createRepositoryDocsRouter(
   /** The repository an entity was discovered in. */
   async function originOf(req: express.Request) {
     const ref = entityRefParam(req.query.entityRef);
-    await visibleEntity(options, req, ref);
+    await readableEntity(options, req, ref);
     const origin = await origins.entityOrigin(ref);
     if (!origin)
       throw new NotFoundError(
@@ -71,17 +76,33 @@ export function createRepositoryDocsRouter(
   });
 
   router.get('/ingestion/docs/index', async (req, res) => {
-    // For the search collator: a service call, or a user seeing what exists.
-    await httpAuth.credentials(req, { allow: ['service', 'user'] });
+    // For the search collator: a service call, or a user seeing what
+    // exists; either way only docs of entities the caller may read.
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service', 'user'],
+    });
     const { offset, limit } = pageParams(req.query);
-    const body: DocsIndexPage = await docs.listForIndex(offset, limit);
+    const page = await docs.listForIndex(offset, limit);
+    const scope = await catalogReadScope(options, credentials, {
+      refs: page.items.map(i => i.entityRef),
+    });
+    const body: DocsIndexPage = {
+      ...page,
+      items: scope.filter(page.items, i => i.entityRef),
+    };
     res.json(body);
   });
 
   router.get('/ingestion/docs/entities', async (req, res) => {
     // For the DX scorecards (a service call): which entities have docs.
-    await httpAuth.credentials(req, { allow: ['service', 'user'] });
-    res.json({ items: await docs.entitiesWithDocs() });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['service', 'user'],
+    });
+    const items = await docs.entitiesWithDocs();
+    const scope = await catalogReadScope(options, credentials, {
+      refs: items,
+    });
+    res.json({ items: scope.filter(items, ref => ref) });
   });
 
   router.get('/ingestion/docs/file', async (req, res) => {

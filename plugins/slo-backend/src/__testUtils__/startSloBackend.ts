@@ -7,6 +7,7 @@ import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
 import type { JsonObject } from '@backstage/types';
+import type { BackendFeature } from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +46,10 @@ export async function startSloBackend(options: {
   /** Catalog file locations (organisation, templates). */
   locations: string[];
   slo?: JsonObject;
+  /** `catalog.ingestion.canary` (default off). */
+  canary?: JsonObject;
+  /** More features (catalog modules, for instance). */
+  features?: BackendFeature[];
 }): Promise<SloTestBackend> {
   if (!CONNECTION)
     throw new Error(
@@ -63,6 +68,7 @@ export async function startSloBackend(options: {
       // The real scheduler, so scheduled work runs as in production.
       schedulerServiceFactory,
       sloPlugin,
+      ...(options.features ?? []),
       mockServices.rootConfig.factory({
         data: {
           ...stackConfig({
@@ -70,7 +76,9 @@ export async function startSloBackend(options: {
             prefix,
             locations: options.locations,
             reposDir,
+            canary: options.canary,
             kinds: [
+              'Resource',
               'Component',
               'System',
               'Template',

@@ -2,7 +2,10 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { IngestionClient } from '@internal/plugin-catalog-ingestion-common';
+import {
+  IngestionClient,
+  type IngestionHealth,
+} from '@internal/plugin-catalog-ingestion-common';
 import { asService } from '@internal/portal-common';
 import {
   PORTAL_METRICS,
@@ -27,7 +30,10 @@ const minute = (d: Date) => Math.floor(d.getTime() / 60_000);
  * - `provisioning-time`: seconds from task creation to completion, one
  *   value per completed task (a threshold SLI);
  * - `ingestion-success`: catalog ingestion runs that finished their listing,
- *   from the ingestion health API.
+ *   from the ingestion health API;
+ * - `ingestion-visibility`: the ingestion canary's changes the catalog API
+ *   served within the canary's timeout (what people wait for: red when
+ *   the catalog stops processing, while the scans still succeed).
  */
 export class PortalSource implements SliSource {
   readonly type = PORTAL_SOURCE;
@@ -92,7 +98,15 @@ export class PortalSource implements SliSource {
         };
       }
       case 'ingestion-success':
-        return this.ingestion(from, to, request.signal);
+        return this.ingestion(from, to, request.signal, h => ({
+          good: h.good,
+          total: h.runs,
+        }));
+      case 'ingestion-visibility':
+        return this.ingestion(from, to, request.signal, h => ({
+          good: h.canary?.visible ?? 0,
+          total: h.canary?.total ?? 0,
+        }));
       default:
         throw new Error(
           `spec.metric: ${JSON.stringify(
@@ -103,13 +117,15 @@ export class PortalSource implements SliSource {
   }
 
   /**
-   * Ingestion runs per span: up to 60 spans per read, each counted at its
-   * last minute (a one-minute cycle gives one-minute resolution).
+   * Counts from the ingestion health per span (runs, or canaries): up to
+   * 60 spans per read, each counted at its last minute (a one-minute cycle
+   * gives one-minute resolution).
    */
   private async ingestion(
     from: number,
     to: number,
     signal: AbortSignal,
+    count: (health: IngestionHealth) => { good: number; total: number },
   ): Promise<SliSamples> {
     const span = Math.max(1, Math.ceil((to - from) / 60));
     const samples: Array<{ ts: Date; good: number; total: number }> = [];
@@ -126,12 +142,9 @@ export class PortalSource implements SliSource {
         },
         asPortal,
       );
-      if (health.runs > 0)
-        samples.push({
-          ts: new Date((end - 1) * 60_000),
-          good: health.good,
-          total: health.runs,
-        });
+      const { good, total } = count(health);
+      if (total > 0)
+        samples.push({ ts: new Date((end - 1) * 60_000), good, total });
     }
     return { kind: 'counts', samples };
   }
