@@ -10,10 +10,14 @@ import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import {
+  commitFiles,
   dropDatabases,
   eventually,
   stackConfig,
 } from '@internal/backend-test-utils';
+import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
+import catalogModuleInventory from '@internal/plugin-catalog-backend-module-inventory';
+import catalogModuleRepositoryDocs from '@internal/plugin-catalog-backend-module-repository-docs';
 import dxPlugin from '@internal/plugin-dx-backend';
 import portalPolicy from '@internal/plugin-permission-backend-module-portal-policy';
 import sloPlugin from '@internal/plugin-slo-backend';
@@ -82,19 +86,49 @@ apiVersion: backstage.io/v1alpha1
 kind: User
 metadata: { name: carol }
 spec: { memberOf: [team-a] }
----
-apiVersion: backstage.io/v1alpha1
+`;
+
+/** The two components, each in its repository with a README and an SBOM. */
+const REPOSITORIES: Record<string, Record<string, string>> = {
+  vault: {
+    'catalog-info.yaml': `apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata:
   name: vault
   annotations: { portal.dev/visibility: private }
 spec: { type: service, lifecycle: production, owner: team-a }
----
-apiVersion: backstage.io/v1alpha1
+`,
+    'README.md': '# Vault\n\nWhere the secrets live.\n',
+    'bom.json': sbom(),
+  },
+  checkout: {
+    'catalog-info.yaml': `apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata: { name: checkout }
 spec: { type: service, lifecycle: production, owner: team-b }
-`;
+`,
+    'README.md': '# Checkout\n',
+    'bom.json': sbom(),
+  },
+};
+
+function sbom() {
+  return JSON.stringify({
+    bomFormat: 'CycloneDX',
+    specVersion: '1.5',
+    metadata: { component: { type: 'application', name: 'x', 'bom-ref': 'x' } },
+    components: [
+      {
+        type: 'library',
+        name: 'lodash',
+        version: '4.17.20',
+        purl: 'pkg:npm/lodash@4.17.20',
+        'bom-ref': 'lodash',
+      },
+    ],
+    dependencies: [{ ref: 'x', dependsOn: ['lodash'] }],
+  });
+}
 
 const pushSlo = (name: string) => `
 apiVersion: openslo/v1
@@ -136,9 +170,14 @@ describe('dashboard reads under the catalog read permission', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-rs-'));
     fs.mkdirSync(path.join(dir, 'repos'));
     fs.writeFileSync(path.join(dir, 'org.yaml'), ORG);
+    for (const [name, files] of Object.entries(REPOSITORIES))
+      commitFiles(path.join(dir, 'repos', name), files);
     backend = await startTestBackend({
       features: [
         catalogPlugin,
+        catalogModuleIngestion,
+        catalogModuleInventory,
+        catalogModuleRepositoryDocs,
         notificationsPlugin,
         eventsServiceFactory,
         schedulerServiceFactory,
@@ -165,6 +204,12 @@ describe('dashboard reads under the catalog read permission', () => {
         }),
       ],
     });
+    const rescan = await request(backend.server)
+      .post('/api/catalog/ingestion/rescan')
+      .set(as(ADA))
+      .send({ source: 'local-repos' });
+    if (rescan.status !== 200)
+      throw new Error(`rescan: ${rescan.status} ${rescan.text}`);
     await eventually(
       'both components and their owners in the catalog',
       async () => {
@@ -172,13 +217,18 @@ describe('dashboard reads under the catalog read permission', () => {
           get('/api/catalog/entities/by-name/user/default/carol', as(ADA)),
           get('/api/catalog/entities/by-name/user/default/bob', as(ADA)),
         ]);
-        const vault = await get(
-          '/api/catalog/entities/by-name/component/default/vault',
-          as(ADA),
+        const [vault, checkout] = await Promise.all(
+          ['vault', 'checkout'].map(name =>
+            get(
+              `/api/catalog/entities/by-name/component/default/${name}`,
+              as(ADA),
+            ),
+          ),
         );
         return carol.body.relations?.length &&
           bob.body.relations?.length &&
-          vault.body.relations?.length
+          vault.body.relations?.length &&
+          checkout.body.relations?.length
           ? true
           : undefined;
       },
@@ -254,6 +304,32 @@ describe('dashboard reads under the catalog read permission', () => {
     expect((await get(vaultSlo, as(CAROL))).status).toBe(200);
   });
 
+  it('shows docs and dependencies of readable entities only', async () => {
+    const indexed = async (who: string) =>
+      (await get('/api/catalog/ingestion/docs/index', as(who))).body.items
+        .map((i: { entityRef: string }) => i.entityRef)
+        .sort();
+    expect(await indexed(BOB)).toEqual([CHECKOUT]);
+    expect(await indexed(CAROL)).toEqual([CHECKOUT, VAULT]);
+    const docs = `/api/catalog/ingestion/docs?entityRef=${VAULT}`;
+    expect((await get(docs, as(BOB))).status).toBe(404);
+    expect((await get(docs, as(CAROL))).status).toBe(200);
+    const users = async (who: string) =>
+      (
+        await get(
+          '/api/catalog/ingestion/dependencies/usages?package=pkg:npm/lodash',
+          as(who),
+        )
+      ).body.items
+        .map((i: { entityRef: string }) => i.entityRef)
+        .sort();
+    expect(await users(BOB)).toEqual([CHECKOUT]);
+    expect(await users(CAROL)).toEqual([CHECKOUT, VAULT]);
+    const deps = `/api/catalog/ingestion/dependencies/entity?entityRef=${VAULT}`;
+    expect((await get(deps, as(BOB))).status).toBe(404);
+    expect((await get(deps, as(CAROL))).status).toBe(200);
+  });
+
   it('gives a token scoped to sending data none of it to read', async () => {
     const ci = {
       Authorization: restrictedServiceHeader([
@@ -271,6 +347,12 @@ describe('dashboard reads under the catalog read permission', () => {
       '/api/dx/scorecards/rollup',
       '/api/slo/slos',
       '/api/slo/platform',
+      '/api/catalog/ingestion/docs/index',
+      '/api/catalog/ingestion/docs/entities',
+      `/api/catalog/ingestion/docs?entityRef=${CHECKOUT}`,
+      '/api/catalog/ingestion/dependencies/usages?package=lodash',
+      `/api/catalog/ingestion/dependencies/entity?entityRef=${CHECKOUT}`,
+      '/api/catalog/ingestion/openslo',
     ];
     expect(await statuses(urls)).toEqual(urls.map(url => [url, 403]));
     // What it is scoped to still works.
