@@ -959,3 +959,172 @@ test('stored text is shown as text, never run: entity descriptions, titles and g
   expect((await stored.json()).comment).toBe(comment);
   expect(dialogs).toEqual([]);
 });
+
+test('a request off the standard waits for approval, not as a failure, and its requester continues it', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signInAsGuest(page);
+
+  // The guest asks for a 250 GB database (the standard is at most 100 GB),
+  // through the scaffolder as the form would.
+  const name = `e2e-big-db-${Date.now().toString(36)}`;
+  const auth = { authorization: `Bearer ${await guestToken(page)}` };
+  let taskId = '';
+  await expect(async () => {
+    const res = await page.request.post('/api/scaffolder/v2/tasks', {
+      headers: auth,
+      data: {
+        templateRef: 'template:default/postgres-database',
+        values: {
+          name,
+          description: 'A database that waits at a golden gate',
+          owner: 'group:default/platform-team',
+          lifecycle: 'experimental',
+          service: 'component:default/payments-api',
+          storageGb: 250,
+          postgresVersion: '16',
+          tier: 'standard',
+          costCenter: 'cc-4711',
+        },
+      },
+    });
+    expect(res.status()).toBe(201);
+    taskId = (await res.json()).id;
+  }).toPass({ timeout: 60_000 });
+
+  // The stock task page: waiting in words as the task's text output, no
+  // error banner, no stack trace, no failed step; nothing to open yet.
+  await page.goto(`/create/tasks/${taskId}`);
+  const output = page.getByTestId('text-output-box');
+  await expect(
+    output.getByText(
+      /^Waiting for approval by the Platform Team, since \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC \(request \d+\)\.$/,
+    ),
+  ).toBeVisible({ timeout: 60_000 });
+  await expect(
+    output.getByText(
+      'Databases above 100 GB need a capacity review (storageGb 250 is above the maximum of 100)',
+      { exact: true },
+    ),
+  ).toBeVisible();
+  await expect(
+    output.getByText(
+      'Nothing has been created yet: you are notified when they decide, and after an approval you continue it from My runs on the Golden paths page.',
+    ),
+  ).toBeVisible();
+  await expect(
+    page.getByText(/^Error|GateWaitingError|Run failed|at .*\.js:\d+/),
+  ).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Open in catalog' })).toHaveCount(
+    0,
+  );
+  await expect(
+    page.getByRole('link', { name: 'How was it? (one question)' }),
+  ).toHaveCount(0);
+  await page.screenshot({
+    path: `${shots}/21-gate-waiting-task.png`,
+    fullPage: true,
+  });
+
+  // My runs: waiting, in the same words, not failed.
+  await expect(async () => {
+    await page.goto('/golden-paths?tab=runs');
+    await expect(page.getByTestId(`run-waiting-${taskId}`)).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 30_000 });
+  const waitingRow = page.getByRole('row').filter({
+    has: page.getByTestId(`run-waiting-${taskId}`),
+  });
+  await expect(
+    waitingRow.getByText('Waiting for approval', { exact: true }),
+  ).toBeVisible();
+  await expect(page.getByTestId(`run-waiting-${taskId}`)).toContainText(
+    /^Waiting for approval by the Platform Team, since .+\. Nothing has been created yet/,
+  );
+  await expect(waitingRow).not.toContainText(/fail|error/i);
+  await page.screenshot({
+    path: `${shots}/22-gate-waiting-runs.png`,
+    fullPage: true,
+  });
+
+  // The notification says the same.
+  await page.goto('/notifications');
+  await expect(
+    page
+      .getByText(
+        'Waiting for approval: your request for template:default/postgres-database',
+      )
+      .first(),
+  ).toBeVisible();
+
+  // The reviewer (the one-person development config allows the guest)
+  // approves a smaller database.
+  await page.goto('/golden-paths?tab=gates');
+  const queued = page
+    .getByRole('table')
+    .filter({ has: page.getByRole('columnheader', { name: 'Waiting since' }) })
+    .getByRole('row')
+    .filter({ hasText: name });
+  await queued
+    .getByRole('button', { name: /^Review the request of guest/ })
+    .click();
+  const review = page.getByRole('dialog', {
+    name: 'Review the request of guest',
+  });
+  await review.getByRole('textbox', { name: 'storageGb' }).fill('100');
+  await review.getByRole('textbox', { name: 'Comment' }).fill('Start small');
+  await review.getByRole('button', { name: 'Approve' }).click();
+  await expect(review).toBeHidden();
+  await expect(page.getByText('Approved the request of guest')).toBeVisible();
+
+  // The requester continues it: a new task, as them, with 100 GB.
+  await page.goto('/golden-paths?tab=runs');
+  await page
+    .getByRole('button', {
+      name: `Continue the run ${taskId} of template:default/postgres-database`,
+    })
+    .click();
+  // "Continued as a new task: open the task", or, once the list is read
+  // again, "Approved and continued as a new task: open it".
+  const started = page
+    .getByRole('link', { name: /^(open the task|open it)$/ })
+    .first();
+  await started.click();
+  await expect(page.getByRole('link', { name: 'Open in catalog' })).toBeVisible(
+    { timeout: 90_000 },
+  );
+  await expect(
+    page
+      .getByTestId('text-output-box')
+      .getByText('Approved by user:default/guest: Start small'),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${shots}/23-gate-continued.png`,
+    fullPage: true,
+  });
+  // Made with the approved size.
+  const terraform = execFileSync(
+    'git',
+    [
+      `--git-dir=${join(reposDir, `${name}.git`)}`,
+      'show',
+      'HEAD:terraform/main.tf',
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(terraform).toContain('storage_gb     = tonumber("100")');
+
+  // The run that waited reads continued; the new one completed.
+  await expect(async () => {
+    await page.goto('/golden-paths?tab=runs');
+    await expect(
+      page
+        .getByRole('row')
+        .filter({ hasText: 'Approved and continued as a new task' })
+        .first(),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
+});
