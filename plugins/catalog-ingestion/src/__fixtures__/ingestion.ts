@@ -88,6 +88,14 @@ export const health: IngestionHealth = {
   good: 6,
   failed: 2,
   successRate: 0.75,
+  canary: {
+    total: 288,
+    visible: 286,
+    visibleRate: 286 / 288,
+    medianMs: 900,
+    p95Ms: 2400,
+    last: { startedAt: '2026-11-25T09:58:00.000Z' },
+  },
   sources: [
     {
       sourceId: 'local-repos',

@@ -51,6 +51,16 @@ describe('IngestionPage', () => {
 
     // Success rate over the last 24 h
     expect(screen.getByTestId('success-rate')).toHaveTextContent('75.0 %');
+    // What people wait for: the canary's changes seen in the catalog.
+    expect(screen.getByTestId('canary-rate')).toHaveTextContent('99.3 %');
+    expect(
+      screen.getByText(
+        '286 of 288 changes visible in the catalog, median 900 ms, p95 2.4 s',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('canary-last')).toHaveTextContent(
+      'not visible in time: the catalog may have stopped processing',
+    );
     expect(screen.getByText('6 of 8 runs good, 2 failed')).toBeInTheDocument();
     expect(api.getRuns).toHaveBeenCalledWith({ limit: 50 });
 

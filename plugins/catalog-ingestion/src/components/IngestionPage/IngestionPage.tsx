@@ -14,6 +14,7 @@ import { ProblemsTable } from '../shared/ProblemsTable';
 import { RunsTable } from './RunsTable';
 import { SourcesTable } from './SourcesTable';
 import { SuccessRateCard } from './SuccessRateCard';
+import { CanaryCard } from './CanaryCard';
 
 /** How many recent runs the page lists. */
 const RECENT_RUNS = 50;
@@ -52,7 +53,10 @@ export function IngestionPage() {
   return (
     <Content>
       <Grid container spacing={3}>
-        <Grid item xs={12} md={4}>
+        <Grid item xs={12} md={6}>
+          <CanaryCard canary={value.health.canary} />
+        </Grid>
+        <Grid item xs={12} md={6}>
           <SuccessRateCard health={value.health} />
         </Grid>
         <Grid item xs={12}>
