@@ -530,7 +530,10 @@ test('DX metrics: DORA from events, CSV, scorecards, a component’s checks and 
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Download CSV' }).click(),
   ]);
-  expect(download.suggestedFilename()).toBe('dora.csv');
+  // Named by what, whose and when.
+  expect(download.suggestedFilename()).toMatch(
+    /^dora_organisation_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/,
+  );
   await download.saveAs(`${shots}/dora.csv`);
   const rows = readFileSync(`${shots}/dora.csv`, 'utf8')
     .trim()

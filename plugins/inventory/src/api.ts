@@ -4,8 +4,8 @@ import type { InventoryApi } from '@internal/plugin-inventory-common';
 export type { InventoryApi };
 
 /**
- * The dependency inventory's API (`InventoryClient` of
- * `@internal/plugin-inventory-common`), served by the catalog backend.
+ * The dependency inventory's API (`InventoryClient` of the inventory's
+ * common package), served by the catalog backend.
  *
  * @public
  */

@@ -4,8 +4,8 @@ import type { RepositoryDocsApi } from '@internal/plugin-repository-docs-common'
 export type { RepositoryDocsApi };
 
 /**
- * The repository docs' API (`RepositoryDocsClient` of
- * `@internal/plugin-repository-docs-common`), served by the catalog backend.
+ * The repository docs' API (`RepositoryDocsClient` of the repository docs'
+ * common package), served by the catalog backend.
  *
  * @public
  */

@@ -4,6 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
+// The SLO backend next to the golden paths, as the portal runs them.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import sloPlugin from '@internal/plugin-slo-backend';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   eventually,
   failureOf,
@@ -71,6 +75,9 @@ beforeAll(async () => {
     recursive: true,
   });
   backend = await startGoldenPathsBackend({
+    // The SLO backend collects finished tasks for the provisioning SLOs,
+    // on the real scheduler.
+    features: [sloPlugin, schedulerServiceFactory],
     locations: [
       path.join(fixtures, 'org.yaml'),
       path.join(fixtures, 'golden-path/template.yaml'),
@@ -78,6 +85,7 @@ beforeAll(async () => {
       path.join(fixtures, 'escape-path/template.yaml'),
     ],
     config: {
+      slo: { provisioning: { frequencyMs: 1000 } },
       goldenPaths: {
         gates: { notify: 'group:default/platform-team' },
         policy: {
@@ -312,6 +320,22 @@ describe('golden gates', () => {
     expect(waitingRun.durationMs).toBeUndefined();
     expect(waitingRun.failedStep).toBeUndefined();
     expect(waitingRun.reviewers).toBe('the platform team');
+    // Nor for the platform's provisioning SLOs: a task that ends later is
+    // collected while the waiting one, older, is left out.
+    const later = await runTemplate(backend.server, {
+      templateRef: TEMPLATE,
+      user: ALICE,
+      values: { name: 'after-gate', owner: 'group:default/team-a' },
+    });
+    expect(later.status).toBe('completed');
+    const slo = backend.database('slo');
+    const collected = await eventually('the later task collected', async () => {
+      const ids = (await slo('slo_provisioning_runs').select('task_id')).map(
+        r => r.task_id,
+      );
+      return ids.includes(later.id) ? ids : undefined;
+    });
+    expect(collected).not.toContain(task.id);
 
     // The requester sees their request; only reviewers see the queue.
     const mine = await request(backend.server)
@@ -712,9 +736,9 @@ describe('template versions and drift', () => {
     const summary = res.body.items.find((t: any) => t.templateRef === TEMPLATE);
     expect(summary.latestVersion).toBe('2.1.0');
     expect(summary.title).toBe('Test service');
-    // orders-api and big-db were made with 2.1.0 above.
+    // orders-api, after-gate and big-db were made with 2.1.0 above.
     expect(summary.versions).toEqual([
-      { version: '2.1.0', components: 2 },
+      { version: '2.1.0', components: 3 },
       { version: '1.4.0', components: 1 },
     ]);
     expect(summary.behind).toEqual([

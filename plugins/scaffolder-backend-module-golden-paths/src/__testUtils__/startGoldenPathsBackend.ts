@@ -17,6 +17,7 @@ import catalogModuleInventory from '@internal/plugin-catalog-backend-module-inve
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import goldenPathsPlugin from '@internal/plugin-golden-paths-backend';
 import type { JsonObject } from '@backstage/types';
+import knexFactory, { type Knex } from 'knex';
 import {
   dropDatabases,
   eventually as waitFor,
@@ -36,6 +37,8 @@ export interface GoldenPathsTestBackend {
   server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   /** Where templates publish (and ingestion discovers). */
   reposDir: string;
+  /** A connection to a plugin's own database (closed by `stop()`). */
+  database(pluginId: string): Knex;
   stop(): Promise<void>;
 }
 
@@ -119,10 +122,28 @@ export async function startGoldenPathsBackend(options: {
     ],
   });
   const server = testBackend.server;
+  const connections: Knex[] = [];
   return {
     server,
     reposDir,
+    database(pluginId) {
+      const knex = sqliteDirectory
+        ? knexFactory({
+            client: 'better-sqlite3',
+            connection: {
+              filename: path.join(sqliteDirectory, `${pluginId}.sqlite`),
+            },
+            useNullAsDefault: true,
+          })
+        : knexFactory({
+            client: 'pg',
+            connection: `${CONNECTION}/${prefix}${pluginId}`,
+          });
+      connections.push(knex);
+      return knex;
+    },
     async stop() {
+      await Promise.all(connections.map(k => k.destroy()));
       await testBackend.stop();
       // The scaffolder's claim loop wakes up once more (at most 1 s) after
       // stopping; let it find its database before the database goes.
