@@ -251,11 +251,16 @@ export interface SurveyResults {
     comments?: string[];
   }>;
   /**
-   * Mean of the scale answers per ISO week; empty unless every week with
-   * answers has minGroupSize respondents.
+   * Mean of the scale answers per ISO week (`2026-W49`); a week with fewer
+   * than minGroupSize respondents is merged with its neighbours
+   * (`2026-W44–W45`).
    */
   trend: Array<{ week: string; respondents: number; mean: number }>;
-  /** Golden-path surveys: the answer beside that run's provisioning time. */
+  /**
+   * Golden-path surveys: the answer beside that run's provisioning time, per
+   * bucket; buckets with fewer than minGroupSize respondents merged with
+   * their neighbours (`5–15 min + > 15 min`).
+   */
   byProvisioningTime?: Array<{
     bucket: string;
     respondents: number;

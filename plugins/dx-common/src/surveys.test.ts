@@ -13,6 +13,7 @@ import {
   surveyPeriodRange,
   recentSurveyPeriods,
   resultsPeriodOf,
+  mergeSmallParts,
   type SurveyResponseRecord,
 } from './surveys';
 
@@ -456,9 +457,12 @@ describe('summariseSurveyResponses', () => {
         distribution: [1, 0, 1, 0, 1],
       },
     ]);
-    // W47 has one respondent: a trend showing W49 alone would give W47's
-    // answer as the total minus W49.
-    expect(result.trend).toEqual([]);
+    // W47 has one respondent: merged with W49, never left out (a trend
+    // showing W49 alone would give W47's answer as the total minus W49).
+    // All scale answers: 1, 1, 4, 2, 3, 5, 5 = 21 / 7.
+    expect(result.trend).toEqual([
+      { week: '2026-W47–W49', respondents: 4, mean: 3 },
+    ]);
     // W49 alone: ease 4, 2, 5 and speed 3, 5: 19 / 5.
     expect(
       summariseSurveyResponses(survey, responses.slice(1), {
@@ -478,6 +482,24 @@ describe('summariseSurveyResponses', () => {
     });
   });
 
+  it('merges small parts with their neighbours, never leaving one out', () => {
+    const part = (label: string, n: number) => ({
+      label,
+      rows: Array.from({ length: n }, (_, i) => `${label}${i}`),
+    });
+    const labels = (parts: Array<{ label: string; rows: string[] }>) =>
+      mergeSmallParts(parts, 3).map(g => [g.labels.join('+'), g.rows.length]);
+    expect(
+      labels([part('a', 1), part('b', 1), part('c', 4), part('d', 0)]),
+    ).toEqual([['a+b+c', 6]]);
+    expect(labels([part('a', 3), part('b', 5), part('c', 1)])).toEqual([
+      ['a', 3],
+      ['b+c', 6],
+    ]);
+    expect(labels([part('a', 2)])).toEqual([['a', 2]]);
+    expect(labels([])).toEqual([]);
+  });
+
   it('golden-path surveys: the answer by provisioning time', () => {
     const gp = parseSurveyConfig({ definitions: [golden] })
       .definitions[0] as Survey;
@@ -492,13 +514,12 @@ describe('summariseSurveyResponses', () => {
       ],
       { minGroupSize: 3 },
     );
-    // One answer above 15 min: no bucket's mean, or it would follow from
-    // the others and the total.
+    // One answer above 15 min: merged with the bucket before it (no mean
+    // of its own, which would follow from the others and the total).
     expect(result.byProvisioningTime).toEqual([
-      { bucket: '< 1 min', respondents: 3, mean: null },
+      { bucket: '< 1 min + > 15 min', respondents: 4, mean: 3 },
       { bucket: '1–5 min', respondents: 0, mean: null },
       { bucket: '5–15 min', respondents: 0, mean: null },
-      { bucket: '> 15 min', respondents: 1, mean: null },
     ]);
     expect(result.questions[0].mean).toBe(3);
     const fast = summariseSurveyResponses(

@@ -365,6 +365,43 @@ export function provisioningBucketStart(ms: number): number {
   return 15 * 60_000;
 }
 
+/**
+ * Consecutive non-empty parts merged until each has at least `min` rows (a
+ * small last group joins the one before); empty parts are dropped.
+ */
+export function mergeSmallParts<T>(
+  parts: Array<{ label: string; rows: T[] }>,
+  min: number,
+): Array<{ labels: string[]; rows: T[] }> {
+  const groups: Array<{ labels: string[]; rows: T[] }> = [];
+  let open: { labels: string[]; rows: T[] } | undefined;
+  for (const part of parts) {
+    if (part.rows.length === 0) continue;
+    open = open
+      ? {
+          labels: [...open.labels, part.label],
+          rows: [...open.rows, ...part.rows],
+        }
+      : { labels: [part.label], rows: part.rows };
+    if (open.rows.length >= min) {
+      groups.push(open);
+      open = undefined;
+    }
+  }
+  if (open) {
+    const last = groups.pop();
+    groups.push(
+      last
+        ? {
+            labels: [...last.labels, ...open.labels],
+            rows: [...last.rows, ...open.rows],
+          }
+        : open,
+    );
+  }
+  return groups;
+}
+
 /** One stored answer, as the results read it: nobody's name in it. */
 export interface SurveyResponseRecord {
   /** When it was given (ISO date-time; the store keeps the day only). */
@@ -383,9 +420,10 @@ export interface SurveyResponseRecord {
  * distribution (when at least `minGroupSize` answered it), per text
  * question its comments (newest first, at most 100), the mean of all scale
  * answers per ISO week and, for golden-path surveys, the scale answer per
- * provisioning-time bucket. A breakdown (weeks, buckets) is given only
- * when each of its non-empty parts has `minGroupSize` respondents: one
- * part left out would be the total minus the others.
+ * provisioning-time bucket. In a breakdown (weeks, buckets) every part has
+ * `minGroupSize` respondents: a smaller one is merged with its neighbours
+ * (`2026-W44–W45`, `5–15 min + > 15 min`), never left out, since a part
+ * left out would be the total minus the others.
  */
 export function summariseSurveyResponses(
   survey: Survey,
@@ -441,39 +479,52 @@ export function summariseSurveyResponses(
 
   const trend: SurveyResults['trend'] = [];
   if (!hidden) {
-    const byWeek = new Map<string, SurveyResponseRecord[]>();
-    for (const r of responses) {
-      const rows = byWeek.get(r.week) ?? [];
-      rows.push(r);
-      byWeek.set(r.week, rows);
+    const weeks = [...new Set(responses.map(r => r.week))].sort();
+    for (const group of mergeSmallParts(
+      weeks.map(week => ({
+        label: week,
+        rows: responses.filter(r => r.week === week),
+      })),
+      minGroupSize,
+    )) {
+      const mean = surveyMean(scaleValues(group.rows));
+      const [first, ...rest] = group.labels;
+      const last = rest[rest.length - 1];
+      if (mean !== null)
+        trend.push({
+          // Weeks merged: `2026-W44–W45`.
+          week: last ? `${first}–${last.slice(last.indexOf('-') + 1)}` : first,
+          respondents: group.rows.length,
+          mean,
+        });
     }
-    const weeks = [...byWeek.keys()].sort();
-    if (weeks.every(week => byWeek.get(week)!.length >= minGroupSize))
-      for (const week of weeks) {
-        const rows = byWeek.get(week)!;
-        const mean = surveyMean(scaleValues(rows));
-        if (mean !== null) trend.push({ week, respondents: rows.length, mean });
-      }
   }
 
   let byProvisioningTime: SurveyResults['byProvisioningTime'];
   if (!hidden && survey.trigger === 'golden-path') {
-    const buckets = PROVISIONING_BUCKETS.map(bucket => ({
-      bucket,
-      rows: responses.filter(
-        r =>
-          typeof r.provisioningMs === 'number' &&
-          provisioningBucket(r.provisioningMs) === bucket,
-      ),
-    }));
-    const shown = buckets.every(
-      b => b.rows.length === 0 || b.rows.length >= minGroupSize,
+    const groups = mergeSmallParts(
+      PROVISIONING_BUCKETS.map(bucket => ({
+        label: bucket as string,
+        rows: responses.filter(
+          r =>
+            typeof r.provisioningMs === 'number' &&
+            provisioningBucket(r.provisioningMs) === bucket,
+        ),
+      })),
+      minGroupSize,
     );
-    byProvisioningTime = buckets.map(({ bucket, rows }) => ({
-      bucket,
-      respondents: rows.length,
-      mean: shown && rows.length > 0 ? surveyMean(scaleValues(rows)) : null,
-    }));
+    byProvisioningTime = PROVISIONING_BUCKETS.flatMap(bucket => {
+      const group = groups.find(g => g.labels.includes(bucket));
+      if (!group) return [{ bucket, respondents: 0, mean: null }];
+      if (group.labels[0] !== bucket) return [];
+      return [
+        {
+          bucket: group.labels.join(' + '),
+          respondents: group.rows.length,
+          mean: surveyMean(scaleValues(group.rows)),
+        },
+      ];
+    });
   }
 
   return {

@@ -119,7 +119,7 @@ describe('demoSurveyResponses', () => {
   });
 
   it('ties golden-path answers to provisioning times: every bucket shown, slower runs rated lower', () => {
-    expect(gp).toHaveLength(36);
+    expect(gp).toHaveLength(72);
     for (const r of gp) {
       expect(r.taskId).toMatch(/^demo-run-\d+$/);
       expect(r.provisioningMs).toBeGreaterThan(0);
@@ -131,7 +131,7 @@ describe('demoSurveyResponses', () => {
       { minGroupSize: 5 },
     );
     const buckets = results.byProvisioningTime!;
-    expect(buckets.map(b => b.respondents)).toEqual([9, 12, 9, 6]);
+    expect(buckets.map(b => b.respondents)).toEqual([18, 24, 18, 12]);
     const means = buckets.map(b => b.mean!);
     expect(means.every(m => typeof m === 'number')).toBe(true);
     expect(means[0]).toBeGreaterThan(means[3]);

@@ -15,10 +15,10 @@ import { hash, random } from './demoHistory';
  *   `minGroupSize` to `minGroupSize + 3` answers (so every team's week is
  *   shown), given Tuesday to Friday. Scores rise gently over the weeks
  *   (about 3.0 to 3.8 for `ease`); about one answer in 14 has a comment.
- * - `golden-path` (`satisfaction`, `comment`): three answers a week, each
+ * - `golden-path` (`satisfaction`, `comment`): six answers a week, each
  *   about a made-up run (`taskId` `demo-run-<n>`) with its provisioning
- *   time; the longer the run, the lower the satisfaction. Over 12 weeks
- *   every provisioning-time bucket gets at least 5 answers.
+ *   time; the longer the run, the lower the satisfaction. In a month of
+ *   four weeks the shorter three buckets get at least 5 answers each.
  *
  * Every id starts with `demo-` (`DEMO_SURVEY_ID_PREFIX`), which tells
  * whether the answers were written already. With `surveys` (the configured
@@ -60,6 +60,8 @@ const GOLDEN_PATH_COMMENTS = [
  * Provisioning-time buckets of the golden-path answers, one per answer
  * in turn: < 1 min, 1–5 min, 5–15 min and > 15 min in 3 : 4 : 3 : 2.
  */
+/** Golden-path survey answers per demo week. */
+const GOLDEN_PATH_ANSWERS_A_WEEK = 6;
 const BUCKET_CYCLE = [0, 1, 0, 1, 2, 1, 0, 1, 2, 3, 2, 3];
 /** Per bucket: shortest and longest made-up run, and mean satisfaction. */
 const BUCKETS = [
@@ -134,8 +136,8 @@ export function demoSurveyResponses(
 
   const rnd = random(hash(DEMO_GOLDEN_PATH_SURVEY));
   for (let w = 0; w < weeks; w++) {
-    for (let k = 0; k < 3; k++) {
-      const n = w * 3 + k;
+    for (let k = 0; k < GOLDEN_PATH_ANSWERS_A_WEEK; k++) {
+      const n = w * GOLDEN_PATH_ANSWERS_A_WEEK + k;
       const bucket = BUCKETS[BUCKET_CYCLE[n % BUCKET_CYCLE.length]];
       const provisioningMs = Math.round(
         bucket.minMs + rnd() * (bucket.maxMs - bucket.minMs),

@@ -489,7 +489,7 @@ describe('DX surveys on the real stack', () => {
     ]);
   });
 
-  it('answers for whole periods only, with a weekly trend only when no week is small', async () => {
+  it('answers for whole periods only, small weeks merged into their neighbours', async () => {
     // Move the answers to January 2026: ana's and ben's (ease 4 and 2) to
     // its second ISO week, the other four to its third.
     const move = (eases: string[], day: string) =>
@@ -514,9 +514,14 @@ describe('DX surveys on the real stack', () => {
       respondents: 6,
       hidden: false,
     });
-    // W02 has two respondents: showing W03 alone would give W02 as the
-    // total minus W03.
-    expect(january.body.trend).toEqual([]);
+    // W02 has two respondents: merged with W03 (showing W03 alone would
+    // give W02 as the total minus W03).
+    expect(
+      january.body.trend.map((p: { week: string; respondents: number }) => [
+        p.week,
+        p.respondents,
+      ]),
+    ).toEqual([['2026-W02–W03', 6]]);
     // The current period (the default) has none of them.
     expect((await results()).body.respondents).toBe(0);
 
@@ -631,13 +636,15 @@ describe('DX surveys on the real stack', () => {
         comments: ['smooth'],
       },
     ]);
-    // Two buckets hold one answer each: no bucket's mean, as theirs would
-    // follow from the total and the others.
+    // 1–5 min and > 15 min hold one answer each: merged with < 1 min, not
+    // left out (their mean would follow from the total and the others).
     expect(res.body.byProvisioningTime).toEqual([
-      { bucket: '< 1 min', respondents: 3, mean: null },
-      { bucket: '1–5 min', respondents: 1, mean: null },
+      {
+        bucket: '< 1 min + 1–5 min + > 15 min',
+        respondents: 5,
+        mean: 3, // 5, 4, 3 and 2, 1
+      },
       { bucket: '5–15 min', respondents: 0, mean: null },
-      { bucket: '> 15 min', respondents: 1, mean: null },
     ]);
     const b = await results('?owner=team-b', GP);
     expect(b.body).toMatchObject({ respondents: 2, hidden: true });
