@@ -63,9 +63,8 @@ export function SurveysTab(props: { owner?: string }) {
             <Grid item xs={12}>
               <Typography variant="body2" color="textSecondary">
                 Results are shown for whole periods and groups of at least{' '}
-                {minGroupSize} respondents (a weekly or per-bucket breakdown
-                only when every part has that many), so no answer can be traced
-                to a person.
+                {minGroupSize} respondents (smaller weeks or buckets merged with
+                their neighbours), so no answer can be traced to a person.
               </Typography>
             </Grid>
             {items.map(s => (
