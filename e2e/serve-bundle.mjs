@@ -127,10 +127,6 @@ const overlay = {
     policy: { file: join(root, 'templates/policy.yaml') },
     publish: { localRoot: repos, ingestionSource: 'local-repos' },
   },
-  // Survey results come for whole periods; with groups of one, the guest's
-  // answer of this month is shown whatever the day of the month (hiding
-  // small groups is proven by the DX backend's tests).
-  dx: { surveys: { minGroupSize: 1 } },
   // SLOs evaluated every few seconds, with no delay for late data.
   slo: {
     platform: { file: join(root, 'slos/platform.yaml') },
