@@ -4,6 +4,7 @@ import { coreApis, useApi } from '@backstage/frontend-plugin-api';
 import type { IngestionSourceSummary } from '@internal/plugin-catalog-ingestion-common';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
 import { catalogIngestionApiRef } from '../../api';
 import {
   formatDuration,
@@ -64,31 +65,54 @@ export function SourcesTable(props: {
 }) {
   const { sources, onRescanned } = props;
   const columns: TableColumn<IngestionSourceSummary>[] = [
-    { title: 'Source', field: 'id', highlight: true },
-    { title: 'Type', field: 'type' },
-    { title: 'Target', render: s => <code>{s.target}</code> },
+    {
+      title: 'Source',
+      field: 'id',
+      highlight: true,
+      // Id, type and target in one cell; a long target is cut, in full on
+      // hover, so the table fits 1280 px.
+      render: s => (
+        <>
+          <Typography variant="body2" style={{ fontWeight: 500 }}>
+            {s.id}
+          </Typography>
+          <Tooltip title={s.target}>
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              component="div"
+              noWrap
+              style={{ maxWidth: 220 }}
+            >
+              {s.type}: <code>{s.target}</code>
+            </Typography>
+          </Tooltip>
+        </>
+      ),
+    },
     { title: 'Repositories', field: 'repositories', type: 'numeric' },
     { title: 'Entities', field: 'entities', type: 'numeric' },
     { title: 'Problems', field: 'problems', type: 'numeric' },
     {
       title: 'Last run',
       render: s =>
-        s.lastRun ? <RunStatus status={s.lastRun.status} /> : 'Never',
-    },
-    {
-      title: 'Ran',
-      render: s =>
         s.lastRun ? (
-          <Tooltip title={formatTimestamp(s.lastRun.startedAt)}>
-            <span>{formatRelative(s.lastRun.startedAt)}</span>
-          </Tooltip>
+          <>
+            <RunStatus status={s.lastRun.status} />
+            <Tooltip title={formatTimestamp(s.lastRun.startedAt)}>
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="div"
+              >
+                {formatRelative(s.lastRun.startedAt)}, took{' '}
+                {formatDuration(s.lastRun.durationMs)}
+              </Typography>
+            </Tooltip>
+          </>
         ) : (
-          '—'
+          'Never'
         ),
-    },
-    {
-      title: 'Duration',
-      render: s => formatDuration(s.lastRun?.durationMs),
     },
     {
       title: 'Last successful run',

@@ -13,8 +13,19 @@ const labels: Record<IngestionRunStatus, string> = {
   running: 'Running',
 };
 
-/** A run status with its status icon: OK, warning (partial), error, running. */
+/**
+ * A run status with its status icon: OK, warning (partial), error, running;
+ * never broken inside the word.
+ */
 export function RunStatus(props: { status: IngestionRunStatus }) {
+  return (
+    <span style={{ whiteSpace: 'nowrap' }}>
+      <StatusOf status={props.status} />
+    </span>
+  );
+}
+
+function StatusOf(props: { status: IngestionRunStatus }) {
   const label = labels[props.status] ?? props.status;
   switch (props.status) {
     case 'succeeded':
