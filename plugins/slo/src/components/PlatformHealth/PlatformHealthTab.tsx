@@ -57,10 +57,12 @@ function PlatformSloCard(props: { slo: SloSummary }) {
   return (
     <InfoCard
       title={name}
-      subheader={formatWindow(slo.window)}
-      action={
-        <Box mt={1}>
+      // The state under the name, not beside it: a long name never runs
+      // into it.
+      subheader={
+        <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={8}>
           <SloStateChip state={slo.state} />
+          <span>{formatWindow(slo.window)}</span>
         </Box>
       }
       deepLink={
@@ -158,14 +160,14 @@ function ProbesCard(props: { probes: PlatformHealth['probes'] }) {
             {probes.map(probe => (
               <TableRow key={probe.target}>
                 <TableCell>{probe.target}</TableCell>
-                <TableCell align="right">
+                <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
                   {formatPercent(
                     probe.total ? probe.ok / probe.total : null,
                     2,
                   )}{' '}
                   ({probe.ok} of {probe.total})
                 </TableCell>
-                <TableCell>
+                <TableCell style={{ whiteSpace: 'nowrap' }}>
                   {probe.lastOk !== undefined && (
                     <Chip
                       size="small"
