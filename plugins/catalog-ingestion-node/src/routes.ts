@@ -47,6 +47,20 @@ export function pageParams(query: Record<string, unknown>): {
   return { offset, limit };
 }
 
+/** The entity as the catalog shows it to `credentials`; NotFoundError otherwise. */
+async function entityFor(
+  catalog: CatalogService,
+  credentials: BackstageCredentials,
+  ref: string,
+): Promise<Entity> {
+  const { items } = await catalog.getEntitiesByRefs(
+    { entityRefs: [ref] },
+    { credentials },
+  );
+  if (!items[0]) throw new NotFoundError(`no entity ${ref}`);
+  return items[0];
+}
+
 /**
  * The entity as the caller of a request may see it, with the caller's
  * credentials; NotFoundError when it does not exist for them.
@@ -57,20 +71,18 @@ export async function visibleEntity(
   ref: string,
 ): Promise<{ entity: Entity; credentials: BackstageCredentials }> {
   const credentials = await services.httpAuth.credentials(req);
-  const { items } = await services.catalog.getEntitiesByRefs(
-    { entityRefs: [ref] },
-    { credentials },
-  );
-  if (!items[0]) throw new NotFoundError(`no entity ${ref}`);
-  return { entity: items[0], credentials };
+  return {
+    entity: await entityFor(services.catalog, credentials, ref),
+    credentials,
+  };
 }
 
 /**
- * The entity, for a route that shows its data: only when the caller may
- * read it (`catalog.entity.read`, also for tokens restricted to other
- * permissions, whose catalog calls the catalog answers as this plugin);
- * NotFoundError when it does not exist for them, NotAllowedError when the
- * caller reads no entities at all.
+ * The entity, for a route that shows its data: NotAllowedError when the
+ * caller reads no entities at all (`catalog.entity.read` denied, as for a
+ * token restricted to other permissions, whose catalog calls the catalog
+ * would answer as this plugin); NotFoundError when the catalog does not
+ * show it to them (a user's read conditions apply in that lookup).
  */
 export async function readableEntity(
   services: {
@@ -82,7 +94,9 @@ export async function readableEntity(
   ref: string,
 ): Promise<{ entity: Entity; credentials: BackstageCredentials }> {
   const credentials = await services.httpAuth.credentials(req);
-  const scope = await catalogReadScope(services, credentials, { refs: [ref] });
-  if (!scope.has(ref)) throw new NotFoundError(`no entity ${ref}`);
-  return visibleEntity(services, req, ref);
+  await catalogReadScope(services, credentials, { refs: [] });
+  return {
+    entity: await entityFor(services.catalog, credentials, ref),
+    credentials,
+  };
 }
