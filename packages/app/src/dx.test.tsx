@@ -4,6 +4,7 @@ import { renderTestApp } from '@backstage/frontend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import dxPlugin, { dxApiRef, type DxApi } from '@internal/plugin-dx';
+import inventoryPlugin from '@internal/plugin-inventory';
 
 type Dora = Awaited<ReturnType<DxApi['getDora']>>;
 
@@ -94,9 +95,9 @@ describe('DX in the app', () => {
     ).toBeInTheDocument();
   });
 
-  it('adds a DX tab to component pages', async () => {
+  it('adds DX and Scorecard tabs to component pages, at the top level', async () => {
     renderTestApp({
-      features: [catalogPlugin, dxPlugin],
+      features: [catalogPlugin, dxPlugin, inventoryPlugin],
       apis: [catalogApiMock({ entities: [checkout] }), [dxApiRef, api]],
       initialRouteEntries: ['/catalog/default/component/checkout/dx'],
     });
@@ -110,10 +111,18 @@ describe('DX in the app', () => {
     const tabs = within(
       screen.getByRole('navigation', { name: 'Content navigation' }),
     );
-    expect(tabs.getByRole('link', { name: 'DX' })).toHaveAttribute(
-      'href',
-      '/catalog/default/component/checkout/dx',
-    );
+    // Each its own tab, none in a group's drop-down.
+    for (const [name, path] of [
+      ['DX', 'dx'],
+      ['Scorecard', 'scorecard'],
+      ['Dependencies', 'dependencies'],
+    ]) {
+      expect(tabs.getByRole('link', { name })).toHaveAttribute(
+        'href',
+        `/catalog/default/component/checkout/${path}`,
+      );
+    }
+    expect(tabs.queryByRole('button', { name: /Development/ })).toBeNull();
   }, 30_000);
 
   it('adds the Scorecard card to the overview of components', async () => {
@@ -130,7 +139,7 @@ describe('DX in the app', () => {
       ),
     ).toBeInTheDocument();
     expect(
-      screen.getByRole('link', { name: /Every check in the DX tab/ }),
-    ).toHaveAttribute('href', '/catalog/default/component/checkout/dx');
+      screen.getByRole('link', { name: /Every check/ }),
+    ).toHaveAttribute('href', '/catalog/default/component/checkout/scorecard');
   }, 30_000);
 });

@@ -37,16 +37,29 @@ export const dxPage = PageBlueprint.make({
   },
 });
 
-/** Entity tab of components: DORA, scorecards and recent events. */
+/** Entity tab of components: DORA and recent events. */
 export const entityDxContent = EntityContentBlueprint.make({
   name: 'dx',
   params: {
     path: '/dx',
     title: 'DX',
-    group: 'development',
     filter: { kind: 'component' },
     loader: () =>
       import('./components/EntityDxContent').then(m => <m.EntityDxContent />),
+  },
+});
+
+/** Entity tab of components: every scorecard with every check and its fix. */
+export const entityScorecardContent = EntityContentBlueprint.make({
+  name: 'scorecard',
+  params: {
+    path: '/scorecard',
+    title: 'Scorecard',
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/EntityScorecardContent').then(m => (
+        <m.EntityScorecardContent />
+      )),
   },
 });
 
@@ -64,8 +77,8 @@ export const entityScorecardCard = EntityCardBlueprint.make({
 
 /**
  * DX metrics in the new frontend system: the DX page (DORA, golden paths
- * versus the rest, adoption, scorecards, onboarding, surveys), the DX tab
- * and the Scorecard card of components.
+ * versus the rest, adoption, scorecards, onboarding, surveys), the DX and
+ * Scorecard tabs and the Scorecard card of components.
  *
  * @public
  */
@@ -78,5 +91,11 @@ export const dxPlugin = createFrontendPlugin({
     root: rootRouteRef,
     goldenPathSurvey: goldenPathSurveyRouteRef,
   },
-  extensions: [dxApi, dxPage, entityDxContent, entityScorecardCard],
+  extensions: [
+    dxApi,
+    dxPage,
+    entityDxContent,
+    entityScorecardContent,
+    entityScorecardCard,
+  ],
 });

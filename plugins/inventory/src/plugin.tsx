@@ -39,7 +39,6 @@ export const entityDependenciesContent = EntityContentBlueprint.make({
   params: {
     path: '/dependencies',
     title: 'Dependencies',
-    group: 'development',
     filter: { kind: { $in: ['component', 'resource'] } },
     loader: () =>
       import('./components/EntityDependenciesContent').then(m => (

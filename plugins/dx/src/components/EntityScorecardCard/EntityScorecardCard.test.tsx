@@ -53,8 +53,8 @@ describe('EntityScorecardCard', () => {
       within(card).queryByText('On the newest template version'),
     ).toBeNull();
     expect(
-      screen.getByRole('link', { name: /Every check in the DX tab/ }),
-    ).toHaveAttribute('href', '/catalog/default/component/checkout/dx');
+      screen.getByRole('link', { name: /Every check/ }),
+    ).toHaveAttribute('href', '/catalog/default/component/checkout/scorecard');
   });
 
   it('says when every check passes, and when there is no result', async () => {

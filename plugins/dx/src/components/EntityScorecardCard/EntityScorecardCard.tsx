@@ -27,8 +27,8 @@ export function EntityScorecardCard() {
     <InfoCard
       title="Scorecard"
       deepLink={{
-        link: `${entityLink(entity).replace(/\/+$/, '')}/dx`,
-        title: 'Every check in the DX tab',
+        link: `${entityLink(entity).replace(/\/+$/, '')}/scorecard`,
+        title: 'Every check',
       }}
     >
       <Async state={state} what="Scorecards">

@@ -1,0 +1,1 @@
+export { EntityScorecardContent } from './EntityScorecardContent';
