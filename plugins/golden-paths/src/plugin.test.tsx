@@ -4,6 +4,7 @@ import {
   createExtensionTester,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { goldenPathsApiRef } from './api';
 import { failedRun } from './__fixtures__/goldenPaths';
@@ -29,6 +30,8 @@ describe('golden paths plugin', () => {
           },
         ],
       ],
+      // Templates link to their catalog pages.
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       initialRouteEntries: ['/golden-paths?tab=runs'],
     });
     expect(

@@ -1,9 +1,5 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-  StatusOK,
-} from '@backstage/core-components';
+import { InfoCard, Progress, StatusOK } from '@backstage/core-components';
+import { ErrorInWords } from '@internal/portal-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -32,7 +28,13 @@ export function EntityIngestionProblemsCard() {
 
   let content: JSX.Element;
   if (loading) content = <Progress />;
-  else if (error) content = <ResponseErrorPanel error={error} />;
+  else if (error)
+    content = (
+      <ErrorInWords
+        error={error}
+        what="Ingestion problems could not be loaded"
+      />
+    );
   else if (!value || value.length === 0)
     content = <StatusOK>No ingestion problems</StatusOK>;
   else

@@ -22,6 +22,14 @@ function mockApi(overrides: Partial<CatalogIngestionApi> = {}) {
   };
 }
 
+/** What the client throws for a failed request: a `ResponseError`. */
+function responseError(statusLine: string, name: string, message: string) {
+  return Object.assign(new Error(statusLine), {
+    name: 'ResponseError',
+    cause: { name, message },
+  });
+}
+
 function rowOf(text: string) {
   return screen
     .getAllByText(text)
@@ -155,7 +163,11 @@ describe('IngestionPage', () => {
           catalogIngestionApiRef,
           mockApi({
             rescan: jest.fn(async () => {
-              throw new Error('not allowed to trigger catalog ingestion');
+              throw responseError(
+                'Request failed with 403 Forbidden',
+                'NotAllowedError',
+                'not allowed to trigger catalog ingestion',
+              );
             }),
           }),
         ],
@@ -183,14 +195,21 @@ describe('IngestionPage', () => {
           catalogIngestionApiRef,
           mockApi({
             getSources: jest.fn(async () => {
-              throw new Error('catalog is unavailable');
+              throw responseError(
+                'Request failed with 503 Service Unavailable',
+                'ServiceUnavailableError',
+                'catalog is unavailable',
+              );
             }),
           }),
         ],
       ],
     });
-    expect(await screen.findByRole('alert')).toHaveTextContent(
-      'catalog is unavailable',
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'Catalog ingestion health could not be loaded: catalog is unavailable',
     );
+    expect(alert).not.toHaveTextContent('Request failed');
+    expect(screen.queryByText(/Stack Trace/i)).toBeNull();
   });
 });

@@ -1,8 +1,5 @@
-import {
-  Content,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { Content, Progress } from '@backstage/core-components';
+import { ErrorInWords } from '@internal/portal-react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
@@ -35,7 +32,10 @@ export function IngestionPage() {
   if (error) {
     return (
       <Content>
-        <ResponseErrorPanel error={error} />
+        <ErrorInWords
+          error={error}
+          what="Catalog ingestion health could not be loaded"
+        />
       </Content>
     );
   }

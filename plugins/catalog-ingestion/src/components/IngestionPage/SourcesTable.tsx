@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Table, TableColumn } from '@backstage/core-components';
 import { coreApis, useApi } from '@backstage/frontend-plugin-api';
 import type { IngestionSourceSummary } from '@internal/plugin-catalog-ingestion-common';
+import { errorInWords } from '@internal/portal-react';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
@@ -35,7 +36,7 @@ function RescanButton(props: { sourceId: string; onRescanned: () => void }) {
     } catch (e) {
       toastApi.post({
         title: `Rescan of ${sourceId} failed`,
-        description: e instanceof Error ? e.message : String(e),
+        description: errorInWords(e),
         status: 'danger',
       });
     } finally {

@@ -1,6 +1,7 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { GateAuditEntry } from '@internal/plugin-golden-paths-common';
+import { ErrorInWords } from '@internal/portal-react';
 import Box from '@material-ui/core/Box';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -36,7 +37,11 @@ export function AuditTrail(props: { gateId: string }) {
     [api, gateId],
   );
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return (
+      <ErrorInWords error={error} what="The audit trail could not be loaded" />
+    );
+  }
   if (!value || value.length === 0) {
     return (
       <Box px={2} py={1}>

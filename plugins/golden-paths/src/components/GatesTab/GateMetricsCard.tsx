@@ -1,9 +1,6 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { ErrorInWords } from '@internal/portal-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
@@ -54,7 +51,12 @@ export function GateMetricsCard(props: { refreshKey?: number }) {
   return (
     <InfoCard title={`Golden gates, last ${METRICS_DAYS} days`}>
       {loading && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
+      {error && (
+        <ErrorInWords
+          error={error}
+          what="Golden gate metrics could not be loaded"
+        />
+      )}
       {value && (
         <>
           <Metric

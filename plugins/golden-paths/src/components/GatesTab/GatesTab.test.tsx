@@ -67,7 +67,7 @@ function paperOf(title: string) {
 async function openReview() {
   await userEvent.click(
     await screen.findByRole('button', {
-      name: 'Review the request of bob for template:default/postgres-database',
+      name: 'Review the request of bob for postgres-database',
     }),
   );
   return screen.findByRole('dialog');
@@ -81,9 +81,18 @@ describe('GatesTab', () => {
     // Review queue
     expect(await screen.findByText('Review queue')).toBeInTheDocument();
     const queue = paperOf('Review queue');
-    const row = within(queue)
-      .getByText('template:default/postgres-database')
-      .closest('tr')!;
+    // The template by its name (its title once the catalog has it), a link
+    // to it, never the raw `kind:namespace/name` ref.
+    const template = within(queue).getByRole('link', {
+      name: /postgres-database/,
+    });
+    expect(template).toHaveAttribute(
+      'href',
+      '/catalog/default/template/postgres-database',
+    );
+    const row = template.closest('tr')!;
+    expect(row).not.toHaveTextContent('template:default/');
+    expect(row).not.toHaveTextContent('user:default/');
     expect(within(row).getByRole('link', { name: /bob/ })).toHaveAttribute(
       'href',
       '/catalog/default/user/bob',
@@ -197,13 +206,23 @@ describe('GatesTab', () => {
   it('shows other errors of the backend', async () => {
     const api = mockApi({
       listGates: jest.fn(async () => {
-        throw new Error('database is gone');
+        throw Object.assign(
+          new Error('Request failed with 500 Internal Server Error'),
+          {
+            name: 'ResponseError',
+            statusCode: 500,
+            cause: { name: 'Error', message: 'database is gone' },
+          },
+        );
       }),
     });
     renderTab(api);
-    expect(await screen.findByRole('alert')).toHaveTextContent(
-      'database is gone',
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'Golden gate requests could not be loaded: database is gone',
     );
+    expect(alert).not.toHaveTextContent('Request failed');
+    expect(screen.queryByText(/Stack Trace/i)).toBeNull();
   });
 
   describe('review dialog', () => {

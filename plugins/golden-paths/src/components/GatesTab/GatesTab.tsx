@@ -1,4 +1,5 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
+import { ErrorInWords } from '@internal/portal-react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import { useState } from 'react';
@@ -31,7 +32,14 @@ export function GatesTab() {
     return { queue: queue?.canReview ? queue.items : undefined, mine };
   }, [api, decisions]);
 
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return (
+      <ErrorInWords
+        error={error}
+        what="Golden gate requests could not be loaded"
+      />
+    );
+  }
   if (!value) return loading ? <Progress /> : null;
 
   return (

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { coreApis, useApi } from '@backstage/frontend-plugin-api';
+import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import type { GateRequest } from '@internal/plugin-golden-paths-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -183,7 +184,11 @@ export function ReviewDialog(props: {
       </DialogTitle>
       <DialogContent>
         <Typography variant="body2" gutterBottom>
-          {gate.templateRef}
+          <EntityDisplayName
+            entityRef={gate.templateRef}
+            defaultKind="template"
+            hideIcon
+          />
           {gate.templateVersion ? ` (version ${gate.templateVersion})` : ''},
           requested {formatRelative(gate.createdAt)}. It needs approval because:
         </Typography>

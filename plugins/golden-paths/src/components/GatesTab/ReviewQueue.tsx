@@ -74,9 +74,9 @@ export function ReviewQueue(props: {
           color="primary"
           size="small"
           onClick={() => setReviewing(g)}
-          aria-label={`Review the request of ${displayRef(g.requester)} for ${
-            g.templateRef
-          }`}
+          aria-label={`Review the request of ${displayRef(
+            g.requester,
+          )} for ${displayRef(g.templateRef, 'template')}`}
         >
           Review
         </Button>

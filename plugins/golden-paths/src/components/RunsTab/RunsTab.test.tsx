@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { goldenPathsApiRef, type GoldenPathsApi } from '../../api';
 import { rootRouteRef } from '../../routes';
 import {
@@ -26,7 +27,10 @@ function mockApi(overrides: Partial<GoldenPathsApi> = {}) {
 function renderTab(api: ReturnType<typeof mockApi>) {
   return renderInTestApp(<RunsTab />, {
     apis: [[goldenPathsApiRef, api]],
-    mountedRoutes: { '/golden-paths': rootRouteRef },
+    mountedRoutes: {
+      '/golden-paths': rootRouteRef,
+      '/catalog/:namespace/:kind/:name': entityRouteRef,
+    },
   });
 }
 
@@ -44,7 +48,11 @@ describe('RunsTab', () => {
         'Failed at step "publish": the repository orders-api already exists',
       ),
     );
-    expect(failed).toHaveTextContent('template:default/typescript-service');
+    // The template by name, linked, not as a raw entity ref.
+    expect(
+      within(failed).getByRole('link', { name: /typescript-service/ }),
+    ).toHaveAttribute('href', '/catalog/default/template/typescript-service');
+    expect(failed).not.toHaveTextContent('template:default/');
     expect(failed).toHaveTextContent('1.0.0');
     expect(within(failed).getByText('Failed')).toBeInTheDocument();
     expect(failed).toHaveTextContent('4.2 s');

@@ -3,22 +3,28 @@ import {
   EmptyState,
   Link,
   Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   GATE_WAITING_NEXT,
   type GoldenPathRun,
 } from '@internal/plugin-golden-paths-common';
+import { ErrorInWords } from '@internal/portal-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { goldenPathsApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
-import { errorMessage, formatDuration, taskPath } from '../shared/format';
+import {
+  displayRef,
+  errorMessage,
+  formatDuration,
+  taskPath,
+} from '../shared/format';
 import { RunStatusChip } from '../shared/RunStatusChip';
 import { RelativeTime } from '../shared/cells';
 import { waitingHeadline } from '../shared/gateText';
@@ -58,7 +64,10 @@ function RetryCell(props: {
         size="small"
         disabled={retry?.state === 'running'}
         onClick={() => onRetry(run)}
-        aria-label={`${verb} the run ${run.taskId} of ${run.templateRef}`}
+        aria-label={`${verb} the run ${run.taskId} of ${displayRef(
+          run.templateRef,
+          'template',
+        )}`}
       >
         {retry?.state === 'running' ? 'Starting…' : verb}
       </Button>
@@ -199,7 +208,9 @@ export function RunsTab() {
     }
   };
 
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return <ErrorInWords error={error} what="Your runs could not be loaded" />;
+  }
   if (!value) return loading ? <Progress /> : null;
   if (value.length === 0) {
     return (
@@ -219,7 +230,14 @@ export function RunsTab() {
   }
 
   const columns: TableColumn<GoldenPathRun>[] = [
-    { title: 'Template', field: 'templateRef', highlight: true },
+    {
+      title: 'Template',
+      field: 'templateRef',
+      highlight: true,
+      render: r => (
+        <EntityRefLink entityRef={r.templateRef} defaultKind="template" />
+      ),
+    },
     { title: 'Version', field: 'templateVersion', emptyValue: '—' },
     {
       title: 'Status',

@@ -86,7 +86,7 @@ describe('TemplatesTab', () => {
       }),
     });
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'catalog is unavailable',
+      'Template versions could not be loaded: catalog is unavailable',
     );
   });
 });

@@ -3,18 +3,19 @@ import {
   InfoCard,
   Link,
   Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { TemplateVersionSummary } from '@internal/plugin-golden-paths-common';
+import { ErrorInWords } from '@internal/portal-react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { goldenPathsApiRef } from '../../api';
+import { displayRef } from '../shared/format';
 
 type Version = TemplateVersionSummary['versions'][number];
 type Behind = TemplateVersionSummary['behind'][number];
@@ -46,7 +47,7 @@ function TemplateCard(props: { summary: TemplateVersionSummary }) {
   const total = summary.versions.reduce((n, v) => n + v.components, 0);
   return (
     <InfoCard
-      title={summary.title ?? summary.templateRef}
+      title={summary.title ?? displayRef(summary.templateRef, 'template')}
       subheader={
         <>
           <EntityRefLink
@@ -125,7 +126,14 @@ export function TemplatesTab() {
     [api],
   );
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return (
+      <ErrorInWords
+        error={error}
+        what="Template versions could not be loaded"
+      />
+    );
+  }
   if (!value) return null;
   const made = value.some(s => s.versions.length > 0);
   if (value.length === 0 || !made) {

@@ -1,3 +1,4 @@
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { formatRelative, formatTimestamp } from './format';
@@ -11,14 +12,14 @@ export function RelativeTime(props: { iso: string | undefined }) {
   );
 }
 
-/** A template reference with its version underneath. */
+/** A template, by its title (a link to it), with its version underneath. */
 export function TemplateCell(props: {
   templateRef: string;
   templateVersion?: string;
 }) {
   return (
     <>
-      {props.templateRef}
+      <EntityRefLink entityRef={props.templateRef} defaultKind="template" />
       {props.templateVersion && (
         <Typography variant="caption" color="textSecondary" component="div">
           version {props.templateVersion}

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 
 export { formatDuration, formatWait } from '@internal/portal-common';
 
@@ -25,17 +26,23 @@ export function formatValue(value: unknown): string {
 }
 
 /**
- * An entity ref as people say it: `alice` for `user:default/alice`,
- * `team-a` for `group:default/team-a`, `ops/bob` in other namespaces.
+ * An entity ref as people say it, where a plain string is needed (in JSX
+ * prefer `EntityRefLink` / `EntityDisplayName`, which show the entity's
+ * title): `alice` for `user:default/alice`, `postgres-database` for
+ * `template:default/postgres-database` (with `defaultKind: 'template'`),
+ * `ops/bob` in other namespaces; never the `kind:namespace/name` form of
+ * the expected kind.
  */
-export function displayRef(ref: string | undefined): string {
+export function displayRef(
+  ref: string | undefined,
+  defaultKind: string = 'user',
+): string {
   if (!ref) return 'someone';
   try {
-    const { namespace, name } = parseEntityRef(ref, {
-      defaultKind: 'user',
-      defaultNamespace: 'default',
-    });
-    return namespace === 'default' ? name : `${namespace}/${name}`;
+    return humanizeEntityRef(
+      parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+      { defaultKind },
+    );
   } catch {
     return ref;
   }

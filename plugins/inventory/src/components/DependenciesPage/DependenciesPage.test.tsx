@@ -1,9 +1,12 @@
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { coreApis } from '@backstage/frontend-plugin-api';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import type { PackageUsageResult } from '@internal/plugin-inventory-common';
+import {
+  InventoryClient,
+  type PackageUsageResult,
+} from '@internal/plugin-inventory-common';
 import { inventoryApiRef, type InventoryApi } from '../../api';
 import { DependenciesPage } from './DependenciesPage';
 
@@ -161,5 +164,49 @@ describe('DependenciesPage', () => {
     expect(screen.getByRole('textbox', { name: /package/i })).toHaveValue(
       'minimist',
     );
+  });
+
+  it("shows the server's reason when the range is not a semver range, in words and without a stack trace", async () => {
+    const message =
+      'range "4.x.y.z" is not a semver range (examples: <4.17.21, >=2.0.0 <2.15.0, ^1.2)';
+    // The real client against a backend answering 400 with its error body.
+    const fetch = jest.fn(
+      async () =>
+        new Response(
+          JSON.stringify({
+            error: { name: 'InputError', message },
+            request: {
+              method: 'GET',
+              url: '/api/catalog/ingestion/dependencies/usages',
+            },
+            response: { statusCode: 400 },
+          }),
+          {
+            status: 400,
+            statusText: 'Bad Request',
+            headers: { 'Content-Type': 'application/json' },
+          },
+        ),
+    );
+    const api = new InventoryClient({
+      discoveryApi: {
+        getBaseUrl: async () => 'http://backend.test/api/catalog',
+      },
+      fetchApi: { fetch },
+    });
+    await renderPage(api, '/dependencies?package=lodash&range=4.x.y.z');
+
+    // The reason is in the panel's title, readable without expanding it.
+    const alert = await screen.findByRole('alert');
+    const title = within(alert).getByText(
+      `Who uses lodash 4.x.y.z could not be loaded: ${message}`,
+      { exact: false },
+    );
+    expect(title).toBeVisible();
+    expect(within(alert).getByRole('button')).toContainElement(title);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(screen.queryByText(/Request failed with 400/)).toBeNull();
+    expect(screen.queryByText(/Stack Trace/i)).toBeNull();
+    expect(screen.queryByText(/ResponseError/)).toBeNull();
   });
 });

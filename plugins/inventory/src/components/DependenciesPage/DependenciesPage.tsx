@@ -3,7 +3,6 @@ import {
   Content,
   InfoCard,
   Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
@@ -11,6 +10,7 @@ import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { PackageUsage } from '@internal/plugin-inventory-common';
+import { ErrorInWords } from '@internal/portal-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
@@ -74,7 +74,14 @@ function UsageResults(props: { pkg: string; range?: string }) {
     [api, pkg, range],
   );
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return (
+      <ErrorInWords
+        error={error}
+        what={`Who uses ${range ? `${pkg} ${range}` : pkg} could not be loaded`}
+      />
+    );
+  }
   if (!value) return null;
   const what = range ? `${pkg} ${range}` : pkg;
   return (

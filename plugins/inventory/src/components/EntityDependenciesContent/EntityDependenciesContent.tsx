@@ -2,7 +2,6 @@ import {
   CodeSnippet,
   EmptyState,
   Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
@@ -13,6 +12,7 @@ import type {
   ComponentPackage,
   StoredSbom,
 } from '@internal/plugin-inventory-common';
+import { ErrorInWords } from '@internal/portal-react';
 import Grid from '@material-ui/core/Grid';
 import { DateTime } from 'luxon';
 import useAsync from 'react-use/esm/useAsync';
@@ -91,7 +91,14 @@ export function EntityDependenciesContent() {
   );
 
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return (
+      <ErrorInWords
+        error={error}
+        what="The dependencies of this component could not be loaded"
+      />
+    );
+  }
   if (!value || value.sboms.length === 0) {
     return <NoSbomEmptyState entityRef={entityRef} />;
   }
