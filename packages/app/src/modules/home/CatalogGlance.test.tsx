@@ -37,4 +37,23 @@ describe('CatalogGlance', () => {
       '/catalog?filters[kind]=component',
     );
   });
+
+  it("says the counts could not be loaded with the server's reason, without a stack trace", async () => {
+    const catalogApi = catalogApiMock.mock({
+      getEntityFacets: jest.fn(async () => {
+        throw Object.assign(new Error('Request failed with 503'), {
+          name: 'ResponseError',
+          cause: { name: 'Error', message: 'the catalog database is down' },
+        });
+      }),
+    });
+    await renderInTestApp(<CatalogGlance />, { apis: [catalogApi] });
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'The catalog counts could not be loaded: the catalog database is down',
+    );
+    expect(alert).not.toHaveTextContent('Request failed');
+    expect(screen.queryByText(/Stack Trace/i)).toBeNull();
+  });
 });

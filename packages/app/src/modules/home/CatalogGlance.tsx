@@ -1,6 +1,7 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Link, Progress } from '@backstage/core-components';
+import { ErrorInWords } from '@internal/portal-react';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
@@ -30,7 +31,14 @@ export function CatalogGlance() {
   }, [catalogApi]);
 
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return (
+      <ErrorInWords
+        error={error}
+        what="The catalog counts could not be loaded"
+      />
+    );
+  }
   return (
     <Grid container spacing={2}>
       {value!.map(({ kind, label, count }) => (

@@ -24,6 +24,7 @@ import { DurationPair, MetricTile } from '../shared/MetricTile';
 import { previousRange } from '../shared/params';
 import { Previous } from '../shared/Previous';
 import { ApiCsvDownload } from '../shared/CsvDownload';
+import { EntityName } from '../shared/EntityName';
 
 type Row = NonNullable<AdoptionMetrics['rows']>[number];
 
@@ -135,9 +136,14 @@ export function AdoptionTab(props: {
               missing="data"
               title="No components"
               description={
-                owner
-                  ? `${owner} owns no components in the catalog.`
-                  : 'The catalog has no components yet.'
+                owner ? (
+                  <>
+                    <EntityName entityRef={owner} /> owns no components in the
+                    catalog.
+                  </>
+                ) : (
+                  'The catalog has no components yet.'
+                )
               }
             />
           );

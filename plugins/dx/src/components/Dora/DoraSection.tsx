@@ -19,7 +19,7 @@ import { DefinitionLink } from '../shared/MetricTile';
 import { DORA_DRILLS, type DoraDrill } from './definitions';
 import { DeploymentsChart } from './DeploymentsChart';
 import { DoraDrillDown } from './DoraDrillDown';
-import { describeScope, DoraTiles } from './DoraTiles';
+import { DoraTiles, ScopeName } from './DoraTiles';
 
 /**
  * Delivery (DORA) of an entity, a team or the organisation: the overall
@@ -61,7 +61,7 @@ export function DoraSection(props: {
               style={{ gap: 16 }}
             >
               <Typography variant="h6" component="h2">
-                Delivery (DORA) of {describeScope(dora.scope)}
+                Delivery (DORA) of <ScopeName scope={dora.scope} />
               </Typography>
               <DoraLevelChip level={dora.level} label="Overall" />
               <Typography variant="body2" color="textSecondary">
@@ -109,9 +109,13 @@ export function DoraSection(props: {
               <EmptyState
                 missing="data"
                 title="No deployments in this range"
-                description={`No successful production deployment of ${describeScope(
-                  dora.scope,
-                )} was received for this range.`}
+                description={
+                  <>
+                    No successful production deployment of{' '}
+                    <ScopeName scope={dora.scope} /> was received for this
+                    range.
+                  </>
+                }
                 action={<HowToSendEvents entityRef={scope.entityRef} />}
               />
             ) : (

@@ -8,6 +8,7 @@ import {
   formatPerWeek,
   plural,
 } from '../shared/format';
+import { EntityName } from '../shared/EntityName';
 import { DoraLevelChip } from '../shared/LevelChip';
 import { DurationPair, MetricTile } from '../shared/MetricTile';
 import { Previous } from '../shared/Previous';
@@ -221,10 +222,22 @@ export function DoraTiles(props: {
   );
 }
 
-/** The scope of an answer in words. */
-export function describeScope(scope: DoraResponse['scope']): string {
-  if ('entityRef' in scope) return scope.entityRef;
-  if ('owner' in scope)
-    return `${scope.owner} (${plural(scope.entities, 'entity', 'entities')})`;
-  return 'the organisation';
+/**
+ * The scope of an answer in words: the entity or team by its title or name
+ * (its ref on hover), never the raw `kind:namespace/name`.
+ */
+export function ScopeName(props: { scope: DoraResponse['scope'] }) {
+  const { scope } = props;
+  if ('entityRef' in scope) {
+    return <EntityName entityRef={scope.entityRef} defaultKind="component" />;
+  }
+  if ('owner' in scope) {
+    return (
+      <>
+        <EntityName entityRef={scope.owner} /> (
+        {plural(scope.entities, 'entity', 'entities')})
+      </>
+    );
+  }
+  return <>the organisation</>;
 }

@@ -2,7 +2,9 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { useApiHolder } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import TextField from '@material-ui/core/TextField';
+import { errorInWords } from '@internal/portal-react';
 import useAsync from 'react-use/esm/useAsync';
+import { refName } from '../shared/format';
 
 function groupName(g: Entity): string {
   const profile = (g.spec?.profile ?? {}) as { displayName?: string };
@@ -52,12 +54,12 @@ export function ScopeSelect(props: {
       size="small"
       style={{ minWidth: 240 }}
       helperText={
-        error ? `Teams could not be loaded: ${error.message}` : undefined
+        error ? `Teams could not be loaded: ${errorInWords(error)}` : undefined
       }
       error={Boolean(error)}
     >
       <option value="">Organisation</option>
-      {!known && owner && <option value={owner}>Team {owner}</option>}
+      {!known && owner && <option value={owner}>Team {refName(owner)}</option>}
       {options.map(g => (
         <option key={g.ref} value={g.ref}>
           Team {g.name}

@@ -43,9 +43,12 @@ describe('EntityDxContent', () => {
     const [query] = api.getDora.mock.calls[0];
     expect(query.entityRef).toBe('component:default/checkout');
     expect(query.to.getTime() - query.from.getTime()).toBe(180 * 86_400_000);
-    expect(
-      screen.getByText('Delivery (DORA) of component:default/checkout'),
-    ).toBeInTheDocument();
+    // The component by name, not as its raw ref.
+    const heading = screen.getByRole('heading', {
+      name: /^Delivery \(DORA\) of/,
+    });
+    expect(heading).toHaveTextContent('Delivery (DORA) of checkout');
+    expect(heading).not.toHaveTextContent('component:default/');
     expect(
       screen.getByRole('link', { name: 'Download CSV' }),
     ).toBeInTheDocument();
@@ -90,14 +93,26 @@ describe('EntityDxContent', () => {
   it('shows the DORA error and still the scorecards and events', async () => {
     renderTab({
       getDora: jest.fn(async () => {
-        throw new Error('Request failed with 503 Service Unavailable');
+        throw Object.assign(
+          new Error('Request failed with 503 Service Unavailable'),
+          {
+            name: 'ResponseError',
+            cause: {
+              name: 'ServiceUnavailableError',
+              message: 'the DX database is not reachable',
+            },
+          },
+        );
       }),
     });
+    // The server's reason in words, no status line, no stack trace.
     expect(
       await screen.findByText(
-        /Delivery \(DORA\) could not be loaded: Request failed with 503/,
+        /Delivery \(DORA\) could not be loaded: the DX database is not reachable/,
       ),
     ).toBeInTheDocument();
+    expect(screen.queryByText(/Request failed with 503/)).toBeNull();
+    expect(screen.queryByText(/Stack Trace/i)).toBeNull();
     expect(
       await screen.findByRole('table', {
         name: 'Checks of Production readiness',

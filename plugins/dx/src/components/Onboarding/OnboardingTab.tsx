@@ -16,6 +16,7 @@ import { MetricTile } from '../shared/MetricTile';
 import { previousRange } from '../shared/params';
 import { Previous } from '../shared/Previous';
 import { ApiCsvDownload } from '../shared/CsvDownload';
+import { EntityName } from '../shared/EntityName';
 
 type Row = OnboardingMetrics['rows'][number];
 
@@ -66,9 +67,20 @@ export function OnboardingTab(props: {
             <EmptyState
               missing="data"
               title="No new users in this range"
-              description={`No user${
-                owner ? ` of ${owner}` : ''
-              } first appeared in the catalog in this range. Their first change and first deployment are read from the change and deployment events the DX backend receives.`}
+              description={
+                <>
+                  No user
+                  {owner && (
+                    <>
+                      {' '}
+                      of <EntityName entityRef={owner} />
+                    </>
+                  )}{' '}
+                  first appeared in the catalog in this range. Their first
+                  change and first deployment are read from the change and
+                  deployment events the DX backend receives.
+                </>
+              }
               action={<HowToSendEvents />}
             />
           );

@@ -30,6 +30,7 @@ import { capitalize, formatDay, formatPercent, plural } from '../shared/format';
 import { ScorecardLevelChip } from '../shared/LevelChip';
 import { Previous } from '../shared/Previous';
 import { ApiCsvDownload } from '../shared/CsvDownload';
+import { EntityName } from '../shared/EntityName';
 
 const PALETTE = ['#8d6e63', '#78909c', '#f9a825', '#2e7d32', '#1565c0'];
 const NONE_COLOUR = '#bdbdbd';
@@ -171,9 +172,18 @@ function RollupCard(props: { rollup: ScorecardRollup }) {
   return (
     <InfoCard
       title={rollup.title}
-      subheader={`${plural(rollup.entities, 'entity', 'entities')}${
-        rollup.owner ? ` of ${rollup.owner}` : ''
-      } · levels ${rollup.levels.join(', ')}`}
+      subheader={
+        <>
+          {plural(rollup.entities, 'entity', 'entities')}
+          {rollup.owner && (
+            <>
+              {' '}
+              of <EntityName entityRef={rollup.owner} />
+            </>
+          )}{' '}
+          · levels {rollup.levels.join(', ')}
+        </>
+      }
     >
       <Grid container spacing={2}>
         <Grid item xs={12} md={4}>
@@ -281,9 +291,19 @@ export function ScorecardsTab(props: { owner?: string; range: DxRange }) {
             <EmptyState
               missing="data"
               title="No scorecard results yet"
-              description={`The DX backend evaluates the scorecards of ${
-                owner ? `the components of ${owner}` : 'every component'
-              } on a schedule; results appear after its first run.`}
+              description={
+                <>
+                  The DX backend evaluates the scorecards of{' '}
+                  {owner ? (
+                    <>
+                      the components of <EntityName entityRef={owner} />
+                    </>
+                  ) : (
+                    'every component'
+                  )}{' '}
+                  on a schedule; results appear after its first run.
+                </>
+              }
             />
           );
         }

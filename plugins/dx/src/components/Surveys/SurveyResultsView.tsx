@@ -30,6 +30,7 @@ import { dxApiRef } from '../../api';
 import { Async } from '../shared/Async';
 import { formatNumber, plural } from '../shared/format';
 import { ApiCsvDownload } from '../shared/CsvDownload';
+import { EntityName } from '../shared/EntityName';
 
 const MAX_COMMENTS = 20;
 /** Periods offered in the results' period menu, the current one first. */
@@ -134,7 +135,15 @@ export function SurveyResultsView(props: {
   return (
     <InfoCard
       title={`Results: ${survey.title}`}
-      subheader={owner ? `Respondents of ${owner}` : 'Every respondent'}
+      subheader={
+        owner ? (
+          <>
+            Respondents of <EntityName entityRef={owner} />
+          </>
+        ) : (
+          'Every respondent'
+        )
+      }
       action={
         <TextField
           select

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
+import { ErrorInWords } from '@internal/portal-react';
 
 /**
  * One section's request: a progress bar while it loads, an error panel
@@ -14,15 +15,8 @@ export function Async<T>(props: {
 }) {
   const { state, what, children } = props;
   if (state.error) {
-    // A ResponseError's cause is the server's own error.
-    const cause = (state.error as { cause?: { message?: unknown } }).cause;
-    const message =
-      typeof cause?.message === 'string' ? cause.message : state.error.message;
     return (
-      <ResponseErrorPanel
-        error={state.error}
-        title={`${what} could not be loaded: ${message}`}
-      />
+      <ErrorInWords error={state.error} what={`${what} could not be loaded`} />
     );
   }
   if (state.loading || state.value === undefined) return <Progress />;

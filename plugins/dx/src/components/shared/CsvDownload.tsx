@@ -3,6 +3,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import Link from '@material-ui/core/Link';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
+import { errorInWords } from '@internal/portal-react';
 import { dxApiRef } from '../../api';
 
 /** Saves text as a file through a temporary object URL. */
@@ -72,7 +73,7 @@ export function CsvDownload(props: {
           setError(undefined);
           load()
             .then(text => save(text, filename))
-            .catch((err: Error) => setError(err.message));
+            .catch((err: unknown) => setError(errorInWords(err)));
         }}
       >
         {props.label ?? 'Download CSV'}

@@ -1,3 +1,6 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -69,4 +72,21 @@ export function formatTime(iso: string | undefined): string {
 /** The first letter upper-case: `elite` → `Elite`. */
 export function capitalize(s: string): string {
   return s.charAt(0).toLocaleUpperCase('en-US') + s.slice(1);
+}
+
+/**
+ * An entity ref as people say it, where a plain string is needed (in JSX
+ * `EntityName` shows the entity's title): `team-a` for
+ * `group:default/team-a`, `ops/team-b` in other namespaces, with the kind
+ * only when it is not `defaultKind`.
+ */
+export function refName(ref: string, defaultKind = 'group'): string {
+  try {
+    return humanizeEntityRef(
+      parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+      { defaultKind },
+    );
+  } catch {
+    return ref;
+  }
 }

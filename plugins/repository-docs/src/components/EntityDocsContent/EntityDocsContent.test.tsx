@@ -217,4 +217,24 @@ describe('EntityDocsContent', () => {
     ).toBeInTheDocument();
     expect(api.getDocsFile).not.toHaveBeenCalled();
   });
+
+  it("says which file could not be loaded with the server's reason, without a stack trace", async () => {
+    const api = mockApi();
+    api.getDocsFile.mockRejectedValue(
+      Object.assign(new Error('Request failed with 404 Not Found'), {
+        name: 'ResponseError',
+        cause: {
+          name: 'NotFoundError',
+          message: 'README.md is not in the last ingestion of payments',
+        },
+      }),
+    );
+    await renderDocs(api);
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'README.md could not be loaded: README.md is not in the last ingestion of payments',
+    );
+    expect(alert).not.toHaveTextContent('Request failed');
+    expect(screen.queryByText(/Stack Trace/i)).toBeNull();
+  });
 });

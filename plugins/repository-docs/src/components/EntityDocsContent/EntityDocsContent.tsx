@@ -4,7 +4,6 @@ import {
   InfoCard,
   MarkdownContent,
   Progress,
-  ResponseErrorPanel,
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -14,6 +13,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type { EntityDocs } from '@internal/plugin-repository-docs-common';
+import { ErrorInWords } from '@internal/portal-react';
 import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -101,7 +101,9 @@ function DocsFileView(props: {
   return (
     <InfoCard title={title} subheader={`${docs.repository}: ${path}`}>
       {loading && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
+      {error && (
+        <ErrorInWords error={error} what={`${path} could not be loaded`} />
+      )}
       {value && !loading && (
         <MarkdownContent
           content={value.markdown}
@@ -129,7 +131,14 @@ export function EntityDocsContent() {
   );
 
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return (
+      <ErrorInWords
+        error={error}
+        what="The docs of this repository could not be loaded"
+      />
+    );
+  }
   if (!value || value.files.length === 0) {
     return (
       <EmptyState

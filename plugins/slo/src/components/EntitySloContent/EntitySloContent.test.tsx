@@ -83,9 +83,9 @@ describe('EntitySloContent', () => {
     expect(api.listSlos).toHaveBeenCalledWith({
       entityRef: 'component:default/checkout',
     });
-    expect(
-      screen.getByText('2 SLOs of component:default/checkout'),
-    ).toBeInTheDocument();
+    // The entity by its name, not its raw ref.
+    expect(screen.getByText('2 SLOs of checkout')).toBeInTheDocument();
+    expect(screen.queryByText(/SLOs? of component:default\//)).toBeNull();
     const first = within(list)
       .getByRole('button', { name: 'Checkout availability' })
       .closest('tr')!;

@@ -1,14 +1,10 @@
 import { useState } from 'react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  EmptyState,
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { EmptyState, InfoCard, Progress } from '@backstage/core-components';
 import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type { SloSummary } from '@internal/plugin-slo-common';
+import { ErrorInWords } from '@internal/portal-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
@@ -130,7 +126,14 @@ export function EntitySloContent() {
     />
   );
 
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return (
+      <ErrorInWords
+        error={error}
+        what="The SLOs of this entity could not be loaded"
+      />
+    );
+  }
   if (!value) return loading ? <Progress /> : null;
   if (value.length === 0) {
     return (
@@ -161,7 +164,7 @@ export function EntitySloContent() {
             title="SLOs"
             subheader={`${value.length} SLO${
               value.length === 1 ? '' : 's'
-            } of ${entityRef}`}
+            } of ${entity.metadata.title ?? entity.metadata.name}`}
             action={<Box mt={1}>{createButton}</Box>}
           >
             <SloList slos={value} selectedId={selected.id} onSelect={select} />

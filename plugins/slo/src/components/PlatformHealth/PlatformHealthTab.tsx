@@ -3,11 +3,11 @@ import {
   InfoCard,
   Link,
   Progress,
-  ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { PlatformHealth, SloSummary } from '@internal/plugin-slo-common';
 import { PORTAL_SOURCE } from '@internal/plugin-slo-common';
+import { ErrorInWords } from '@internal/portal-react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
@@ -205,7 +205,11 @@ export function PlatformHealthTab() {
     () => api.getPlatformHealth(),
     [api],
   );
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return (
+      <ErrorInWords error={error} what="Platform health could not be loaded" />
+    );
+  }
   if (!value) return loading ? <Progress /> : null;
   return (
     <Grid container spacing={3}>

@@ -1,13 +1,9 @@
 import { useState } from 'react';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-  WarningPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { SloDetail, SloSpec } from '@internal/plugin-slo-common';
+import { ErrorInWords } from '@internal/portal-react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
@@ -288,7 +284,9 @@ export function SloDetailView(props: { id: string; onDeleted?: () => void }) {
     () => api.getSlo(id, rangeDates(range)),
     [api, id, range],
   );
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return <ErrorInWords error={error} what="This SLO could not be loaded" />;
+  }
   // While another SLO loads, the previous one is not shown.
   if (!value || (loading && value.id !== id)) return <Progress />;
   return (

@@ -129,10 +129,20 @@ describe('SloOverviewTab', () => {
 
   it('shows why the SLOs did not load', async () => {
     renderTab(async () => {
-      throw new Error('the SLO backend is down');
+      throw Object.assign(
+        new Error('Request failed with 503 Service Unavailable'),
+        {
+          name: 'ResponseError',
+          cause: { name: 'Error', message: 'the SLO backend is down' },
+        },
+      );
     });
-    expect(
-      (await screen.findAllByText(/the SLO backend is down/)).length,
-    ).toBeGreaterThan(0);
+    // The server's reason in the title, no status line, no stack trace.
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'The SLOs could not be loaded: the SLO backend is down',
+    );
+    expect(alert).not.toHaveTextContent('Request failed');
+    expect(screen.queryByText(/Stack Trace/i)).toBeNull();
   });
 });

@@ -2,13 +2,13 @@ import {
   EmptyState,
   Link,
   Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { SloState, SloSummary } from '@internal/plugin-slo-common';
+import { ErrorInWords } from '@internal/portal-react';
 import Box from '@material-ui/core/Box';
 import TextField from '@material-ui/core/TextField';
 import useAsync from 'react-use/esm/useAsync';
@@ -92,7 +92,9 @@ export function SloOverviewTab() {
       return next;
     });
 
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) {
+    return <ErrorInWords error={error} what="The SLOs could not be loaded" />;
+  }
   if (!value) return loading ? <Progress /> : null;
   if (value.length === 0) {
     return (
