@@ -362,13 +362,20 @@ describe('golden gates', () => {
     ]);
 
     const reviewers = await notificationsOf(PAT);
+    // Names in the texts people read, never the raw refs.
     expect(reviewers.map(n => n.payload.title)).toContain(
-      `Golden gate: ${ALICE} asks for ${TEMPLATE}`,
+      'Golden gate: alice asks for test-service',
     );
+    for (const n of [...reviewers, ...(await notificationsOf(ALICE))]) {
+      expect(n.payload.title).not.toMatch(/(user|template):default\//);
+      expect(n.payload.description ?? '').not.toMatch(
+        /(user|template):default\//,
+      );
+    }
     const waitingNotice = (await notificationsOf(ALICE)).find(
       n =>
         n.payload.title ===
-        `Waiting for approval: your request for ${TEMPLATE}`,
+        'Waiting for approval: your request for test-service',
     );
     expect(waitingNotice?.payload.description).toMatch(
       /^Waiting for approval by the platform team, since .+ UTC: Databases above 100 GB need a capacity review .*\. Nothing has been created yet: you are notified when they decide/,
@@ -420,10 +427,10 @@ describe('golden gates', () => {
     // The approval notification replaced the waiting one.
     const told = await notificationsOf(ALICE);
     expect(told.map(n => n.payload.title)).toContain(
-      `Approved: your request for ${TEMPLATE}`,
+      'Approved: your request for test-service',
     );
     expect(told.map(n => n.payload.title)).not.toContain(
-      `Waiting for approval: your request for ${TEMPLATE}`,
+      'Waiting for approval: your request for test-service',
     );
 
     // The scaffolder's retry of the task that waited does not run past
@@ -445,7 +452,7 @@ describe('golden gates', () => {
     });
     expect(someoneElse.status).toBe('failed');
     expect(failureOf(someoneElse)).toBe(
-      `golden gate request ${gate.id} belongs to ${ALICE}: only they can continue it, in a task they start themselves`,
+      `golden gate request ${gate.id} belongs to alice: only they can continue it, in a task they start themselves`,
     );
     const otherParameters = await runTemplate(backend.server, {
       templateRef: TEMPLATE,
@@ -467,7 +474,7 @@ describe('golden gates', () => {
     });
     expect(continued.status).toBe('completed');
     expect(continued.output.text[0].content).toBe(
-      `Approved by ${PAT}: Start at 100 GB, grow later`,
+      'Approved by pat: Start at 100 GB, grow later',
     );
     const component = await entity('component:default/big-db');
     expect(component.metadata.annotations['example.com/storage-gb']).toBe(
@@ -560,7 +567,7 @@ describe('golden gates', () => {
     expect(rejected.body).toMatchObject({ status: 'rejected', decidedBy: PAT });
     const told = await notificationsOf(ALICE);
     expect(told.map(n => n.payload.description)).toContain(
-      `${PAT} rejected it: Use the shared analytics cluster instead`,
+      'pat rejected it: Use the shared analytics cluster instead',
     );
     expect(repositories()).not.toContain('huge-db.git');
     await eventually('the rejected run', async () =>
@@ -574,7 +581,7 @@ describe('golden gates', () => {
     });
     expect(continued.status).toBe('failed');
     expect(failureOf(continued)).toBe(
-      `golden gate request ${gate.id} was rejected by ${PAT}: Use the shared analytics cluster instead`,
+      `golden gate request ${gate.id} was rejected by pat: Use the shared analytics cluster instead`,
     );
     expect(repositories()).not.toContain('huge-db.git');
   });

@@ -98,9 +98,10 @@ export class GateService {
         refusal:
           existing.status === 'approved'
             ? `golden gate request ${existing.id} was approved after this task ended at the gate: continue it from My runs on the Golden paths page (a new task, as you)`
-            : `golden gate request ${existing.id} was rejected by ${
-                existing.decidedBy
-              }${existing.comment ? `: ${existing.comment}` : ''}`,
+            : `golden gate request ${existing.id} was rejected by ${nameOf(
+                existing.decidedBy,
+                'user',
+              )}${existing.comment ? `: ${existing.comment}` : ''}`,
       };
     }
     const parameters = request.parameters;
@@ -159,7 +160,10 @@ export class GateService {
       gate.requester !== request.initiator
     ) {
       return refuse(
-        `belongs to ${gate.requester}: only they can continue it, in a task they start themselves`,
+        `belongs to ${nameOf(
+          gate.requester,
+          'user',
+        )}: only they can continue it, in a task they start themselves`,
       );
     }
     if (!sameRef(gate.templateRef, request.templateRef)) {
@@ -211,7 +215,7 @@ export class GateService {
     }
     if (gate.status === 'rejected') {
       return refuse(
-        `was rejected by ${gate.decidedBy}${
+        `was rejected by ${nameOf(gate.decidedBy, 'user')}${
           gate.comment ? `: ${gate.comment}` : ''
         }`,
       );
@@ -383,7 +387,10 @@ export class GateService {
   private async notifyRequesterWaiting(gate: GateRequest) {
     if (!gate.requester.startsWith('user:')) return;
     await this.send(gate.requester, {
-      title: `Waiting for approval: your request for ${gate.templateRef}`,
+      title: `Waiting for approval: your request for ${nameOf(
+        gate.templateRef,
+        'template',
+      )}`,
       description: `${gateWaitingHeadline(gate)}: ${gate.reasons
         .map(r => r.reason)
         .join('; ')}. ${GATE_WAITING_NEXT}`,
@@ -398,15 +405,18 @@ export class GateService {
   private async notifyRequester(gate: GateRequest) {
     if (!gate.requester.startsWith('user:')) return;
     const approved = gate.status === 'approved';
+    // Names people read; the refs stay in the link and the gate itself.
+    const template = nameOf(gate.templateRef, 'template');
+    const decider = nameOf(gate.decidedBy, 'user');
     await this.send(gate.requester, {
       title: approved
-        ? `Approved: your request for ${gate.templateRef}`
-        : `Rejected: your request for ${gate.templateRef}`,
+        ? `Approved: your request for ${template}`
+        : `Rejected: your request for ${template}`,
       description: approved
-        ? `${gate.decidedBy} approved it${
+        ? `${decider} approved it${
             gate.comment ? `: ${gate.comment}` : ''
           }. Continue it from My runs on the Golden paths page: it runs as you, with the approved parameters.`
-        : `${gate.decidedBy} rejected it: ${gate.comment}`,
+        : `${decider} rejected it: ${gate.comment}`,
       link: approved
         ? '/golden-paths?tab=runs'
         : `/create/tasks/${gate.taskId}`,
@@ -419,7 +429,10 @@ export class GateService {
   private async notifyReviewers(gate: GateRequest) {
     if (!this.options.notifyGroup) return;
     await this.send(this.options.notifyGroup, {
-      title: `Golden gate: ${gate.requester} asks for ${gate.templateRef}`,
+      title: `Golden gate: ${nameOf(gate.requester, 'user')} asks for ${nameOf(
+        gate.templateRef,
+        'template',
+      )}`,
       description: gate.reasons.map(r => r.reason).join('; '),
       link: '/golden-paths?tab=gates',
       severity: 'normal',
@@ -453,6 +466,20 @@ export class GateService {
 /** One notification of the requester per request, updated as it moves. */
 function requesterScope(gate: GateRequest): string {
   return `golden-gate-${gate.id}-requester`;
+}
+
+/**
+ * The name people read for an entity ref in a notification or message:
+ * `guest` for `user:default/guest`, `postgres-database` for
+ * `template:default/postgres-database`; never the raw ref.
+ */
+function nameOf(ref: string | undefined, defaultKind: string): string {
+  if (!ref) return 'someone';
+  try {
+    return parseEntityRef(ref, { defaultKind }).name;
+  } catch {
+    return ref;
+  }
 }
 
 function templateName(templateRef: string): string {

@@ -202,7 +202,7 @@ export function createPolicyCheckAction(options: {
       ctx.output(
         'status',
         response.gate
-          ? `Approved by ${response.gate.decidedBy}${
+          ? `Approved by ${nameOf(response.gate.decidedBy)}${
               response.gate.comment
                 ? `: ${escapeMarkdown(response.gate.comment)}`
                 : ''
@@ -211,6 +211,16 @@ export function createPolicyCheckAction(options: {
       );
     },
   });
+}
+
+/** A user as people read them: `pat` for `user:default/pat`, not the ref. */
+function nameOf(ref: string | undefined): string {
+  if (!ref) return 'someone';
+  try {
+    return parseEntityRef(ref, { defaultKind: 'user' }).name;
+  } catch {
+    return ref;
+  }
 }
 
 /**
