@@ -102,9 +102,9 @@ describe('DX in the app', () => {
       initialRouteEntries: ['/catalog/default/component/checkout/dx'],
     });
     expect(
-      await screen.findByText(
-        'Delivery (DORA) of component:default/checkout',
-        undefined,
+      await screen.findByRole(
+        'heading',
+        { name: /^Delivery \(DORA\) of checkout/ },
         { timeout: 10_000 },
       ),
     ).toBeInTheDocument();
@@ -138,8 +138,9 @@ describe('DX in the app', () => {
         { timeout: 10_000 },
       ),
     ).toBeInTheDocument();
-    expect(
-      screen.getByRole('link', { name: /Every check/ }),
-    ).toHaveAttribute('href', '/catalog/default/component/checkout/scorecard');
+    expect(screen.getByRole('link', { name: /Every check/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/checkout/scorecard',
+    );
   }, 30_000);
 });

@@ -41,7 +41,26 @@ const navigation = {
   submenu: { background: '#123543' },
 };
 
+/**
+ * Words never break inside (a table too narrow for "Succeeded" widens the
+ * column or wraps at spaces), and sidebar labels wrap onto a second line
+ * instead of being cut ("Catalog ingest…").
+ */
+const components = {
+  MuiTableCell: {
+    styleOverrides: {
+      root: { wordBreak: 'normal', overflowWrap: 'normal', hyphens: 'manual' },
+    },
+  },
+  BackstageSidebarItem: {
+    styleOverrides: {
+      label: { whiteSpace: 'normal', lineHeight: 1.2, textOverflow: 'clip' },
+    },
+  },
+} as const;
+
 export const portalLightTheme = createUnifiedTheme({
+  components,
   palette: {
     ...palettes.light,
     primary: { main: portalColors.primary },
@@ -54,6 +73,7 @@ export const portalLightTheme = createUnifiedTheme({
 });
 
 export const portalDarkTheme = createUnifiedTheme({
+  components,
   palette: {
     ...palettes.dark,
     primary: { main: portalColors.primaryDark },

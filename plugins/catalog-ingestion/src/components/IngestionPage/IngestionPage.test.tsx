@@ -55,7 +55,7 @@ describe('IngestionPage', () => {
     expect(local).toHaveTextContent('1.2 s');
     const org = within(sourcesTable).getByText('org-chart').closest('tr')!;
     expect(org).toHaveTextContent('Failed');
-    expect(org).toHaveTextContent('Never'); // no successful run yet
+    expect(org).toHaveTextContent('Last success: never'); // none yet
 
     // Success rate over the last 24 h
     expect(screen.getByTestId('success-rate')).toHaveTextContent('75.0 %');
@@ -76,12 +76,17 @@ describe('IngestionPage', () => {
     const runsTable = screen
       .getByText('Recent runs')
       .closest('div[class*="MuiPaper"]') as HTMLElement;
-    const run = within(runsTable).getByText('schedule').closest('tr')!;
-    expect(run).toHaveTextContent('1234');
-    expect(run).toHaveTextContent('12 / 3');
-    expect(run).toHaveTextContent('40 / 2 / 5 / 1');
-    const webhookRun = within(runsTable).getByText('webhook').closest('tr')!;
-    expect(webhookRun).toHaveTextContent('people');
+    const run = within(runsTable)
+      .getByText('schedule, all repositories')
+      .closest('tr')!;
+    expect(run).toHaveTextContent('1.2 s');
+    expect(run).toHaveTextContent('12 listed, 3 read');
+    expect(run).toHaveTextContent('40 found');
+    expect(run).toHaveTextContent('2 added, 5 changed, 1 removed');
+    const webhookRun = within(runsTable)
+      .getByText(/^webhook, /)
+      .closest('tr')!;
+    expect(webhookRun).toHaveTextContent('webhook, people');
     expect(webhookRun).toHaveTextContent('Failed');
 
     // Outstanding problems
@@ -95,7 +100,9 @@ describe('IngestionPage', () => {
     await renderInTestApp(<IngestionPage />, {
       apis: [[catalogIngestionApiRef, mockApi()]],
     });
-    const run = (await screen.findByText('schedule')).closest('tr')!;
+    const run = (await screen.findByText('schedule, all repositories')).closest(
+      'tr',
+    )!;
     expect(
       screen.queryByText('YAML error: bad indentation of a mapping entry'),
     ).not.toBeInTheDocument();

@@ -2,7 +2,7 @@ import { Table, TableColumn } from '@backstage/core-components';
 import type { IngestionRun } from '@internal/plugin-catalog-ingestion-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { formatTimestamp } from '../shared/format';
+import { formatDuration, formatTimestamp } from '../shared/format';
 import { ProblemsTable } from '../shared/ProblemsTable';
 import { RunStatus } from '../shared/RunStatus';
 
@@ -45,23 +45,40 @@ export function RunsTable(props: { runs: IngestionRun[] }) {
       field: 'startedAt',
       render: r => formatTimestamp(r.startedAt),
     },
-    { title: 'Source', field: 'sourceId' },
-    { title: 'Trigger', field: 'trigger' },
-    { title: 'Repository', field: 'repository', emptyValue: 'all' },
     {
-      title: 'Duration (ms)',
+      title: 'Run',
+      field: 'sourceId',
+      render: r => (
+        <>
+          <Typography variant="body2">{r.sourceId}</Typography>
+          <Typography variant="caption" color="textSecondary" component="div">
+            {r.trigger}, {r.repository ?? 'all repositories'}
+          </Typography>
+        </>
+      ),
+    },
+    {
+      title: 'Took',
       field: 'durationMs',
-      type: 'numeric',
-      emptyValue: '—',
-    },
-    {
-      title: 'Listed / read',
-      render: r => `${r.repositories} / ${r.repositoriesRead}`,
-    },
-    {
-      title: 'Found / added / changed / removed',
       render: r =>
-        `${r.entitiesFound} / ${r.added} / ${r.changed} / ${r.removed}`,
+        r.durationMs === null || r.durationMs === undefined
+          ? '—'
+          : formatDuration(r.durationMs),
+    },
+    {
+      title: 'Repositories',
+      render: r => `${r.repositories} listed, ${r.repositoriesRead} read`,
+    },
+    {
+      title: 'Entities',
+      render: r => (
+        <>
+          <Typography variant="body2">{r.entitiesFound} found</Typography>
+          <Typography variant="caption" color="textSecondary" component="div">
+            {r.added} added, {r.changed} changed, {r.removed} removed
+          </Typography>
+        </>
+      ),
     },
     { title: 'Errors', field: 'errorCount', type: 'numeric' },
     { title: 'Status', render: r => <RunStatus status={r.status} /> },

@@ -83,7 +83,7 @@ export function SourcesTable(props: {
               color="textSecondary"
               component="div"
               noWrap
-              style={{ maxWidth: 220 }}
+              style={{ maxWidth: 200 }}
             >
               {s.type}: <code>{s.target}</code>
             </Typography>
@@ -96,6 +96,7 @@ export function SourcesTable(props: {
     { title: 'Problems', field: 'problems', type: 'numeric' },
     {
       title: 'Last run',
+      // The last successful run in the same cell when it was not the last.
       render: s =>
         s.lastRun ? (
           <>
@@ -110,18 +111,19 @@ export function SourcesTable(props: {
                 {formatDuration(s.lastRun.durationMs)}
               </Typography>
             </Tooltip>
+            {s.lastSuccessfulRunAt !== s.lastRun.startedAt && (
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="div"
+              >
+                Last success:{' '}
+                {s.lastSuccessfulRunAt
+                  ? formatRelative(s.lastSuccessfulRunAt)
+                  : 'never'}
+              </Typography>
+            )}
           </>
-        ) : (
-          'Never'
-        ),
-    },
-    {
-      title: 'Last successful run',
-      render: s =>
-        s.lastSuccessfulRunAt ? (
-          <Tooltip title={formatTimestamp(s.lastSuccessfulRunAt)}>
-            <span>{formatRelative(s.lastSuccessfulRunAt)}</span>
-          </Tooltip>
         ) : (
           'Never'
         ),

@@ -52,9 +52,10 @@ describe('EntityScorecardCard', () => {
     expect(
       within(card).queryByText('On the newest template version'),
     ).toBeNull();
-    expect(
-      screen.getByRole('link', { name: /Every check/ }),
-    ).toHaveAttribute('href', '/catalog/default/component/checkout/scorecard');
+    expect(screen.getByRole('link', { name: /Every check/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/checkout/scorecard',
+    );
   });
 
   it('says when every check passes, and when there is no result', async () => {

@@ -52,10 +52,10 @@ export function GatesTab() {
           />
         </Grid>
       )}
-      <Grid item xs={12} lg={8}>
+      <Grid item xs={12} xl={8}>
         <MyRequests gates={value.mine.items} />
       </Grid>
-      <Grid item xs={12} lg={4}>
+      <Grid item xs={12} xl={4}>
         <GateMetricsCard refreshKey={decisions} />
       </Grid>
     </Grid>

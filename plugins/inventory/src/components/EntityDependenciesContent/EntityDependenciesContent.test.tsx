@@ -89,8 +89,11 @@ describe('EntityDependenciesContent', () => {
     // The upload command, with this component's ref
     await waitFor(() =>
       expect(document.body).toHaveTextContent(
-        '/api/catalog/ingestion/dependencies/sbom?entityRef=component%3Aretail%2Fweb-shop',
+        '"$BACKEND/api/catalog/ingestion/dependencies/sbom"',
       ),
+    );
+    expect(document.body).toHaveTextContent(
+      '--url-query "entityRef=component:retail/web-shop"',
     );
   });
 });

@@ -56,11 +56,14 @@ const sbomColumns: TableColumn<StoredSbom>[] = [
 ];
 
 function NoSbomEmptyState(props: { entityRef: string }) {
-  const upload = `curl -X POST -H "Authorization: Bearer $TOKEN" \\
-  -H "Content-Type: application/json" --data-binary @bom.json \\
-  "$BACKEND/api/catalog/ingestion/dependencies/sbom?entityRef=${encodeURIComponent(
-    props.entityRef,
-  )}"`;
+  // One option a line, so the command fits its column; a long entity
+  // reference wraps rather than scrolls.
+  const upload = `curl -X POST \\
+  -H "Authorization: Bearer $TOKEN" \\
+  -H "Content-Type: application/json" \\
+  --data-binary @bom.json \\
+  --url-query "entityRef=${props.entityRef}" \\
+  "$BACKEND/api/catalog/ingestion/dependencies/sbom"`;
   return (
     <EmptyState
       missing="data"
@@ -75,7 +78,7 @@ function NoSbomEmptyState(props: { entityRef: string }) {
           :
         </>
       }
-      action={<CodeSnippet language="bash" text={upload} />}
+      action={<CodeSnippet language="bash" text={upload} wrapLongLines />}
     />
   );
 }
