@@ -692,7 +692,7 @@ test('DX metrics: DORA from events, CSV, scorecards, a component’s checks and 
   // as an element.
   await page.goto('/dx?tab=surveys&days=90&owner=group:default/platform-team');
   await expect(
-    page.getByText('Respondents of group:default/platform-team').first(),
+    page.getByText('Respondents of Platform Team').first(),
   ).toBeVisible();
   await expect(page.getByText(/^\d+ respondents$/).first()).toBeVisible();
   await noMarkup();
@@ -1101,7 +1101,7 @@ test('a request off the standard waits for approval, not as a failure, and its r
   await page.goto('/golden-paths?tab=runs');
   await page
     .getByRole('button', {
-      name: `Continue the run ${taskId} of template:default/postgres-database`,
+      name: `Continue the run ${taskId} of postgres-database`,
     })
     .click();
   // "Continued as a new task: open the task", or, once the list is read
@@ -1116,7 +1116,7 @@ test('a request off the standard waits for approval, not as a failure, and its r
   await expect(
     page
       .getByTestId('text-output-box')
-      .getByText('Approved by user:default/guest: Start small'),
+      .getByText('Approved by guest: Start small'),
   ).toBeVisible();
   await page.screenshot({
     path: `${shots}/23-gate-continued.png`,

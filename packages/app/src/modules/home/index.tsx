@@ -30,6 +30,19 @@ const catalogGlanceWidget = HomePageWidgetBlueprint.make({
   },
 });
 
+const graphStartWidget = HomePageWidgetBlueprint.make({
+  name: 'graph-start',
+  params: {
+    name: 'graph-start',
+    title: 'Dependency graph',
+    description: 'Open the dependency graph on a system or a team',
+    components: async () => {
+      const { GraphStart } = await import('./GraphStart');
+      return { Content: GraphStart };
+    },
+  },
+});
+
 /**
  * Records visits for "Recently visited" and "Top visited" with the page's
  * name in words (the stock listener names top-level pages by their path,
@@ -47,5 +60,10 @@ const visitListener = AppRootElementBlueprint.make({
 /** "Platform home": the portal's landing page layout and its own widgets. */
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [platformHomeLayout, catalogGlanceWidget, visitListener],
+  extensions: [
+    platformHomeLayout,
+    catalogGlanceWidget,
+    graphStartWidget,
+    visitListener,
+  ],
 });

@@ -108,8 +108,12 @@ describe('GatesTab', () => {
         'Highly available databases double the cost (highAvailability true is not allowed)',
       ),
     ).toBeInTheDocument();
-    expect(row).toHaveTextContent('storageGb: 250');
-    expect(row).toHaveTextContent('highAvailability: true');
+    // Parameters compact: the deviating ones highlighted, the rest counted.
+    expect(
+      [...row.querySelectorAll('[data-deviates]')].map(e => e.textContent),
+    ).toEqual(['storageGb: 250', 'highAvailability: true']);
+    expect(row).toHaveTextContent('and 2 more');
+    expect(row).not.toHaveTextContent('costCenter');
     expect(row).toHaveTextContent('2 hours ago');
     expect(api.listGates).toHaveBeenCalledWith({ status: 'pending' });
     expect(api.listGates).toHaveBeenCalledWith({ mine: true });

@@ -23,7 +23,10 @@ export function MyRequests(props: { gates: GateRequest[] }) {
     {
       title: 'Parameters',
       render: g => (
-        <ParameterLines parameters={g.approvedParameters ?? g.parameters} />
+        <ParameterLines
+          parameters={g.approvedParameters ?? g.parameters}
+          deviating={g.reasons.map(r => r.parameter)}
+        />
       ),
     },
     {

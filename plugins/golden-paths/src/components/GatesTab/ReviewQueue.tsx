@@ -4,6 +4,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { GateRequest } from '@internal/plugin-golden-paths-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { displayRef, formatValue } from '../shared/format';
 import { gateReasons } from '../shared/gateText';
@@ -11,19 +12,49 @@ import { ReviewDialog } from './ReviewDialog';
 import { RelativeTime } from '../shared/cells';
 import { templateColumn } from './columns';
 
-/** `name: value` lines of requested parameters. */
-export function ParameterLines(props: { parameters: Record<string, unknown> }) {
+/**
+ * Requested parameters, compact: the ones that leave the standard (the
+ * gate's reasons) first and highlighted, the rest as "and N more" with all of
+ * them on hover. Without reasons, the first three.
+ */
+export function ParameterLines(props: {
+  parameters: Record<string, unknown>;
+  deviating?: string[];
+}) {
   const entries = Object.entries(props.parameters);
   if (entries.length === 0) return <>—</>;
+  const deviating = new Set(props.deviating ?? []);
+  const shown = deviating.size
+    ? entries.filter(([name]) => deviating.has(name))
+    : entries.slice(0, 3);
+  const rest = entries.filter(entry => !shown.includes(entry));
+  const line = ([name, value]: [string, unknown]) => (
+    <Typography
+      key={name}
+      variant="body2"
+      component="div"
+      data-deviates={deviating.has(name) || undefined}
+      style={
+        deviating.has(name)
+          ? { fontWeight: 600, borderLeft: '3px solid #f2a541', paddingLeft: 4 }
+          : undefined
+      }
+    >
+      <code>
+        {name}: {formatValue(value)}
+      </code>
+    </Typography>
+  );
   return (
     <>
-      {entries.map(([name, value]) => (
-        <Typography key={name} variant="body2" component="div">
-          <code>
-            {name}: {formatValue(value)}
-          </code>
-        </Typography>
-      ))}
+      {shown.map(line)}
+      {rest.length > 0 && (
+        <Tooltip title={<>{entries.map(line)}</>}>
+          <Typography variant="caption" color="textSecondary">
+            and {rest.length} more
+          </Typography>
+        </Tooltip>
+      )}
     </>
   );
 }
@@ -57,7 +88,12 @@ export function ReviewQueue(props: {
     },
     {
       title: 'Requested parameters',
-      render: g => <ParameterLines parameters={g.parameters} />,
+      render: g => (
+        <ParameterLines
+          parameters={g.parameters}
+          deviating={g.reasons.map(r => r.parameter)}
+        />
+      ),
     },
     {
       title: 'Waiting since',
