@@ -112,7 +112,8 @@ describe('GatesTab', () => {
     expect(
       [...row.querySelectorAll('[data-deviates]')].map(e => e.textContent),
     ).toEqual(['storageGb: 250', 'highAvailability: true']);
-    expect(row).toHaveTextContent('and 2 more');
+    expect(row).toHaveTextContent('name: orders-db');
+    expect(row).toHaveTextContent('and 1 more');
     expect(row).not.toHaveTextContent('costCenter');
     expect(row).toHaveTextContent('2 hours ago');
     expect(api.listGates).toHaveBeenCalledWith({ status: 'pending' });

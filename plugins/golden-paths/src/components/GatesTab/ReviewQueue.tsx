@@ -13,9 +13,9 @@ import { RelativeTime } from '../shared/cells';
 import { templateColumn } from './columns';
 
 /**
- * Requested parameters, compact: the ones that leave the standard (the
- * gate's reasons) first and highlighted, the rest as "and N more" with all of
- * them on hover. Without reasons, the first three.
+ * Requested parameters, compact: the name of what is made, the ones that
+ * leave the standard (the gate's reasons) highlighted, the rest as "and N
+ * more" with all of them on hover. Without reasons, the first three.
  */
 export function ParameterLines(props: {
   parameters: Record<string, unknown>;
@@ -25,7 +25,7 @@ export function ParameterLines(props: {
   if (entries.length === 0) return <>—</>;
   const deviating = new Set(props.deviating ?? []);
   const shown = deviating.size
-    ? entries.filter(([name]) => deviating.has(name))
+    ? entries.filter(([name]) => name === 'name' || deviating.has(name))
     : entries.slice(0, 3);
   const rest = entries.filter(entry => !shown.includes(entry));
   const line = ([name, value]: [string, unknown]) => (
