@@ -1270,10 +1270,21 @@ test('every page of ours fits 1280 and 1920 pixels wide, without console errors'
             }
           }
         }
+        // Chart axis labels cut at the chart's edge ("00%" for "100%").
+        const clipped = main
+          ? [...main.querySelectorAll('.recharts-cartesian-axis-tick-value')]
+              .filter(tick => {
+                const svg = tick.closest('svg')!.getBoundingClientRect();
+                const box = tick.getBoundingClientRect();
+                return box.left < svg.left - 0.5 || box.right > svg.right + 0.5;
+              })
+              .map(tick => `${tick.textContent} (${where(tick)})`)
+          : [];
         return {
           page: root.scrollWidth - root.clientWidth,
           main: main ? main.scrollWidth - main.clientWidth : 0,
           scrolling,
+          clipped,
           broken: [...new Set(broken)].slice(0, 10),
         };
       });
@@ -1281,6 +1292,7 @@ test('every page of ours fits 1280 and 1920 pixels wide, without console errors'
         layout.page ||
         layout.main ||
         layout.scrolling.length ||
+        layout.clipped.length ||
         layout.broken.length
       )
         problems.push({ at: p.name, width: size.width, ...layout });

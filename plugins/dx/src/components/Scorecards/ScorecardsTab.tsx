@@ -132,7 +132,7 @@ function TrendChart(props: { rollup: ScorecardRollup }) {
         <LineChart data={data} margin={{ top: 8, right: 24 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="day" tickFormatter={formatDay} minTickGap={24} />
-          <YAxis yAxisId="score" domain={[0, 100]} width={40} unit="%" />
+          <YAxis yAxisId="score" domain={[0, 100]} width={52} unit="%" />
           <YAxis
             yAxisId="entities"
             orientation="right"
