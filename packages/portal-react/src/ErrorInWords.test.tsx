@@ -17,7 +17,8 @@ describe('errors in words', () => {
       error: {
         name: 'InputError',
         message: 'range ">=1.x <" is not a valid semver range',
-        stack: 'InputError: range\n    at parseRange (/app/dist/index.cjs.js:1:2)',
+        stack:
+          'InputError: range\n    at parseRange (/app/dist/index.cjs.js:1:2)',
       },
       response: { statusCode: 400 },
     });
@@ -34,19 +35,26 @@ describe('errors in words', () => {
 
   it('shows what failed and why, with no stack trace outside development', async () => {
     const error = await failedResponse(400, {
-      error: { name: 'InputError', message: 'bad range', stack: 'at secret.js:1' },
+      error: {
+        name: 'InputError',
+        message: 'bad range',
+        stack: 'at secret.js:1',
+      },
       response: { statusCode: 400 },
     });
     render(
-      <ErrorInWords error={error} what="Who uses this package could not be loaded">
+      <ErrorInWords
+        error={error}
+        what="Who uses this package could not be loaded"
+      >
         Check the range.
       </ErrorInWords>,
     );
     expect(
-      screen.getByText(
-        /Who uses this package could not be loaded: bad range$/,
-      ),
+      screen.getByText(/Who uses this package could not be loaded: bad range$/),
     ).toBeInTheDocument();
-    expect(document.body.textContent).not.toMatch(/Stack Trace|secret\.js|ResponseError/);
+    expect(document.body.textContent).not.toMatch(
+      /Stack Trace|secret\.js|ResponseError/,
+    );
   });
 });

@@ -87,7 +87,7 @@ function UsageResults(props: { pkg: string; range?: string }) {
   return (
     <Table<PackageUsage>
       title={
-        <Typography variant="h5" component="h2" data-testid="affected">
+        <Typography variant="h5" component="span" data-testid="affected">
           {value.components === 1
             ? `1 component uses ${what}`
             : `${value.components} components use ${what}`}
