@@ -132,17 +132,60 @@ export class RepositoryIngester implements EntityProvider {
 
   private async scanAllNow(trigger: IngestionTrigger): Promise<IngestionRun> {
     await this.markInterruptedRuns();
-    const startedAt = Date.now();
-    const runId = await this.options.store.startRun(
-      this.options.source.id,
-      trigger,
+    const { store, source } = this.options;
+    // Another replica listing this source now: its run is the answer.
+    const claim = await store.claimSourceScan(
+      source.id,
+      this.owner,
+      this.leaseMs,
     );
-    const counts: RunCounts = emptyCounts();
-    try {
-      return await this.scanAllIn(runId, startedAt, counts);
-    } catch (error) {
-      return this.interrupt(runId, startedAt, counts, error);
+    if (!claim.claimed) {
+      const joined = await this.awaitScanElsewhere(claim.runId);
+      if (joined) return joined;
+      return this.scanAllNow(trigger);
     }
+    try {
+      const startedAt = Date.now();
+      const runId = await store.startRun(source.id, trigger);
+      await store.setSourceScanRun(source.id, this.owner, runId);
+      const counts: RunCounts = emptyCounts();
+      try {
+        return await this.scanAllIn(runId, startedAt, counts);
+      } catch (error) {
+        return this.interrupt(runId, startedAt, counts, error);
+      }
+    } finally {
+      await store
+        .releaseSourceScan(source.id, this.owner)
+        .catch(() => undefined);
+    }
+  }
+
+  /**
+   * Waits for the full scan another replica holds the lease for and returns
+   * its run once finished; undefined when the lease went away without a
+   * finished run (that replica stopped), so the caller scans itself.
+   */
+  private async awaitScanElsewhere(
+    runId: string | undefined,
+  ): Promise<IngestionRun | undefined> {
+    const { store, source } = this.options;
+    const until = Date.now() + this.leaseMs;
+    let current = runId;
+    while (Date.now() < until) {
+      if (current) {
+        const run = await store.getRun(current);
+        if (run && run.status !== 'running') return run;
+      }
+      await new Promise(r => setTimeout(r, 250));
+      const claim = await store.peekSourceScan(source.id);
+      if (!claim) {
+        const run = current ? await store.getRun(current) : undefined;
+        return run && run.status !== 'running' ? run : undefined;
+      }
+      current = claim.runId ?? current;
+    }
+    return undefined;
   }
 
   /**

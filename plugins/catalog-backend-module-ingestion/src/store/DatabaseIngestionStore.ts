@@ -124,6 +124,72 @@ export class DatabaseIngestionStore {
     return claimed === 1;
   }
 
+  /**
+   * Takes the lease on a full scan of a source, so that replicas list it one
+   * at a time. Returns `{ claimed: true }`, or the run of the scan another
+   * replica holds (`runId` undefined until that scan has started its run).
+   */
+  async claimSourceScan(
+    sourceId: string,
+    owner: string,
+    leaseMs: number,
+  ): Promise<{ claimed: true } | { claimed: false; runId?: string }> {
+    const now = new Date();
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    const inserted = await this.knex('ingestion_source_scans')
+      .insert({
+        source_id: sourceId,
+        run_id: null,
+        lease_owner: owner,
+        lease_until: leaseUntil,
+      })
+      .onConflict('source_id')
+      .ignore()
+      .returning('source_id');
+    if (inserted.length === 1) return { claimed: true };
+    const taken = await this.knex('ingestion_source_scans')
+      .where({ source_id: sourceId })
+      .andWhere(q =>
+        q.where('lease_until', '<', now).orWhere('lease_owner', owner),
+      )
+      .update({ run_id: null, lease_owner: owner, lease_until: leaseUntil });
+    if (taken === 1) return { claimed: true };
+    const row = await this.knex('ingestion_source_scans')
+      .where({ source_id: sourceId })
+      .first('run_id');
+    if (!row) return this.claimSourceScan(sourceId, owner, leaseMs);
+    return {
+      claimed: false,
+      runId: row.run_id === null ? undefined : String(row.run_id),
+    };
+  }
+
+  /** The full scan of a source in progress on some replica, if any. */
+  async peekSourceScan(
+    sourceId: string,
+  ): Promise<{ runId?: string } | undefined> {
+    const row = await this.knex('ingestion_source_scans')
+      .where({ source_id: sourceId })
+      .andWhere('lease_until', '>=', new Date())
+      .first('run_id');
+    if (!row) return undefined;
+    return { runId: row.run_id === null ? undefined : String(row.run_id) };
+  }
+
+  /** Names the run of the full scan this replica holds the lease for. */
+  async setSourceScanRun(sourceId: string, owner: string, runId: string) {
+    await this.knex('ingestion_source_scans')
+      .where({ source_id: sourceId, lease_owner: owner })
+      .update({ run_id: runId });
+  }
+
+  /** Gives up the lease on a source's full scan. */
+  async releaseSourceScan(sourceId: string, owner: string): Promise<void> {
+    await this.knex('ingestion_source_scans')
+      .where({ source_id: sourceId, lease_owner: owner })
+      .delete();
+  }
+
   async releaseRepository(
     sourceId: string,
     name: string,
