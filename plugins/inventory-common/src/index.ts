@@ -6,3 +6,4 @@
 export * from './dependencies';
 export * from './permissions';
 export * from './client';
+export * from './advisories';
