@@ -1,7 +1,8 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import type {
-  ComponentPackage,
-  StoredSbom,
+import {
+  osvPackageOf,
+  type ComponentPackage,
+  type StoredSbom,
 } from '@internal/plugin-inventory-common';
 import type { Knex } from 'knex';
 import type { PackageQuery } from '../sbom/matchPackage';
@@ -12,6 +13,16 @@ const migrationsDir = resolvePackagePath(
 );
 
 const CHUNK = 500;
+
+/** The OSV key (`ecosystem:name`) of a package, the join key of advisories. */
+export function osvKeyOf(p: {
+  type: string;
+  namespace?: string | null;
+  name: string;
+}): string | null {
+  const key = osvPackageOf(p);
+  return key ? `${key.ecosystem}:${key.name}` : null;
+}
 
 function toSbom(row: any): StoredSbom {
   return {
@@ -52,10 +63,47 @@ export class DatabaseSbomStore {
         tableName: 'inventory__knex_migrations',
       });
     }
-    return new DatabaseSbomStore(options.knex);
+    const store = new DatabaseSbomStore(options.knex);
+    await store.fillOsvKeys();
+    return store;
   }
 
+  private readonly listeners: Array<(entityRef: string) => Promise<void>> = [];
+
   private constructor(private readonly knex: Knex) {}
+
+  /** Called with a component's ref after its packages changed. */
+  onPackagesChanged(listener: (entityRef: string) => Promise<void>) {
+    this.listeners.push(listener);
+  }
+
+  private async changed(entityRefs: Iterable<string>) {
+    for (const ref of new Set(entityRefs))
+      for (const listener of this.listeners) await listener(ref);
+  }
+
+  /**
+   * Gives packages stored before advisories existed their OSV key, in
+   * batches; idempotent, so replicas starting together do no harm.
+   */
+  private async fillOsvKeys() {
+    for (;;) {
+      const rows = await this.knex('ingestion_packages')
+        .whereNull('osv_key')
+        .distinct('type', 'namespace', 'name')
+        .limit(CHUNK);
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        const q = this.knex('ingestion_packages')
+          .whereNull('osv_key')
+          .where({ type: row.type, name: row.name });
+        if (row.namespace === null) q.whereNull('namespace');
+        else q.where({ namespace: row.namespace });
+        // '' marks a package OSV does not cover, so it is not looked at again.
+        await q.update({ osv_key: osvKeyOf(row) ?? '' });
+      }
+    }
+  }
 
   /** Stores an SBOM for a component, replacing the one from the same origin. */
   async replaceSbom(options: {
@@ -66,7 +114,7 @@ export class DatabaseSbomStore {
     sourceId?: string;
     repository?: string;
   }): Promise<StoredSbom> {
-    return this.knex.transaction(async tx => {
+    const stored = await this.knex.transaction(async tx => {
       await tx('ingestion_sboms')
         .where({ entity_ref: options.entityRef, origin: options.origin })
         .delete();
@@ -93,11 +141,14 @@ export class DatabaseSbomStore {
             version: p.version,
             direct: p.direct,
             licenses: p.licenses ? JSON.stringify(p.licenses) : null,
+            osv_key: osvKeyOf(p) ?? '',
           })),
         );
       }
       return toSbom(row);
     });
+    await this.changed([options.entityRef]);
+    return stored;
   }
 
   /** Deletes a repository's SBOMs except those from the given origins. */
@@ -106,10 +157,13 @@ export class DatabaseSbomStore {
     repository: string,
     keepOrigins: string[],
   ): Promise<void> {
-    await this.knex('ingestion_sboms')
+    const gone = this.knex('ingestion_sboms')
       .where({ source_id: sourceId, repository })
-      .whereNotIn('origin', keepOrigins.length ? keepOrigins : [''])
-      .delete();
+      .whereNotIn('origin', keepOrigins.length ? keepOrigins : ['']);
+    const refs: string[] = await gone.clone().pluck('entity_ref');
+    if (refs.length === 0) return;
+    await gone.delete();
+    await this.changed(refs);
   }
 
   async entityDependencies(

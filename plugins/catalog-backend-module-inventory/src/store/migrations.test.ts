@@ -1,5 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseSbomStore } from './DatabaseSbomStore';
 
 jest.setTimeout(60_000);
 
@@ -24,6 +25,9 @@ const TABLES = [
   'ingestion_sboms',
   'ingestion_packages',
   'inventory_rate_limits',
+  'inventory_advisories',
+  'inventory_advisory_packages',
+  'inventory_vulnerabilities',
 ];
 
 describe.each(databases.eachSupportedId())('migrations on %s', id => {
@@ -67,7 +71,17 @@ describe.each(databases.eachSupportedId())('migrations on %s', id => {
       version: '4.17.21',
       direct: true,
     });
-    await knex.schema.dropTable('inventory_rate_limits');
+    for (const table of [
+      'inventory_rate_limits',
+      'inventory_vulnerabilities',
+      'inventory_advisory_packages',
+      'inventory_advisories',
+    ])
+      await knex.schema.dropTable(table);
+    await knex.schema.alterTable('ingestion_packages', table => {
+      table.dropIndex(['osv_key'], 'ingestion_packages_osv_key_idx');
+      table.dropColumn('osv_key');
+    });
     await knex.schema.dropTable(inventory.tableName);
     await knex.schema.dropTable(`${inventory.tableName}_lock`);
 
@@ -80,5 +94,11 @@ describe.each(databases.eachSupportedId())('migrations on %s', id => {
       1,
     );
     expect(await knex.schema.hasTable('inventory_rate_limits')).toBe(true);
+    // Packages stored before advisories get their OSV key when the store
+    // starts.
+    await DatabaseSbomStore.create({ knex, skipMigrations: true });
+    expect(await knex('ingestion_packages').select('osv_key')).toEqual([
+      { osv_key: 'npm:lodash' },
+    ]);
   });
 });
