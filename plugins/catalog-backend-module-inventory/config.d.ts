@@ -12,6 +12,21 @@ export interface Config {
       }>;
       /** Largest SBOM accepted by the upload API, in bytes. Default 20 MiB. */
       maxSbomBytes?: number;
+      /**
+       * Advisories in OSV format, matched against every stored package.
+       * Each source is a directory of OSV JSON files (for example an
+       * unpacked osv.dev ecosystem archive), read recursively; unchanged
+       * files are not processed again.
+       */
+      advisories?: {
+        sources?: Array<{ id: string; path: string }>;
+        /** How often the sources are read; default every 6 hours. */
+        schedule?: {
+          frequency: { [unit: string]: number } | string;
+          timeout: { [unit: string]: number } | string;
+          initialDelay?: { [unit: string]: number } | string;
+        };
+      };
     };
   };
 }

@@ -22,7 +22,9 @@ exports.up = async function up(knex) {
     table
       .string('vuln_key', 256)
       .notNullable()
-      .comment('One key per vulnerability: its CVE when it has one, else the id');
+      .comment(
+        'One key per vulnerability: its CVE when it has one, else the id',
+      );
     table.text('aliases').notNullable().comment('JSON array of other ids');
     table.timestamp('modified', { useTz: true }).notNullable();
     table.timestamp('published', { useTz: true }).nullable();

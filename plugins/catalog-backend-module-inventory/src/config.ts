@@ -1,4 +1,10 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  type SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import path from 'node:path';
+import type { AdvisorySource } from './advisories/importAdvisories';
 import { DEFAULT_SBOM_GLOBS } from './reader/readSboms';
 
 export interface InventoryConfig {
@@ -6,6 +12,9 @@ export interface InventoryConfig {
   sbomGlobs: Map<string, string[]>;
   /** Largest SBOM accepted by the upload route, in bytes. */
   sbomUploadBytes: number;
+  /** Where advisories in OSV format are read from (`catalog.ingestion.advisories`). */
+  advisorySources: AdvisorySource[];
+  advisorySchedule: SchedulerServiceTaskScheduleDefinition;
 }
 
 /**
@@ -22,8 +31,25 @@ export function readInventoryConfig(root: Config): InventoryConfig {
       source.getOptionalStringArray('sbomGlobs') ?? DEFAULT_SBOM_GLOBS,
     );
   }
+  const advisories = config?.getOptionalConfig('advisories');
+  const advisorySources = (
+    advisories?.getOptionalConfigArray('sources') ?? []
+  ).map(source => ({
+    id: source.getString('id'),
+    path: path.resolve(source.getString('path')),
+  }));
   return {
     sbomGlobs,
+    advisorySources,
+    advisorySchedule: advisories?.has('schedule')
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          advisories.getConfig('schedule'),
+        )
+      : {
+          frequency: { hours: 6 },
+          timeout: { minutes: 30 },
+          initialDelay: { minutes: 1 },
+        },
     sbomUploadBytes:
       config?.getOptionalNumber('maxSbomBytes') ?? 20 * 1024 * 1024,
   };

@@ -64,6 +64,30 @@ describe('dependency inventory from repositories', () => {
       'broken.cdx.json': '{"bomFormat": "CycloneDX"}',
     });
 
+    // An advisory written for this test, in OSV format.
+    fs.mkdirSync(path.join(root, 'osv', 'npm'), { recursive: true });
+    fs.writeFileSync(
+      path.join(root, 'osv', 'npm', 'GHSA-test-lodash.json'),
+      JSON.stringify({
+        id: 'GHSA-test-lodash',
+        modified: '2026-11-01T00:00:00Z',
+        aliases: ['CVE-2026-4242'],
+        summary: 'Prototype pollution in lodash',
+        database_specific: { severity: 'HIGH' },
+        affected: [
+          {
+            package: { ecosystem: 'npm', name: 'lodash' },
+            ranges: [
+              {
+                type: 'ECOSYSTEM',
+                events: [{ introduced: '0' }, { fixed: '4.17.21' }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+
     const knex = await databases.init('POSTGRES_15');
     server = await startIngestionBackend(
       knex,
@@ -80,6 +104,10 @@ describe('dependency inventory from repositories', () => {
               },
             ],
             maxSbomBytes: 2048,
+            advisories: {
+              sources: [{ id: 'osv-test', path: path.join(root, 'osv') }],
+              schedule: MANUAL_SCHEDULE,
+            },
           },
         },
       },
@@ -240,6 +268,49 @@ describe('dependency inventory from repositories', () => {
     expect(none.status).toBe(401);
   });
 
+  it('matches imported advisories against the stored packages, with owners', async () => {
+    const imported = await request(server)
+      .post('/api/catalog/ingestion/dependencies/advisories/import')
+      .set(auth);
+    expect(imported.status).toBe(200);
+    expect(imported.body.sources).toEqual([
+      expect.objectContaining({ sourceId: 'osv-test', files: 1, added: 1 }),
+    ]);
+    await waitForOwner('shop');
+    const all = await get('/api/catalog/ingestion/dependencies/vulnerabilities');
+    expect(all.status).toBe(200);
+    const hit = (ref: string) =>
+      all.body.items.filter((v: any) => v.entityRef === ref);
+    // lodash 4.17.20 in shop is hit, 4.17.21 in shop-worker is not.
+    expect(hit('component:default/shop')).toEqual([
+      expect.objectContaining({
+        purl: 'pkg:npm/lodash@4.17.20',
+        vulnKey: 'CVE-2026-4242',
+        fixedIn: '4.17.21',
+        owner: 'group:default/team-a',
+        advisory: expect.objectContaining({
+          id: 'GHSA-test-lodash',
+          severity: 'high',
+          aliases: ['CVE-2026-4242'],
+        }),
+      }),
+    ]);
+    expect(hit('component:default/shop-worker')).toEqual([]);
+
+    const one = await get(
+      '/api/catalog/ingestion/dependencies/vulnerabilities?entityRef=component:default/shop',
+    );
+    expect(
+      one.body.items.map((v: any) => [v.entityRef, v.advisory.id]),
+    ).toEqual([['component:default/shop', 'GHSA-test-lodash']]);
+
+    // Imported again: unchanged, nothing processed.
+    const again = await request(server)
+      .post('/api/catalog/ingestion/dependencies/advisories/import')
+      .set(auth);
+    expect(again.body.sources[0]).toMatchObject({ added: 0, unchanged: 1 });
+  });
+
   it('drops the SBOM of a repository when it is deleted from the repository', async () => {
     commitFiles(path.join(repos, 'shop'), { 'bom.json': null });
     await request(server)
@@ -254,5 +325,10 @@ describe('dependency inventory from repositories', () => {
       sboms: [],
       packages: [],
     });
+    // Its advisory matches went with it.
+    const vulnerable = await get(
+      '/api/catalog/ingestion/dependencies/vulnerabilities?entityRef=component:default/shop',
+    );
+    expect(vulnerable.body.items).toEqual([]);
   });
 });

@@ -10,11 +10,15 @@ import { readInventoryConfig } from './config';
 import { sbomReader } from './reader/readSboms';
 import { createInventoryRouter } from './service/router';
 import { DatabaseSbomStore } from './store/DatabaseSbomStore';
+import { DatabaseAdvisoryStore } from './store/DatabaseAdvisoryStore';
+import { importAdvisories } from './advisories/importAdvisories';
 
 /**
  * Catalog module: the dependency inventory. Reads the SBOMs of every
- * repository catalog ingestion discovers, takes SBOM uploads, and answers
- * which components use a package at `/api/catalog/ingestion/dependencies/*`.
+ * repository catalog ingestion discovers, takes SBOM uploads, reads
+ * advisories in OSV format and matches them against the stored packages, and
+ * answers which components use a package or are hit by an advisory at
+ * `/api/catalog/ingestion/dependencies/*`.
  */
 export const catalogModuleInventory = createBackendModule({
   pluginId: 'catalog',
@@ -28,6 +32,8 @@ export const catalogModuleInventory = createBackendModule({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        logger: coreServices.logger,
         catalog: catalogServiceRef,
         ingestion: catalogIngestionReadersExtensionPoint,
       },
@@ -38,6 +44,8 @@ export const catalogModuleInventory = createBackendModule({
         httpAuth,
         permissions,
         permissionsRegistry,
+        scheduler,
+        logger,
         catalog,
         ingestion,
       }) {
@@ -47,6 +55,29 @@ export const catalogModuleInventory = createBackendModule({
           knex,
           skipMigrations: database.migrations?.skip,
         });
+        const advisories = new DatabaseAdvisoryStore(knex);
+        sboms.onPackagesChanged(ref => advisories.matchEntity(ref));
+        const importAll = async () => {
+          const results = [];
+          for (const source of settings.advisorySources) {
+            const result = await importAdvisories(source, advisories);
+            logger.info(
+              `Advisories of ${source.id}: ${result.files} files, ${result.added} added, ${result.changed} changed, ${result.unchanged} unchanged, ${result.refusedCount} refused`,
+            );
+            results.push(result);
+          }
+          return results;
+        };
+        if (settings.advisorySources.length > 0) {
+          await scheduler.scheduleTask({
+            id: 'inventory-advisories',
+            scope: 'global',
+            ...settings.advisorySchedule,
+            fn: async () => {
+              await importAll();
+            },
+          });
+        }
         permissionsRegistry.addPermissions(inventoryPermissions);
         ingestion.addReader(
           sbomReader({ store: sboms, globs: settings.sbomGlobs }),
@@ -54,6 +85,8 @@ export const catalogModuleInventory = createBackendModule({
         httpRouter.use(
           createInventoryRouter({
             sboms,
+            advisories,
+            importAdvisories: importAll,
             catalog,
             httpAuth,
             permissions,

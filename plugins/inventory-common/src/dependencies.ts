@@ -62,3 +62,49 @@ export interface PackageUsageResult {
 export interface SbomUploadResult {
   sbom: StoredSbom;
 }
+
+/** An advisory as the vulnerability answers show it. */
+export interface AdvisorySummary {
+  id: string;
+  aliases: string[];
+  summary?: string;
+  severity?: 'critical' | 'high' | 'medium' | 'low';
+  cvss?: string;
+  published?: string;
+  modified: string;
+  references: string[];
+}
+
+/** A component package an advisory affects. */
+export interface Vulnerability {
+  entityRef: string;
+  /** The affected package, with its version. */
+  purl: string;
+  advisory: AdvisorySummary;
+  /** One key per vulnerability across databases: its CVE, else the advisory id. */
+  vulnKey: string;
+  /** The lowest version that fixes it, when the advisory names one. */
+  fixedIn?: string;
+  /** Since when the component is known to be affected. */
+  firstSeenAt: string;
+  /** Owner ref of the component, from the catalog. */
+  owner?: string;
+  title?: string;
+}
+
+/** Answer of `GET /api/catalog/ingestion/dependencies/vulnerabilities[?entityRef=]`. */
+export interface VulnerabilityList {
+  items: Vulnerability[];
+}
+
+/** What one import of an advisory source did. */
+export interface AdvisoryImportResult {
+  sourceId: string;
+  files: number;
+  added: number;
+  changed: number;
+  unchanged: number;
+  /** Files refused, with what is wrong and where (the first 100). */
+  refused: Array<{ file: string; problems: string[] }>;
+  refusedCount: number;
+}

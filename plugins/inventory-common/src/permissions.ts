@@ -9,5 +9,14 @@ export const inventorySbomUploadPermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/** Import the configured advisory sources now (they also run on a schedule). */
+export const inventoryAdvisoryImportPermission = createPermission({
+  name: 'catalog.ingestion.advisories.import',
+  attributes: { action: 'update' },
+});
+
 /** All permissions of the dependency inventory. */
-export const inventoryPermissions = [inventorySbomUploadPermission];
+export const inventoryPermissions = [
+  inventorySbomUploadPermission,
+  inventoryAdvisoryImportPermission,
+];

@@ -50,6 +50,7 @@ export const PLATFORM_ONLY = new Set([
   'dx.scorecards.refresh',
   'slo.events.push',
   'catalog.ingestion.sbom.upload',
+  'catalog.ingestion.advisories.import',
   // A whole source re-scanned on demand lists every repository again.
   'catalog.ingestion.source.rescan',
   // Reads of people's own data: each person sees their own rows.

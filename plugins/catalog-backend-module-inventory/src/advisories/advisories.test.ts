@@ -20,9 +20,7 @@ const osv = (id: string, fixed: string, extra: object = {}) => ({
   affected: [
     {
       package: { ecosystem: 'npm', name: 'example-utils' },
-      ranges: [
-        { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] },
-      ],
+      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
     },
   ],
   ...extra,
@@ -44,7 +42,12 @@ const django = {
   ],
 };
 
-const pkg = (type: string, name: string, version: string, namespace?: string) => ({
+const pkg = (
+  type: string,
+  name: string,
+  version: string,
+  namespace?: string,
+) => ({
   purl: `pkg:${type}/${namespace ? `${namespace}/` : ''}${name}@${version}`,
   type,
   namespace,
@@ -154,9 +157,11 @@ describe('advisories against the dependency inventory', () => {
           ['component:default/shop', 'GHSA-aaaa', '4.17.22'],
           ['component:default/shop', 'PYSEC-2026-7', '3.2.5'],
         ]);
-        const shop = (await advisories.vulnerabilities({
-          entityRef: 'component:default/shop',
-        })).find(v => v.advisoryId === 'GHSA-aaaa')!;
+        const shop = (
+          await advisories.vulnerabilities({
+            entityRef: 'component:default/shop',
+          })
+        ).find(v => v.advisoryId === 'GHSA-aaaa')!;
         expect(shop.firstSeenAt).toBe(firstSeen.firstSeenAt);
 
         // shop upgrades: its SBOM changes and only its matches are redone.

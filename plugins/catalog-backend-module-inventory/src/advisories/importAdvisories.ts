@@ -1,6 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseOsv } from '@internal/plugin-inventory-common';
+import {
+  parseOsv,
+  type AdvisoryImportResult,
+} from '@internal/plugin-inventory-common';
 import type {
   DatabaseAdvisoryStore,
   UpsertOutcome,
@@ -14,16 +17,7 @@ export interface AdvisorySource {
 }
 
 /** What one import of a source did. */
-export interface AdvisoryImport {
-  sourceId: string;
-  files: number;
-  added: number;
-  changed: number;
-  unchanged: number;
-  /** Files refused, with what is wrong and where (the first 100). */
-  refused: Array<{ file: string; problems: string[] }>;
-  refusedCount: number;
-}
+export type AdvisoryImport = AdvisoryImportResult;
 
 /** Largest advisory file read; OSV documents are a few KiB. */
 export const MAX_ADVISORY_BYTES = 4 * 1024 * 1024;
@@ -85,7 +79,11 @@ export async function importAdvisories(
       refuse(file, problems);
       continue;
     }
-    const outcome: UpsertOutcome = await store.upsert(advisory, text, source.id);
+    const outcome: UpsertOutcome = await store.upsert(
+      advisory,
+      text,
+      source.id,
+    );
     result[outcome] += 1;
   }
   return result;

@@ -1,4 +1,5 @@
 import type {
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -17,11 +18,15 @@ import {
   visibleEntity,
 } from '@internal/plugin-catalog-ingestion-node';
 import {
+  AdvisoryImportResult,
   EntityDependencies,
+  inventoryAdvisoryImportPermission,
   inventorySbomUploadPermission,
   PackageUsage,
   PackageUsageResult,
   SbomUploadResult,
+  Vulnerability,
+  VulnerabilityList,
 } from '@internal/plugin-inventory-common';
 import {
   bodyParserErrors,
@@ -39,9 +44,13 @@ import {
 } from '../sbom/matchPackage';
 import { parseSbom } from '../sbom/parseSbom';
 import type { DatabaseSbomStore } from '../store/DatabaseSbomStore';
+import type { DatabaseAdvisoryStore } from '../store/DatabaseAdvisoryStore';
 
 export interface InventoryRouterOptions {
   sboms: DatabaseSbomStore;
+  advisories: DatabaseAdvisoryStore;
+  /** Reads every configured advisory source now. */
+  importAdvisories: () => Promise<AdvisoryImportResult[]>;
   catalog: CatalogService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -62,8 +71,106 @@ const USAGE_ROW_LIMIT = 50_000;
 export function createInventoryRouter(
   options: InventoryRouterOptions,
 ): express.Router {
-  const { sboms, catalog, httpAuth, permissions } = options;
+  const { sboms, advisories, catalog, httpAuth, permissions } = options;
   const router = Router();
+
+  /**
+   * The entities of `refs` the caller may read, by ref. A token restricted
+   * to other permissions reads none: 403. A user's read conditions the
+   * catalog applies in the lookup.
+   */
+  async function visibleEntities(
+    refs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, Entity>> {
+    await catalogReadScope(options, credentials, { refs: [] });
+    const entities = new Map<string, Entity>();
+    for (let i = 0; i < refs.length; i += 500) {
+      const part = refs.slice(i, i + 500);
+      const { items } = await catalog.getEntitiesByRefs(
+        {
+          entityRefs: part,
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.title',
+            'spec.owner',
+            'spec.system',
+            'relations',
+          ],
+        },
+        { credentials },
+      );
+      items.forEach((e, j) => e && entities.set(part[j], e));
+    }
+    return entities;
+  }
+
+  /** Ref, owner, system and title of an entity, for answers. */
+  function describe(e: Entity) {
+    const system = (e.spec as { system?: string } | undefined)?.system;
+    return {
+      entityRef: stringifyEntityRef(getCompoundEntityRef(e)),
+      owner: e.relations?.find(rel => rel.type === RELATION_OWNED_BY)
+        ?.targetRef,
+      system: typeof system === 'string' ? system : undefined,
+      title: e.metadata.title,
+    };
+  }
+
+  router.get('/ingestion/dependencies/vulnerabilities', async (req, res) => {
+    const ref =
+      req.query.entityRef === undefined
+        ? undefined
+        : entityRefParam(req.query.entityRef);
+    const credentials = await httpAuth.credentials(req);
+    if (ref) await readableEntity(options, req, ref);
+    const rows = await advisories.vulnerabilities({ entityRef: ref });
+    const entities = await visibleEntities(
+      [...new Set(rows.map(r => r.entityRef))],
+      credentials,
+    );
+    const items: Vulnerability[] = [];
+    for (const r of rows) {
+      const e = entities.get(r.entityRef);
+      if (!e) continue;
+      const { owner, title } = describe(e);
+      items.push({
+        entityRef: r.entityRef,
+        purl: r.purl,
+        advisory: r.advisory,
+        vulnKey: r.vulnKey,
+        fixedIn: r.fixedIn,
+        firstSeenAt: r.firstSeenAt,
+        owner,
+        title,
+      });
+    }
+    const body: VulnerabilityList = { items };
+    res.json(body);
+  });
+
+  router.post(
+    '/ingestion/dependencies/advisories/import',
+    ingestionRateLimit({
+      requestsPerMinute: options.requestsPerMinute,
+      ...options.limits,
+      endpoint: 'POST /api/catalog/ingestion/dependencies/advisories/import',
+    }),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const [decision] = await permissions.authorize(
+        [{ permission: inventoryAdvisoryImportPermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW)
+        throw new NotAllowedError(
+          'only the platform team imports advisories on demand (they are read on a schedule)',
+        );
+      res.json({ sources: await options.importAdvisories() });
+    },
+  );
 
   router.get('/ingestion/dependencies/entity', async (req, res) => {
     const ref = entityRefParam(req.query.entityRef);
@@ -96,47 +203,17 @@ export function createInventoryRouter(
       const seen = unique.get(key);
       if (!seen || (r.direct && !seen.direct)) unique.set(key, r);
     }
-    const refs = [...new Set([...unique.values()].map(r => r.entityRef))];
     const credentials = await httpAuth.credentials(req);
-    // A token restricted to other permissions reads none: 403. A user's
-    // read conditions the catalog applies in the lookup below.
-    await catalogReadScope(options, credentials, { refs: [] });
-    const entities = new Map<string, Entity>();
-    for (let i = 0; i < refs.length; i += 500) {
-      const part = refs.slice(i, i + 500);
-      const { items } = await catalog.getEntitiesByRefs(
-        {
-          entityRefs: part,
-          fields: [
-            'kind',
-            'metadata.name',
-            'metadata.namespace',
-            'metadata.title',
-            'spec.owner',
-            'spec.system',
-            'relations',
-          ],
-        },
-        { credentials },
-      );
-      items.forEach((e, j) => e && entities.set(part[j], e));
-    }
+    const entities = await visibleEntities(
+      [...new Set([...unique.values()].map(r => r.entityRef))],
+      credentials,
+    );
     const items: PackageUsage[] = [];
     for (const r of unique.values()) {
       const e = entities.get(r.entityRef);
       // Gone from the catalog, or not visible to the caller.
       if (!e) continue;
-      const owner = e.relations?.find(
-        rel => rel.type === RELATION_OWNED_BY,
-      )?.targetRef;
-      const system = (e.spec as { system?: string } | undefined)?.system;
-      items.push({
-        ...r,
-        entityRef: stringifyEntityRef(getCompoundEntityRef(e)),
-        owner,
-        system: typeof system === 'string' ? system : undefined,
-        title: e.metadata.title,
-      });
+      items.push({ ...r, ...describe(e) });
     }
     items.sort(
       (a, b) =>

@@ -3,6 +3,7 @@ import {
   normalizePackageName,
   packageAffects,
   type Advisory,
+  type AdvisorySummary,
   type AffectedPackage,
 } from '@internal/plugin-inventory-common';
 import type { Knex } from 'knex';
@@ -32,9 +33,15 @@ export interface VulnerabilityRow {
   fixedIn?: string;
   firstSeenAt: string;
   notifiedAt?: string;
+  advisory: AdvisorySummary;
 }
 
-type PackageRow = { entity_ref: string; purl: string; version: string; osv_key: string };
+type PackageRow = {
+  entity_ref: string;
+  purl: string;
+  version: string;
+  osv_key: string;
+};
 type AdvisoryPackageRow = {
   advisory_id: string;
   vuln_key: string;
@@ -52,7 +59,13 @@ function hits(packages: PackageRow[], affected: AdvisoryPackageRow[]) {
   }
   const out = new Map<
     string,
-    { entity_ref: string; purl: string; advisory_id: string; vuln_key: string; fixed_in: string | null }
+    {
+      entity_ref: string;
+      purl: string;
+      advisory_id: string;
+      vuln_key: string;
+      fixed_in: string | null;
+    }
   >();
   for (const p of packages) {
     for (const a of byKey.get(p.osv_key) ?? []) {
@@ -129,7 +142,9 @@ export class DatabaseAdvisoryStore {
         versions: JSON.stringify(p.versions),
       }));
       for (let i = 0; i < rows.length; i += CHUNK)
-        await tx('inventory_advisory_packages').insert(rows.slice(i, i + CHUNK));
+        await tx('inventory_advisory_packages').insert(
+          rows.slice(i, i + CHUNK),
+        );
     });
     await this.matchAdvisory(advisory.id);
     return existing ? 'changed' : 'added';
@@ -200,43 +215,77 @@ export class DatabaseAdvisoryStore {
     rows: ReturnType<typeof hits>,
   ) {
     await this.knex.transaction(async tx => {
-      const current: Array<{ entity_ref: string; purl: string; advisory_id: string }> =
-        await tx('inventory_vulnerabilities')
-          .where(scope)
-          .select('entity_ref', 'purl', 'advisory_id');
-      const id = (r: { entity_ref: string; purl: string; advisory_id: string }) =>
-        `${r.entity_ref}\u0000${r.purl}\u0000${r.advisory_id}`;
+      const current: Array<{
+        entity_ref: string;
+        purl: string;
+        advisory_id: string;
+      }> = await tx('inventory_vulnerabilities')
+        .where(scope)
+        .select('entity_ref', 'purl', 'advisory_id');
+      const id = (r: {
+        entity_ref: string;
+        purl: string;
+        advisory_id: string;
+      }) => `${r.entity_ref}\u0000${r.purl}\u0000${r.advisory_id}`;
       const keep = new Set(rows.map(id));
       const gone = current.filter(r => !keep.has(id(r)));
       for (const r of gone)
         await tx('inventory_vulnerabilities')
-          .where({ entity_ref: r.entity_ref, purl: r.purl, advisory_id: r.advisory_id })
+          .where({
+            entity_ref: r.entity_ref,
+            purl: r.purl,
+            advisory_id: r.advisory_id,
+          })
           .delete();
       const now = new Date();
       for (let i = 0; i < rows.length; i += CHUNK)
         await tx('inventory_vulnerabilities')
-          .insert(rows.slice(i, i + CHUNK).map(r => ({ ...r, first_seen_at: now })))
+          .insert(
+            rows.slice(i, i + CHUNK).map(r => ({ ...r, first_seen_at: now })),
+          )
           .onConflict(['entity_ref', 'purl', 'advisory_id'])
           .merge(['fixed_in', 'vuln_key']);
     });
   }
 
-  /** The matches of one entity, or of every entity. */
-  async vulnerabilities(filter: { entityRef?: string } = {}): Promise<VulnerabilityRow[]> {
-    const q = this.knex('inventory_vulnerabilities').orderBy([
-      'entity_ref',
-      'advisory_id',
-      'purl',
-    ]);
-    if (filter.entityRef) q.where({ entity_ref: filter.entityRef });
-    return (await q.select()).map(r => ({
+  /** The matches of one entity, or of every entity, with their advisory. */
+  async vulnerabilities(
+    filter: { entityRef?: string } = {},
+  ): Promise<VulnerabilityRow[]> {
+    const q = this.knex('inventory_vulnerabilities as v')
+      .join('inventory_advisories as a', 'a.id', 'v.advisory_id')
+      .orderBy(['v.entity_ref', 'v.advisory_id', 'v.purl'])
+      .select(
+        'v.*',
+        'a.aliases',
+        'a.summary',
+        'a.severity',
+        'a.cvss',
+        'a.published',
+        'a.modified',
+        'a.refs',
+      );
+    if (filter.entityRef) q.where('v.entity_ref', filter.entityRef);
+    const iso = (t: unknown) =>
+      t ? new Date(t as string).toISOString() : undefined;
+    return (await q).map(r => ({
       entityRef: r.entity_ref,
       purl: r.purl,
       advisoryId: r.advisory_id,
       vulnKey: r.vuln_key,
       fixedIn: r.fixed_in ?? undefined,
-      firstSeenAt: new Date(r.first_seen_at).toISOString(),
-      notifiedAt: r.notified_at ? new Date(r.notified_at).toISOString() : undefined,
+      firstSeenAt: iso(r.first_seen_at)!,
+      notifiedAt: iso(r.notified_at),
+      advisory: {
+        id: r.advisory_id,
+        aliases: JSON.parse(r.aliases),
+        summary: r.summary ?? undefined,
+        severity: r.severity ?? undefined,
+        cvss: r.cvss ?? undefined,
+        published: iso(r.published),
+        modified: iso(r.modified)!,
+        references: JSON.parse(r.refs),
+      },
     }));
   }
 }

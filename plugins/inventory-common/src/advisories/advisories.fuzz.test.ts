@@ -17,7 +17,21 @@ const mavenVersion = fc
   .array(
     fc.oneof(
       fc.nat(20).map(String),
-      fc.constantFrom('alpha', 'beta', 'm', 'rc', 'cr', 'SNAPSHOT', 'ga', 'final', 'RELEASE', 'sp', 'foo', 'a', 'b'),
+      fc.constantFrom(
+        'alpha',
+        'beta',
+        'm',
+        'rc',
+        'cr',
+        'SNAPSHOT',
+        'ga',
+        'final',
+        'RELEASE',
+        'sp',
+        'foo',
+        'a',
+        'b',
+      ),
     ),
     { minLength: 1, maxLength: 5 },
   )
@@ -27,7 +41,9 @@ const mavenVersion = fc
         minLength: parts.length - 1,
         maxLength: parts.length - 1,
       })
-      .map(seps => parts.map((p, i) => (i === 0 ? p : seps[i - 1] + p)).join('')),
+      .map(seps =>
+        parts.map((p, i) => (i === 0 ? p : seps[i - 1] + p)).join(''),
+      ),
   );
 
 const pypiVersion = fc
@@ -40,7 +56,12 @@ const pypiVersion = fc
   .map(([a, b, c, suffix]) => `${a}.${b}.${c}${suffix}`);
 
 const semverVersion = fc
-  .tuple(fc.nat(5), fc.nat(12), fc.nat(12), fc.constantFrom('', '-rc.1', '-beta', '-0'))
+  .tuple(
+    fc.nat(5),
+    fc.nat(12),
+    fc.nat(12),
+    fc.constantFrom('', '-rc.1', '-beta', '-0'),
+  )
   .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre}`);
 
 function expectTotalOrder(
@@ -78,7 +99,6 @@ describe('version orders are total orders', () => {
     );
   });
 });
-
 
 /** What holds for any input to parseOsv, and for any version against it. */
 function checkOsv(input: unknown, version: string) {
@@ -119,7 +139,14 @@ describe('parseOsv on any input', () => {
       affected: fc.array(
         fc.record({
           package: fc.record({
-            ecosystem: fc.constantFrom('npm', 'PyPI', 'Maven', 'Go', 'Debian:12', ''),
+            ecosystem: fc.constantFrom(
+              'npm',
+              'PyPI',
+              'Maven',
+              'Go',
+              'Debian:12',
+              '',
+            ),
             name: fc.string({ maxLength: 10 }),
           }),
           ranges: fc.array(

@@ -35,7 +35,14 @@ describe('Maven version order', () => {
   });
 
   it('treats release spellings and trailing zeros as the same version', () => {
-    for (const same of ['1.0', '1.0.0', '1', '1.0-ga', '1.0.final', '1.0.RELEASE'])
+    for (const same of [
+      '1.0',
+      '1.0.0',
+      '1',
+      '1.0-ga',
+      '1.0.final',
+      '1.0.RELEASE',
+    ])
       expect([same, compareMaven(same, '1.0')]).toEqual([same, 0]);
     expect(compareMaven('5.3.18.RELEASE', '5.3.18')).toBe(0);
     expect(compareMaven('1.0a1', '1.0-alpha-1')).toBe(0);
@@ -155,9 +162,7 @@ describe('OSV documents', () => {
       'affected[0].ranges[0].events[0]: an event has exactly one of introduced, fixed, last_affected or limit',
     ]);
     expect(parseOsv('not an object').problems).toHaveLength(1);
-    expect(parseOsv({ modified: ghsa.modified }).problems[0]).toMatch(
-      /^id: /,
-    );
+    expect(parseOsv({ modified: ghsa.modified }).problems[0]).toMatch(/^id: /);
   });
 
   it('drops the release of an ecosystem (Debian:12 is Debian)', () => {
@@ -266,9 +271,9 @@ describe('inventory packages as OSV packages', () => {
       ecosystem: 'Maven',
       name: 'org.apache.logging.log4j:log4j-core',
     });
-    expect(osvPackageOf({ type: 'pypi', name: 'Django_Rest.Framework' })).toEqual(
-      { ecosystem: 'PyPI', name: 'django-rest-framework' },
-    );
+    expect(
+      osvPackageOf({ type: 'pypi', name: 'Django_Rest.Framework' }),
+    ).toEqual({ ecosystem: 'PyPI', name: 'django-rest-framework' });
     expect(
       osvPackageOf({ type: 'golang', namespace: 'golang.org/x', name: 'net' }),
     ).toEqual({ ecosystem: 'Go', name: 'golang.org/x/net' });

@@ -71,10 +71,7 @@ export function rangeAffects(
  * Whether an affected package entry of an advisory affects a version:
  * listed one by one, or inside one of its ranges.
  */
-export function packageAffects(
-  pkg: AffectedPackage,
-  version: string,
-): Verdict {
+export function packageAffects(pkg: AffectedPackage, version: string): Verdict {
   const verdicts = pkg.ranges
     .map(r => rangeAffects(r, pkg.ecosystem, version))
     .filter((v): v is Verdict => v !== undefined);

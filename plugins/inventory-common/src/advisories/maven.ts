@@ -6,7 +6,9 @@
  * `final` or `release` qualifier (`5.3.18.RELEASE` = `5.3.18`).
  */
 
-type Item = { kind: 'number'; value: bigint } | { kind: 'qualifier'; value: string };
+type Item =
+  | { kind: 'number'; value: bigint }
+  | { kind: 'qualifier'; value: string };
 
 const ALIASES: Record<string, string> = {
   a: 'alpha',
