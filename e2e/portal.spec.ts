@@ -1146,6 +1146,44 @@ test('a request off the standard waits for approval, not as a failure, and its r
   }).toPass({ timeout: 30_000 });
 });
 
+test('advisories: the Vulnerabilities page and tab show what the demo advisory hits, with owners', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  // The demo advisory (demo/advisories) and inventory-service's bom.json
+  // (lodash 4.17.20) meet once both are read.
+  await expect(async () => {
+    await page.goto('/vulnerabilities');
+    await expect(
+      page.getByRole('row').filter({ hasText: 'DEMO-2026-0001' }),
+    ).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 60_000 });
+  const row = page.getByRole('row').filter({ hasText: 'DEMO-2026-0001' });
+  await expect(row).toContainText('high');
+  await expect(row).toContainText('lodash 4.17.20');
+  await expect(row).toContainText('4.17.21');
+  await expect(
+    row.getByRole('link', { name: /Inventory service/ }),
+  ).toBeVisible();
+  await expect(
+    row.getByRole('link', { name: /Storefront Team/i }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${shots}/30-vulnerabilities.png`,
+    fullPage: true,
+  });
+
+  await page.goto(
+    '/catalog/default/component/inventory-service/vulnerabilities',
+  );
+  await expect(page.getByText('1 vulnerable package')).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(
+    page.getByRole('row').filter({ hasText: 'DEMO-2026-0001' }),
+  ).toContainText('lodash 4.17.20');
+});
+
 /** The portal's own pages, each with a heading or text that says it loaded. */
 const OUR_PAGES: Array<{ path: string; name: string; ready: RegExp }> = [
   { path: '/', name: 'home', ready: /Platform home/ },
@@ -1167,6 +1205,16 @@ const OUR_PAGES: Array<{ path: string; name: string; ready: RegExp }> = [
   { path: '/slo', name: 'slo', ready: /SLO/ },
   { path: '/catalog-ingestion', name: 'ingestion', ready: /Changes visible/ },
   { path: '/dependencies', name: 'dependencies', ready: /Dependencies/ },
+  {
+    path: '/vulnerabilities',
+    name: 'vulnerabilities',
+    ready: /By vulnerability|No component is hit/,
+  },
+  {
+    path: '/catalog/default/component/inventory-service/vulnerabilities',
+    name: 'entity-vulnerabilities',
+    ready: /vulnerable package|No known vulnerability/,
+  },
   {
     path: '/catalog?filters%5Bkind%5D=component&filters%5Buser%5D=all',
     name: 'catalog',

@@ -120,6 +120,10 @@ const overlay = {
           },
         },
       ],
+      advisories: {
+        sources: [{ id: 'demo', path: join(root, 'demo/advisories') }],
+        schedule: { frequency: 'PT1M', timeout: 'PT1M', initialDelay: 'PT3S' },
+      },
     },
   },
   // Golden paths publish where discovery reads.

@@ -100,6 +100,10 @@ describe('shipped configuration', () => {
       .getConfigArray('catalog.locations')
       .map(l => l.getString('target'));
     expect(targets.some(t => t.includes('demo/'))).toBe(false);
+    // No demo advisory either (development reads one written for the demo).
+    expect(
+      config.getConfigArray('catalog.ingestion.advisories.sources'),
+    ).toEqual([]);
   });
 
   it('production switches off the demo data of every plugin that has one', async () => {

@@ -39,6 +39,17 @@ describe('InventoryClient', () => {
       (c: InventoryClient) => c.listPackageUsages({ package: 'lodash' }),
       `${baseUrl}/ingestion/dependencies/usages?package=lodash`,
     ],
+    [
+      'every vulnerability',
+      (c: InventoryClient) => c.listVulnerabilities(),
+      `${baseUrl}/ingestion/dependencies/vulnerabilities`,
+    ],
+    [
+      'the vulnerabilities of an entity',
+      (c: InventoryClient) =>
+        c.listVulnerabilities({ entityRef: 'component:default/payments' }),
+      `${baseUrl}/ingestion/dependencies/vulnerabilities?entityRef=component%3Adefault%2Fpayments`,
+    ],
   ])('asks the catalog backend for %s', async (_what, call, url) => {
     const { fetch, client: c } = client(ok({ items: [] }));
     await expect(call(c)).resolves.toEqual({ items: [] });

@@ -3,7 +3,11 @@ import {
   type PluginClientOptions,
   type PluginRequestOptions,
 } from '@internal/portal-common';
-import type { EntityDependencies, PackageUsageResult } from './dependencies';
+import type {
+  EntityDependencies,
+  PackageUsageResult,
+  VulnerabilityList,
+} from './dependencies';
 
 /** The dependency inventory's API, `/api/catalog/ingestion/dependencies/*`. */
 export interface InventoryApi {
@@ -17,6 +21,11 @@ export interface InventoryApi {
     request: { package: string; range?: string },
     options?: PluginRequestOptions,
   ): Promise<PackageUsageResult>;
+  /** Component packages advisories affect: of one entity, or all. */
+  listVulnerabilities(
+    request?: { entityRef?: string },
+    options?: PluginRequestOptions,
+  ): Promise<VulnerabilityList>;
 }
 
 /**
@@ -51,5 +60,15 @@ export class InventoryClient implements InventoryApi {
     const query = new URLSearchParams({ package: request.package });
     if (request.range) query.set('range', request.range);
     return this.get(`/usages?${query}`, options);
+  }
+
+  listVulnerabilities(
+    request: { entityRef?: string } = {},
+    options?: PluginRequestOptions,
+  ): Promise<VulnerabilityList> {
+    const query = request.entityRef
+      ? `?${new URLSearchParams({ entityRef: request.entityRef })}`
+      : '';
+    return this.get(`/vulnerabilities${query}`, options);
   }
 }

@@ -7,8 +7,9 @@ import {
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { InventoryClient } from '@internal/plugin-inventory-common';
 import AccountTreeIcon from '@material-ui/icons/AccountTree';
+import SecurityIcon from '@material-ui/icons/Security';
 import { inventoryApiRef } from './api';
-import { dependenciesRouteRef } from './routes';
+import { dependenciesRouteRef, vulnerabilitiesRouteRef } from './routes';
 
 /** The API client, talking to the catalog backend's inventory routes. */
 export const inventoryApi = ApiBlueprint.make({
@@ -30,6 +31,35 @@ export const dependenciesPage = PageBlueprint.make({
     routeRef: dependenciesRouteRef,
     loader: () =>
       import('./components/DependenciesPage').then(m => <m.DependenciesPage />),
+  },
+});
+
+/** `/vulnerabilities`: components hit by advisories, by vulnerability and team. */
+export const vulnerabilitiesPage = PageBlueprint.make({
+  name: 'vulnerabilities',
+  params: {
+    path: '/vulnerabilities',
+    title: 'Vulnerabilities',
+    icon: <SecurityIcon fontSize="inherit" />,
+    routeRef: vulnerabilitiesRouteRef,
+    loader: () =>
+      import('./components/VulnerabilitiesPage').then(m => (
+        <m.VulnerabilitiesPage />
+      )),
+  },
+});
+
+/** Entity tab of components and resources: advisories hitting their packages. */
+export const entityVulnerabilitiesContent = EntityContentBlueprint.make({
+  name: 'vulnerabilities',
+  params: {
+    path: '/vulnerabilities',
+    title: 'Vulnerabilities',
+    filter: { kind: { $in: ['component', 'resource'] } },
+    loader: () =>
+      import('./components/EntityVulnerabilitiesContent').then(m => (
+        <m.EntityVulnerabilitiesContent />
+      )),
   },
 });
 
@@ -57,6 +87,15 @@ export const inventoryPlugin = createFrontendPlugin({
   pluginId: 'inventory',
   title: 'Dependencies',
   icon: <AccountTreeIcon fontSize="inherit" />,
-  routes: { dependencies: dependenciesRouteRef },
-  extensions: [inventoryApi, dependenciesPage, entityDependenciesContent],
+  routes: {
+    dependencies: dependenciesRouteRef,
+    vulnerabilities: vulnerabilitiesRouteRef,
+  },
+  extensions: [
+    inventoryApi,
+    dependenciesPage,
+    vulnerabilitiesPage,
+    entityDependenciesContent,
+    entityVulnerabilitiesContent,
+  ],
 });

@@ -185,6 +185,16 @@ describe('advisories against the dependency inventory', () => {
         );
         await importAdvisories(source, advisories);
         expect(await matches()).toEqual([]);
+
+        // A source whose directory is gone: said, nothing else touched.
+        const gone = await importAdvisories(
+          { id: 'gone', path: path.join(dir, 'missing') },
+          advisories,
+        );
+        expect(gone).toMatchObject({ files: 0, refusedCount: 1 });
+        expect(gone.refused[0].problems[0]).toMatch(
+          /^the directory .*missing of advisory source gone cannot be read$/,
+        );
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -55,10 +55,18 @@ export async function importAdvisories(
     result.refusedCount += 1;
     if (result.refused.length < 100)
       result.refused.push({
-        file: path.relative(source.path, file),
+        file: path.relative(source.path, file) || '.',
         problems,
       });
   };
+  try {
+    await fs.access(source.path);
+  } catch {
+    refuse(source.path, [
+      `the directory ${source.path} of advisory source ${source.id} cannot be read`,
+    ]);
+    return result;
+  }
   for await (const file of jsonFiles(source.path)) {
     result.files += 1;
     const { size } = await fs.stat(file);

@@ -1,0 +1,1 @@
+export { EntityVulnerabilitiesContent } from './EntityVulnerabilitiesContent';
