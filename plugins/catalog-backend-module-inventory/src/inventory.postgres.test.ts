@@ -277,7 +277,9 @@ describe('dependency inventory from repositories', () => {
       expect.objectContaining({ sourceId: 'osv-test', files: 1, added: 1 }),
     ]);
     await waitForOwner('shop');
-    const all = await get('/api/catalog/ingestion/dependencies/vulnerabilities');
+    const all = await get(
+      '/api/catalog/ingestion/dependencies/vulnerabilities',
+    );
     expect(all.status).toBe(200);
     const hit = (ref: string) =>
       all.body.items.filter((v: any) => v.entityRef === ref);

@@ -12,6 +12,8 @@ import { createInventoryRouter } from './service/router';
 import { DatabaseSbomStore } from './store/DatabaseSbomStore';
 import { DatabaseAdvisoryStore } from './store/DatabaseAdvisoryStore';
 import { importAdvisories } from './advisories/importAdvisories';
+import { notifyOwners } from './advisories/notifyOwners';
+import { notificationService } from '@backstage/plugin-notifications-node';
 
 /**
  * Catalog module: the dependency inventory. Reads the SBOMs of every
@@ -33,6 +35,8 @@ export const catalogModuleInventory = createBackendModule({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        notifications: notificationService,
         logger: coreServices.logger,
         catalog: catalogServiceRef,
         ingestion: catalogIngestionReadersExtensionPoint,
@@ -45,6 +49,8 @@ export const catalogModuleInventory = createBackendModule({
         permissions,
         permissionsRegistry,
         scheduler,
+        auth,
+        notifications,
         logger,
         catalog,
         ingestion,
@@ -57,6 +63,19 @@ export const catalogModuleInventory = createBackendModule({
         });
         const advisories = new DatabaseAdvisoryStore(knex);
         sboms.onPackagesChanged(ref => advisories.matchEntity(ref));
+        const tellOwners = () =>
+          notifyOwners({ advisories, catalog, auth, notifications, logger });
+        // Matches found when an SBOM changed are told within a minute.
+        await scheduler.scheduleTask({
+          id: 'inventory-advisory-notifications',
+          scope: 'global',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 30 },
+          fn: async () => {
+            await tellOwners();
+          },
+        });
         const importAll = async () => {
           const results = [];
           for (const source of settings.advisorySources) {
@@ -66,6 +85,7 @@ export const catalogModuleInventory = createBackendModule({
             );
             results.push(result);
           }
+          await tellOwners();
           return results;
         };
         if (settings.advisorySources.length > 0) {

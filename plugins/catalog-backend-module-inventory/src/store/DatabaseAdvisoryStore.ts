@@ -288,4 +288,38 @@ export class DatabaseAdvisoryStore {
       },
     }));
   }
+
+  /**
+   * Takes the matches nobody was told about yet, marking them told: each
+   * row is taken by one replica only (an update that finds it untold), so
+   * owners hear of a match once.
+   */
+  async claimUnnotified(limit = 1000): Promise<VulnerabilityRow[]> {
+    const pending = await this.knex('inventory_vulnerabilities')
+      .whereNull('notified_at')
+      .limit(limit)
+      .select('entity_ref', 'purl', 'advisory_id');
+    const now = new Date();
+    const claimed = new Set<string>();
+    for (const r of pending) {
+      const taken = await this.knex('inventory_vulnerabilities')
+        .where({
+          entity_ref: r.entity_ref,
+          purl: r.purl,
+          advisory_id: r.advisory_id,
+        })
+        .whereNull('notified_at')
+        .update({ notified_at: now });
+      if (taken === 1)
+        claimed.add(`${r.entity_ref}\u0000${r.purl}\u0000${r.advisory_id}`);
+    }
+    if (claimed.size === 0) return [];
+    const refs = [...new Set(pending.map(r => r.entity_ref))];
+    const rows: VulnerabilityRow[] = [];
+    for (const ref of refs)
+      rows.push(...(await this.vulnerabilities({ entityRef: ref })));
+    return rows.filter(r =>
+      claimed.has(`${r.entityRef}\u0000${r.purl}\u0000${r.advisoryId}`),
+    );
+  }
 }

@@ -1,0 +1,173 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import notificationsPlugin from '@backstage/plugin-notifications-backend';
+import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
+import {
+  commitFiles,
+  dropDatabases,
+  eventually,
+  stackConfig,
+} from '@internal/backend-test-utils';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import catalogModuleInventory from '../index';
+
+// The owners of a component hear once when an advisory hits one of its
+// packages: the catalog, the ingestion and inventory modules and the
+// notifications plugin on PostgreSQL, each plugin with its own database.
+
+jest.setTimeout(120_000);
+
+const CONNECTION =
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+
+describe('advisory notifications', () => {
+  const prefix = `portal_inv_notify_${process.pid}_`;
+  let root: string;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const auth = { Authorization: mockCredentials.user.header() };
+
+  beforeAll(async () => {
+    if (!CONNECTION)
+      throw new Error(
+        'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: these tests need the real PostgreSQL',
+      );
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'inventory-notify-'));
+    const reposDir = path.join(root, 'repos');
+    commitFiles(path.join(reposDir, 'shop'), {
+      'catalog-info.yaml': `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: shop, title: Shop }
+spec: { type: service, lifecycle: production, owner: team-a }
+`,
+      'bom.json': JSON.stringify({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.5',
+        components: [
+          {
+            type: 'library',
+            name: 'lodash',
+            version: '4.17.20',
+            purl: 'pkg:npm/lodash@4.17.20',
+          },
+        ],
+      }),
+    });
+    fs.writeFileSync(
+      path.join(root, 'org.yaml'),
+      `apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: team-a }
+spec: { type: team, children: [] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: { name: mock }
+spec: { memberOf: [team-a] }
+`,
+    );
+    const osvDir = path.join(root, 'osv');
+    fs.mkdirSync(osvDir);
+    fs.writeFileSync(
+      path.join(osvDir, 'GHSA-test-1.json'),
+      JSON.stringify({
+        id: 'GHSA-test-1',
+        modified: '2026-11-01T00:00:00Z',
+        aliases: ['CVE-2026-5151'],
+        summary: 'Command injection in lodash template',
+        database_specific: { severity: 'HIGH' },
+        affected: [
+          {
+            package: { ecosystem: 'npm', name: 'lodash' },
+            ranges: [
+              {
+                type: 'ECOSYSTEM',
+                events: [{ introduced: '0' }, { fixed: '4.17.21' }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const config = stackConfig({
+      connection: CONNECTION,
+      prefix,
+      locations: [path.join(root, 'org.yaml')],
+      kinds: ['Component', 'Group', 'User', 'Location'],
+      reposDir,
+    });
+    (config.catalog as any).ingestion.advisories = {
+      sources: [{ id: 'test', path: osvDir }],
+      schedule: {
+        frequency: { hours: 24 },
+        timeout: { minutes: 5 },
+        initialDelay: { hours: 24 },
+      },
+    };
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleIngestion,
+        catalogModuleInventory,
+        notificationsPlugin,
+        mockServices.rootConfig.factory({ data: config }),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+    if (CONNECTION) await dropDatabases(CONNECTION, prefix);
+  });
+
+  it('tells the owning team once, by name, with the fix', async () => {
+    const server = backend.server;
+    const get = (url: string) => request(server).get(url).set(auth);
+    await request(server)
+      .post('/api/catalog/ingestion/rescan')
+      .set(auth)
+      .send({ repository: 'shop' });
+    await eventually('the team has its member and shop its owner', async () => {
+      const team = await get(
+        '/api/catalog/entities/by-name/group/default/team-a',
+      );
+      const shop = await get(
+        '/api/catalog/entities/by-name/component/default/shop',
+      );
+      const ok =
+        team.body?.relations?.some((r: any) => r.type === 'hasMember') &&
+        shop.body?.relations?.some((r: any) => r.type === 'ownedBy');
+      return ok || undefined;
+    });
+
+    const importNow = () =>
+      request(server)
+        .post('/api/catalog/ingestion/dependencies/advisories/import')
+        .set(auth);
+    expect((await importNow()).body.sources[0]).toMatchObject({ added: 1 });
+    const told = async () =>
+      (await get('/api/notifications/notifications')).body.notifications
+        .filter((n: any) => n.payload.topic === 'vulnerability')
+        .map((n: any) => n.payload);
+    expect(await told()).toEqual([
+      expect.objectContaining({
+        title: 'CVE-2026-5151 (high) affects Shop',
+        description:
+          'Command injection in lodash template. Affected: lodash 4.17.20. Fixed in 4.17.21.',
+        link: '/catalog/default/component/shop/vulnerabilities',
+        severity: 'high',
+      }),
+    ]);
+
+    // Once: an import that finds nothing new tells nobody again.
+    expect((await importNow()).body.sources[0]).toMatchObject({ unchanged: 1 });
+    expect(await told()).toHaveLength(1);
+  });
+});
