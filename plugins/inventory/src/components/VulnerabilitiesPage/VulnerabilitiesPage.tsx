@@ -143,26 +143,35 @@ export function VulnerabilitiesPage() {
                 }}
                 columns={[
                   {
-                    title: 'Severity',
+                    title: 'Advisory',
                     render: r => (
-                      <SeverityChip severity={r.first.advisory.severity} />
+                      <>
+                        <SeverityChip severity={r.first.advisory.severity} />
+                        <div>
+                          <AdvisoryIds advisory={r.first.advisory} />
+                        </div>
+                      </>
                     ),
                     customSort: (a, b) =>
                       severityRank(a.first.advisory.severity) -
                       severityRank(b.first.advisory.severity),
                   },
                   {
-                    title: 'Advisory',
-                    render: r => <AdvisoryIds advisory={r.first.advisory} />,
-                  },
-                  {
                     title: 'Summary',
                     render: r => r.first.advisory.summary ?? '—',
                   },
-                  { title: 'Package', render: r => r.packages.join(', ') },
                   {
-                    title: 'Fixed in',
-                    render: r => r.fixedIn.join(', ') || 'no fix yet',
+                    title: 'Package',
+                    render: r => (
+                      <>
+                        {r.packages.join(', ')}
+                        <div style={{ fontSize: '0.8em', opacity: 0.8 }}>
+                          {r.fixedIn.length
+                            ? `fixed in ${r.fixedIn.join(', ')}`
+                            : 'no fix yet'}
+                        </div>
+                      </>
+                    ),
                   },
                   {
                     title: 'Components',
@@ -173,7 +182,7 @@ export function VulnerabilitiesPage() {
                 ]}
               />
             </Grid>
-            <Grid item xs={12} lg={6}>
+            <Grid item xs={12}>
               <Table<TeamRow>
                 title="By team"
                 data={byTeam(items)}
