@@ -6,6 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
+import { packageOf } from '@internal/plugin-inventory-common';
 import type {
   DatabaseAdvisoryStore,
   VulnerabilityRow,
@@ -14,13 +15,6 @@ import type {
 const SEVERITY: Record<string, 'critical' | 'high'> = {
   critical: 'critical',
   high: 'high',
-};
-
-const packageOf = (purl: string) => {
-  const match = /^pkg:[^/]+\/(.+?)@([^?#]+)/.exec(purl);
-  return match
-    ? `${decodeURIComponent(match[1])} ${decodeURIComponent(match[2])}`
-    : purl;
 };
 
 /**

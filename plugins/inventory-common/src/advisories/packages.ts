@@ -48,3 +48,10 @@ export function osvPackageOf(pkg: {
   }
   return { ecosystem, name: normalizePackageName(ecosystem, name) };
 }
+
+/** The package of a purl in words: `lodash 4.17.20`; the purl when unreadable. */
+export function packageOf(purl: string): string {
+  const match = /^pkg:[^/]+\/(.+?)@([^?#]+)/.exec(purl);
+  if (!match) return purl;
+  return `${decodeURIComponent(match[1])} ${decodeURIComponent(match[2])}`;
+}

@@ -14,7 +14,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { dxApiRef, type DxRange } from '../../api';
 import { DoraSection } from '../Dora/DoraSection';
-import { EntityScorecardView } from '../Scorecards/EntityScorecardList';
+import { EntityScorecards } from '../EntityScorecardContent/EntityScorecardContent';
 import { Async } from '../shared/Async';
 import { formatTime } from '../shared/format';
 import { HowToSendEvents } from '../shared/HowToSendEvents';
@@ -22,33 +22,6 @@ import { useDxParams } from '../shared/params';
 import { RangeSelect } from '../shared/RangeSelect';
 
 const RECENT = 20;
-
-/** The entity's scorecards with every check. */
-function EntityScorecards(props: { entityRef: string }) {
-  const api = useApi(dxApiRef);
-  const state = useAsync(
-    () => api.getEntityScorecards(props.entityRef),
-    [api, props.entityRef],
-  );
-  return (
-    <InfoCard title="Scorecards">
-      <Async state={state} what="Scorecards">
-        {items =>
-          items.length === 0 ? (
-            <Typography variant="body2">
-              No scorecard results for this component yet: the DX backend
-              evaluates scorecards on a schedule.
-            </Typography>
-          ) : (
-            items.map(s => (
-              <EntityScorecardView key={s.scorecardId} scorecard={s} />
-            ))
-          )
-        }
-      </Async>
-    </InfoCard>
-  );
-}
 
 /** The newest events of one kind of the entity, in the range. */
 function RecentEvents(props: {

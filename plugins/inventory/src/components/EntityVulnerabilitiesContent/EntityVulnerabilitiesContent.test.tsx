@@ -28,7 +28,9 @@ describe('EntityVulnerabilitiesContent', () => {
       ),
     }));
     await render(list);
-    expect(await screen.findByText('2 vulnerable packages')).toBeInTheDocument();
+    expect(
+      await screen.findByText('2 vulnerable packages'),
+    ).toBeInTheDocument();
     expect(list).toHaveBeenCalledWith({
       entityRef: 'component:default/shop',
     });
@@ -39,13 +41,17 @@ describe('EntityVulnerabilitiesContent', () => {
     expect(rows[1]).toHaveTextContent('example-utils 4.17.20');
     expect(rows[1]).toHaveTextContent('4.17.21');
     expect(
-      within(rows[1]).getByRole('link', { name: /^GHSA-aaaa, Opens in a new window$/ }),
+      within(rows[1]).getByRole('link', {
+        name: /^GHSA-aaaa, Opens in a new window$/,
+      }),
     ).toHaveAttribute('href', 'https://advisories.test/GHSA-aaaa');
   });
 
   it('says nothing is known, and why that may be', async () => {
     await render(jest.fn(async () => ({ items: [] })));
-    expect(await screen.findByText('No known vulnerability')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No known vulnerability'),
+    ).toBeInTheDocument();
     expect(screen.getByText(/Without an SBOM/)).toBeInTheDocument();
   });
 });

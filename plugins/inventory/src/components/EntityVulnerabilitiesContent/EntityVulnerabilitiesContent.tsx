@@ -42,15 +42,25 @@ export function EntityVulnerabilitiesContent() {
     );
   return (
     <Table<Vulnerability>
-      title={`${items.length} vulnerable package${items.length === 1 ? '' : 's'}`}
+      title={`${items.length} vulnerable package${
+        items.length === 1 ? '' : 's'
+      }`}
       data={items}
-      options={{ paging: items.length > 50, pageSize: 50, padding: 'dense', search: false }}
+      options={{
+        paging: items.length > 50,
+        pageSize: 50,
+        padding: 'dense',
+        search: false,
+      }}
       columns={[
         {
           title: 'Severity',
           render: v => <SeverityChip severity={v.advisory.severity} />,
         },
-        { title: 'Advisory', render: v => <AdvisoryIds advisory={v.advisory} /> },
+        {
+          title: 'Advisory',
+          render: v => <AdvisoryIds advisory={v.advisory} />,
+        },
         { title: 'Summary', render: v => v.advisory.summary ?? '—' },
         { title: 'Package', render: v => packageOf(v.purl) },
         { title: 'Fixed in', render: v => v.fixedIn ?? 'no fix yet' },

@@ -3,6 +3,8 @@ import type {
   AdvisorySummary,
   Vulnerability,
 } from '@internal/plugin-inventory-common';
+
+export { packageOf } from '@internal/plugin-inventory-common';
 import Chip from '@material-ui/core/Chip';
 import { DateTime } from 'luxon';
 
@@ -48,13 +50,6 @@ export function AdvisoryIds(props: { advisory: AdvisorySummary }) {
       )}
     </>
   );
-}
-
-/** The package of a purl in words: `lodash 4.17.20`. */
-export function packageOf(purl: string) {
-  const match = /^pkg:[^/]+\/(.+?)@([^?#]+)/.exec(purl);
-  if (!match) return purl;
-  return `${decodeURIComponent(match[1])} ${decodeURIComponent(match[2])}`;
 }
 
 /** "Dec 7, 2026" */

@@ -3,7 +3,11 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { inventoryApiRef } from '../../api';
 import { vulnerabilities } from '../Vulnerabilities/fixtures';
-import { byTeam, byVulnerability, VulnerabilitiesPage } from './VulnerabilitiesPage';
+import {
+  byTeam,
+  byVulnerability,
+  VulnerabilitiesPage,
+} from './VulnerabilitiesPage';
 
 const render = (listVulnerabilities: jest.Mock) =>
   renderInTestApp(<VulnerabilitiesPage />, {
@@ -27,14 +31,17 @@ describe('VulnerabilitiesPage', () => {
     expect(rows[0]).toHaveTextContent('no fix yet');
     expect(rows[1]).toHaveTextContent('GHSA-aaaa');
     expect(rows[1]).toHaveTextContent('CVE-2026-1111');
-    expect(rows[1]).toHaveTextContent('example-utils 4.17.19, example-utils 4.17.20');
+    expect(rows[1]).toHaveTextContent(
+      'example-utils 4.17.19, example-utils 4.17.20',
+    );
     expect(rows[1]).toHaveTextContent('4.17.21');
     // Components and owners by name, linked; since the first one was hit.
-    expect(within(rows[1]).getByRole('link', { name: 'ledger' })).toHaveAttribute(
-      'href',
-      '/catalog/default/component/ledger',
-    );
-    expect(within(rows[1]).getByRole('link', { name: 'team-b' })).toBeInTheDocument();
+    expect(
+      within(rows[1]).getByRole('link', { name: 'ledger' }),
+    ).toHaveAttribute('href', '/catalog/default/component/ledger');
+    expect(
+      within(rows[1]).getByRole('link', { name: 'team-b' }),
+    ).toBeInTheDocument();
     expect(rows[1]).toHaveTextContent('Nov 18, 2026');
     expect(rows[1]).not.toHaveTextContent('component:default/');
 

@@ -73,7 +73,9 @@ export function byTeam(items: Vulnerability[]): TeamRow[] {
     .map(([owner, list]) => {
       const keys = (severity: string) =>
         new Set(
-          list.filter(v => v.advisory.severity === severity).map(v => v.vulnKey),
+          list
+            .filter(v => v.advisory.severity === severity)
+            .map(v => v.vulnKey),
         ).size;
       return {
         owner,
@@ -194,7 +196,10 @@ export function VulnerabilitiesPage() {
                       r.owner === 'no owner' ? (
                         'no owner'
                       ) : (
-                        <EntityRefLink entityRef={r.owner} defaultKind="group" />
+                        <EntityRefLink
+                          entityRef={r.owner}
+                          defaultKind="group"
+                        />
                       ),
                   },
                   { title: 'Components', field: 'components', type: 'numeric' },
