@@ -37,6 +37,28 @@ const cyclonedx = (root: string, deps: Array<[string, string, boolean]>) =>
     ],
   });
 
+const vexDocument = (state: string, purl?: string) =>
+  JSON.stringify({
+    bomFormat: 'CycloneDX',
+    specVersion: '1.5',
+    version: 1,
+    metadata: {
+      component: { type: 'application', name: 'shop', 'bom-ref': 'shop' },
+    },
+    vulnerabilities: [
+      {
+        id: 'CVE-2026-4242',
+        analysis: {
+          state,
+          justification:
+            state === 'not_affected' ? 'code_not_reachable' : undefined,
+          detail: 'We never merge untrusted objects.',
+        },
+        affects: [{ ref: purl ?? 'shop' }],
+      },
+    ],
+  });
+
 describe('dependency inventory from repositories', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
   let root: string;
@@ -266,6 +288,44 @@ describe('dependency inventory from repositories', () => {
       })
       .send(cyclonedx('x', []));
     expect(none.status).toBe(401);
+
+    // An SBOM that breaks its schema is stored, and the answer says where.
+    const invalid = JSON.parse(
+      cyclonedx('shop-worker', [['express', '4.18.2', true]]),
+    );
+    invalid.components[0].hashes = [{ alg: 'SHA-256', content: 'not-hex' }];
+    invalid.serialNumber = 'not-a-urn';
+    const stored = await post(
+      'component:default/shop-worker',
+      JSON.stringify(invalid),
+    );
+    expect(stored.status).toBe(201);
+    expect(stored.body.problems).toEqual([
+      expect.stringMatching(/^serialNumber: must match pattern/),
+      expect.stringMatching(
+        /^components\[0\]\.hashes\[0\]\.content: must match pattern/,
+      ),
+    ]);
+    const deps = await get(
+      '/api/catalog/ingestion/dependencies/entity?entityRef=component:default/shop-worker',
+    );
+    expect(
+      deps.body.sboms.find((x: any) => x.origin === 'upload').problems,
+    ).toEqual(stored.body.problems);
+
+    // A VEX document is statements, not an SBOM that empties the upload.
+    const vex = await post(
+      'component:default/shop-worker',
+      vexDocument('in_triage'),
+    );
+    expect(vex.status).toBe(201);
+    expect(vex.body).toEqual({ vex: { statements: 1 }, problems: [] });
+    const after = await get(
+      '/api/catalog/ingestion/dependencies/entity?entityRef=component:default/shop-worker',
+    );
+    expect(
+      after.body.sboms.find((x: any) => x.origin === 'upload').packages,
+    ).toBe(1);
   });
 
   it('matches imported advisories against the stored packages, with owners', async () => {
@@ -311,6 +371,82 @@ describe('dependency inventory from repositories', () => {
       .post('/api/catalog/ingestion/dependencies/advisories/import')
       .set(auth);
     expect(again.body.sources[0]).toMatchObject({ added: 0, unchanged: 1 });
+  });
+
+  it('hides a match a VEX statement says does not affect it, saying why', async () => {
+    const shop = path.join(repos, 'shop');
+    const rescan = () =>
+      request(server)
+        .post('/api/catalog/ingestion/rescan')
+        .set(auth)
+        .send({ repository: 'shop' });
+    const vulnerabilities = async () =>
+      (
+        await get(
+          '/api/catalog/ingestion/dependencies/vulnerabilities?entityRef=component:default/shop',
+        )
+      ).body;
+
+    // Not affected, about the package: hidden, with the justification.
+    commitFiles(shop, {
+      'security/vex.json': vexDocument(
+        'not_affected',
+        'pkg:npm/lodash@4.17.20',
+      ),
+    });
+    await rescan();
+    const hidden = await vulnerabilities();
+    expect(hidden.items).toEqual([]);
+    expect(hidden.suppressed).toEqual([
+      expect.objectContaining({
+        purl: 'pkg:npm/lodash@4.17.20',
+        advisory: expect.objectContaining({ id: 'GHSA-test-lodash' }),
+        vex: expect.objectContaining({
+          vulnerability: 'CVE-2026-4242',
+          state: 'not_affected',
+          justification: 'code_not_reachable',
+          detail: 'We never merge untrusted objects.',
+          purl: 'pkg:npm/lodash@4.17.20',
+          origin: 'repository:local/shop:security/vex.json',
+        }),
+      }),
+    ]);
+    // The SBOM stays; the VEX document is not one.
+    const deps = await get(
+      '/api/catalog/ingestion/dependencies/entity?entityRef=component:default/shop',
+    );
+    expect(deps.body.sboms.map((x: any) => x.origin)).toEqual([
+      'repository:local/shop:bom.json',
+    ]);
+
+    // About another version of the package: the match stays.
+    commitFiles(shop, {
+      'security/vex.json': vexDocument(
+        'not_affected',
+        'pkg:npm/lodash@4.17.19',
+      ),
+    });
+    await rescan();
+    expect((await vulnerabilities()).items).toHaveLength(1);
+
+    // In triage, about the whole component: shown as such.
+    commitFiles(shop, { 'security/vex.json': vexDocument('in_triage') });
+    await rescan();
+    const triaged = await vulnerabilities();
+    expect(triaged.suppressed).toEqual([]);
+    expect(triaged.items).toEqual([
+      expect.objectContaining({
+        purl: 'pkg:npm/lodash@4.17.20',
+        vex: expect.objectContaining({ state: 'in_triage' }),
+      }),
+    ]);
+
+    // The statement leaves with its file.
+    commitFiles(shop, { 'security/vex.json': null });
+    await rescan();
+    const plain = await vulnerabilities();
+    expect(plain.items).toHaveLength(1);
+    expect(plain.items[0].vex).toBeUndefined();
   });
 
   it('drops the SBOM of a repository when it is deleted from the repository', async () => {

@@ -11,6 +11,7 @@ import { sbomReader } from './reader/readSboms';
 import { createInventoryRouter } from './service/router';
 import { DatabaseSbomStore } from './store/DatabaseSbomStore';
 import { DatabaseAdvisoryStore } from './store/DatabaseAdvisoryStore';
+import { DatabaseVexStore } from './store/DatabaseVexStore';
 import { importAdvisories } from './advisories/importAdvisories';
 import { notifyOwners } from './advisories/notifyOwners';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -62,9 +63,17 @@ export const catalogModuleInventory = createBackendModule({
           skipMigrations: database.migrations?.skip,
         });
         const advisories = new DatabaseAdvisoryStore(knex);
+        const vex = new DatabaseVexStore(knex);
         sboms.onPackagesChanged(ref => advisories.matchEntity(ref));
         const tellOwners = () =>
-          notifyOwners({ advisories, catalog, auth, notifications, logger });
+          notifyOwners({
+            advisories,
+            vex,
+            catalog,
+            auth,
+            notifications,
+            logger,
+          });
         // Matches found when an SBOM changed are told within a minute.
         await scheduler.scheduleTask({
           id: 'inventory-advisory-notifications',
@@ -100,12 +109,13 @@ export const catalogModuleInventory = createBackendModule({
         }
         permissionsRegistry.addPermissions(inventoryPermissions);
         ingestion.addReader(
-          sbomReader({ store: sboms, globs: settings.sbomGlobs }),
+          sbomReader({ store: sboms, vex, globs: settings.sbomGlobs }),
         );
         httpRouter.use(
           createInventoryRouter({
             sboms,
             advisories,
+            vex,
             importAdvisories: importAll,
             catalog,
             httpAuth,

@@ -26,6 +26,12 @@ export interface StoredSbom {
   origin: string;
   storedAt: string;
   packages: number;
+  /**
+   * Where the document leaves its format's schema (CycloneDX 1.2-1.6, SPDX
+   * 2.2/2.3/3.0), each with where: stored because its packages could be
+   * read. Absent or empty: valid.
+   */
+  problems?: string[];
 }
 
 /** Answer of `GET /api/catalog/ingestion/dependencies/entity?entityRef=`. */
@@ -60,7 +66,51 @@ export interface PackageUsageResult {
 
 /** Answer of `POST /api/catalog/ingestion/dependencies/sbom?entityRef=` (body: the SBOM JSON). */
 export interface SbomUploadResult {
-  sbom: StoredSbom;
+  /** The SBOM stored; absent when the document was a VEX document only. */
+  sbom?: StoredSbom;
+  /** VEX statements read from the document (its `vulnerabilities` with an `analysis`). */
+  vex?: { statements: number };
+  /** Where the document leaves its schema; it was stored all the same. */
+  problems: string[];
+}
+
+/**
+ * CycloneDX VEX analysis states. `not_affected`, `false_positive`,
+ * `resolved` and `resolved_with_pedigree` hide a match; `in_triage` and
+ * `exploitable` are shown with it.
+ */
+export type VexState =
+  | 'resolved'
+  | 'resolved_with_pedigree'
+  | 'exploitable'
+  | 'in_triage'
+  | 'false_positive'
+  | 'not_affected';
+
+/** The VEX states that hide a match from the lists and the scorecard. */
+export const VEX_HIDING_STATES: ReadonlyArray<VexState> = [
+  'not_affected',
+  'false_positive',
+  'resolved',
+  'resolved_with_pedigree',
+];
+
+/** A VEX statement about a vulnerability in one component (or one of its packages). */
+export interface VexStatement {
+  /** The vulnerability as the statement names it (CVE, GHSA, OSV id). */
+  vulnerability: string;
+  state: VexState;
+  /** Why it is not affected (CycloneDX justification, e.g. `code_not_reachable`). */
+  justification?: string;
+  /** What the producer does about it (`update`, `will_not_fix`, ...). */
+  response?: string[];
+  detail?: string;
+  /** The package the statement is about; absent: the whole component. */
+  purl?: string;
+  /** Where the statement came from: `upload` or `repository:<source>/<repo>:<file>`. */
+  origin: string;
+  /** When the statement was made (its analysis' lastUpdated or firstIssued, else when stored). */
+  statedAt: string;
 }
 
 /** An advisory as the vulnerability answers show it. */
@@ -90,11 +140,16 @@ export interface Vulnerability {
   /** Owner ref of the component, from the catalog. */
   owner?: string;
   title?: string;
+  /** The VEX statement about this match, when one was made. */
+  vex?: VexStatement;
 }
 
 /** Answer of `GET /api/catalog/ingestion/dependencies/vulnerabilities[?entityRef=]`. */
 export interface VulnerabilityList {
+  /** Matches that count: none, or an `in_triage` / `exploitable` statement. */
   items: Vulnerability[];
+  /** Matches a VEX statement hides (not affected, false positive, resolved), with it. */
+  suppressed: Vulnerability[];
 }
 
 /** What one import of an advisory source did. */
@@ -107,4 +162,9 @@ export interface AdvisoryImportResult {
   /** Files refused, with what is wrong and where (the first 100). */
   refused: Array<{ file: string; problems: string[] }>;
   refusedCount: number;
+  /**
+   * The source (a URL, or a local archive) is unchanged since its last
+   * complete read (the server answered 304 Not Modified): nothing was read.
+   */
+  notModified?: boolean;
 }

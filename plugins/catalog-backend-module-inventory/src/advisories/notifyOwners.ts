@@ -6,11 +6,15 @@ import {
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { packageOf } from '@internal/plugin-inventory-common';
+import {
+  packageOf,
+  VEX_HIDING_STATES,
+} from '@internal/plugin-inventory-common';
 import type {
   DatabaseAdvisoryStore,
   VulnerabilityRow,
 } from '../store/DatabaseAdvisoryStore';
+import { statementFor, type DatabaseVexStore } from '../store/DatabaseVexStore';
 
 const SEVERITY: Record<string, 'critical' | 'high'> = {
   critical: 'critical',
@@ -22,17 +26,27 @@ const SEVERITY: Record<string, 'critical' | 'high'> = {
  * of its packages: one notification per owner and vulnerability, naming the
  * components, packages and the fixing version; each match is told once
  * (across replicas), and the notification's scope keeps one per owner and
- * vulnerability in their inbox.
+ * vulnerability in their inbox. A match a VEX statement hides (not
+ * affected, false positive, resolved) is not told.
  */
 export async function notifyOwners(options: {
   advisories: DatabaseAdvisoryStore;
+  vex: DatabaseVexStore;
   catalog: CatalogService;
   auth: AuthService;
   notifications: NotificationService;
   logger: LoggerService;
 }): Promise<number> {
-  const { advisories, catalog, auth, notifications, logger } = options;
-  const rows = await advisories.claimUnnotified();
+  const { advisories, vex, catalog, auth, notifications, logger } = options;
+  const claimed = await advisories.claimUnnotified();
+  if (claimed.length === 0) return 0;
+  const statements = await vex.statementsFor([
+    ...new Set(claimed.map(r => r.entityRef)),
+  ]);
+  const rows = claimed.filter(r => {
+    const s = statementFor(r, statements);
+    return !s || !VEX_HIDING_STATES.includes(s.state);
+  });
   if (rows.length === 0) return 0;
   const refs = [...new Set(rows.map(r => r.entityRef))];
   const credentials = await auth.getOwnServiceCredentials();

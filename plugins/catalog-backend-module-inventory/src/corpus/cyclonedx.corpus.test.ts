@@ -80,13 +80,51 @@ describe('corpus: SBOMs through repository discovery', () => {
       /^SBOM refused/.test(e.message),
     );
 
-    // Every JSON file is either stored or refused with its reason.
-    expect(deps.sboms.length + refused.length).toBe(files.length);
+    // Every JSON file is stored as an SBOM, read as a VEX document (CycloneDX
+    // vulnerabilities without components), or refused with its reason.
+    const vexOnly = files.filter(f => {
+      const doc = JSON.parse(fs.readFileSync(path.join(repo, f), 'utf8'));
+      return (
+        doc.bomFormat === 'CycloneDX' &&
+        Array.isArray(doc.vulnerabilities) &&
+        doc.vulnerabilities.some((v: any) => v?.analysis?.state) &&
+        !(doc.components?.length > 0)
+      );
+    });
+    expect(vexOnly.length).toBeGreaterThan(5);
+    const stored = new Map<string, any>(
+      deps.sboms.map((s: any) => [s.origin.replace(/^[^:]+:[^:]+:/, ''), s]),
+    );
+    for (const f of vexOnly) expect(stored.has(f)).toBe(false);
+    expect(deps.sboms.length + refused.length + vexOnly.length).toBe(
+      files.length,
+    );
     expect(refused.map((e: any) => path.basename(e.file)).sort()).toEqual([
       'invalid-bomformat-1.6.json',
       'invalid-empty-component-1.6.json',
       'invalid-missing-component-type-1.6.json',
     ]);
+    // The specification's own tests: every invalid file is refused or
+    // stored with its problems, every valid one stored without any.
+    const specTests = files.filter(f => f.includes('specification-tests/'));
+    expect(specTests.length).toBeGreaterThan(40);
+    const missed: string[] = [];
+    for (const f of specTests) {
+      const name = path.basename(f);
+      const sbom = stored.get(f);
+      if (name.startsWith('invalid-')) {
+        if (sbom && !(sbom.problems?.length > 0)) missed.push(name);
+      } else if (!sbom || sbom.problems?.length) {
+        missed.push(`${name}: ${JSON.stringify(sbom?.problems)}`);
+      }
+    }
+    expect(missed).toEqual([]);
+    // The ingestion page lists each SBOM stored with problems.
+    const withProblems = deps.sboms.filter((s: any) => s.problems?.length);
+    const lines = run.errors.filter((e: any) =>
+      /^(SBOM|VEX document) stored with \d+ schema problems?/.test(e.message),
+    );
+    expect(lines.length).toBeGreaterThanOrEqual(withProblems.length);
     const packages = deps.sboms.reduce(
       (n: number, s: any) => n + s.packages,
       0,
@@ -94,7 +132,7 @@ describe('corpus: SBOMs through repository discovery', () => {
     expect(packages).toBeGreaterThan(100);
     // eslint-disable-next-line no-console
     console.log(
-      `SBOM corpus via repository discovery: ${files.length} files, ${deps.sboms.length} stored (${packages} package rows, ${deps.packages.length} distinct purls), ${refused.length} refused`,
+      `SBOM corpus via repository discovery: ${files.length} files, ${deps.sboms.length} stored (${withProblems.length} with schema problems; ${packages} package rows, ${deps.packages.length} distinct purls), ${vexOnly.length} VEX documents, ${refused.length} refused`,
     );
     fs.rmSync(root, { recursive: true, force: true });
   });

@@ -9,8 +9,12 @@ import {
   type TreeEntry,
 } from '@internal/plugin-catalog-ingestion-node';
 import { Minimatch } from 'minimatch';
-import { parseSbom, ParsedSbom } from '../sbom/parseSbom';
+import {
+  readInventoryDocument,
+  type InventoryDocument,
+} from '../sbom/readDocument';
 import type { DatabaseSbomStore } from '../store/DatabaseSbomStore';
+import type { DatabaseVexStore } from '../store/DatabaseVexStore';
 
 /** Annotation naming a component's SBOM file, relative to its descriptor. */
 export const ANNOTATION_SBOM = 'portal.dev/sbom';
@@ -21,13 +25,36 @@ export const SBOM_KINDS = ['component', 'resource'];
 export const DEFAULT_SBOM_GLOBS = [
   '**/bom.json',
   '**/sbom.json',
+  '**/vex.json',
   '**/*.cdx.json',
   '**/*.spdx.json',
+  '**/*.vex.json',
 ];
 
 export interface RepositorySboms {
-  sboms: Array<{ entityRef: string; file: string; sbom: ParsedSbom }>;
+  sboms: Array<{
+    entityRef: string;
+    file: string;
+    document: InventoryDocument;
+  }>;
   problems: RepositoryFileProblem[];
+}
+
+/** How many of a document's problems the ingestion page lists in its line. */
+const PROBLEMS_IN_LINE = 3;
+
+/** One line for the ingestion page about a document stored with problems. */
+export function problemsLine(problems: string[], vexOnly = false): string {
+  const first = problems.slice(0, PROBLEMS_IN_LINE).join('; ');
+  const more =
+    problems.length > PROBLEMS_IN_LINE
+      ? ` (and ${
+          problems.length - PROBLEMS_IN_LINE
+        } more, listed on the component's Dependencies tab)`
+      : '';
+  return `${vexOnly ? 'VEX document' : 'SBOM'} stored with ${
+    problems.length
+  } schema problem${problems.length === 1 ? '' : 's'}: ${first}${more}`;
 }
 
 /**
@@ -91,9 +118,12 @@ export async function readSboms(
   const blobs = await content.read(toRead.map(f => f.oid));
 
   for (const file of toRead) {
-    let sbom: ParsedSbom;
+    let document: InventoryDocument;
+    let rootName: unknown;
     try {
-      sbom = parseSbom(JSON.parse(blobs.get(file.oid)?.toString('utf8') ?? ''));
+      const json = JSON.parse(blobs.get(file.oid)?.toString('utf8') ?? '');
+      document = await readInventoryDocument(json);
+      rootName = document.sbom?.rootName ?? json?.metadata?.component?.name;
     } catch (error) {
       result.problems.push({
         file: file.path,
@@ -103,12 +133,22 @@ export async function readSboms(
     }
     const owner =
       wanted.get(file.path) ??
-      componentFor(file.path, sbom.rootName, components);
+      componentFor(
+        file.path,
+        typeof rootName === 'string' ? rootName : undefined,
+        components,
+      );
     if (typeof owner === 'string') {
       result.problems.push({ file: file.path, message: owner });
       continue;
     }
-    result.sboms.push({ entityRef: owner.ref, file: file.path, sbom });
+    if (document.problems.length > 0)
+      result.problems.push({
+        file: file.path,
+        entityRef: owner.ref,
+        message: problemsLine(document.problems, !document.sbom),
+      });
+    result.sboms.push({ entityRef: owner.ref, file: file.path, document });
   }
   return result;
 }
@@ -147,9 +187,10 @@ function componentFor(
  */
 export function sbomReader(options: {
   store: DatabaseSbomStore;
+  vex: DatabaseVexStore;
   globs: ReadonlyMap<string, string[]>;
 }): RepositoryFileReader {
-  const { store, globs } = options;
+  const { store, vex, globs } = options;
   return {
     name: 'sbom',
     async read({ sourceId, repository, content, entities, maxFileBytes }) {
@@ -158,24 +199,41 @@ export function sbomReader(options: {
         maxFileBytes,
       });
       const commit = async () => {
-        const origins: string[] = [];
-        for (const s of sboms) {
-          const origin = `repository:${sourceId}/${repository}:${s.file}`;
-          origins.push(origin);
+        const sbomOrigins: string[] = [];
+        const vexOrigins: string[] = [];
+        for (const { entityRef, file, document } of sboms) {
+          const origin = `repository:${sourceId}/${repository}:${file}`;
+          // Statements first: the packages' change re-matches the component.
+          if (document.vex.statements.length > 0) {
+            vexOrigins.push(origin);
+            await vex.replaceStatements({
+              entityRef,
+              origin,
+              statements: document.vex.statements,
+              sourceId,
+              repository,
+            });
+          }
+          if (!document.sbom) continue;
+          sbomOrigins.push(origin);
           await store.replaceSbom({
-            entityRef: s.entityRef,
+            entityRef,
             origin,
-            format: s.sbom.format,
-            packages: s.sbom.packages,
+            format: document.sbom.format,
+            packages: document.sbom.packages,
+            problems: document.problems,
             sourceId,
             repository,
           });
         }
-        await store.pruneRepositorySboms(sourceId, repository, origins);
+        await vex.pruneRepository(sourceId, repository, vexOrigins);
+        await store.pruneRepositorySboms(sourceId, repository, sbomOrigins);
       };
       return { problems, commit };
     },
-    removeRepository: ({ sourceId, repository }) =>
-      store.pruneRepositorySboms(sourceId, repository, []),
+    removeRepository: async ({ sourceId, repository }) => {
+      await vex.pruneRepository(sourceId, repository, []);
+      await store.pruneRepositorySboms(sourceId, repository, []);
+    },
   };
 }

@@ -42,13 +42,15 @@ import {
   parseRange,
   versionInRange,
 } from '../sbom/matchPackage';
-import { parseSbom } from '../sbom/parseSbom';
+import { readInventoryDocument } from '../sbom/readDocument';
 import type { DatabaseSbomStore } from '../store/DatabaseSbomStore';
 import type { DatabaseAdvisoryStore } from '../store/DatabaseAdvisoryStore';
+import { applyVex, type DatabaseVexStore } from '../store/DatabaseVexStore';
 
 export interface InventoryRouterOptions {
   sboms: DatabaseSbomStore;
   advisories: DatabaseAdvisoryStore;
+  vex: DatabaseVexStore;
   /** Reads every configured advisory source now. */
   importAdvisories: () => Promise<AdvisoryImportResult[]>;
   catalog: CatalogService;
@@ -71,7 +73,7 @@ const USAGE_ROW_LIMIT = 50_000;
 export function createInventoryRouter(
   options: InventoryRouterOptions,
 ): express.Router {
-  const { sboms, advisories, catalog, httpAuth, permissions } = options;
+  const { sboms, advisories, vex, catalog, httpAuth, permissions } = options;
   const router = Router();
 
   /**
@@ -131,12 +133,12 @@ export function createInventoryRouter(
       [...new Set(rows.map(r => r.entityRef))],
       credentials,
     );
-    const items: Vulnerability[] = [];
+    const matches: Vulnerability[] = [];
     for (const r of rows) {
       const e = entities.get(r.entityRef);
       if (!e) continue;
       const { owner, title } = describe(e);
-      items.push({
+      matches.push({
         entityRef: r.entityRef,
         purl: r.purl,
         advisory: r.advisory,
@@ -147,7 +149,8 @@ export function createInventoryRouter(
         title,
       });
     }
-    const body: VulnerabilityList = { items };
+    const statements = await vex.statementsFor([...entities.keys()]);
+    const body: VulnerabilityList = applyVex(matches, statements);
     res.json(body);
   });
 
@@ -250,14 +253,24 @@ export function createInventoryRouter(
           `SBOMs belong to components and resources; ${ref} is a ${entity.kind}`,
         );
       }
-      const sbom = parseSbom(req.body);
-      const stored = await sboms.replaceSbom({
-        entityRef: ref,
-        origin: 'upload',
-        format: sbom.format,
-        packages: sbom.packages,
-      });
-      const body: SbomUploadResult = { sbom: stored };
+      const document = await readInventoryDocument(req.body);
+      const body: SbomUploadResult = { problems: document.problems };
+      if (document.vex.statements.length > 0 || !document.sbom) {
+        await vex.replaceStatements({
+          entityRef: ref,
+          origin: 'upload',
+          statements: document.vex.statements,
+        });
+        body.vex = { statements: document.vex.statements.length };
+      }
+      if (document.sbom)
+        body.sbom = await sboms.replaceSbom({
+          entityRef: ref,
+          origin: 'upload',
+          format: document.sbom.format,
+          packages: document.sbom.packages,
+          problems: document.problems,
+        });
       res.status(201).json(body);
     },
   );

@@ -32,6 +32,7 @@ function toSbom(row: any): StoredSbom {
     origin: row.origin,
     storedAt: new Date(row.stored_at).toISOString(),
     packages: Number(row.packages),
+    ...(row.problems ? { problems: JSON.parse(row.problems) } : {}),
   };
 }
 
@@ -113,6 +114,8 @@ export class DatabaseSbomStore {
     packages: ComponentPackage[];
     sourceId?: string;
     repository?: string;
+    /** Where the document leaves its schema. */
+    problems?: string[];
   }): Promise<StoredSbom> {
     const stored = await this.knex.transaction(async tx => {
       await tx('ingestion_sboms')
@@ -127,6 +130,9 @@ export class DatabaseSbomStore {
           format: options.format,
           stored_at: new Date(),
           packages: options.packages.length,
+          problems: options.problems?.length
+            ? JSON.stringify(options.problems)
+            : null,
         })
         .returning('*');
       for (let i = 0; i < options.packages.length; i += CHUNK) {
