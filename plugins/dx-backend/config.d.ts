@@ -3,9 +3,10 @@ export interface Config {
     /**
      * Scorecards as data: production-readiness and maturity rules, each
      * check reading a fact the portal holds (owner, SLOs, template version,
-     * docs, flagged packages, deployments, annotations, fields). Usually
-     * `$include`-d from a YAML file of the portal repository; the format is
-     * in docs/metrics.md. A mistake stops start-up with its path.
+     * docs, flagged packages, known vulnerabilities, deployments,
+     * annotations, fields). Usually `$include`-d from a YAML file of the
+     * portal repository; the format is in docs/metrics.md. A mistake stops
+     * start-up with its path.
      */
     scorecards?: {
       definitions?: Array<{ [key: string]: unknown }>;

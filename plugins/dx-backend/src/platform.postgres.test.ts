@@ -12,6 +12,7 @@ import {
   commitFiles,
   dropDatabases,
   eventually,
+  MANUAL_SCHEDULE,
   stackConfig,
 } from '@internal/backend-test-utils';
 import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
@@ -22,8 +23,9 @@ import catalogModuleRepositoryDocs from '@internal/plugin-catalog-backend-module
 import goldenPathsPlugin from '@internal/plugin-golden-paths-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import sloPlugin from '@internal/plugin-slo-backend';
-import type {
-  AdoptionMetrics,
+import {
+  DEFAULT_VULNERABILITY_FIX,
+  type AdoptionMetrics,
   EntityScorecard,
   OnboardingMetrics,
   ScorecardRollupResponse,
@@ -148,6 +150,26 @@ spec:
   objectives: [{ target: 0.99 }]
 `;
 
+/** An advisory in OSV format, as an advisory source holds it. */
+const ADVISORY = {
+  id: 'GHSA-test-lodash',
+  modified: '2026-11-01T00:00:00Z',
+  aliases: ['CVE-2026-4242'],
+  summary: 'Prototype pollution in lodash',
+  database_specific: { severity: 'HIGH' },
+  affected: [
+    {
+      package: { ecosystem: 'npm', name: 'lodash' },
+      ranges: [
+        {
+          type: 'ECOSYSTEM',
+          events: [{ introduced: '0' }, { fixed: '4.17.21' }],
+        },
+      ],
+    },
+  ],
+};
+
 const SCORECARDS = [
   {
     id: 'production-readiness',
@@ -187,6 +209,20 @@ const SCORECARDS = [
           },
         ],
         fix: 'Upgrade lodash',
+      },
+      {
+        id: 'vulns',
+        title: 'No known vulnerability',
+        level: 'silver',
+        check: 'no-known-vulnerabilities',
+      },
+      {
+        id: 'critical-vulns',
+        title: 'No critical vulnerability',
+        level: 'gold',
+        check: 'no-known-vulnerabilities',
+        minSeverity: 'critical',
+        fix: 'Upgrade now',
       },
       {
         id: 'template',
@@ -229,6 +265,33 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
       'catalog-info.yaml': component('legacy', 'team-ghost', '1.0.0'),
       'bom.json': sbom('4.17.20'),
     });
+    fs.mkdirSync(path.join(dir, 'osv', 'npm'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'osv', 'npm', 'GHSA-test-lodash.json'),
+      JSON.stringify(ADVISORY),
+    );
+    // The same vulnerability (its CVE) from another database, rated lower:
+    // the check names it once, with the worse rating.
+    fs.writeFileSync(
+      path.join(dir, 'osv', 'npm', 'OSV-test-lodash.json'),
+      JSON.stringify({
+        ...ADVISORY,
+        id: 'OSV-test-lodash',
+        database_specific: { severity: 'LOW' },
+      }),
+    );
+    const stack = stackConfig({
+      connection: CONNECTION,
+      prefix,
+      locations: [path.join(dir, 'org.yaml')],
+      reposDir,
+      kinds: ['Component', 'Template', 'Location', 'Group', 'User'],
+    }) as any;
+    // Advisories are imported when the test asks.
+    stack.catalog.ingestion.advisories = {
+      sources: [{ id: 'osv-test', path: path.join(dir, 'osv') }],
+      schedule: MANUAL_SCHEDULE,
+    };
     backend = await startTestBackend({
       features: [
         catalogPlugin,
@@ -245,13 +308,7 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
         permissionsFactory,
         mockServices.rootConfig.factory({
           data: {
-            ...stackConfig({
-              connection: CONNECTION,
-              prefix,
-              locations: [path.join(dir, 'org.yaml')],
-              reposDir,
-              kinds: ['Component', 'Template', 'Location', 'Group', 'User'],
-            }),
+            ...stack,
             slo: { sync: { frequencyMs: 1000 } },
             dx: {
               scorecards: {
@@ -277,6 +334,17 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
           .set('Authorization', as());
         return r.status === 200 && r.body.relations?.length ? true : undefined;
       });
+    const imported = await request(backend.server)
+      .post('/api/catalog/ingestion/dependencies/advisories/import')
+      .set('Authorization', as());
+    if (imported.status !== 200)
+      throw new Error(`advisory import answered ${imported.status}`);
+    await wait('both advisories to hit legacy', async () => {
+      const r = await request(backend.server)
+        .get('/api/catalog/ingestion/dependencies/vulnerabilities')
+        .set('Authorization', as());
+      return r.body.items?.length === 2 ? true : undefined;
+    });
     await wait('the SLO of checkout', async () => {
       const r = await request(backend.server)
         .get('/api/slo/slos?entityRef=component:default/checkout')
@@ -365,12 +433,32 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
       status: 'fail',
       detail: 'uses pkg:npm/lodash@4.17.20 (CVE-2021-23337)',
     });
+    // Fed by the imported advisory, not by a hand list.
+    expect(byId.vulns).toEqual({
+      id: 'vulns',
+      title: 'No known vulnerability',
+      level: 'silver',
+      status: 'fail',
+      detail:
+        'affected by GHSA-test-lodash (CVE-2026-4242, high) in lodash 4.17.20, fixed in 4.17.21',
+      fix: DEFAULT_VULNERABILITY_FIX,
+    });
+    // The advisory is high, below this check's minSeverity.
+    expect(byId['critical-vulns']).toEqual({
+      id: 'critical-vulns',
+      title: 'No critical vulnerability',
+      level: 'gold',
+      status: 'pass',
+      detail:
+        'no known vulnerability of critical severity or above in its packages',
+    });
     expect(byId.template).toMatchObject({
       status: 'fail',
       detail: 'on template:default/service 1.0.0; the newest is 2.0.0',
     });
     expect(byId.weekly.status).toBe('fail');
-    expect(legacy.score).toBe(0);
+    // Only the critical-vulnerability check passes: 1 of 8.
+    expect(legacy.score).toBe(0.125);
 
     const checkout = (
       await get(
@@ -382,11 +470,16 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
       ['docs', 'pass'],
       ['slo', 'pass'],
       ['lodash', 'pass'],
+      ['vulns', 'pass'],
+      ['critical-vulns', 'pass'],
       ['template', 'pass'],
       ['weekly', 'pass'],
     ]);
+    expect(checkout.checks.find(c => c.id === 'vulns')?.detail).toBe(
+      'no known vulnerability in its packages',
+    );
     // 8 deployments in 28 days: 2 a week.
-    expect(checkout.checks[5].detail).toBe(
+    expect(checkout.checks.find(c => c.id === 'weekly')?.detail).toBe(
       '2 deployments per week over 28 days',
     );
     expect(checkout).toMatchObject({
@@ -405,13 +498,14 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
       scorecardId: 'production-readiness',
       entities: 2,
       byLevel: { bronze: 0, silver: 0, gold: 1, none: 1 },
-      score: 0.5,
+      score: 0.5625,
     });
     expect(rollup.items[0].failing.map(f => [f.id, f.entities])).toEqual([
       ['owner', 1],
       ['docs', 1],
       ['slo', 1],
       ['lodash', 1],
+      ['vulns', 1],
       ['template', 1],
       ['weekly', 1],
     ]);
@@ -421,14 +515,14 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
         day: new Date().toISOString().slice(0, 10),
         entities: 2,
         byLevel: { bronze: 0, silver: 0, gold: 1, none: 1 },
-        score: 0.5,
+        score: 0.5625,
       },
     ]);
     expect(
       rollup.teams?.map(t => [t.owner, t.items[0].entities, t.items[0].score]),
     ).toEqual([
       ['group:default/team-a', 1, 1],
-      ['group:default/team-ghost', 1, 0],
+      ['group:default/team-ghost', 1, 0.125],
     ]);
     const team: ScorecardRollupResponse = (
       await get('/api/dx/scorecards/rollup?owner=group:default/team-a')
@@ -445,7 +539,7 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
     expect(csv.text.trim().split('\n')).toEqual([
       'scorecard,entity,owner,level,score,failing_checks',
       'production-readiness,component:default/checkout,group:default/team-a,gold,1,',
-      'production-readiness,component:default/legacy,group:default/team-ghost,none,0,owner docs slo lodash template weekly',
+      'production-readiness,component:default/legacy,group:default/team-ghost,none,0.125,owner docs slo lodash vulns template weekly',
     ]);
   });
 

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_VULNERABILITY_FIX,
   evaluateScorecard,
   parseScorecards,
   scorecardApplies,
@@ -240,5 +241,138 @@ describe('evaluateScorecard', () => {
     expect(scorecardApplies(c, 'Component', 'service')).toBe(true);
     expect(scorecardApplies(c, 'Component', 'website')).toBe(false);
     expect(scorecardApplies(c, 'API', 'service')).toBe(false);
+  });
+});
+
+describe('no-known-vulnerabilities', () => {
+  const at = '2026-12-01T00:00:00.000Z';
+  const card = (extra: Record<string, unknown> = {}) =>
+    parseScorecards(
+      [
+        {
+          id: 'security',
+          title: 'Security',
+          checks: [
+            {
+              id: 'vulns',
+              title: 'No known vulnerability',
+              level: 'bronze',
+              check: 'no-known-vulnerabilities',
+              ...extra,
+            },
+          ],
+        },
+      ],
+      'x',
+    )[0];
+  const LODASH = {
+    advisory: 'GHSA-35jh-r3h4-6jhm',
+    cve: 'CVE-2021-23337',
+    package: 'lodash 4.17.20',
+    severity: 'high' as const,
+    fixedIn: '4.17.21',
+  };
+  const MINIMIST = {
+    advisory: 'GHSA-xvch-5gv4-984h',
+    package: 'minimist 1.2.5',
+    severity: 'critical' as const,
+    fixedIn: '1.2.6',
+  };
+  const DEBUG = {
+    advisory: 'GHSA-gxpj-cx7g-858c',
+    package: 'debug 2.6.8',
+    severity: 'low' as const,
+  };
+  const UNRATED = { advisory: 'PYSEC-2024-1', package: 'jinja2 3.1.2' };
+  const judge = (
+    vulnerabilities: EntityFacts['vulnerabilities'],
+    extra: Record<string, unknown> = {},
+    missing = {},
+  ) =>
+    evaluateScorecard(card(extra), base({ vulnerabilities }), missing, at)
+      .checks[0];
+
+  it('passes when no advisory affects its packages', () => {
+    expect(judge([])).toEqual({
+      id: 'vulns',
+      title: 'No known vulnerability',
+      level: 'bronze',
+      status: 'pass',
+      detail: 'no known vulnerability in its packages',
+    });
+    expect(judge(undefined).status).toBe('pass');
+  });
+
+  it('fails naming each advisory, its package and fixed version, worst first, with how to fix', () => {
+    const r = judge([DEBUG, LODASH, MINIMIST]);
+    expect(r).toMatchObject({ status: 'fail', level: 'bronze' });
+    expect(r.detail).toBe(
+      'affected by GHSA-xvch-5gv4-984h (critical) in minimist 1.2.5, fixed in 1.2.6; ' +
+        'GHSA-35jh-r3h4-6jhm (CVE-2021-23337, high) in lodash 4.17.20, fixed in 4.17.21; ' +
+        'GHSA-gxpj-cx7g-858c (low) in debug 2.6.8, no fixed version yet',
+    );
+    expect(r.fix).toBe(DEFAULT_VULNERABILITY_FIX);
+    expect(r.fix).toMatch(/version that fixes it.*VEX statement/);
+    expect(judge([LODASH], { fix: 'Ask security' }).fix).toBe('Ask security');
+  });
+
+  it('names five advisories and counts the rest', () => {
+    const many = Array.from({ length: 7 }, (_, i) => ({
+      ...LODASH,
+      advisory: `GHSA-000${i}`,
+    }));
+    const { detail } = judge(many);
+    expect(detail.split('; ')).toHaveLength(6);
+    expect(detail).toMatch(/; and 2 more$/);
+  });
+
+  it('counts only advisories at or above minSeverity, and unrated ones at any', () => {
+    expect(judge([DEBUG, LODASH], { minSeverity: 'critical' })).toMatchObject({
+      status: 'pass',
+      detail:
+        'no known vulnerability of critical severity or above in its packages',
+    });
+    expect(
+      judge([DEBUG, LODASH, MINIMIST], { minSeverity: 'high' }).detail,
+    ).toBe(
+      'affected by GHSA-xvch-5gv4-984h (critical) in minimist 1.2.5, fixed in 1.2.6; ' +
+        'GHSA-35jh-r3h4-6jhm (CVE-2021-23337, high) in lodash 4.17.20, fixed in 4.17.21',
+    );
+    expect(judge([DEBUG], { minSeverity: 'low' }).status).toBe('fail');
+    expect(judge([UNRATED], { minSeverity: 'critical' })).toMatchObject({
+      status: 'fail',
+      detail:
+        'affected by PYSEC-2024-1 (not rated) in jinja2 3.1.2, no fixed version yet',
+    });
+  });
+
+  it('reads minSeverity in the inventory’s words, moderate being medium', () => {
+    expect(card({ minSeverity: 'moderate' }).checks[0]).toMatchObject({
+      minSeverity: 'medium',
+    });
+    expect(card().checks[0]).not.toHaveProperty('minSeverity');
+    expect(() => card({ minSeverity: 'severe' })).toThrow(
+      'x[0].checks[0].minSeverity',
+    );
+    const medium = { ...DEBUG, severity: 'medium' as const };
+    expect(judge([medium], { minSeverity: 'moderate' }).status).toBe('fail');
+    expect(judge([DEBUG], { minSeverity: 'moderate' }).status).toBe('pass');
+  });
+
+  it('is n/a, not failed, when the inventory did not answer', () => {
+    const r = evaluateScorecard(
+      card(),
+      base({ vulnerabilities: [LODASH] }),
+      { vulnerabilities: 'known vulnerabilities: catalog answered HTTP 503' },
+      at,
+    );
+    expect(r.checks[0]).toMatchObject({
+      status: 'n/a',
+      detail: 'not checked: known vulnerabilities: catalog answered HTTP 503',
+    });
+    expect(r.checks[0].fix).toBeUndefined();
+    // Every level reached: n/a counts as passing.
+    expect(r.level).toBe('gold');
+    expect(r.score).toBe(1);
   });
 });

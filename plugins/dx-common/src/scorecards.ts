@@ -13,6 +13,7 @@ import type { CheckResult, CheckStatus, EntityScorecard } from './api';
  * | `newest-template-version` | made from a golden path on its newest version (n/a when not made from a template) | golden paths |
  * | `has-docs` | README/docs stored at ingestion, or a TechDocs annotation | catalog ingestion |
  * | `no-flagged-packages` | its SBOM holds none of the listed packages in the listed ranges | dependency inventory |
+ * | `no-known-vulnerabilities` | no imported advisory (at `minSeverity` or above) affects its packages, VEX-suppressed matches aside | dependency inventory |
  * | `deploys-at-least` | at least `perWeek` successful production deployments per week over the last `days` | DX events |
  * | `has-annotation` | the annotation is set and not empty | catalog |
  * | `field` | an entity field exists / equals one of / matches a pattern | catalog |
@@ -46,6 +47,27 @@ const flaggedPackage = z
   })
   .strict();
 
+/**
+ * Advisory severities, lowest first: the inventory's words (OSV and
+ * GitHub's `moderate` is its `medium`).
+ */
+export const VULNERABILITY_SEVERITIES = [
+  'low',
+  'medium',
+  'high',
+  'critical',
+] as const;
+export type VulnerabilitySeverity = (typeof VULNERABILITY_SEVERITIES)[number];
+
+const severity = z.preprocess(
+  v => (v === 'moderate' ? 'medium' : v),
+  z.enum(VULNERABILITY_SEVERITIES),
+);
+
+/** The `fix` of `no-known-vulnerabilities` when the definition gives none. */
+export const DEFAULT_VULNERABILITY_FIX =
+  'Upgrade each affected package to the version that fixes it and publish a new SBOM; if the component is not affected, record a VEX statement (not_affected, with its justification) for it.';
+
 export const scorecardCheckSchema = z.discriminatedUnion('check', [
   z.object({ ...common, check: z.literal('owner-exists') }).strict(),
   z
@@ -62,6 +84,19 @@ export const scorecardCheckSchema = z.discriminatedUnion('check', [
       ...common,
       check: z.literal('no-flagged-packages'),
       packages: z.array(flaggedPackage).min(1),
+    })
+    .strict(),
+  z
+    .object({
+      ...common,
+      check: z.literal('no-known-vulnerabilities'),
+      /**
+       * Only advisories of this severity or above fail the check (and
+       * advisories without a severity, which may be anything); every
+       * advisory when absent.
+       */
+      minSeverity: severity.optional(),
+      fix: common.fix.default(DEFAULT_VULNERABILITY_FIX),
     })
     .strict(),
   z
@@ -191,14 +226,45 @@ export interface EntityFacts {
     string,
     Array<{ purl: string; version: string; reason?: string }>
   >;
+  /**
+   * Advisories affecting its packages, one per vulnerability and package
+   * (matches a VEX statement hides are not here).
+   */
+  vulnerabilities?: KnownVulnerability[];
   /** Successful production deployments per check id's window. */
   deployments?: Record<string, number>;
 }
 
+/** An advisory affecting one package of an entity, in words. */
+export interface KnownVulnerability {
+  /** The advisory's id (`GHSA-…`, `CVE-…`, an OSV id). */
+  advisory: string;
+  /** Its CVE when the advisory has another id. */
+  cve?: string;
+  /** The package in words: `lodash 4.17.20`. */
+  package: string;
+  /** Undefined when the advisory is not rated. */
+  severity?: VulnerabilitySeverity;
+  /** The lowest version that fixes it, when the advisory names one. */
+  fixedIn?: string;
+}
+
 /** Facts a source could not provide: checks reading them are n/a. */
 export type MissingFacts = Partial<
-  Record<'slos' | 'templates' | 'docs' | 'packages', string>
+  Record<'slos' | 'templates' | 'docs' | 'packages' | 'vulnerabilities', string>
 >;
+
+/** Rank of a severity, higher is worse; -1 when not rated. */
+function severityRank(s?: VulnerabilitySeverity): number {
+  return s ? VULNERABILITY_SEVERITIES.indexOf(s) : -1;
+}
+
+function describeVulnerability(v: KnownVulnerability): string {
+  const about = [v.cve, v.severity ?? 'not rated'].filter(Boolean).join(', ');
+  return `${v.advisory} (${about}) in ${v.package}, ${
+    v.fixedIn ? `fixed in ${v.fixedIn}` : 'no fixed version yet'
+  }`;
+}
 
 function fieldAt(entity: EntityFacts['entity'], path: string): unknown {
   let value: unknown = entity;
@@ -294,6 +360,39 @@ function judge(
           )
           .join(', ')}${
           found.length > 5 ? ` and ${found.length - 5} more` : ''
+        }`,
+      };
+    }
+    case 'no-known-vulnerabilities': {
+      if (missing.vulnerabilities) return notChecked(missing.vulnerabilities);
+      const min = check.minSeverity;
+      const found = (facts.vulnerabilities ?? [])
+        // Not rated: it may be anything, so it counts at every minSeverity.
+        .filter(
+          v =>
+            !min ||
+            !v.severity ||
+            severityRank(v.severity) >= severityRank(min),
+        )
+        // Worst first (not rated last), then by advisory and package.
+        .sort(
+          (a, b) =>
+            severityRank(b.severity) - severityRank(a.severity) ||
+            a.advisory.localeCompare(b.advisory) ||
+            a.package.localeCompare(b.package),
+        );
+      const scope = min
+        ? `known vulnerability of ${min} severity or above`
+        : 'known vulnerability';
+      if (found.length === 0)
+        return { status: 'pass', detail: `no ${scope} in its packages` };
+      return {
+        status: 'fail',
+        detail: `affected by ${found
+          .slice(0, 5)
+          .map(describeVulnerability)
+          .join('; ')}${
+          found.length > 5 ? `; and ${found.length - 5} more` : ''
         }`,
       };
     }

@@ -13,11 +13,13 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DEFAULT_DORA_OPTIONS,
   isProduction,
+  VULNERABILITY_SEVERITIES,
   type EntityFacts,
+  type KnownVulnerability,
   type MissingFacts,
   type Scorecard,
 } from '@internal/plugin-dx-common';
-import { InventoryClient } from '@internal/plugin-inventory-common';
+import { InventoryClient, packageOf } from '@internal/plugin-inventory-common';
 import { RepositoryDocsClient } from '@internal/plugin-repository-docs-common';
 import { GoldenPathsClient } from '@internal/plugin-golden-paths-common';
 import { SloClient } from '@internal/plugin-slo-common';
@@ -54,8 +56,9 @@ export interface CatalogFacts {
 /**
  * Gathers the facts the scorecards and the adoption metrics read: the
  * catalog (entities, owners), SLOs, golden-path template versions, docs,
- * SBOM packages and deployments. A plugin that does not answer makes its
- * facts missing (the checks reading them are n/a), never the whole run.
+ * SBOM packages, known vulnerabilities and deployments. A plugin that does
+ * not answer makes its facts missing (the checks reading them are n/a),
+ * never the whole run.
  */
 export class PortalFacts {
   constructor(
@@ -166,6 +169,43 @@ export class PortalFacts {
     return items;
   }
 
+  /**
+   * Advisories affecting each entity's packages (ref in lower case), in
+   * words: one per vulnerability and package, the worst rating kept when
+   * several databases report it. Only the matches that count (`items`):
+   * the ones a VEX statement hides are left out by the inventory.
+   */
+  async vulnerabilities(): Promise<Map<string, KnownVulnerability[]>> {
+    const { items } = await this.inventory.listVulnerabilities(
+      {},
+      await asService(this.deps.auth, 'catalog'),
+    );
+    const rank = (s?: string) =>
+      (VULNERABILITY_SEVERITIES as readonly string[]).indexOf(s ?? '');
+    const byEntity = new Map<string, Map<string, KnownVulnerability>>();
+    for (const v of items) {
+      const ref = lower(v.entityRef);
+      const found = byEntity.get(ref) ?? new Map();
+      byEntity.set(ref, found);
+      const key = `${v.vulnKey}\n${v.purl}`;
+      const seen: KnownVulnerability | undefined = found.get(key);
+      const { id, severity } = v.advisory;
+      const fixedIn = seen?.fixedIn ?? v.fixedIn;
+      if (seen && rank(seen.severity) >= rank(severity)) {
+        if (fixedIn) seen.fixedIn = fixedIn;
+        continue;
+      }
+      found.set(key, {
+        advisory: id,
+        ...(v.vulnKey !== id ? { cve: v.vulnKey } : {}),
+        package: packageOf(v.purl),
+        ...(severity ? { severity } : {}),
+        ...(fixedIn ? { fixedIn } : {}),
+      });
+    }
+    return new Map([...byEntity].map(([ref, m]) => [ref, [...m.values()]]));
+  }
+
   /** Successful production deployments per entity since `since`. */
   async deploymentsSince(since: Date): Promise<Map<string, number>> {
     const rows: Array<{
@@ -215,21 +255,32 @@ export class PortalFacts {
     const uses = (name: string) => checks.some(c => c.check === name);
     const kinds = [...new Set(cards.flatMap(c => c.appliesTo.kinds))];
     const none = async () => undefined;
-    const [catalog, slos, templates, docs] = await Promise.all([
-      this.catalog(kinds),
-      this.attempt('SLOs', uses('has-slo') ? () => this.slos() : none),
-      this.attempt(
-        'template versions',
-        uses('newest-template-version')
-          ? () => this.newestTemplateVersions()
-          : none,
-      ),
-      this.attempt('docs', uses('has-docs') ? () => this.docs() : none),
-    ]);
+    const [catalog, slos, templates, docs, vulnerabilities] = await Promise.all(
+      [
+        this.catalog(kinds),
+        this.attempt('SLOs', uses('has-slo') ? () => this.slos() : none),
+        this.attempt(
+          'template versions',
+          uses('newest-template-version')
+            ? () => this.newestTemplateVersions()
+            : none,
+        ),
+        this.attempt('docs', uses('has-docs') ? () => this.docs() : none),
+        // One inventory query for every entity and check.
+        this.attempt(
+          'known vulnerabilities',
+          uses('no-known-vulnerabilities')
+            ? () => this.vulnerabilities()
+            : none,
+        ),
+      ],
+    );
     const missing: MissingFacts = {};
     if (slos.missing) missing.slos = slos.missing;
     if (templates.missing) missing.templates = templates.missing;
     if (docs.missing) missing.docs = docs.missing;
+    if (vulnerabilities.missing)
+      missing.vulnerabilities = vulnerabilities.missing;
 
     // Flagged packages: one inventory query per listed package.
     const flagged = new Map<
@@ -276,6 +327,7 @@ export class PortalFacts {
         templates: templates.value,
         docs: docs.value,
         flagged,
+        vulnerabilities: vulnerabilities.value,
         deployments,
       }),
     );
@@ -291,6 +343,7 @@ export class PortalFacts {
       templates?: Map<string, string | undefined>;
       docs?: Set<string>;
       flagged?: Map<string, EntityFacts['flagged']>;
+      vulnerabilities?: Map<string, KnownVulnerability[]>;
       deployments?: Map<string, Record<string, number>>;
     },
   ): EntityFacts {
@@ -325,6 +378,7 @@ export class PortalFacts {
         : {}),
       docs: gathered.docs?.has(ref) ?? false,
       flagged: gathered.flagged?.get(ref) ?? {},
+      vulnerabilities: gathered.vulnerabilities?.get(ref) ?? [],
       deployments: gathered.deployments?.get(ref) ?? {},
     };
   }
