@@ -14,12 +14,32 @@ export interface Config {
       maxSbomBytes?: number;
       /**
        * Advisories in OSV format, matched against every stored package.
-       * Each source is a directory of OSV JSON files (for example an
-       * unpacked osv.dev ecosystem archive), read recursively; unchanged
-       * files are not processed again.
+       * Unchanged advisories are not processed again.
        */
       advisories?: {
-        sources?: Array<{ id: string; path: string }>;
+        /** Each source has either `path` or `url`, not both. */
+        sources?: Array<{
+          /** Names the source in results and logs; unique. */
+          id: string;
+          /**
+           * A directory of OSV JSON files (for example an unpacked osv.dev
+           * ecosystem archive), read recursively, or a local `.zip` of them
+           * (read again only when its size or time changed).
+           */
+          path?: string;
+          /**
+           * An OSV archive to download: a zip of OSV JSON files such as
+           * https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip,
+           * or one OSV JSON document or a JSON array of them. Downloads are
+           * conditional (If-None-Match / If-Modified-Since): an unchanged
+           * archive is not read again.
+           */
+          url?: string;
+          /** Largest download of a `url` source, in bytes. Default 512 MiB. */
+          maxBytes?: number;
+          /** How long a download of a `url` source may take. Default 10 minutes. */
+          timeout?: { [unit: string]: number } | string;
+        }>;
         /** How often the sources are read; default every 6 hours. */
         schedule?: {
           frequency: { [unit: string]: number } | string;

@@ -88,9 +88,13 @@ export const catalogModuleInventory = createBackendModule({
         const importAll = async () => {
           const results = [];
           for (const source of settings.advisorySources) {
-            const result = await importAdvisories(source, advisories);
+            const result = await importAdvisories(source, advisories, {
+              knex,
+            });
             logger.info(
-              `Advisories of ${source.id}: ${result.files} files, ${result.added} added, ${result.changed} changed, ${result.unchanged} unchanged, ${result.refusedCount} refused`,
+              result.notModified
+                ? `Advisories of ${source.id}: not modified since the last read`
+                : `Advisories of ${source.id}: ${result.files} files, ${result.added} added, ${result.changed} changed, ${result.unchanged} unchanged, ${result.refusedCount} refused`,
             );
             results.push(result);
           }

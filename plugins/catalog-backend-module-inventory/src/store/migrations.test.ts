@@ -28,6 +28,7 @@ const TABLES = [
   'inventory_advisories',
   'inventory_advisory_packages',
   'inventory_vulnerabilities',
+  'inventory_advisory_sources',
 ];
 
 describe.each(databases.eachSupportedId())('migrations on %s', id => {
@@ -72,6 +73,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', id => {
       direct: true,
     });
     for (const table of [
+      'inventory_advisory_sources',
       'inventory_rate_limits',
       'inventory_vulnerabilities',
       'inventory_advisory_packages',
