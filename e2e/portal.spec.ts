@@ -604,7 +604,12 @@ test('DX metrics: DORA from events, CSV, scorecards, a component’s checks and 
     await page.reload();
     await expect(checks).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 120_000, intervals: [5_000] });
-  await expect(checks.getByRole('row')).toHaveCount(8); // header and 7 checks
+  await expect(checks.getByRole('row')).toHaveCount(9); // header and 8 checks
+  await expect(
+    checks.getByRole('row', {
+      name: /No known high or critical vulnerability/,
+    }),
+  ).toBeVisible();
   const slo = checks.getByRole('row', { name: /Has an SLO/ });
   await expect(slo).toContainText('Fail');
   await expect(slo).toContainText(

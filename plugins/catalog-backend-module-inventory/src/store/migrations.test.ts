@@ -29,6 +29,7 @@ const TABLES = [
   'inventory_advisory_packages',
   'inventory_vulnerabilities',
   'inventory_advisory_sources',
+  'inventory_vex_statements',
 ];
 
 describe.each(databases.eachSupportedId())('migrations on %s', id => {
@@ -73,6 +74,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', id => {
       direct: true,
     });
     for (const table of [
+      'inventory_vex_statements',
       'inventory_advisory_sources',
       'inventory_rate_limits',
       'inventory_vulnerabilities',
@@ -83,6 +85,9 @@ describe.each(databases.eachSupportedId())('migrations on %s', id => {
     await knex.schema.alterTable('ingestion_packages', table => {
       table.dropIndex(['osv_key'], 'ingestion_packages_osv_key_idx');
       table.dropColumn('osv_key');
+    });
+    await knex.schema.alterTable('ingestion_sboms', table => {
+      table.dropColumn('problems');
     });
     await knex.schema.dropTable(inventory.tableName);
     await knex.schema.dropTable(`${inventory.tableName}_lock`);

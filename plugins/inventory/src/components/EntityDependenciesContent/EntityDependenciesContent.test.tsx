@@ -75,6 +75,30 @@ describe('EntityDependenciesContent', () => {
       .closest('tr')!;
     expect(sbom).toHaveTextContent('cyclonedx');
     expect(sbom).toHaveTextContent('2');
+    expect(sbom).toHaveTextContent('valid');
+    expect(screen.queryByText(/leaves its schema/)).not.toBeInTheDocument();
+  });
+
+  it('shows where an SBOM leaves its schema, problem by problem', async () => {
+    const problems = [
+      'components[0].hashes[0].content: must match pattern "^([a-fA-F0-9]{32})$"',
+      'dependencies[0].dependsOn[0]: "nowhere" is not the bom-ref of any component or service',
+    ];
+    await renderTab(
+      jest.fn(async () => ({
+        ...dependencies,
+        sboms: [{ ...dependencies.sboms[0], problems }],
+      })),
+    );
+    expect(
+      await screen.findByText(/bom\.json leaves its schema \(2 problems\)/),
+    ).toBeInTheDocument();
+    const sbom = screen
+      .getByText('repository:local-repos/web-shop:bom.json')
+      .closest('tr')!;
+    expect(sbom).toHaveTextContent('2 problems');
+    for (const problem of problems)
+      expect(screen.getByText(problem)).toBeInTheDocument();
   });
 
   it('explains how to add an SBOM when there is none', async () => {

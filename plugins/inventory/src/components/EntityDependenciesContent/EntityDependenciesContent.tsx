@@ -4,6 +4,7 @@ import {
   Progress,
   Table,
   TableColumn,
+  WarningPanel,
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
@@ -48,12 +49,25 @@ const sbomColumns: TableColumn<StoredSbom>[] = [
   { title: 'Format', field: 'format' },
   { title: 'Packages', field: 'packages', type: 'numeric' },
   {
+    title: 'Schema',
+    render: s =>
+      s.problems?.length
+        ? `${s.problems.length} problem${s.problems.length === 1 ? '' : 's'}`
+        : 'valid',
+  },
+  {
     title: 'Stored at',
     field: 'storedAt',
     render: s =>
       DateTime.fromISO(s.storedAt).toLocaleString(DateTime.DATETIME_MED),
   },
 ];
+
+/** The file of a repository origin, or "The uploaded SBOM". */
+const sourceFile = (origin: string) =>
+  origin === 'upload'
+    ? 'The uploaded SBOM'
+    : origin.replace(/^repository:[^:]*:/, '');
 
 function NoSbomEmptyState(props: { entityRef: string }) {
   // One option a line, so the command fits its column; a long entity
@@ -129,6 +143,25 @@ export function EntityDependenciesContent() {
           options={{ paging: false, search: false, padding: 'dense' }}
         />
       </Grid>
+      {value.sboms
+        .filter(sbom => sbom.problems?.length)
+        .map(sbom => (
+          <Grid item xs={12} key={sbom.id}>
+            <WarningPanel
+              severity="warning"
+              title={`${sourceFile(sbom.origin)} leaves its schema (${
+                sbom.problems!.length
+              } problem${sbom.problems!.length === 1 ? '' : 's'})`}
+              message="It was stored because its packages could be read; fix the tool or file that wrote it."
+            >
+              <ul style={{ margin: 0 }}>
+                {sbom.problems!.map((problem, i) => (
+                  <li key={i}>{problem}</li>
+                ))}
+              </ul>
+            </WarningPanel>
+          </Grid>
+        ))}
     </Grid>
   );
 }

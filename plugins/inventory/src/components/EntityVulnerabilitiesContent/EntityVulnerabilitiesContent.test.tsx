@@ -3,7 +3,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { inventoryApiRef } from '../../api';
-import { vulnerabilities } from '../Vulnerabilities/fixtures';
+import { suppressed, vulnerabilities } from '../Vulnerabilities/fixtures';
 import { EntityVulnerabilitiesContent } from './EntityVulnerabilitiesContent';
 
 const shop: Entity = {
@@ -26,6 +26,7 @@ describe('EntityVulnerabilitiesContent', () => {
       items: vulnerabilities.filter(
         v => v.entityRef === 'component:default/shop',
       ),
+      suppressed: [],
     }));
     await render(list);
     expect(
@@ -48,10 +49,24 @@ describe('EntityVulnerabilitiesContent', () => {
   });
 
   it('says nothing is known, and why that may be', async () => {
-    await render(jest.fn(async () => ({ items: [] })));
+    await render(jest.fn(async () => ({ items: [], suppressed: [] })));
     expect(
       await screen.findByText('No known vulnerability'),
     ).toBeInTheDocument();
     expect(screen.getByText(/Without an SBOM/)).toBeInTheDocument();
+  });
+
+  it('lists the matches its owners stated do not affect it, with why', async () => {
+    await render(jest.fn(async () => ({ items: [], suppressed })));
+    expect(
+      await screen.findByText('No known vulnerability'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/stated does not affect it/)).toBeInTheDocument();
+    const row = screen
+      .getByText('Hidden by VEX statements')
+      .closest('div[class*="MuiPaper"]')!
+      .querySelectorAll('tbody tr');
+    expect(row).toHaveLength(1);
+    expect(row[0]).toHaveTextContent('not affected: code not reachable');
   });
 });

@@ -10,36 +10,15 @@ import {
   AdvisoryIds,
   bySeverity,
   formatDay,
+  HiddenByVex,
   packageOf,
   SeverityChip,
+  VexChip,
 } from '../Vulnerabilities/parts';
+import Grid from '@material-ui/core/Grid';
 
-/** The Vulnerabilities tab: the advisories that hit this component's packages. */
-export function EntityVulnerabilitiesContent() {
-  const { entity } = useEntity();
-  const api = useApi(inventoryApiRef);
-  const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(
-    () => api.listVulnerabilities({ entityRef }),
-    [api, entityRef],
-  );
-  if (loading) return <Progress />;
-  if (error)
-    return (
-      <ErrorInWords
-        error={error}
-        what="The vulnerabilities could not be loaded"
-      />
-    );
-  const items = [...(value?.items ?? [])].sort(bySeverity);
-  if (items.length === 0)
-    return (
-      <EmptyState
-        missing="data"
-        title="No known vulnerability"
-        description="No advisory the portal has read affects a package in this component's SBOMs. Without an SBOM (Dependencies tab) nothing can be matched."
-      />
-    );
+function VulnerableTable(props: { items: Vulnerability[] }) {
+  const { items } = props;
   return (
     <Table<Vulnerability>
       title={`${items.length} vulnerable package${
@@ -65,7 +44,53 @@ export function EntityVulnerabilitiesContent() {
         { title: 'Package', render: v => packageOf(v.purl) },
         { title: 'Fixed in', render: v => v.fixedIn ?? 'no fix yet' },
         { title: 'Since', render: v => formatDay(v.firstSeenAt) },
+        { title: 'VEX', render: v => (v.vex ? <VexChip vex={v.vex} /> : '—') },
       ]}
     />
+  );
+}
+
+/** The Vulnerabilities tab: the advisories that hit this component's packages. */
+export function EntityVulnerabilitiesContent() {
+  const { entity } = useEntity();
+  const api = useApi(inventoryApiRef);
+  const entityRef = stringifyEntityRef(entity);
+  const { value, loading, error } = useAsync(
+    () => api.listVulnerabilities({ entityRef }),
+    [api, entityRef],
+  );
+  if (loading) return <Progress />;
+  if (error)
+    return (
+      <ErrorInWords
+        error={error}
+        what="The vulnerabilities could not be loaded"
+      />
+    );
+  const items = [...(value?.items ?? [])].sort(bySeverity);
+  const hidden = [...(value?.suppressed ?? [])].sort(bySeverity);
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        {items.length === 0 ? (
+          <EmptyState
+            missing="data"
+            title="No known vulnerability"
+            description={
+              hidden.length > 0
+                ? 'Every advisory that hits a package of this component is one its owners stated does not affect it (below).'
+                : "No advisory the portal has read affects a package in this component's SBOMs. Without an SBOM (Dependencies tab) nothing can be matched."
+            }
+          />
+        ) : (
+          <VulnerableTable items={items} />
+        )}
+      </Grid>
+      {hidden.length > 0 && (
+        <Grid item xs={12}>
+          <HiddenByVex items={hidden} />
+        </Grid>
+      )}
+    </Grid>
   );
 }

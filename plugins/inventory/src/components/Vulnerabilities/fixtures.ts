@@ -42,3 +42,20 @@ export const vulnerabilities: Vulnerability[] = [
     owner: 'group:default/team-a',
   },
 ];
+
+/** shop's example-utils match, hidden by a statement that it is not affected. */
+export const suppressed: Vulnerability[] = [
+  {
+    ...vulnerabilities[0],
+    entityRef: 'component:default/ledger',
+    purl: 'pkg:npm/example-utils@4.17.18',
+    vex: {
+      vulnerability: 'CVE-2026-1111',
+      state: 'not_affected',
+      justification: 'code_not_reachable',
+      detail: 'The merge helper is never called with user input.',
+      origin: 'repository:local/ledger:vex.json',
+      statedAt: '2026-11-28T09:00:00.000Z',
+    },
+  },
+];

@@ -1,10 +1,13 @@
-import { Link } from '@backstage/core-components';
-import type {
-  AdvisorySummary,
-  Vulnerability,
+import { Link, Table, type TableColumn } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  packageOf,
+  type AdvisorySummary,
+  type VexStatement,
+  type Vulnerability,
 } from '@internal/plugin-inventory-common';
 
-export { packageOf } from '@internal/plugin-inventory-common';
+export { packageOf };
 import Chip from '@material-ui/core/Chip';
 import { DateTime } from 'luxon';
 
@@ -61,5 +64,79 @@ export function bySeverity(a: Vulnerability, b: Vulnerability) {
   return (
     severityRank(a.advisory.severity) - severityRank(b.advisory.severity) ||
     a.firstSeenAt.localeCompare(b.firstSeenAt)
+  );
+}
+
+/** A VEX state or justification in words: `code_not_reachable` → "code not reachable". */
+export const inWords = (value: string) => value.replace(/_/g, ' ');
+
+/** The state of a VEX statement that leaves its match shown ("in triage", "exploitable"). */
+export function VexChip(props: { vex?: VexStatement }) {
+  const { vex } = props;
+  if (!vex) return null;
+  return (
+    <Chip
+      size="small"
+      variant="outlined"
+      label={inWords(vex.state)}
+      title={vex.detail}
+      style={
+        vex.state === 'exploitable'
+          ? { borderColor: '#c62828', color: '#c62828' }
+          : undefined
+      }
+    />
+  );
+}
+
+/** Matches a VEX statement hides, each with what was stated and why. */
+export function HiddenByVex(props: {
+  items: Vulnerability[];
+  showComponent?: boolean;
+}) {
+  const { items, showComponent } = props;
+  const columns: TableColumn<Vulnerability>[] = [
+    { title: 'Advisory', render: v => <AdvisoryIds advisory={v.advisory} /> },
+    { title: 'Package', render: v => packageOf(v.purl) },
+  ];
+  if (showComponent)
+    columns.push({
+      title: 'Component',
+      render: v => (
+        <EntityRefLink entityRef={v.entityRef} defaultKind="component" />
+      ),
+    });
+  columns.push(
+    {
+      title: 'Statement',
+      render: v => (
+        <>
+          <strong>{inWords(v.vex!.state)}</strong>
+          {v.vex!.justification && `: ${inWords(v.vex!.justification)}`}
+          {v.vex!.detail && (
+            <div style={{ fontSize: '0.8em', opacity: 0.8 }}>
+              {v.vex!.detail}
+            </div>
+          )}
+        </>
+      ),
+    },
+    { title: 'Stated', render: v => formatDay(v.vex!.statedAt) },
+  );
+  return (
+    <Table<Vulnerability>
+      title="Hidden by VEX statements"
+      subtitle={`${items.length} match${
+        items.length === 1 ? '' : 'es'
+      } the owners stated do not affect them`}
+      data={items}
+      options={{
+        paging: items.length > 50,
+        pageSize: 50,
+        padding: 'dense',
+        search: false,
+      }}
+      columns={columns}
+    />
   );
 }

@@ -17,9 +17,11 @@ import {
   AdvisoryIds,
   bySeverity,
   formatDay,
+  HiddenByVex,
   packageOf,
   severityRank,
   SeverityChip,
+  VexChip,
 } from '../Vulnerabilities/parts';
 
 /** One vulnerability (its advisories share a key) and what it hits. */
@@ -28,9 +30,45 @@ interface VulnerabilityRow {
   first: Vulnerability;
   packages: string[];
   components: string[];
+  /** The VEX statement of a component's match, when one leaves it shown. */
+  vex: Map<string, Vulnerability['vex']>;
   owners: string[];
   fixedIn: string[];
   since: string;
+}
+
+const unique = (values: Array<string | undefined>) =>
+  [...new Set(values.filter((v): v is string => Boolean(v)))].sort();
+
+/** One component and the vulnerabilities that hit it. */
+interface ComponentRow {
+  entityRef: string;
+  owner?: string;
+  worst?: string;
+  vulnerabilities: number;
+  packages: string[];
+  fixable: number;
+}
+
+export function byComponent(items: Vulnerability[]): ComponentRow[] {
+  const groups = new Map<string, Vulnerability[]>();
+  for (const v of [...items].sort(bySeverity))
+    groups.set(v.entityRef, [...(groups.get(v.entityRef) ?? []), v]);
+  return [...groups.entries()]
+    .map(([entityRef, list]) => ({
+      entityRef,
+      owner: list[0].owner,
+      worst: list[0].advisory.severity,
+      vulnerabilities: new Set(list.map(v => v.vulnKey)).size,
+      packages: unique(list.map(v => packageOf(v.purl))),
+      fixable: new Set(list.filter(v => v.fixedIn).map(v => v.vulnKey)).size,
+    }))
+    .sort(
+      (a, b) =>
+        severityRank(a.worst) - severityRank(b.worst) ||
+        b.vulnerabilities - a.vulnerabilities ||
+        a.entityRef.localeCompare(b.entityRef),
+    );
 }
 
 /** One team and the vulnerable components it owns. */
@@ -41,9 +79,6 @@ interface TeamRow {
   critical: number;
   high: number;
 }
-
-const unique = (values: Array<string | undefined>) =>
-  [...new Set(values.filter((v): v is string => Boolean(v)))].sort();
 
 export function byVulnerability(items: Vulnerability[]): VulnerabilityRow[] {
   const groups = new Map<string, Vulnerability[]>();
@@ -57,6 +92,7 @@ export function byVulnerability(items: Vulnerability[]): VulnerabilityRow[] {
     first: list[0],
     packages: unique(list.map(v => packageOf(v.purl))),
     components: unique(list.map(v => v.entityRef)),
+    vex: new Map(list.filter(v => v.vex).map(v => [v.entityRef, v.vex])),
     owners: unique(list.map(v => v.owner)),
     fixedIn: unique(list.map(v => v.fixedIn)),
     since: list.map(v => v.firstSeenAt).sort()[0],
@@ -111,6 +147,7 @@ export function VulnerabilitiesPage() {
     [api],
   );
   const items = value?.items ?? [];
+  const hidden = value?.suppressed ?? [];
   return (
     <Page themeId="tool">
       <Header
@@ -129,7 +166,11 @@ export function VulnerabilitiesPage() {
           <EmptyState
             missing="data"
             title="No component is hit by a known advisory"
-            description="Advisories are read from catalog.ingestion.advisories.sources (directories of OSV files) and matched against the SBOMs of the components; the Dependencies page shows which SBOMs are stored."
+            description={`Advisories are read from catalog.ingestion.advisories.sources (directories, zip archives or URLs of OSV files) and matched against the SBOMs of the components; the Dependencies page shows which SBOMs are stored.${
+              hidden.length
+                ? ` ${hidden.length} matches are hidden by VEX statements (below).`
+                : ''
+            }`}
           />
         )}
         {items.length > 0 && (
@@ -177,10 +218,71 @@ export function VulnerabilitiesPage() {
                   },
                   {
                     title: 'Components',
-                    render: r => refList(r.components, 'component'),
+                    render: r =>
+                      r.components.map(ref => (
+                        <div key={ref}>
+                          <EntityRefLink
+                            entityRef={ref}
+                            defaultKind="component"
+                          />{' '}
+                          <VexChip vex={r.vex.get(ref)} />
+                        </div>
+                      )),
                   },
                   { title: 'Owners', render: r => refList(r.owners, 'group') },
                   { title: 'Since', render: r => formatDay(r.since) },
+                ]}
+              />
+            </Grid>
+            <Grid item xs={12}>
+              <Table<ComponentRow>
+                title="By component"
+                data={byComponent(items)}
+                options={{
+                  paging: false,
+                  padding: 'dense',
+                  search: false,
+                }}
+                columns={[
+                  {
+                    title: 'Component',
+                    render: r => (
+                      <EntityRefLink
+                        entityRef={r.entityRef}
+                        defaultKind="component"
+                      />
+                    ),
+                  },
+                  {
+                    title: 'Worst',
+                    render: r => <SeverityChip severity={r.worst} />,
+                  },
+                  {
+                    title: 'Vulnerabilities',
+                    field: 'vulnerabilities',
+                    type: 'numeric',
+                  },
+                  {
+                    title: 'With a fix',
+                    field: 'fixable',
+                    type: 'numeric',
+                  },
+                  {
+                    title: 'Packages',
+                    render: r => r.packages.join(', '),
+                  },
+                  {
+                    title: 'Owner',
+                    render: r =>
+                      r.owner ? (
+                        <EntityRefLink
+                          entityRef={r.owner}
+                          defaultKind="group"
+                        />
+                      ) : (
+                        'no owner'
+                      ),
+                  },
                 ]}
               />
             </Grid>
@@ -214,6 +316,11 @@ export function VulnerabilitiesPage() {
               />
             </Grid>
           </Grid>
+        )}
+        {hidden.length > 0 && (
+          <div style={{ marginTop: 24 }}>
+            <HiddenByVex items={hidden} showComponent />
+          </div>
         )}
       </Content>
     </Page>
