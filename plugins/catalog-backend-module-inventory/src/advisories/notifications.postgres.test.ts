@@ -169,5 +169,58 @@ spec: { memberOf: [team-a] }
     // Once: an import that finds nothing new tells nobody again.
     expect((await importNow()).body.sources[0]).toMatchObject({ unchanged: 1 });
     expect(await told()).toHaveLength(1);
+
+    // A new advisory its owners already stated does not affect shop (VEX in
+    // the repository) is not told; the matches are kept, hidden.
+    commitFiles(path.join(root, 'repos', 'shop'), {
+      'vex.json': JSON.stringify({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.5',
+        vulnerabilities: [
+          {
+            id: 'CVE-2026-5252',
+            analysis: {
+              state: 'not_affected',
+              justification: 'vulnerable_code_not_in_execute_path',
+            },
+          },
+        ],
+      }),
+    });
+    await request(server)
+      .post('/api/catalog/ingestion/rescan')
+      .set(auth)
+      .send({ repository: 'shop' });
+    fs.writeFileSync(
+      path.join(root, 'osv', 'GHSA-test-2.json'),
+      JSON.stringify({
+        id: 'GHSA-test-2',
+        modified: '2026-11-02T00:00:00Z',
+        aliases: ['CVE-2026-5252'],
+        summary: 'Regular expression denial of service in lodash',
+        affected: [
+          {
+            package: { ecosystem: 'npm', name: 'lodash' },
+            ranges: [
+              {
+                type: 'ECOSYSTEM',
+                events: [{ introduced: '0' }, { fixed: '4.17.21' }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect((await importNow()).body.sources[0]).toMatchObject({ added: 1 });
+    const list = (
+      await get(
+        '/api/catalog/ingestion/dependencies/vulnerabilities?entityRef=component:default/shop',
+      )
+    ).body;
+    expect(list.items.map((v: any) => v.vulnKey)).toEqual(['CVE-2026-5151']);
+    expect(list.suppressed.map((v: any) => v.vulnKey)).toEqual([
+      'CVE-2026-5252',
+    ]);
+    expect(await told()).toHaveLength(1);
   });
 });
