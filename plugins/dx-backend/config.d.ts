@@ -54,6 +54,31 @@ export interface Config {
         }>;
       }>;
     };
+    /**
+     * History backfill: the delivery history of the repository sources of
+     * `catalog.ingestion.sources` (github and gitlab through `integrations.*`,
+     * local git repositories), read once per source on first start and on
+     * demand (`POST /api/dx/backfill`).
+     */
+    backfill?: {
+      /** Days read for a source never backfilled (default 90; 0: only on demand). */
+      days?: number;
+      /** Only these source ids (default: every github, gitlab and local source). */
+      sources?: string[];
+      /** Issue labels that make an issue an incident (default `incident`). */
+      incidentLabels?: string[];
+      /**
+       * Where deployments come from in a GitHub repository without GitHub
+       * deployments: `releases` (default) or `none`.
+       */
+      deploymentsFallback?: 'releases' | 'none';
+      /** Tags of local repositories that are deployments (default `^v?\d+\.\d+\.\d+$`). */
+      tagPattern?: string;
+      /** Items per page asked of the hosts (default 100). */
+      perPage?: number;
+      /** Seconds between work slices (default 15). */
+      frequencySeconds?: number;
+    };
     /** Daily roll-ups of the four keys. */
     rollups?: {
       /** Seconds between bringing them up to date (default 60). */

@@ -5,3 +5,8 @@
  */
 export { catalogReadScope } from './catalogReadScope';
 export type { CatalogReadScope, ReadScopeServices } from './catalogReadScope';
+export {
+  HostRateLimitedError,
+  rateLimitedUntil,
+  scmRequest,
+} from './scmRequest';

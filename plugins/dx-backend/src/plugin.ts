@@ -19,6 +19,10 @@ import { ingest } from './service/ingest';
 import { readRequestsPerMinute, requestLimits } from '@internal/request-limits';
 import { createDxRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { DxStore } from './store/DxStore';
+import { ScmIntegrations } from '@backstage/integration';
+import { Backfill } from './backfill/Backfill';
+import { createBackfillRouter } from './backfill/backfillRouter';
+import { readBackfillConfig } from './backfill/config';
 import { DoraRollups } from './rollups/DoraRollups';
 import { SurveyStore } from './surveys/SurveyStore';
 import { createSurveysRouter } from './surveys/surveysRouter';
@@ -295,6 +299,41 @@ export const dxPlugin = createBackendPlugin({
             auth: deps.auth,
             discovery: deps.discovery,
             catalog: deps.catalog,
+            permissions: deps.permissions,
+          }),
+        );
+        // History backfill of the repository sources (dx.backfill).
+        const backfillSettings = readBackfillConfig(
+          config,
+          ScmIntegrations.fromConfig(config),
+        );
+        const backfill = new Backfill({
+          knex: store.knex,
+          store,
+          mapper,
+          readers: backfillSettings.readers,
+          logger,
+        });
+        if (backfillSettings.readers.size > 0)
+          await deps.scheduler.scheduleTask({
+            id: 'dx-backfill',
+            frequency: {
+              seconds:
+                config.getOptionalNumber('dx.backfill.frequencySeconds') ?? 15,
+            },
+            timeout: { minutes: 3 },
+            initialDelay: { seconds: 5 },
+            scope: 'global',
+            fn: async () => {
+              if (backfillSettings.days > 0)
+                await backfill.startMissing(backfillSettings.days);
+              await backfill.work({ budgetMs: 60_000 });
+            },
+          });
+        deps.httpRouter.use(
+          createBackfillRouter({
+            backfill,
+            httpAuth: deps.httpAuth,
             permissions: deps.permissions,
           }),
         );

@@ -22,9 +22,16 @@ export const dxOnboardingPeopleReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/** Start a history backfill of a source (reads the hosts' APIs with the portal's credentials). */
+export const dxBackfillStartPermission = createPermission({
+  name: 'dx.backfill.start',
+  attributes: { action: 'create' },
+});
+
 /** Every permission of the DX plugin family. */
 export const dxPermissions = [
   dxEventsIngestPermission,
+  dxBackfillStartPermission,
   dxScorecardsRefreshPermission,
   dxOnboardingPeopleReadPermission,
 ];

@@ -47,6 +47,7 @@ export const PLATFORM_ONLY = new Set([
   'golden-paths.gate.review',
   // Feeding data in by hand and re-running evaluations.
   'dx.events.ingest',
+  'dx.backfill.start',
   'dx.scorecards.refresh',
   'slo.events.push',
   'catalog.ingestion.sbom.upload',

@@ -4,7 +4,7 @@ import {
 } from '@backstage/integration';
 import pLimit from 'p-limit';
 import type { TreeEntry } from '../git/GitRepository';
-import { scmRequest } from '../ingestion/scmRequest';
+import { scmRequest } from '@internal/portal-node';
 import type {
   RepositoryContent,
   RepositoryRef,

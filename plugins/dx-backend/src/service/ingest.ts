@@ -1,5 +1,6 @@
 import {
   normalizeEvent,
+  type GithubWebhookOptions,
   type NormalizedEvent,
 } from '@internal/plugin-dx-common';
 import type { EntityMapper } from '../mapping/EntityMapper';
@@ -13,6 +14,8 @@ export interface IngestItem {
   payload: unknown;
   githubEvent?: string;
   deliveryId?: string;
+  /** How GitHub payloads are read (incident labels, default branch only). */
+  githubOptions?: GithubWebhookOptions;
 }
 
 export interface IngestResult {

@@ -226,7 +226,11 @@ function pullRequest(payload: unknown, options: Options): Mapped | string {
       actor: p.sender?.login,
       title: title(pr.title),
     },
-    stableId: `${p.repository.full_name}#${p.number}:${p.action}:${pr.updated_at}`,
+    // A merge happens once: keyed by its time, so the history backfill and
+    // the webhook store it once whenever the pull request was updated.
+    stableId: `${p.repository.full_name}#${p.number}:${p.action}:${
+      changeAction === 'merged' ? occurredAt : pr.updated_at
+    }`,
   };
 }
 
