@@ -330,6 +330,17 @@ describe('write routes of the portal plugins under the portal policy', () => {
       },
     ],
     [
+      'DX: history backfill of a source (platform team)',
+      {
+        method: 'post',
+        url: '/api/dx/backfill',
+        body: { sourceId: 'local-repos' },
+        denied: { user: BOB },
+        allowed: { user: ADA },
+        ok: 202,
+      },
+    ],
+    [
       'DX: scorecard refresh (platform team)',
       {
         method: 'post',
