@@ -215,6 +215,156 @@ describe('SLOs on the real stack', () => {
     expect(await list('owner=group:default/team-b')).toEqual([]);
   });
 
+  it('reads the OpenSLO files of a repository together: SLIs in other files, v1alpha; and validates several files of an upload', async () => {
+    const PAYMENTS = CHECKOUT.replace('name: checkout', 'name: payments');
+    const sloWithRef = `
+apiVersion: openslo/v1
+kind: SLO
+metadata: { name: payments-ok }
+spec:
+  indicatorRef: payments-requests
+  timeWindow: [{ duration: 7d, isRolling: true }]
+  budgetingMethod: Occurrences
+  objectives: [{ target: 0.99 }]
+`;
+    const sli = `
+apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: payments-requests
+  labels: { team: payments }
+spec:
+  ratioMetric:
+    good: { metricSource: { type: Push, spec: {} } }
+    total: { metricSource: { type: Push, spec: {} } }
+`;
+    const v1alpha = `
+apiVersion: openslo/v1alpha
+kind: SLO
+metadata: { name: payments-legacy }
+spec:
+  service: payments
+  timeWindows: [{ unit: Day, count: 28, isRolling: true }]
+  budgetingMethod: Occurrences
+  objectives:
+    - target: 0.95
+      ratioMetrics:
+        incremental: true
+        good: { source: Push, queryType: counter, query: good }
+        total: { source: Push, queryType: counter, query: total }
+`;
+    backend.commitRepository('payments', {
+      'catalog-info.yaml': PAYMENTS,
+      'slo.yaml': sloWithRef,
+      'openslo/requests.openslo.yaml': sli,
+      'openslo/legacy.openslo.yaml': v1alpha,
+    });
+    const rescan = await request(server())
+      .post('/api/catalog/ingestion/rescan')
+      .set('Authorization', as(ALICE))
+      .send({ source: 'local-repos' });
+    expect(rescan.status).toBe(200);
+    const items = await eventually('the payments SLOs', async () => {
+      const found = await list('entityRef=component:default/payments');
+      return found.length === 2 && found.every(s => s.ownerRef)
+        ? found
+        : undefined;
+    });
+    const byName = new Map(items.map(s => [s.name, s]));
+    expect(byName.get('payments-ok')).toMatchObject({
+      file: 'local-repos/payments:slo.yaml',
+      sourceType: 'Push',
+      target: 0.99,
+    });
+    expect(byName.get('payments-ok')?.state).not.toBe('error');
+    expect(byName.get('payments-legacy')).toMatchObject({
+      file: 'local-repos/payments:openslo/legacy.openslo.yaml',
+      sourceType: 'Push',
+      target: 0.95,
+    });
+    expect(byName.get('payments-legacy')?.problems).toContainEqual(
+      expect.objectContaining({
+        path: 'SLO payments-legacy.spec.objectives[0].ratioMetrics.good.queryType',
+        severity: 'unsupported',
+        file: 'openslo/legacy.openslo.yaml',
+      }),
+    );
+
+    // The same files as one upload; one of them alone misses the SLI.
+    const files = [
+      { path: 'slo.yaml', yaml: sloWithRef },
+      { path: 'openslo/requests.openslo.yaml', yaml: sli },
+      { path: 'openslo/legacy.openslo.yaml', yaml: v1alpha },
+    ];
+    const together = await request(server())
+      .post('/api/slo/validate')
+      .set('Authorization', as(BOB))
+      .send({ files });
+    expect(together.status).toBe(200);
+    expect(together.body.slos).toEqual([
+      {
+        name: 'payments-ok',
+        target: 0.99,
+        sourceType: 'Push',
+        file: 'slo.yaml',
+      },
+      {
+        name: 'payments-legacy',
+        target: 0.95,
+        sourceType: 'Push',
+        file: 'openslo/legacy.openslo.yaml',
+      },
+    ]);
+    expect(
+      together.body.files.map((f: { path: string; slos: unknown[] }) => [
+        f.path,
+        f.slos.length,
+      ]),
+    ).toEqual([
+      ['slo.yaml', 1],
+      ['openslo/requests.openslo.yaml', 0],
+      ['openslo/legacy.openslo.yaml', 1],
+    ]);
+    expect(together.body.files[1].problems).toEqual([
+      {
+        path: 'SLI payments-requests.metadata.labels',
+        severity: 'unsupported',
+        message: 'labels are kept in the file only',
+        file: 'openslo/requests.openslo.yaml',
+      },
+    ]);
+    const dangling = await request(server())
+      .post('/api/slo/validate')
+      .set('Authorization', as(BOB))
+      .send({ files: [files[0], files[2]] });
+    expect(dangling.body.slos.map((s: { name: string }) => s.name)).toEqual([
+      'payments-legacy',
+    ]);
+    expect(dangling.body.files[0].problems).toContainEqual({
+      path: 'SLO payments-ok.spec.indicatorRef',
+      severity: 'error',
+      message:
+        'no SLI named payments-requests in any of the 2 files read together (in slo.yaml)',
+      file: 'slo.yaml',
+    });
+    // Each file is size-limited as one YAML is; paths are unique.
+    const big = await request(server())
+      .post('/api/slo/validate')
+      .set('Authorization', as(BOB))
+      .send({
+        files: [{ path: 'big.yaml', yaml: 'x'.repeat(256 * 1024 + 1) }],
+      });
+    expect(big.status).toBe(400);
+    const twice = await request(server())
+      .post('/api/slo/validate')
+      .set('Authorization', as(BOB))
+      .send({ files: [files[0], files[0]] });
+    expect([twice.status, twice.body.error.message]).toEqual([
+      400,
+      'files: slo.yaml is given twice',
+    ]);
+  });
+
   it('pushed counts: validated as a batch, stored once, evaluated into budget and burn rates', async () => {
     const push = (body: unknown, user = ALICE) =>
       request(server())

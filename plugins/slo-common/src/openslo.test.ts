@@ -225,7 +225,7 @@ spec:
     const messages = parsed.problems.map(p => `${p.path}: ${p.message}`);
     expect(messages).toEqual(
       expect.arrayContaining([
-        'document 1.apiVersion: openslo/v2alpha is not supported (openslo/v1 is)',
+        'document 1.apiVersion: openslo/v2alpha is not supported (openslo/v1, openslo/v1alpha and openslo.com/v2alpha are read)',
         expect.stringMatching(
           /^document 2\.kind: Dashboard is not an OpenSLO v1 kind/,
         ),

@@ -2,6 +2,13 @@ import { DateTime, IANAZone } from 'luxon';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_BURN_RATE_RULES, durationMinutes } from './budget';
+import {
+  isRecord,
+  OPENSLO_VERSIONS,
+  sameValue,
+  toV1,
+  VERSION_KINDS,
+} from './opensloVersions';
 import type {
   BurnRateRule,
   ComparisonOp,
@@ -15,9 +22,12 @@ import type {
 /**
  * OpenSLO v1 (https://github.com/OpenSLO/OpenSLO): SLO, SLI, AlertPolicy,
  * AlertCondition, AlertNotificationTarget, DataSource and Service objects,
- * as multi-document YAML or as YAML lists of objects. Each field the portal
- * does not act on is reported as `unsupported` with its path; each invalid
- * field is an `error`, and an SLO with an error is rejected whole.
+ * as multi-document YAML or as YAML lists of objects. `openslo/v1alpha` and
+ * `openslo.com/v2alpha` objects are read as v1 (opensloVersions.ts). Each
+ * field the portal does not act on is reported as `unsupported` with its
+ * path; each invalid field is an `error`, and an SLO with an error is
+ * rejected whole. Several files can be read together
+ * ({@link parseOpenSloDocuments}): references resolve across all of them.
  */
 
 const KINDS = [
@@ -177,11 +187,41 @@ export interface ParsedOpenSlo {
   kinds: Partial<Record<Kind, number>>;
 }
 
+/** One file of several read together: its path and its text. */
+export interface OpenSloFileText {
+  path: string;
+  text: string;
+}
+
+/**
+ * What one file of several gives: the SLOs it declares (references resolved
+ * across all the files), and the problems met reading it or resolving its
+ * SLOs. A problem's `file` says where the field is (a referenced SLI may be
+ * in another file).
+ */
+export interface ParsedOpenSloFile extends ParsedOpenSlo {
+  path: string;
+}
+
+/** What several files read together give: the whole, and per file. */
+export interface ParsedOpenSloFiles extends ParsedOpenSlo {
+  files: ParsedOpenSloFile[];
+}
+
 interface RawObject {
   kind: Kind;
   name: string;
   at: string;
+  /** Index of the file among those read together. */
+  file: number;
+  /** The document (and list item) it was read from, e.g. `document 2[1]`. */
+  doc: string;
+  /** In v1 form. */
   value: Record<string, unknown>;
+  /** v1alpha: the ratio of each objective, where they differ. */
+  perObjective?: Array<Record<string, unknown> | undefined>;
+  /** Conversion notes (v1alpha, v2alpha), with the object's file. */
+  notes: SloProblem[];
 }
 
 const fieldPath = (prefix: string, path: ReadonlyArray<PropertyKey>) =>
@@ -270,8 +310,20 @@ function shown(value: unknown): string {
   return s.length > 100 ? `${s.slice(0, 100)}…` : s;
 }
 
-/** Reads the YAML into OpenSLO objects; problems for what is not one. */
-function readObjects(text: string, problems: SloProblem[]): RawObject[] {
+const SUPPORTED =
+  'openslo/v1, openslo/v1alpha and openslo.com/v2alpha are read';
+
+/**
+ * Reads the YAML into OpenSLO objects in v1 form; problems for what is not
+ * one. `where(doc)` names a document in notes (with its file when several
+ * files are read together).
+ */
+function readObjects(
+  text: string,
+  file: number,
+  where: (doc: string) => string,
+  problems: SloProblem[],
+): RawObject[] {
   const objects: RawObject[] = [];
   const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [docs];
@@ -310,62 +362,144 @@ function readObjects(text: string, problems: SloProblem[]): RawObject[] {
         return;
       }
       const obj = item as Record<string, unknown>;
-      if (obj.apiVersion !== 'openslo/v1') {
+      const version =
+        typeof obj.apiVersion === 'string' &&
+        Object.hasOwn(OPENSLO_VERSIONS, obj.apiVersion)
+          ? OPENSLO_VERSIONS[obj.apiVersion as keyof typeof OPENSLO_VERSIONS]
+          : undefined;
+      if (!version) {
         problems.push({
           path: `${at}.apiVersion`,
           severity: 'error',
           message:
             typeof obj.apiVersion === 'string'
-              ? `${obj.apiVersion} is not supported (openslo/v1 is)`
-              : 'missing (openslo/v1 expected)',
+              ? `${shown(obj.apiVersion)} is not supported (${SUPPORTED})`
+              : `missing (${SUPPORTED})`,
         });
         return;
       }
-      if (!KINDS.includes(obj.kind as Kind)) {
+      const kinds = VERSION_KINDS[version];
+      if (!kinds.includes(obj.kind as Kind)) {
         problems.push({
           path: `${at}.kind`,
           severity: 'error',
           message:
             obj.kind === undefined || obj.kind === null
-              ? `missing (${KINDS.join(', ')})`
-              : `${shown(obj.kind)} is not an OpenSLO v1 kind (${KINDS.join(
-                  ', ',
-                )})`,
+              ? `missing (${kinds.join(', ')})`
+              : `${shown(
+                  obj.kind,
+                )} is not an OpenSLO ${version} kind (${kinds.join(', ')})`,
         });
         return;
       }
       const meta = obj.metadata as Record<string, unknown> | undefined;
       const objName = typeof meta?.name === 'string' ? meta.name : '';
+      const objAt = objName ? `${obj.kind} ${objName}` : at;
+      const converted = toV1(obj, version, objAt, where(at));
       objects.push({
         kind: obj.kind as Kind,
         name: objName,
-        at: objName ? `${obj.kind} ${objName}` : at,
-        value: obj,
+        at: objAt,
+        file,
+        doc: at,
+        value: converted.value,
+        ...(converted.perObjective
+          ? { perObjective: converted.perObjective }
+          : {}),
+        notes: converted.notes,
       });
     });
   });
   return objects;
 }
 
+/**
+ * Objects by kind and name across all files read together. A name given to
+ * two different objects of one kind is ambiguous: references to it fail.
+ */
+class ObjectIndex {
+  private readonly byKind = new Map<Kind, Map<string, RawObject[]>>(
+    KINDS.map(k => [k, new Map()]),
+  );
+
+  constructor(
+    private readonly paths: Array<string | undefined>,
+    private readonly together: number,
+  ) {}
+
+  /** Where an object is: its document, with its file when there are several. */
+  where(o: Pick<RawObject, 'file' | 'doc'>): string {
+    const path = this.paths[o.file];
+    return this.together > 1 && path !== undefined ? `${path} ${o.doc}` : o.doc;
+  }
+
+  /** Adds the object; the problem when its name is taken by another one. */
+  add(o: RawObject): SloProblem | undefined {
+    const names = this.byKind.get(o.kind)!;
+    const list = names.get(o.name) ?? [];
+    const first = list[0];
+    if (first && sameValue(first.value, o.value)) return undefined;
+    list.push(o);
+    names.set(o.name, list);
+    if (!first) return undefined;
+    return {
+      path: `${o.at}.metadata.name`,
+      severity: 'error',
+      message: `another ${o.kind} named ${o.name} is in ${this.where(
+        first,
+      )}; names must be unique per kind${
+        this.together > 1 ? ' across the files read together' : ''
+      }, and references to ${o.name} are ambiguous`,
+    };
+  }
+
+  /** The object a reference names, or why there is none. */
+  get(
+    kind: Kind,
+    objName: string,
+    from: number,
+  ): { found: RawObject } | { missing: string } {
+    const list = this.byKind.get(kind)!.get(objName) ?? [];
+    if (list.length === 1) return { found: list[0] };
+    const fromPath = this.paths[from];
+    const origin =
+      this.together > 1 && fromPath !== undefined ? ` (in ${fromPath})` : '';
+    if (list.length > 1)
+      return {
+        missing: `${kind} ${objName} is defined ${list.length} times (${list
+          .map(o => this.where(o))
+          .join(', ')}): the reference is ambiguous${origin}`,
+      };
+    return {
+      missing:
+        this.together > 1
+          ? `no ${kind} named ${objName} in any of the ${this.together} files read together${origin}`
+          : `no ${kind} named ${objName} in the file`,
+    };
+  }
+}
+
 function metric(
   raw: z.infer<typeof metricWrapper> | undefined,
-  dataSources: Map<string, RawObject>,
+  index: ObjectIndex,
+  from: number,
   at: string,
   problems: SloProblem[],
 ): MetricSourceSpec | undefined {
   if (!raw) return undefined;
   const ms = raw.metricSource;
   const ref = ms.metricSourceRef;
-  const ds = ref ? dataSources.get(ref) : undefined;
+  const found = ref ? index.get('DataSource', ref, from) : undefined;
+  const ds = found && 'found' in found ? found.found : undefined;
   const dsSpec = ds?.value.spec as Record<string, unknown> | undefined;
   const type = ms.type ?? (dsSpec?.type as string | undefined);
   if (!type) {
     problems.push({
       path: `${at}.metricSource.type`,
       severity: 'error',
-      message: ref
-        ? `missing, and no DataSource named ${ref} gives one`
-        : 'missing',
+      message: `missing${
+        found && 'missing' in found ? `, and ${found.missing}` : ''
+      }`,
     });
     return undefined;
   }
@@ -382,7 +516,8 @@ function metric(
 
 function indicator(
   spec: z.infer<typeof sliSpec>,
-  dataSources: Map<string, RawObject>,
+  index: ObjectIndex,
+  from: number,
   at: string,
   problems: SloProblem[],
 ): IndicatorSpec | undefined {
@@ -400,7 +535,8 @@ function indicator(
   if (spec.thresholdMetric) {
     const m = metric(
       spec.thresholdMetric,
-      dataSources,
+      index,
+      from,
       `${at}.thresholdMetric`,
       problems,
     );
@@ -425,9 +561,9 @@ function indicator(
     return undefined;
   }
   const ratioAt = `${at}.ratioMetric`;
-  const good = metric(r.good, dataSources, `${ratioAt}.good`, problems);
-  const bad = metric(r.bad, dataSources, `${ratioAt}.bad`, problems);
-  const total = metric(r.total, dataSources, `${ratioAt}.total`, problems);
+  const good = metric(r.good, index, from, `${ratioAt}.good`, problems);
+  const bad = metric(r.bad, index, from, `${ratioAt}.bad`, problems);
+  const total = metric(r.total, index, from, `${ratioAt}.total`, problems);
   if (!total && !errors())
     problems.push({
       path: `${ratioAt}.total`,
@@ -455,30 +591,71 @@ function indicator(
   };
 }
 
-function alertRules(
-  items: z.infer<typeof policyItem>[] | null | undefined,
-  policies: Map<string, RawObject>,
-  conditions: Map<string, RawObject>,
+/** Marks the problems from `start` on as located in file `file`. */
+type Locate = (problems: SloProblem[], start: number, file: number) => void;
+
+/** Problems for notification target references that resolve to nothing. */
+function targetRefs(
+  targets: unknown[] | undefined,
+  index: ObjectIndex,
+  from: number,
   at: string,
   problems: SloProblem[],
+) {
+  (targets ?? []).forEach((t, i) => {
+    const ref = isRecord(t) ? t.targetRef : undefined;
+    if (ref === undefined) return;
+    if (typeof ref !== 'string' || ref === '') {
+      problems.push({
+        path: `${at}.notificationTargets[${i}].targetRef`,
+        severity: 'error',
+        message: 'must be the name of an AlertNotificationTarget',
+      });
+      return;
+    }
+    const found = index.get('AlertNotificationTarget', ref, from);
+    if ('missing' in found)
+      problems.push({
+        path: `${at}.notificationTargets[${i}].targetRef`,
+        severity: 'error',
+        message: found.missing,
+      });
+  });
+}
+
+function alertRules(
+  items: z.infer<typeof policyItem>[] | null | undefined,
+  index: ObjectIndex,
+  from: number,
+  at: string,
+  problems: SloProblem[],
+  locate: Locate,
 ): BurnRateRule[] {
   const rules: BurnRateRule[] = [];
   (items ?? []).forEach((item, p) => {
     const itemAt = `${at}.alertPolicies[${p}]`;
     let spec = item.spec;
     let policyName = item.metadata?.name ?? `policy-${p + 1}`;
+    // Where the policy is written: the SLO's file, or the referenced one's.
+    let policyFile = from;
     if (item.alertPolicyRef) {
-      const ref = policies.get(item.alertPolicyRef);
-      if (!ref) {
+      const ref = index.get('AlertPolicy', item.alertPolicyRef, from);
+      if ('missing' in ref) {
         problems.push({
           path: `${itemAt}.alertPolicyRef`,
           severity: 'error',
-          message: `no AlertPolicy named ${item.alertPolicyRef} in the file`,
+          message: ref.missing,
         });
         return;
       }
-      spec = check(policySpec, ref.value.spec, `${ref.at}.spec`, []);
-      policyName = ref.name;
+      spec = check(
+        policySpec,
+        ref.found.value.spec,
+        `${ref.found.at}.spec`,
+        [],
+      );
+      policyName = ref.found.name;
+      policyFile = ref.found.file;
     }
     if (!spec) {
       problems.push({
@@ -488,27 +665,36 @@ function alertRules(
       });
       return;
     }
+    targetRefs(
+      spec.notificationTargets,
+      index,
+      policyFile,
+      `${itemAt}.spec`,
+      problems,
+    );
     spec.conditions.forEach((c, i) => {
       const cAt = `${itemAt}.spec.conditions[${i}]`;
       let cSpec = c.spec;
       let cName = c.metadata?.name ?? `condition-${i + 1}`;
       if (c.conditionRef) {
-        const ref = conditions.get(c.conditionRef);
-        if (!ref) {
+        const ref = index.get('AlertCondition', c.conditionRef, policyFile);
+        if ('missing' in ref) {
           problems.push({
             path: `${cAt}.conditionRef`,
             severity: 'error',
-            message: `no AlertCondition named ${c.conditionRef} in the file`,
+            message: ref.missing,
           });
           return;
         }
+        const start = problems.length;
         cSpec = check(
           conditionSpec,
-          ref.value.spec,
-          `${ref.at}.spec`,
+          ref.found.value.spec,
+          `${ref.found.at}.spec`,
           problems,
         );
-        cName = ref.name;
+        locate(problems, start, ref.found.file);
+        cName = ref.found.name;
       }
       if (!cSpec) {
         if (!c.conditionRef)
@@ -662,75 +848,146 @@ function timeWindow(
   return { duration: raw.duration, rolling: false, calendar: raw.calendar };
 }
 
+const OTHER_SCHEMAS = {
+  SLI: sli,
+  AlertCondition: z.object({ metadata, spec: conditionSpec }),
+  AlertPolicy: z.object({ metadata, spec: policySpec }),
+  AlertNotificationTarget: z.object({
+    metadata,
+    spec: z.object({
+      description: z.string().optional(),
+      target: z.string().min(1),
+    }),
+  }),
+  DataSource: z.object({
+    metadata,
+    spec: z.object({
+      description: z.string().optional(),
+      type: z.string().min(1),
+      // A map, or (as in the Go SDK's examples) a list of maps.
+      connectionDetails: z.union([
+        z.record(z.string(), z.unknown()),
+        z.array(z.record(z.string(), z.unknown())),
+      ]),
+    }),
+  }),
+  Service: z.object({
+    metadata,
+    spec: z.object({ description: z.string().optional() }),
+  }),
+};
+
 /**
- * Parses OpenSLO v1 YAML. SLO objects are resolved against the SLIs, alert
- * policies, alert conditions and data sources of the same text.
+ * Parses OpenSLO YAML (`openslo/v1`, and `openslo/v1alpha` and
+ * `openslo.com/v2alpha` read as v1). SLO objects are resolved against the
+ * SLIs, alert policies, alert conditions, notification targets and data
+ * sources of the same text.
  */
 export function parseOpenSlo(text: string): ParsedOpenSlo {
+  const { slos, rejected, problems, kinds } = parseTogether([{ text }]);
+  return { slos, rejected, problems, kinds };
+}
+
+/**
+ * Parses every document of several files (the OpenSLO files of one
+ * repository, or of one upload) as one set: `indicatorRef`/`sliRef`,
+ * `alertPolicyRef`, `conditionRef`, `targetRef` and `metricSourceRef`/
+ * `dataSourceRef` resolve across all of them, and v1alpha and v2alpha
+ * objects are read as v1, each dropped or approximated field a note. Every
+ * problem says its `file`; a reference that resolves to nothing, or to a name
+ * two different objects share, is an error of the SLO that makes it.
+ */
+export function parseOpenSloDocuments(
+  files: ReadonlyArray<OpenSloFileText>,
+): ParsedOpenSloFiles {
+  return parseTogether(files);
+}
+
+function parseTogether(
+  inputs: ReadonlyArray<{ path?: string; text: string }>,
+): ParsedOpenSloFiles {
+  const paths = inputs.map(f => f.path);
+  const index = new ObjectIndex(paths, inputs.length);
+  const locate: Locate = (list, start, file) => {
+    const path = paths[file];
+    if (path === undefined) return;
+    for (const p of list.slice(start)) p.file ??= path;
+  };
+  // Problems in the order they are met, and per file: those met reading
+  // the file and resolving its SLOs.
   const problems: SloProblem[] = [];
-  const objects = readObjects(text, problems);
+  const results: ParsedOpenSloFile[] = inputs.map(f => ({
+    path: f.path ?? '',
+    slos: [],
+    rejected: [],
+    problems: [],
+    kinds: {},
+  }));
+  const report = (file: number, list: SloProblem[]) => {
+    locate(list, 0, file);
+    problems.push(...list);
+    results[file].problems.push(...list);
+  };
   const kinds: ParsedOpenSlo['kinds'] = {};
-  const byKind = new Map<Kind, Map<string, RawObject>>(
-    KINDS.map(k => [k, new Map()]),
-  );
+
+  const objects: RawObject[] = [];
+  inputs.forEach((input, file) => {
+    const mine: SloProblem[] = [];
+    const where = (doc: string) =>
+      inputs.length > 1 && input.path !== undefined
+        ? `${input.path} ${doc}`
+        : doc;
+    objects.push(...readObjects(input.text, file, where, mine));
+    report(file, mine);
+  });
+
   for (const o of objects) {
     kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
-    if (o.kind !== 'SLO') {
-      const mine: SloProblem[] = [];
-      const schema = {
-        SLI: sli,
-        AlertCondition: z.object({ metadata, spec: conditionSpec }),
-        AlertPolicy: z.object({ metadata, spec: policySpec }),
-        AlertNotificationTarget: z.object({
-          metadata,
-          spec: z.object({
-            description: z.string().optional(),
-            target: z.string().min(1),
-          }),
-        }),
-        DataSource: z.object({
-          metadata,
-          spec: z.object({
-            description: z.string().optional(),
-            type: z.string().min(1),
-            // A map, or (as in the Go SDK's examples) a list of maps.
-            connectionDetails: z.union([
-              z.record(z.string(), z.unknown()),
-              z.array(z.record(z.string(), z.unknown())),
-            ]),
-          }),
-        }),
-        Service: z.object({
-          metadata,
-          spec: z.object({ description: z.string().optional() }),
-        }),
-      }[o.kind];
-      const { apiVersion: _a, kind: _k, ...rest } = o.value;
-      check(schema, rest, o.at, mine);
-      problems.push(...mine);
-      if (!mine.some(p => p.severity === 'error') && o.name)
-        byKind.get(o.kind)!.set(o.name, o);
+    const fileKinds = results[o.file].kinds;
+    fileKinds[o.kind] = (fileKinds[o.kind] ?? 0) + 1;
+    if (o.kind === 'SLO') continue;
+    const mine: SloProblem[] = [...o.notes];
+    const { apiVersion: _a, kind: _k, ...rest } = o.value;
+    check(OTHER_SCHEMAS[o.kind], rest, o.at, mine);
+    if (!mine.some(p => p.severity === 'error') && o.name) {
+      const taken = index.add(o);
+      if (taken) mine.push(taken);
     }
+    report(o.file, mine);
   }
-  // References of alert policies resolve within the same text.
-  for (const [, policy] of byKind.get('AlertPolicy')!) {
-    const conditions = (policy.value.spec as { conditions?: unknown[] })
-      .conditions;
-    conditions?.forEach((c, i) => {
-      const ref = (c as { conditionRef?: string }).conditionRef;
-      if (ref && !byKind.get('AlertCondition')!.has(ref))
-        problems.push({
+  // References of alert policies resolve across all files.
+  for (const policy of objects.filter(o => o.kind === 'AlertPolicy')) {
+    const spec = policy.value.spec;
+    if (!isRecord(spec)) continue;
+    const mine: SloProblem[] = [];
+    const conditions = Array.isArray(spec.conditions) ? spec.conditions : [];
+    conditions.forEach((c, i) => {
+      const ref = isRecord(c) ? c.conditionRef : undefined;
+      if (typeof ref !== 'string' || !ref) return;
+      const found = index.get('AlertCondition', ref, policy.file);
+      if ('missing' in found)
+        mine.push({
           path: `${policy.at}.spec.conditions[${i}].conditionRef`,
           severity: 'error',
-          message: `no AlertCondition named ${ref} in the file`,
+          message: found.missing,
         });
     });
+    targetRefs(
+      Array.isArray(spec.notificationTargets)
+        ? spec.notificationTargets
+        : undefined,
+      index,
+      policy.file,
+      `${policy.at}.spec`,
+      mine,
+    );
+    report(policy.file, mine);
   }
 
   const slos: SloSpec[] = [];
   const rejected: ParsedOpenSlo['rejected'] = [];
   for (const o of objects.filter(x => x.kind === 'SLO')) {
-    const mine: SloProblem[] = [];
+    const mine: SloProblem[] = [...o.notes];
     const { apiVersion: _a, kind: _k, ...rest } = o.value;
     const parsed = check(
       z.object({ metadata, spec: sloSpec }),
@@ -744,6 +1001,8 @@ export function parseOpenSlo(text: string): ParsedOpenSlo {
       const at = `${o.at}.spec`;
       let sliRaw: z.infer<typeof sliSpec> | undefined = s.indicator?.spec;
       let sliAt = `${at}.indicator.spec`;
+      let sliFile = o.file;
+      const perObjective = o.perObjective;
       if (s.indicatorRef && s.indicator)
         mine.push({
           path: `${at}.indicatorRef`,
@@ -751,31 +1010,47 @@ export function parseOpenSlo(text: string): ParsedOpenSlo {
           message: 'give indicator or indicatorRef, not both',
         });
       else if (s.indicatorRef) {
-        const ref = byKind.get('SLI')!.get(s.indicatorRef);
-        if (!ref)
+        const ref = index.get('SLI', s.indicatorRef, o.file);
+        if ('missing' in ref)
           mine.push({
             path: `${at}.indicatorRef`,
             severity: 'error',
-            message: `no SLI named ${s.indicatorRef} in the file`,
+            message: ref.missing,
           });
-        sliRaw = ref?.value.spec as z.infer<typeof sliSpec> | undefined;
-        sliAt = `${ref?.at}.spec`;
-      } else if (!s.indicator)
+        else {
+          sliRaw = ref.found.value.spec as z.infer<typeof sliSpec>;
+          sliAt = `${ref.found.at}.spec`;
+          sliFile = ref.found.file;
+        }
+      } else if (!s.indicator && !perObjective)
         mine.push({
           path: at,
           severity: 'error',
           message: 'needs indicator or indicatorRef',
         });
+      const start = mine.length;
       const ind = sliRaw
-        ? indicator(sliRaw, byKind.get('DataSource')!, sliAt, mine)
+        ? indicator(sliRaw, index, sliFile, sliAt, mine)
         : undefined;
+      locate(mine, start, sliFile);
+      // v1alpha: a ratio per objective.
+      const objectiveInd = (i: number): IndicatorSpec | undefined => {
+        const own = perObjective?.[i];
+        if (!own) return ind;
+        const oAt = `${at}.objectives[${i}]`;
+        const checked = check(sliSpec, own, oAt, mine);
+        return checked
+          ? indicator(checked, index, o.file, oAt, mine)
+          : undefined;
+      };
       const window = timeWindow(s.timeWindow[0], `${at}.timeWindow[0]`, mine);
       const custom = alertRules(
         s.alertPolicies,
-        byKind.get('AlertPolicy')!,
-        byKind.get('AlertCondition')!,
+        index,
+        o.file,
         at,
         mine,
+        locate,
       );
       if (s.budgetingMethod === 'RatioTimeslices')
         mine.push({
@@ -806,7 +1081,19 @@ export function parseOpenSlo(text: string): ParsedOpenSlo {
             message:
               'per-objective indicators (composite SLOs) are not supported',
           });
-        if (ind?.kind === 'threshold' && (obj.value === undefined || !obj.op)) {
+        const thisInd = objectiveInd(i);
+        if (perObjective && !perObjective[i] && !sliRaw) {
+          mine.push({
+            path: oAt,
+            severity: 'error',
+            message: 'needs ratioMetrics (the SLO has no indicator)',
+          });
+          return;
+        }
+        if (
+          thisInd?.kind === 'threshold' &&
+          (obj.value === undefined || !obj.op)
+        ) {
           mine.push({
             path: oAt,
             severity: 'error',
@@ -829,7 +1116,7 @@ export function parseOpenSlo(text: string): ParsedOpenSlo {
             return;
           }
         }
-        if (!ind || !window) return;
+        if (!thisInd || !window) return;
         specs.push({
           name: o.name,
           ...(parsed.metadata.displayName
@@ -837,7 +1124,7 @@ export function parseOpenSlo(text: string): ParsedOpenSlo {
             : {}),
           ...(s.description ? { description: s.description } : {}),
           ...(s.service ? { service: s.service } : {}),
-          indicator: ind,
+          indicator: thisInd,
           timeWindow: window,
           budgetingMethod: timeslices ? 'Timeslices' : 'Occurrences',
           objective: {
@@ -860,12 +1147,18 @@ export function parseOpenSlo(text: string): ParsedOpenSlo {
         });
       });
     }
-    problems.push(...mine);
-    if (mine.some(p => p.severity === 'error') || !parsed)
-      rejected.push({ name: o.name || o.at, problems: mine });
-    else slos.push(...specs);
+    report(o.file, mine);
+    const result = results[o.file];
+    if (mine.some(p => p.severity === 'error') || !parsed) {
+      const r = { name: o.name || o.at, problems: mine };
+      rejected.push(r);
+      result.rejected.push(r);
+    } else {
+      slos.push(...specs);
+      result.slos.push(...specs);
+    }
   }
-  return { slos, rejected, problems, kinds };
+  return { slos, rejected, problems, kinds, files: results };
 }
 
 /** A stable id for one objective: `name` or `name#index`. */

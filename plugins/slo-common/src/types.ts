@@ -93,6 +93,11 @@ export interface SloProblem {
   message: string;
   /** `error`: the object is not usable; `unsupported`: a field is ignored. */
   severity: 'error' | 'unsupported';
+  /**
+   * The file the field is in, when several files were read together (a
+   * repository's OpenSLO files, or an upload of several).
+   */
+  file?: string;
 }
 
 /** Current state of one SLO. */

@@ -16,12 +16,15 @@ import {
   type OpenSloFile,
   type OpenSloFilePage,
 } from '@internal/plugin-catalog-ingestion-common';
-import { parseOpenSlo } from '@internal/plugin-slo-common';
+import {
+  parseOpenSlo,
+  parseOpenSloDocuments,
+} from '@internal/plugin-slo-common';
 import type { SliSource } from '@internal/plugin-slo-node';
 import fs from 'node:fs/promises';
 import { asService } from '@internal/portal-common';
 import type { SloDefinitionRow, SloStore } from '../store/SloStore';
-import { toDefinitions } from './toDefinitions';
+import { dedupeRows, toDefinitions } from './toDefinitions';
 
 /** Largest OpenSLO text accepted (a file or a UI submission). */
 export const MAX_OPENSLO_BYTES = 256 * 1024;
@@ -106,38 +109,38 @@ export class DefinitionSync {
     await this.options.store.replaceDefinitions({ origin: 'platform' }, rows);
   }
 
+  /**
+   * The OpenSLO files of each repository are read together, so an SLO can
+   * name an SLI, alert policy, condition, target or data source kept in
+   * another file of its repository; each SLO then belongs to the entity of
+   * the file that declares it.
+   */
   async syncRepositories(): Promise<void> {
     const files = await this.readFiles();
     if (!files) return;
-    const byEntity = new Map<string, OpenSloFile[]>();
+    const byRepository = new Map<string, OpenSloFile[]>();
+    const byEntity = new Map<string, SloDefinitionRow[]>();
     for (const f of files) {
-      const list = byEntity.get(f.entityRef) ?? [];
-      list.push(f);
-      byEntity.set(f.entityRef, list);
+      const key = `${f.sourceId}\u0000${f.repository}`;
+      byRepository.set(key, [...(byRepository.get(key) ?? []), f]);
+      byEntity.set(f.entityRef, []);
     }
     const entities = await this.entities([...byEntity.keys()]);
-    for (const [entityRef, list] of byEntity) {
-      const entity = entities.get(entityRef);
-      const ref = entityRef.toLocaleLowerCase('en-US');
-      const rows: SloDefinitionRow[] = [];
+    for (const list of byRepository.values()) {
+      const readable: OpenSloFile[] = [];
       for (const f of list) {
-        const ctx = {
-          entityRef: ref,
-          ...ownership(entity),
-          origin: 'repository' as const,
-          file: `${f.sourceId}/${f.repository}:${f.file}`,
-          yaml: f.content,
-        };
+        const ref = f.entityRef.toLocaleLowerCase('en-US');
+        const owners = ownership(entities.get(f.entityRef));
         if (Buffer.byteLength(f.content) > MAX_OPENSLO_BYTES) {
-          rows.push({
-            ...ctx,
+          byEntity.get(f.entityRef)!.push({
             entityRef: ref,
-            ownerRef: ctx.ownerRef?.toLocaleLowerCase('en-US'),
-            systemRef: ctx.systemRef?.toLocaleLowerCase('en-US'),
+            ownerRef: owners.ownerRef?.toLocaleLowerCase('en-US'),
+            systemRef: owners.systemRef?.toLocaleLowerCase('en-US'),
+            origin: 'repository',
+            file: `${f.sourceId}/${f.repository}:${f.file}`,
             id: `${ref}/${f.file}`,
             name: f.file,
             sourceType: '',
-            yaml: undefined,
             problems: [
               {
                 path: f.file,
@@ -148,13 +151,33 @@ export class DefinitionSync {
           });
           continue;
         }
-        rows.push(
-          ...toDefinitions(parseOpenSlo(f.content), ctx, this.options.source),
-        );
+        readable.push(f);
       }
+      const parsed = parseOpenSloDocuments(
+        readable.map(f => ({ path: f.file, text: f.content })),
+      );
+      parsed.files.forEach((result, i) => {
+        const f = readable[i];
+        byEntity.get(f.entityRef)!.push(
+          ...toDefinitions(
+            result,
+            {
+              entityRef: f.entityRef,
+              ...ownership(entities.get(f.entityRef)),
+              origin: 'repository',
+              file: `${f.sourceId}/${f.repository}:${f.file}`,
+              yaml: f.content,
+            },
+            this.options.source,
+          ),
+        );
+      });
+    }
+    for (const [entityRef, rows] of byEntity) {
+      const ref = entityRef.toLocaleLowerCase('en-US');
       await this.options.store.replaceDefinitions(
         { origin: 'repository', entityRef: ref },
-        rows,
+        dedupeRows(rows, ref),
       );
     }
     // Entities whose files are gone lose their repository SLOs.

@@ -77,7 +77,7 @@ export function sourceProblems(
  * One row per objective, and one row per refused SLO (state error, with its
  * problems), ids `<entityRef>/<name>[#objective]`, refs in lower case. Problems that concern the
  * whole file (bad YAML, other kinds) go on every row of the file, or on a
- * row named after the file when it has no SLO at all.
+ * row named after the file when it has no SLO at all and an error.
  */
 export function toDefinitions(
   parsed: ParsedOpenSlo,
@@ -124,7 +124,9 @@ export function toDefinitions(
       sourceType: '',
       problems: [...general, ...r.problems],
     });
-  if (rows.length === 0 && general.length > 0)
+  // A file of SLIs, policies or data sources only (read with the other
+  // files of its repository) is no SLO: a row only when it is broken.
+  if (rows.length === 0 && general.some(p => p.severity === 'error'))
     rows.push({
       ...base,
       id: `${entityRef}/${ctx.file ?? 'openslo'}`,
@@ -132,7 +134,17 @@ export function toDefinitions(
       sourceType: '',
       problems: general,
     });
-  // Two objects with one name: the first wins, the next says so.
+  return dedupeRows(rows, entityRef);
+}
+
+/**
+ * Two objects with one name (in one file, or in two files of the entity):
+ * the first wins, the next says so on the first.
+ */
+export function dedupeRows(
+  rows: SloDefinitionRow[],
+  entityRef: string,
+): SloDefinitionRow[] {
   const seen = new Map<string, SloDefinitionRow>();
   return rows.filter(row => {
     const first = seen.get(row.id);

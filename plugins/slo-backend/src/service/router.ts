@@ -25,6 +25,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   parseOpenSlo,
+  parseOpenSloDocuments,
   sloManagePermission,
   sloPushPermission,
   windowAt,
@@ -43,7 +44,11 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { MAX_OPENSLO_BYTES, ownership } from '../definitions/DefinitionSync';
-import { sourceTypeOf, toDefinitions } from '../definitions/toDefinitions';
+import {
+  dedupeRows,
+  sourceTypeOf,
+  toDefinitions,
+} from '../definitions/toDefinitions';
 import { minuteOf } from '../evaluation/bucketize';
 import type { SloEvaluator } from '../evaluation/SloEvaluator';
 import type {
@@ -77,9 +82,24 @@ const createBody = z.object({
   entityRef: z.string().min(1).max(512),
   yaml: z.string().min(1).max(MAX_OPENSLO_BYTES),
 });
-const validateBody = z.object({
-  yaml: z.string().min(1).max(MAX_OPENSLO_BYTES),
-});
+/** Files of one upload to `POST /validate`, as many as ingestion keeps per repository. */
+export const MAX_VALIDATE_FILES = 200;
+const validateBody = z.union([
+  z.object({ yaml: z.string().min(1).max(MAX_OPENSLO_BYTES) }),
+  // Several files of one upload, read together: references resolve
+  // across them.
+  z.object({
+    files: z
+      .array(
+        z.object({
+          path: z.string().min(1).max(1024),
+          yaml: z.string().max(MAX_OPENSLO_BYTES),
+        }),
+      )
+      .min(1)
+      .max(MAX_VALIDATE_FILES),
+  }),
+]);
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -300,22 +320,57 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
 
   router.post('/validate', async (req, res) => {
     await reader(req);
-    const { yaml } = parse(validateBody, req.body, 'request');
-    const parsed = parseOpenSlo(yaml);
-    const rows = toDefinitions(
-      parsed,
-      { entityRef: 'component:default/preview', origin: 'ui' },
-      t => evaluator.source(t),
+    const body = parse(validateBody, req.body, 'request');
+    const preview = 'component:default/preview';
+    const found = (r: SloDefinitionRow) => ({
+      name: r.name,
+      target: r.spec!.objective.target,
+      sourceType: r.sourceType,
+    });
+    if ('yaml' in body) {
+      const rows = toDefinitions(
+        parseOpenSlo(body.yaml),
+        { entityRef: preview, origin: 'ui' },
+        t => evaluator.source(t),
+      );
+      res.json({
+        slos: rows.filter(r => r.spec).map(found),
+        problems: [...new Set(rows.flatMap(r => r.problems))],
+      });
+      return;
+    }
+    const paths = body.files.map(f => f.path);
+    const twice = paths.find((p, i) => paths.indexOf(p) !== i);
+    if (twice) throw new InputError(`files: ${twice} is given twice`);
+    const parsed = parseOpenSloDocuments(
+      body.files.map(f => ({ path: f.path, text: f.yaml })),
     );
+    const rows = dedupeRows(
+      parsed.files.flatMap(result =>
+        toDefinitions(
+          result,
+          { entityRef: preview, origin: 'ui', file: result.path },
+          t => evaluator.source(t),
+        ),
+      ),
+      preview,
+    );
+    // Per file: the SLOs it declares, and the problems met reading it or
+    // resolving its SLOs (each says the file it is located in).
+    const files = parsed.files.map(result => {
+      const mine = rows.filter(r => r.file === result.path);
+      return {
+        path: result.path,
+        slos: mine.filter(r => r.spec).map(found),
+        problems: [
+          ...new Set([...result.problems, ...mine.flatMap(r => r.problems)]),
+        ],
+      };
+    });
     res.json({
-      slos: rows
-        .filter(r => r.spec)
-        .map(r => ({
-          name: r.name,
-          target: r.spec!.objective.target,
-          sourceType: r.sourceType,
-        })),
-      problems: [...new Set(rows.flatMap(r => r.problems))],
+      slos: rows.filter(r => r.spec).map(r => ({ ...found(r), file: r.file })),
+      problems: [...new Set(files.flatMap(f => f.problems))],
+      files,
     });
   });
 
