@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './api';
+export * from './backfill';
 export * from './definitions';
 export * from './dora';
 export * from './events';

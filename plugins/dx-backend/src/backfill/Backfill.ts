@@ -1,33 +1,11 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { HostRateLimitedError } from '@internal/portal-node';
+import type { BackfillRun } from '@internal/plugin-dx-common';
 import type { Knex } from 'knex';
 import type { EntityMapper } from '../mapping/EntityMapper';
 import { ingest, type IngestItem } from '../service/ingest';
 import type { DxStore } from '../store/DxStore';
 import type { BackfillPosition, HistoryReader } from './types';
-
-/** A backfill run as the API shows it. */
-export interface BackfillRun {
-  id: string;
-  sourceId: string;
-  repository?: string;
-  from: string;
-  to: string;
-  state: 'listing' | 'running' | 'done' | 'failed';
-  error?: string;
-  requestedBy?: string;
-  createdAt: string;
-  finishedAt?: string;
-  repositories: { total: number; done: number; failed: number };
-  events: number;
-  pages: number;
-  /** Paused by a host's rate limit until then. */
-  pausedUntil?: string;
-  /** Estimated from the pace so far; absent until a repository is done. */
-  secondsLeft?: number;
-  /** Repositories that failed, with why (the first 20). */
-  failures: Array<{ repository: string; error: string }>;
-}
 
 const iso = (t: unknown) =>
   t ? new Date(t as string).toISOString() : undefined;

@@ -1,5 +1,6 @@
 import type {
   AdoptionMetrics,
+  BackfillStatus,
   DoraPeriod,
   DoraResponse,
   EntityScorecard,
@@ -450,6 +451,27 @@ export const goldenPathResults: SurveyResults = {
 };
 
 /** A fake of the whole API answering from the fixtures; override any method. */
+/** A finished backfill of a GitHub organisation. */
+export const backfill: BackfillStatus = {
+  sources: ['acme-github'],
+  runs: [
+    {
+      id: '1',
+      sourceId: 'acme-github',
+      from: '2026-09-08T10:00:00.000Z',
+      to: '2026-12-07T10:00:00.000Z',
+      state: 'done',
+      requestedBy: 'first start',
+      createdAt: '2026-12-07T10:00:00.000Z',
+      finishedAt: '2026-12-07T10:04:00.000Z',
+      repositories: { total: 12, done: 12, failed: 0 },
+      events: 1840,
+      pages: 96,
+      failures: [],
+    },
+  ],
+};
+
 export function fakeDxApi(overrides: Partial<DxApi> = {}): jest.Mocked<DxApi> {
   const results: Record<string, SurveyResults> = {
     quarterly: visibleResults,
@@ -506,6 +528,7 @@ export function fakeDxApi(overrides: Partial<DxApi> = {}): jest.Mocked<DxApi> {
         events: 7,
       },
     ],
+    getBackfill: async () => backfill,
     listSurveys: async () => surveys,
     submitSurveyResponse: async () => undefined,
     getSurveyResults: async id => results[id],

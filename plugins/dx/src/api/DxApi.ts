@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   AdoptionMetrics,
+  BackfillStatus,
   DoraResponse,
   DxEventKind,
   EntityScorecard,
@@ -110,6 +111,8 @@ export interface DxApi {
   listEvents(filter?: DxEventFilter): Promise<DxEvent[]>;
   /** Events not mapped to an entity, by reason. */
   getUnmappedEvents(): Promise<UnmappedReason[]>;
+  /** The sources whose history can be read, and the backfills with their progress. */
+  getBackfill(): Promise<BackfillStatus>;
   /** The active surveys, and whether the user answered them this period. */
   listSurveys(): Promise<SurveyList>;
   /** Answers a survey. */

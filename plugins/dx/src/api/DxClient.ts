@@ -2,6 +2,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   AdoptionMetrics,
+  BackfillStatus,
   DoraResponse,
   EntityScorecard,
   GoldenPathComparison,
@@ -146,6 +147,10 @@ export class DxClient implements DxApi {
       '/events/unmapped',
     );
     return reasons;
+  }
+
+  getBackfill(): Promise<BackfillStatus> {
+    return this.json('/backfill');
   }
 
   listSurveys(): Promise<SurveyList> {

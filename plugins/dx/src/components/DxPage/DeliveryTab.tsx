@@ -11,6 +11,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { dxApiRef, type DxRange } from '../../api';
 import { DoraSection } from '../Dora/DoraSection';
 import { Async } from '../shared/Async';
+import { BackfillProgress } from './BackfillProgress';
 
 /** Events no entity could be found for, by reason. */
 function UnmappedEvents() {
@@ -73,6 +74,11 @@ export function DeliveryTab(props: {
       {!props.owner && (
         <Box mt={3}>
           <UnmappedEvents />
+        </Box>
+      )}
+      {!props.owner && (
+        <Box mt={3}>
+          <BackfillProgress />
         </Box>
       )}
     </>
