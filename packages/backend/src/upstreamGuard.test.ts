@@ -164,6 +164,32 @@ psql('select datname from pg_database');
     expect(status).toBe(0);
   });
 
+  it('allows a scratch table a file creates and reads in later statements', () => {
+    write(
+      'bench/scratch.mjs',
+      `psql('create table bench_names as select 1 as i');
+psql('select i from bench_names order by i');
+`,
+    );
+    const { status, output } = runGuard(tree);
+    expect(output).toContain('upstream guard: no patched packages');
+    expect(status).toBe(0);
+  });
+
+  it("fails on a file that creates a table of another plugin's name", () => {
+    write(
+      'bench/scratch.mjs',
+      `psql('create table refresh_state (id int)');
+psql('select id from refresh_state');
+`,
+    );
+    const { status, output } = runGuard(tree);
+    expect(output).toContain(
+      'bench/scratch.mjs:2: SQL names table "refresh_state"',
+    );
+    expect(status).toBe(1);
+  });
+
   it("fails on another plugin's table named in a statistics lookup", () => {
     write(
       'bench/stats.mjs',
