@@ -79,6 +79,33 @@ export interface Config {
       /** Seconds between work slices (default 15). */
       frequencySeconds?: number;
     };
+    /**
+     * The DORA keys: what production is, how long after a deployment a
+     * failure is its fault, and what marks a deployment as rework (the
+     * fifth key). A mistake stops start-up with its path.
+     */
+    dora?: {
+      /** Environments that are production, compared without case (default `production`, `prod`). */
+      productionEnvironments?: string[];
+      /** Days after a deployment an incident or rollback is still its failure (default 7). */
+      failureWindowDays?: number;
+      /** What marks a production deployment as rework; any one rule is enough. */
+      rework?: {
+        /** Labels of the deployment or of a change it shipped (default `rework`, `hotfix`; compared without case). */
+        labels?: string[];
+        /**
+         * A regular expression (without case) for the deployed branch or a
+         * shipped change's head branch (default `^hotfix[/-]`); `false`: off.
+         */
+        branchPattern?: string | false;
+        /**
+         * A deployment linked to a production incident is rework: the first
+         * one after the incident opened (within the failure window, while
+         * it was open), or one shipping a change that names it (default true).
+         */
+        linkedIncidents?: boolean;
+      };
+    };
     /** Daily roll-ups of the four keys. */
     rollups?: {
       /** Seconds between bringing them up to date (default 60). */

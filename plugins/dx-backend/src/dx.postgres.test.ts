@@ -446,16 +446,27 @@ describe('DX event ingestion on the real stack', () => {
       )
       .set('Authorization', as());
     expect(csv.header['content-type']).toMatch(/^text\/csv/);
-    expect(csv.text.split('\n')).toEqual([
-      'metric,value,unit,sample,level,previous',
-      'deployment_frequency,3,deployments per week,3,high,0',
-      'lead_time_median,25,hours,2,high,',
-      'lead_time_p90,46,hours,2,,',
-      `change_failure_rate,${2 / 3},share of deployments,3,low,`,
-      'recovery_time_median,2,hours,1,high,',
-      'overall_level,low,,,low,',
+    const lines = csv.text.split('\n');
+    expect(lines.slice(0, 8)).toEqual([
+      'metric,value,unit,sample,level,previous,affects,problem,fix,examples',
+      'deployment_frequency,3,deployments per week,3,high,0,,,,',
+      'lead_time_median,25,hours,2,high,,,,,',
+      'lead_time_p90,46,hours,2,,,,,,',
+      `change_failure_rate,${2 / 3},share of deployments,3,low,,,,,`,
+      'recovery_time_median,2,hours,1,high,,,,,',
+      // No rework marked; shown without a level.
+      'rework_rate,0,share of deployments,3,,,,,,',
+      'overall_level,low,,,low,,,,,',
+    ]);
+    // Then what is missing: o-s1 went to staging, o-d3 had no commit SHA.
+    expect(lines.slice(8).map(l => l.split(',', 3).join(','))).toEqual([
+      'diagnostic:deployment-not-production,1,count',
+      'diagnostic:deployment-without-commit-sha,1,count',
+      'diagnostic:rework-without-markers,3,count',
       '',
     ]);
+    expect(lines[9]).toContain('o-d3');
+    expect(lines[9]).toContain('lead_time rework_rate');
     const bad = await request(backend.server)
       .get(
         '/api/dx/metrics/dora?from=2026-10-08T00:00:00Z&to=2026-10-01T00:00:00Z',
@@ -569,5 +580,220 @@ describe('DX event ingestion on the real stack', () => {
     expect(lines[4]).toBe(
       `change_failure_rate,share of deployments,0,2,elite,${2 / 3},3,low`,
     );
+  });
+  it('the fifth key and the diagnostics: rework by label, branch and incident; what is missing, with examples', async () => {
+    const ev = (
+      id: string,
+      type: string,
+      action: string,
+      timestamp: string,
+      extra: Record<string, unknown> = {},
+    ) => ({
+      id,
+      type,
+      action,
+      timestamp,
+      entityRef: 'component:default/payments',
+      ...extra,
+    });
+    const prod = { environment: 'production', outcome: 'success' };
+    const sent = await post({
+      format: 'generic',
+      events: [
+        // Rework by label.
+        ev('p-c1', 'change', 'merged', '2026-09-02T08:00:00Z', {
+          commitSha: 'aaa0001',
+          commits: [{ sha: 'aaa0001', at: '2026-09-01T08:00:00Z' }],
+        }),
+        ev('p-d1', 'deployment', 'deployed', '2026-09-02T10:00:00Z', {
+          ...prod,
+          commitSha: 'aaa0001',
+          labels: ['Rework'],
+        }),
+        // Rework by the head branch of the change it shipped.
+        ev('p-c2', 'change', 'merged', '2026-09-03T08:00:00Z', {
+          commitSha: 'bbb0002',
+          commits: [{ sha: 'bbb0002', at: '2026-09-03T07:00:00Z' }],
+          branch: 'hotfix/login',
+        }),
+        ev('p-d2', 'deployment', 'deployed', '2026-09-03T10:00:00Z', {
+          ...prod,
+          commitSha: 'bbb0002',
+        }),
+        // Rework by incident: the first deployment after INC-7 opened; its
+        // commit is in no change.
+        ev('p-i1', 'incident', 'reported', '2026-09-04T09:00:00Z', {
+          incidentId: 'INC-7',
+          environment: 'production',
+        }),
+        ev('p-d3', 'deployment', 'deployed', '2026-09-04T10:00:00Z', {
+          ...prod,
+          commitSha: 'ccc0003',
+        }),
+        ev('p-i1-done', 'incident', 'resolved', '2026-09-04T11:00:00Z', {
+          incidentId: 'INC-7',
+          environment: 'production',
+        }),
+        // No commit SHA.
+        ev('p-d4', 'deployment', 'deployed', '2026-09-05T10:00:00Z', prod),
+        // Deployed from a pull request head, never merged.
+        ev('p-pr5', 'change', 'updated', '2026-09-06T09:00:00Z', {
+          commitSha: 'eee0005',
+        }),
+        ev('p-d5', 'deployment', 'deployed', '2026-09-06T10:00:00Z', {
+          ...prod,
+          commitSha: 'eee0005',
+        }),
+        // Clock skew: merged two hours after the deployment that has it.
+        ev('p-d6', 'deployment', 'deployed', '2026-09-06T11:00:00Z', {
+          ...prod,
+          commitSha: 'ddd0004',
+        }),
+        ev('p-c3', 'change', 'merged', '2026-09-06T13:00:00Z', {
+          commitSha: 'ddd0004',
+          commits: [{ sha: 'ddd0004', at: '2026-09-06T09:00:00Z' }],
+        }),
+        // An incident after no deployment within the window.
+        ev('p-i2', 'incident', 'reported', '2026-09-01T05:00:00Z', {
+          incidentId: 'INC-6',
+          environment: 'production',
+        }),
+        ev('p-i2-done', 'incident', 'resolved', '2026-09-01T06:00:00Z', {
+          incidentId: 'INC-6',
+          environment: 'production',
+        }),
+        // Maps to no entity.
+        {
+          id: 'p-unmapped',
+          type: 'deployment',
+          action: 'deployed',
+          timestamp: '2026-09-03T12:00:00Z',
+          repository: 'acme/nowhere',
+          environment: 'production',
+        },
+      ],
+    });
+    expect(sent.body).toMatchObject({ accepted: 15, rejected: [] });
+
+    const range = 'from=2026-09-01T00:00:00Z&to=2026-09-08T00:00:00Z';
+    const res = await request(backend.server)
+      .get(
+        `/api/dx/metrics/dora?entityRef=component:default/payments&${range}&rows=true`,
+      )
+      .set('Authorization', as());
+    expect(res.status).toBe(200);
+    const m = res.body;
+    expect(m.reworkRate).toMatchObject({
+      deployments: 6,
+      rework: 3,
+      rate: 0.5,
+      byReason: { label: 1, branch: 1, incident: 1 },
+      level: null,
+    });
+    expect(
+      m.reworkRate.rows
+        .filter((r: { reasons: unknown[] }) => r.reasons.length > 0)
+        .map(
+          (r: { reasons: Array<{ detail: string }> }) => r.reasons[0].detail,
+        ),
+    ).toEqual([
+      'label Rework',
+      'branch hotfix/login of change generic:p-c2',
+      'first deployment after incident component:default/payments#INC-7 opened',
+    ]);
+    const byKind = Object.fromEntries(
+      m.diagnostics.map((d: { kind: string }) => [d.kind, d]),
+    );
+    expect(Object.keys(byKind).sort()).toEqual([
+      'clock-skew-change-after-deployment',
+      'deployment-commit-not-found',
+      'deployment-commit-not-on-default-branch',
+      'deployment-without-commit-sha',
+      'incident-without-deployment',
+    ]);
+    expect(byKind['deployment-commit-not-found']).toMatchObject({
+      // Not p-d6: its change merged later, counted as clock skew.
+      count: 1,
+      examples: ['generic:p-d3'],
+    });
+    expect(byKind['deployment-without-commit-sha']).toMatchObject({
+      count: 1,
+      examples: ['generic:p-d4'],
+      metrics: ['leadTime', 'reworkRate'],
+    });
+    expect(byKind['deployment-commit-not-on-default-branch']).toMatchObject({
+      count: 1,
+      examples: ['generic:p-d5'],
+    });
+    expect(byKind['clock-skew-change-after-deployment']).toMatchObject({
+      count: 1,
+      examples: ['generic:p-c3'],
+    });
+    expect(byKind['incident-without-deployment']).toMatchObject({
+      count: 1,
+      examples: ['component:default/payments#INC-6'],
+    });
+    for (const d of m.diagnostics) {
+      expect(d.problem).toMatch(/^[\d,]+ .+\.$|^None .+\.$/);
+      expect(d.fix).toMatch(/\.$/);
+    }
+
+    // The organisation's numbers show the events that map to no entity.
+    const org = await request(backend.server)
+      .get(`/api/dx/metrics/dora?${range}&source=events`)
+      .set('Authorization', as());
+    const unmapped = org.body.diagnostics.find(
+      (d: { kind: string }) => d.kind === 'unmapped-events',
+    );
+    expect(unmapped).toMatchObject({
+      count: 1,
+      examples: ['generic:p-unmapped'],
+    });
+    expect(unmapped.problem).toMatch(/acme\/nowhere/);
+
+    // The CSV: the fifth key and a line per diagnostic.
+    const csv = await request(backend.server)
+      .get(
+        `/api/dx/metrics/dora.csv?entityRef=component:default/payments&${range}`,
+      )
+      .set('Authorization', as());
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe(
+      'metric,value,unit,sample,level,previous,affects,problem,fix,examples',
+    );
+    expect(lines).toContain('rework_rate,0.5,share of deployments,6,,,,,,');
+    const skew = lines.find(l =>
+      l.startsWith(
+        'diagnostic:clock-skew-change-after-deployment,1,count,,,0,lead_time,',
+      ),
+    );
+    expect(skew).toMatch(/,generic:p-c3$/);
+
+    // From the roll-ups: the diagnostics their counts give, no rework rate.
+    const since = Date.now();
+    await eventually('the roll-ups to catch up', async () => {
+      const r = await request(backend.server)
+        .get('/api/dx/rollups/status')
+        .set('Authorization', as());
+      return r.body.pendingEntities === 0 &&
+        Date.parse(r.body.rolledUpAt) >= since
+        ? true
+        : undefined;
+    });
+    const rolled = await request(backend.server)
+      .get(
+        `/api/dx/metrics/dora?entityRef=component:default/payments&${range}&source=rollup`,
+      )
+      .set('Authorization', as());
+    expect(rolled.body.reworkRate).toBeUndefined();
+    expect(
+      rolled.body.diagnostics.map((d: { kind: string; count: number }) => [
+        d.kind,
+        d.count,
+      ]),
+    ).toEqual([
+      ['deployment-without-change', 4],
+      ['incident-without-deployment', 1],
+    ]);
   });
 });

@@ -19,6 +19,7 @@ import { ingest } from './service/ingest';
 import { readRequestsPerMinute, requestLimits } from '@internal/request-limits';
 import { createDxRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { DxStore } from './store/DxStore';
+import { readDoraOptions } from './metrics/doraConfig';
 import { ScmIntegrations } from '@backstage/integration';
 import { Backfill } from './backfill/Backfill';
 import { createBackfillRouter } from './backfill/backfillRouter';
@@ -248,7 +249,9 @@ export const dxPlugin = createBackendPlugin({
           }),
         );
         // Daily roll-ups of the four keys, for dashboards over many events.
-        const rollups = new DoraRollups(store.knex);
+        // dx.dora: production environments, failure window, rework rules.
+        const dora = readDoraOptions(config);
+        const rollups = new DoraRollups(store.knex, dora);
         await deps.scheduler.scheduleTask({
           id: 'dx-rollups',
           frequency: {
@@ -270,6 +273,7 @@ export const dxPlugin = createBackendPlugin({
         deps.httpRouter.use(
           createDxRouter({
             rollups,
+            dora,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             logger,

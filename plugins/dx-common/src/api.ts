@@ -9,9 +9,14 @@ import type {
   DoraLevel,
   LeadTime,
   RecoveryTime,
+  ReworkRate,
 } from './dora';
+import type { DoraDiagnostic } from './doraDiagnostics';
 
-/** The four keys over one period, as `GET /metrics/dora` answers. */
+/**
+ * The four keys over one period, as `GET /metrics/dora` answers, with the
+ * fifth (deployment rework rate) and the diagnostics of each number.
+ */
 export interface DoraPeriod {
   from: string;
   to: string;
@@ -26,6 +31,16 @@ export interface DoraPeriod {
   level: DoraLevel | null;
   perDay: Array<{ day: string; deployments: number }>;
   unlinked: { resolvedWithoutOpening: number };
+  /**
+   * DORA's fifth key (2024). Absent from answers of older servers, and
+   * from periods added up from the roll-ups, which do not hold it.
+   */
+  reworkRate?: Omit<ReworkRate, 'rows'> & { rows?: ReworkRate['rows'] };
+  /**
+   * For each number, what is missing and how to fix it (`metrics` names
+   * the numbers a diagnostic touches). Absent from older servers' answers.
+   */
+  diagnostics?: DoraDiagnostic[];
   /**
    * `events`: computed from the stored events (exact, with rows);
    * `rollup`: added up from daily roll-ups (whole UTC days; counts exact,

@@ -52,6 +52,23 @@ export const METRIC_DEFINITIONS: MetricDefinition[] = [
     source: 'Incident events: opened (detected/reported) and resolved.',
   },
   {
+    id: 'rework-rate',
+    title: 'Deployment rework rate',
+    definition:
+      "DORA's fifth key (2024): of the successful production deployments in the range, the share that was unplanned and made to fix a user-facing problem in production. A deployment is rework when it or a change it shipped carries a rework label (dx.dora.rework.labels, default rework and hotfix), when its branch or a shipped change's head branch matches dx.dora.rework.branchPattern (default ^hotfix[/-]), or, with linkedIncidents (default on), when it is the first production deployment after a production incident of the same entity opened (within the failure window, the incident still open) or shipped a change naming a known incident. No level: the report gives no elite/high/medium bounds for it, so it is shown without one and left out of the overall level. Not in the daily roll-ups: computed from the events.",
+    source:
+      'Deployment events with labels or a branch (generic labels and branch, GitHub deployment ref, CDEvents customData.labels and customData.branch), change events with labels, head branch and the incident they fix (GitHub pull_request labels, head ref and "fixes #12"), incident events.',
+    compared:
+      'Apache DevLake does not compute it (apache/devlake#8730); Four Keys predates it.',
+  },
+  {
+    id: 'dora-diagnostics',
+    title: 'Why this number',
+    definition:
+      'Beside each number, what is missing and how to fix it: production deployments no change could be linked to (with the reason: no change received for the entity, no commit SHA, a commit seen only off the default branch, a commit in no change such as a squash merge sent without its merge commit, or a redeployment), deployments to environments that are not production, changes without commit times, incidents linked to no deployment, resolutions without an opening, events that map to no entity (organisation only), and clock skew (a change merged after the deployment that has its commit, an incident resolved before it opened, events from the future). Each with a count, a fix and a few example ids; from the daily roll-ups only the counts.',
+    source: 'The same events as the numbers; GET /api/dx/events/unmapped.',
+  },
+  {
     id: 'dora-level',
     title: 'DORA performance level',
     definition:

@@ -3,8 +3,9 @@ import { DateTime } from 'luxon';
 import type { DxOutcome } from './events/types';
 
 /**
- * The DORA four keys, computed from deployments, changes and incidents
- * already mapped to catalog entities. Every number comes with its sample
+ * The DORA keys (the four of 2013-2023 and 2024's deployment rework rate),
+ * computed from deployments, changes and incidents already mapped to
+ * catalog entities. Every number comes with its sample
  * size and what could not be linked; the definitions are written out in
  * docs/metrics.md and next to each function.
  */
@@ -16,6 +17,12 @@ export interface DeploymentRecord {
   at: string;
   environment?: string;
   outcome?: DxOutcome;
+  /** The commit deployed, when the source said (lower case). */
+  commitSha?: string;
+  /** Labels the deployment event carried (e.g. `rework`). */
+  labels?: string[];
+  /** The branch deployed, when the source said. */
+  branch?: string;
 }
 
 export interface ChangeRecord {
@@ -25,6 +32,14 @@ export interface ChangeRecord {
   mergedAt: string;
   /** Its earliest commit; absent when the source did not say. */
   firstCommitAt?: string;
+  /** The commits it carries (the merge or head commit first), lower case. */
+  commitShas?: string[];
+  /** Labels of the change (pull request labels). */
+  labels?: string[];
+  /** Its head branch, when the source said (e.g. `hotfix/login`). */
+  branch?: string;
+  /** The incident it says it fixes (the incident's own id, e.g. `12`). */
+  incidentId?: string;
 }
 
 export interface IncidentRecord {
@@ -33,6 +48,8 @@ export interface IncidentRecord {
   openedAt: string;
   resolvedAt?: string;
   environment?: string;
+  /** The incident's own id as the source gave it (e.g. the issue number). */
+  sourceId?: string;
 }
 
 export interface RollbackRecord {
@@ -51,11 +68,44 @@ export interface DoraOptions {
    * caused by it, when no later deployment came first (default 7 days).
    */
   failureWindowMs: number;
+  /** What marks a deployment as rework (default `DEFAULT_REWORK_OPTIONS`). */
+  rework?: ReworkOptions;
 }
+
+/**
+ * What marks a production deployment as rework (`dx.dora.rework`). Any one
+ * of them is enough.
+ */
+export interface ReworkOptions {
+  /**
+   * Labels (compared without case) that mark the deployment, or a change
+   * it shipped, as rework.
+   */
+  labels: string[];
+  /**
+   * A regular expression (without case) that the deployed branch, or the
+   * head branch of a change it shipped, matches for rework; empty: none.
+   */
+  branchPattern?: string;
+  /**
+   * Whether a deployment linked to a production incident is rework: the
+   * first production deployment of the entity after the incident opened
+   * (within the failure window, the incident still open), or one that
+   * shipped a change naming the incident.
+   */
+  linkedIncidents: boolean;
+}
+
+export const DEFAULT_REWORK_OPTIONS: ReworkOptions = {
+  labels: ['rework', 'hotfix'],
+  branchPattern: '^hotfix[/-]',
+  linkedIncidents: true,
+};
 
 export const DEFAULT_DORA_OPTIONS: DoraOptions = {
   productionEnvironments: ['production', 'prod'],
   failureWindowMs: 7 * 86_400_000,
+  rework: DEFAULT_REWORK_OPTIONS,
 };
 
 const HOUR = 3_600_000;
@@ -465,6 +515,206 @@ export function recoveryTime(
       .length,
     level: m === null ? null : levelAtMost(m, DORA_LEVELS.recoveryTime),
     rows,
+  };
+}
+
+/**
+ * Successful production deployments by entity, each list in time order
+ * (what every key counts).
+ */
+export function productionDeployments(
+  deployments: DeploymentRecord[],
+  options: DoraOptions = DEFAULT_DORA_OPTIONS,
+): Map<string, DeploymentRecord[]> {
+  return productionDeploys(deployments, options);
+}
+
+/**
+ * The changes each production deployment shipped, by deployment id: a
+ * change ships with the first successful production deployment of its
+ * entity at or after its merge (as lead time links them).
+ */
+export function shippedChanges(
+  deploys: Map<string, DeploymentRecord[]>,
+  changes: ChangeRecord[],
+): Map<string, ChangeRecord[]> {
+  const out = new Map<string, ChangeRecord[]>();
+  for (const c of changes) {
+    const d = firstAtOrAfter(deploys.get(c.entityRef) ?? [], t(c.mergedAt));
+    if (!d) continue;
+    const list = out.get(d.id) ?? [];
+    list.push(c);
+    out.set(d.id, list);
+  }
+  return out;
+}
+
+export type ReworkReasonKind = 'label' | 'branch' | 'incident';
+
+export interface ReworkReason {
+  kind: ReworkReasonKind;
+  /** In words: `label hotfix`, `branch hotfix/login of change 42`, ... */
+  detail: string;
+}
+
+export interface ReworkRate {
+  /** Successful production deployments in the range (the sample). */
+  deployments: number;
+  /** Of those, rework. */
+  rework: number;
+  rate: number | null;
+  /** Rework deployments per reason; one deployment may have several. */
+  byReason: Record<ReworkReasonKind, number>;
+  /**
+   * Deployments of the sample that carry a label or a branch themselves or
+   * through a change they shipped: without any, only incidents mark rework.
+   */
+  withMarkers: number;
+  /**
+   * Always null: the 2024 Accelerate State of DevOps Report gives rework
+   * rate values per cluster, but no elite/high/medium bounds as it does for
+   * the four keys; the value is shown without a level and is not part of
+   * the overall level.
+   */
+  level: null;
+  rows: Array<{
+    deploymentId: string;
+    entityRef: string;
+    deployedAt: string;
+    /** Empty: not rework. */
+    reasons: ReworkReason[];
+  }>;
+}
+
+const lower = (s: string) => s.toLocaleLowerCase('en-US');
+
+/** The branch pattern as a regular expression (without case), or none. */
+export function reworkBranchRegExp(pattern: string | undefined) {
+  return pattern ? new RegExp(pattern, 'i') : undefined;
+}
+
+/**
+ * **Deployment rework rate** (DORA, 2024): of the successful production
+ * deployments that finished in [from, to), the share that was unplanned
+ * and made to fix a user-facing problem in production. A deployment is
+ * rework when any of these holds (`options.rework`):
+ * - `label`: it, or a change it shipped, carries one of `rework.labels`;
+ * - `branch`: its branch, or the head branch of a change it shipped,
+ *   matches `rework.branchPattern`;
+ * - `incident` (with `rework.linkedIncidents`): a change it shipped names
+ *   a known incident of the same entity, or it is the first production
+ *   deployment of the entity after a production incident opened, within
+ *   `failureWindowMs` of the opening and before the incident was resolved.
+ * Deployments that failed or went elsewhere than production are not in
+ * the sample.
+ */
+export function reworkRate(
+  deployments: DeploymentRecord[],
+  changes: ChangeRecord[],
+  incidents: IncidentRecord[],
+  range: Range,
+  options: DoraOptions = DEFAULT_DORA_OPTIONS,
+): ReworkRate {
+  const rework = options.rework ?? DEFAULT_REWORK_OPTIONS;
+  const labels = new Set(rework.labels.map(lower));
+  const branch = reworkBranchRegExp(rework.branchPattern);
+  const deploys = productionDeploys(deployments, options);
+  const shipped = shippedChanges(deploys, changes);
+  const prodIncidents = incidents.filter(
+    i => i.environment === undefined || isProduction(i.environment, options),
+  );
+  const incidentById = new Map(
+    prodIncidents
+      .filter(i => i.sourceId !== undefined)
+      .map(i => [`${i.entityRef}\u0000${i.sourceId}`, i]),
+  );
+  // The deployment each incident's fix went out with: the first one of the
+  // entity after it opened, within the window, before its resolution.
+  const fixedBy = new Map<string, IncidentRecord[]>();
+  if (rework.linkedIncidents)
+    for (const i of prodIncidents) {
+      const d = firstAtOrAfter(deploys.get(i.entityRef) ?? [], t(i.openedAt));
+      if (!d) continue;
+      if (t(d.at) - t(i.openedAt) > options.failureWindowMs) continue;
+      if (i.resolvedAt && t(i.resolvedAt) < t(d.at)) continue;
+      const list = fixedBy.get(d.id) ?? [];
+      list.push(i);
+      fixedBy.set(d.id, list);
+    }
+  const rows: ReworkRate['rows'] = [];
+  let withMarkers = 0;
+  const byReason: Record<ReworkReasonKind, number> = {
+    label: 0,
+    branch: 0,
+    incident: 0,
+  };
+  for (const [entityRef, ds] of deploys)
+    for (const d of ds) {
+      if (!inRange(d.at, range)) continue;
+      const cs = shipped.get(d.id) ?? [];
+      const reasons: ReworkReason[] = [];
+      const label = d.labels?.find(l => labels.has(lower(l)));
+      if (label) reasons.push({ kind: 'label', detail: `label ${label}` });
+      else
+        for (const c of cs) {
+          const l = c.labels?.find(x => labels.has(lower(x)));
+          if (l) {
+            reasons.push({
+              kind: 'label',
+              detail: `label ${l} of change ${c.id}`,
+            });
+            break;
+          }
+        }
+      if (branch && d.branch && branch.test(d.branch))
+        reasons.push({ kind: 'branch', detail: `branch ${d.branch}` });
+      else if (branch)
+        for (const c of cs)
+          if (c.branch && branch.test(c.branch)) {
+            reasons.push({
+              kind: 'branch',
+              detail: `branch ${c.branch} of change ${c.id}`,
+            });
+            break;
+          }
+      if (rework.linkedIncidents) {
+        const named = cs
+          .map(c =>
+            c.incidentId
+              ? { c, i: incidentById.get(`${entityRef}\u0000${c.incidentId}`) }
+              : undefined,
+          )
+          .find(x => x?.i);
+        const after = fixedBy.get(d.id)?.[0];
+        if (named?.i)
+          reasons.push({
+            kind: 'incident',
+            detail: `change ${named.c.id} fixes incident ${named.i.id}`,
+          });
+        else if (after)
+          reasons.push({
+            kind: 'incident',
+            detail: `first deployment after incident ${after.id} opened`,
+          });
+      }
+      if (
+        d.labels?.length ||
+        d.branch ||
+        cs.some(c => c.labels?.length || c.branch)
+      )
+        withMarkers += 1;
+      for (const r of reasons) byReason[r.kind] += 1;
+      rows.push({ deploymentId: d.id, entityRef, deployedAt: d.at, reasons });
+    }
+  const count = rows.filter(r => r.reasons.length > 0).length;
+  return {
+    deployments: rows.length,
+    rework: count,
+    rate: rows.length > 0 ? count / rows.length : null,
+    byReason,
+    withMarkers,
+    level: null,
+    rows: rows.sort((a, b) => t(a.deployedAt) - t(b.deployedAt)),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Types, definitions and pure logic of the DX metrics: event
- * normalisation, the DORA four keys and their levels.
+ * normalisation, the DORA keys, their levels and diagnostics.
  *
  * @packageDocumentation
  */
@@ -8,6 +8,7 @@ export * from './api';
 export * from './backfill';
 export * from './definitions';
 export * from './dora';
+export * from './doraDiagnostics';
 export * from './events';
 export * from './permissions';
 export * from './rollup';

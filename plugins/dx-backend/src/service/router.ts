@@ -7,7 +7,11 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  DEFAULT_DORA_OPTIONS,
+  diagnosticsFromCounts,
   dxEventsIngestPermission,
+  unmappedDiagnostic,
+  type DoraOptions,
   type DxEventKind,
 } from '@internal/plugin-dx-common';
 import {
@@ -26,7 +30,12 @@ import { z } from 'zod';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogReadScope } from '@internal/portal-node';
-import { doraCsv, doraMetrics, goldenPathsCsv } from '../metrics/doraMetrics';
+import {
+  doraCsv,
+  doraMetrics,
+  goldenPathsCsv,
+  unmappedEvents,
+} from '../metrics/doraMetrics';
 import type { EntityMapper } from '../mapping/EntityMapper';
 import type { DxStore } from '../store/DxStore';
 import type { DoraRollups } from '../rollups/DoraRollups';
@@ -62,6 +71,8 @@ export interface DxRouterOptions {
   mapper: EntityMapper;
   catalog: CatalogService;
   rollups: DoraRollups;
+  /** `dx.dora`: production environments, failure window, rework rules. */
+  dora?: DoraOptions;
   githubWebhookSecret?: string;
   maxBodyBytes: number;
   /** Per caller and endpoint (portal.limits.requestsPerMinute). */
@@ -73,6 +84,7 @@ export interface DxRouterOptions {
 /** The DX API, mounted at `/api/dx`. */
 export function createDxRouter(options: DxRouterOptions): express.Router {
   const { httpAuth, permissions, store, mapper, catalog } = options;
+  const dora = options.dora ?? DEFAULT_DORA_OPTIONS;
   const router = Router();
 
   // A batch of CDEvents or generic events.
@@ -242,19 +254,32 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
       throw new InputError(
         'roll-ups hold whole UTC days of the last 400 days, without rows, in UTC',
       );
+    // Events that map to no entity belong to the organisation's numbers.
+    const unmapped = !entityRef && !owner && entityRefs === undefined;
     const period = async (range: { from: Date; to: Date }, rows: boolean) => {
       const r = { from: range.from.toISOString(), to: range.to.toISOString() };
       const exact = () =>
-        doraMetrics(store.knex, { entityRefs }, r, { ...settings, rows }).then(
-          m => ({ ...m, source: 'events' as const }),
-        );
+        doraMetrics(store.knex, { entityRefs }, r, {
+          ...settings,
+          rows,
+          dora,
+          unmapped,
+        }).then(m => ({ ...m, source: 'events' as const }));
       if (source === 'events' || !rollupsPossible) return exact();
       const rolled = await options.rollups.metrics({ entityRefs }, r);
       const sample =
         rolled.deploymentFrequency.deployments +
         rolled.leadTime.changes +
         rolled.recoveryTime.incidents;
-      return source === 'rollup' || sample > EXACT_SAMPLE ? rolled : exact();
+      if (source !== 'rollup' && sample <= EXACT_SAMPLE) return exact();
+      // Roll-ups hold counts only: the diagnostics they give, without
+      // examples, and no rework rate.
+      const diagnostics = diagnosticsFromCounts(rolled);
+      if (unmapped) {
+        const u = unmappedDiagnostic(await unmappedEvents(store.knex, r));
+        if (u) diagnostics.push(u);
+      }
+      return { ...rolled, diagnostics };
     };
     const [current, previous] = await Promise.all([
       period({ from, to }, settings.rows),
@@ -306,7 +331,10 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
       );
       const range = { from: from.toISOString(), to: to.toISOString() };
       const [goldenPath, others] = await Promise.all([
-        doraMetrics(store.knex, { entityRefs: golden }, range, settings),
+        doraMetrics(store.knex, { entityRefs: golden }, range, {
+          ...settings,
+          dora,
+        }),
         doraMetrics(
           store.knex,
           scope.all
@@ -317,7 +345,7 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
                   .filter(ref => !golden.includes(ref)),
               },
           range,
-          settings,
+          { ...settings, dora },
         ),
       ]);
       if (req.path.endsWith('.csv')) {

@@ -59,6 +59,8 @@ function toEvent(r: any): StoredEvent {
     deploymentId: r.deployment_id,
     actor: r.actor,
     title: r.title,
+    labels: json(r.labels),
+    branch: r.branch,
   });
 }
 
@@ -85,6 +87,8 @@ const COLUMN_DEFS: Array<[string, string]> = [
   ['title', 'text'],
   ['commits', 'jsonb'],
   ['raw', 'jsonb'],
+  ['labels', 'jsonb'],
+  ['branch', 'text'],
 ];
 const COLUMNS = COLUMN_DEFS.map(([c]) => c);
 const COLUMN_TYPES = COLUMN_DEFS.map(([c, t]) => `${c} ${t}`).join(', ');
@@ -132,6 +136,8 @@ export class DxStore {
       title: e.title ?? null,
       commits: e.commits ?? null,
       raw: m.raw ?? null,
+      labels: e.labels?.length ? e.labels : null,
+      branch: e.branch?.slice(0, 300) ?? null,
     }));
     if (this.knex.client.config.client === 'pg') {
       // One statement per 5,000 rows: the rows travel as one JSON value.
@@ -168,6 +174,7 @@ export class DxStore {
             received_at: new Date(r.received_at),
             commits: r.commits ? JSON.stringify(r.commits) : null,
             raw: JSON.stringify(r.raw),
+            labels: r.labels ? JSON.stringify(r.labels) : null,
           })),
         )
         .onConflict('key')

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  branchName,
+  cleanLabels,
   compact,
   describeIssues,
   entityRefString,
@@ -41,7 +43,8 @@ import type { DxEventKind, NormalizedEvent, NormalizeResult } from './types';
  *
  * Not in the spec, read when present: `customData.backstage.entityRef` (a
  * string, e.g. `component:default/checkout`) → `subject.entityRef`, for
- * senders that know the catalog entity.
+ * senders that know the catalog entity; `customData.labels` (strings) →
+ * labels and `customData.branch` → branch, for the deployment rework rate.
  *
  * Custom events (`dev.cdeventsx.*`) are refused. The key is
  * `cdevents:<context.source>:<context.id>`; occurredAt is
@@ -141,6 +144,15 @@ const eventSchema = (content: z.ZodType) =>
           backstage: z
             .object({ entityRef: entityRefString().optional() })
             .optional(),
+          labels: z
+            .array(z.unknown())
+            .max(1000)
+            .transform(ls =>
+              ls.filter((l): l is string => typeof l === 'string'),
+            )
+            .optional()
+            .catch(undefined),
+          branch: z.string().max(1000).optional().catch(undefined),
         })
         .optional(),
     ),
@@ -271,6 +283,8 @@ export function normalizeCdEvent(payload: unknown): NormalizeResult {
     occurredAt: data.context.timestamp,
     subject: { entityRef: data.customData?.backstage?.entityRef },
     environment: content.environment?.id,
+    labels: cleanLabels(data.customData?.labels),
+    branch: branchName(data.customData?.branch),
   };
   switch (kind) {
     case 'change':

@@ -117,6 +117,38 @@ export const boundedArray = <T extends z.ZodType>(
     })
     .pipe(z.array(item));
 
+/** At most this many labels are kept per event. */
+export const MAX_LABELS = 50;
+
+/**
+ * Labels as stored: trimmed, at most 100 characters each, without empty
+ * ones and duplicates, at most `MAX_LABELS`.
+ */
+export function cleanLabels(
+  labels: Array<string | null | undefined> | undefined,
+): string[] | undefined {
+  if (!labels) return undefined;
+  const out: string[] = [];
+  for (const l of labels) {
+    const v = l?.trim().slice(0, 100);
+    if (v && !out.includes(v)) out.push(v);
+    if (out.length === MAX_LABELS) break;
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/**
+ * A branch name as stored: `refs/heads/` removed; a bare commit SHA or a
+ * tag ref is not a branch (undefined).
+ */
+export function branchName(ref: string | null | undefined): string | undefined {
+  const r = ref?.trim();
+  if (!r || r.startsWith('refs/tags/')) return undefined;
+  if (/^[0-9a-f]{7,64}$/i.test(r)) return undefined;
+  const name = r.startsWith('refs/heads/') ? r.slice('refs/heads/'.length) : r;
+  return name ? name.slice(0, 300) : undefined;
+}
+
 export type TimeResult =
   | { ok: true; iso: string }
   | { ok: false; message: string };

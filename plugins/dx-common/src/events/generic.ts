@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   boundedArray,
+  branchName,
+  cleanLabels,
   compact,
   describeIssues,
   entityRefString,
@@ -8,6 +10,7 @@ import {
   isObject,
   isoTime,
   MAX_COMMITS,
+  MAX_LABELS,
   nonEmpty,
   quote,
   reject,
@@ -46,7 +49,11 @@ import type { NormalizeResult } from './types';
  *   `cancelled`; a deployment `deployed` or `upgraded` without an outcome
  *   is a success); `commitSha` (hex, 7 to 64 digits); `commits` (at most
  *   1000 of `{ sha, at? }`); `changeId`, `incidentId`, `deploymentId`
- *   (strings or integers); `actor`; `title` (at most 500 characters).
+ *   (strings or integers); `actor`; `title` (at most 500 characters);
+ *   `labels` (at most 50 strings, e.g. `["rework"]`: marks a deployment as
+ *   rework when `dx.dora.rework.labels` names one); `branch` (the branch
+ *   deployed, or a change's head branch, e.g. `hotfix/login`); on a
+ *   change, `incidentId` is the incident it fixes.
  *
  * Other fields are ignored and listed in `ignoredFields` of the result.
  */
@@ -110,6 +117,16 @@ export const genericEventSchema = z
     deploymentId: idValue().optional(),
     actor: nonEmpty().optional(),
     title: z.string().max(500, 'longer than 500 characters').optional(),
+    labels: boundedArray(
+      z.string().max(100, 'longer than 100 characters'),
+      MAX_LABELS,
+      'labels',
+    ).optional(),
+    branch: z
+      .string()
+      .min(1, 'empty')
+      .max(300, 'longer than 300 characters')
+      .optional(),
   })
   .superRefine((e, ctx) => {
     const actions: readonly string[] = GENERIC_EVENT_ACTIONS[e.type];
@@ -193,6 +210,8 @@ export function normalizeGenericEvent(payload: unknown): NormalizeResult {
       deploymentId: e.deploymentId,
       actor: e.actor,
       title: e.title,
+      labels: cleanLabels(e.labels),
+      branch: branchName(e.branch),
     }),
     ...(ignored.length > 0 ? { ignoredFields: ignored } : {}),
   };

@@ -273,6 +273,7 @@ describe('normalizeGithubWebhook', () => {
           commitSha: 'd'.repeat(40),
           actor: 'octo',
           title: 'Fix the basket total',
+          branch: 'fix-total',
         },
       });
     });
@@ -428,6 +429,7 @@ describe('normalizeGithubWebhook', () => {
           deploymentId: '145988746',
           actor: 'octo',
           title: 'Release 1.2',
+          branch: 'main',
         },
       });
     });

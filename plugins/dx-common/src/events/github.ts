@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   boundedArray,
+  branchName,
+  cleanLabels,
   compact,
   describeIssues,
   idValue,
@@ -30,12 +32,15 @@ import type { DxOutcome, NormalizedEvent, NormalizeResult } from './types';
  *   `merged` (commitSha = `merge_commit_sha`); closed unmerged →
  *   `abandoned`; every other action (edited, synchronize, reopened,
  *   ready_for_review, converted_to_draft, labeled, review_requested, ...) →
- *   `updated` (commitSha = the head commit). changeId = the PR number.
+ *   `updated` (commitSha = the head commit). changeId = the PR number;
+ *   labels = the PR's labels; branch = its head branch; incidentId = the
+ *   first issue its title or body closes (`fixes #12`), for the rework
+ *   rate's linked incidents.
  *   With `defaultBranchOnly` (the default) a PR merged into another branch
  *   than the default one is kind `other`, action `merged`: it has not
  *   landed on the main line yet.
  * - `deployment` → deployment `requested` (environment, commitSha,
- *   deploymentId).
+ *   deploymentId; branch = its ref unless a tag or a SHA).
  * - `deployment_status`: success / failure / error → `deployed` with that
  *   outcome; queued / pending / in_progress / waiting → `requested` (the
  *   same deploymentId as the deployment event, so the receiver can fold
@@ -185,12 +190,27 @@ const pullRequestSchema = z.object({
     created_at: isoTime().optional(),
     updated_at: isoTime(),
     merge_commit_sha: text().nullish(),
-    head: z.object({ sha: text() }).optional(),
+    head: z.object({ sha: text(), ref: text().optional() }).optional(),
     base: z.object({ ref: text() }).optional(),
+    body: text().nullish(),
+    labels: boundedArray(
+      z.object({ name: text() }),
+      1000,
+      'pull_request.labels',
+    ).optional(),
   }),
   repository,
   sender,
 });
+
+/** The first issue a text closes with a GitHub keyword: `fixes #12` → `12`. */
+export function closedIssue(textValue: string): string | undefined {
+  const m =
+    /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d{1,12})\b/i.exec(
+      textValue.slice(0, 65_536),
+    );
+  return m?.[1];
+}
 
 function pullRequest(payload: unknown, options: Options): Mapped | string {
   const p = parse(pullRequestSchema, payload);
@@ -225,6 +245,9 @@ function pullRequest(payload: unknown, options: Options): Mapped | string {
       commitSha,
       actor: p.sender?.login,
       title: title(pr.title),
+      labels: cleanLabels(pr.labels?.map(l => l.name)),
+      branch: branchName(pr.head?.ref),
+      incidentId: closedIssue(`${pr.title ?? ''}\n${pr.body ?? ''}`),
     },
     // A merge happens once: keyed by its time, so the history backfill and
     // the webhook store it once whenever the pull request was updated.
@@ -267,6 +290,7 @@ function deployment(payload: unknown): Mapped | string {
       deploymentId: d.id,
       actor: p.sender?.login,
       title: title(d.description),
+      branch: branchName(d.ref),
     },
     stableId: d.id,
   };
@@ -320,6 +344,7 @@ function deploymentStatus(payload: unknown): Mapped | string {
       deploymentId: d.id,
       actor: p.sender?.login,
       title: title(s.description || d.description),
+      branch: branchName(d.ref),
     },
     stableId: s.id,
   };

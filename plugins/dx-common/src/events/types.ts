@@ -72,6 +72,18 @@ export interface NormalizedEvent {
   actor?: string;
   /** Human-readable title: PR title, incident description, ... */
   title?: string;
+  /**
+   * Labels of the deployment or change (pull request labels, generic
+   * `labels`, CDEvents `customData.labels`), e.g. `rework`, `hotfix`: read
+   * by the deployment rework rate.
+   */
+  labels?: string[];
+  /**
+   * The branch deployed (GitHub deployment ref) or the change's head
+   * branch (pull request head ref, generic `branch`, CDEvents
+   * `customData.branch`): read by the rework rate's branch pattern.
+   */
+  branch?: string;
 }
 
 /** What a normaliser answers for one payload. */
