@@ -97,7 +97,62 @@ export const dora: DoraResponse = {
     { day: '2026-11-29', deployments: 3 },
   ],
   unlinked: { resolvedWithoutOpening: 1 },
-  previous: period(),
+  reworkRate: {
+    deployments: 42,
+    rework: 6,
+    rate: 6 / 42,
+    byReason: { label: 3, branch: 2, incident: 2 },
+    withMarkers: 30,
+    level: null,
+  },
+  diagnostics: [
+    {
+      kind: 'deployment-not-production',
+      metrics: [
+        'deploymentFrequency',
+        'leadTime',
+        'changeFailureRate',
+        'reworkRate',
+      ],
+      count: 5,
+      problem:
+        '5 successful deployments went to an environment that is not production (prd ×5) and are not counted.',
+      fix: 'If one of these environments is production, add its name to dx.dora.productionEnvironments (now production, prod).',
+      examples: ['generic:deploy-prd-1', 'generic:deploy-prd-2'],
+    },
+    {
+      kind: 'deployment-without-commit-sha',
+      metrics: ['leadTime', 'reworkRate'],
+      count: 4,
+      problem:
+        '4 production deployments shipped no change we know of and carry no commit SHA to find one by.',
+      fix: 'Send the deployed commit with each deployment: commitSha in the generic format (CDEvents service events carry none; GitHub deployments always do).',
+      examples: [
+        'cdevents:ci:deploy-1',
+        'cdevents:very-long-source-name-of-a-ci-system-without-any-break:deploy-2',
+      ],
+    },
+    {
+      kind: 'incident-without-deployment',
+      metrics: ['changeFailureRate'],
+      count: 2,
+      problem:
+        '2 production incidents followed no production deployment of their entity within 7 days, so they fail no deployment.',
+      fix: 'Send the deployments of these entities, and check that the incident names the same entity as its deployments.',
+      examples: ['component:default/checkout#INC-7'],
+    },
+  ],
+  previous: {
+    ...period(),
+    reworkRate: {
+      deployments: 30,
+      rework: 3,
+      rate: 0.1,
+      byReason: { label: 3, branch: 0, incident: 0 },
+      withMarkers: 30,
+      level: null,
+    },
+  },
 };
 
 /** The rows of {@link dora} (`rows=true`). */
@@ -176,6 +231,15 @@ export const emptyDora: DoraResponse = {
   level: null,
   perDay: [],
   unlinked: { resolvedWithoutOpening: 0 },
+  reworkRate: {
+    deployments: 0,
+    rework: 0,
+    rate: null,
+    byReason: { label: 0, branch: 0, incident: 0 },
+    withMarkers: 0,
+    level: null,
+  },
+  diagnostics: [],
 };
 
 export const deploymentEvent: DxEvent = {

@@ -72,9 +72,10 @@ export function DoraSection(props: {
               <CsvLink query={query} />
             </Box>
             <Typography variant="caption" color="textSecondary">
-              The overall level is the lowest of the four (a team is as fast as
-              its slowest key). Levels follow the 2023 Accelerate State of
-              DevOps Report. <DefinitionLink id="dora-level" />
+              The overall level is the lowest of the four keys with levels (a
+              team is as fast as its slowest key); the rework rate has none.
+              Levels follow the 2023 Accelerate State of DevOps Report.{' '}
+              <DefinitionLink id="dora-level" />
               {dora.source === 'rollup' && (
                 <>
                   {' '}

@@ -13,6 +13,7 @@ import { DoraLevelChip } from '../shared/LevelChip';
 import { DurationPair, MetricTile } from '../shared/MetricTile';
 import { Previous } from '../shared/Previous';
 import { DEFINITIONS, type DoraDrill } from './definitions';
+import { WhyThisNumber } from './WhyThisNumber';
 
 type Previousable = Omit<DoraPeriod, 'perDay'>;
 
@@ -73,9 +74,31 @@ function recoveryNotes(p: DoraPeriod): string[] {
   return notes;
 }
 
+function reworkNotes(p: DoraPeriod): string[] {
+  const r = p.reworkRate;
+  if (!r)
+    return [
+      'Not in the daily roll-ups: narrow the range or the scope to compute it from the events',
+    ];
+  const by = (
+    [
+      ['label', 'by label'],
+      ['branch', 'by branch'],
+      ['incident', 'after an incident'],
+    ] as const
+  )
+    .filter(([k]) => r.byReason[k] > 0)
+    .map(([k, words]) => `${formatNumber(r.byReason[k])} ${words}`);
+  return [
+    ...(by.length ? [by.join(', ')] : []),
+    'No DORA level: the 2024 report gives none for it',
+  ];
+}
+
 /**
- * The four keys as tiles: value, level, sample size, previous period, what
- * could not be linked, definition; a click opens the rows.
+ * The five keys as tiles: value, level, sample size, previous period, what
+ * could not be linked, why the number is what it is, definition; a click
+ * opens the rows.
  */
 export function DoraTiles(props: {
   dora: DoraPeriod & { previous: Previousable };
@@ -89,9 +112,21 @@ export function DoraTiles(props: {
   const lt = dora.leadTime;
   const cfr = dora.changeFailureRate;
   const rt = dora.recoveryTime;
+  const rw = dora.reworkRate;
+  const why = (metric: Parameters<typeof WhyThisNumber>[0]['metric']) => (
+    <WhyThisNumber metric={metric} diagnostics={dora.diagnostics} />
+  );
+  // Five in a row from 1280 px, three (then two) in a row below.
+  const size = {
+    xs: 12,
+    sm: 6,
+    md: 4,
+    lg: true,
+    style: { minWidth: 0 },
+  } as const;
   return (
     <Grid container spacing={2}>
-      <Grid item xs={12} sm={6} lg={3}>
+      <Grid item {...size}>
         <MetricTile
           title="Deployment frequency"
           testId="dora-deployment-frequency"
@@ -108,6 +143,7 @@ export function DoraTiles(props: {
             />
           }
           notes={deploymentNotes(dora)}
+          extra={why('deploymentFrequency')}
           definition={DEFINITIONS.deploymentFrequency}
           definitionId="deployment-frequency"
           onOpen={() => onDrill('deployments')}
@@ -115,7 +151,7 @@ export function DoraTiles(props: {
           openLabel="Show the deployments"
         />
       </Grid>
-      <Grid item xs={12} sm={6} lg={3}>
+      <Grid item {...size}>
         <MetricTile
           title="Lead time for changes"
           testId="dora-lead-time"
@@ -147,6 +183,7 @@ export function DoraTiles(props: {
             </>
           }
           notes={leadTimeNotes(dora)}
+          extra={why('leadTime')}
           definition={DEFINITIONS.leadTime}
           definitionId="lead-time"
           onOpen={() => onDrill('lead-time')}
@@ -154,7 +191,7 @@ export function DoraTiles(props: {
           openLabel="Show the changes"
         />
       </Grid>
-      <Grid item xs={12} sm={6} lg={3}>
+      <Grid item {...size}>
         <MetricTile
           title="Change failure rate"
           testId="dora-change-failure-rate"
@@ -175,6 +212,7 @@ export function DoraTiles(props: {
             />
           }
           notes={failureNotes(dora)}
+          extra={why('changeFailureRate')}
           definition={DEFINITIONS.changeFailureRate}
           definitionId="change-failure-rate"
           onOpen={() => onDrill('change-failure-rate')}
@@ -182,7 +220,7 @@ export function DoraTiles(props: {
           openLabel="Show the deployments"
         />
       </Grid>
-      <Grid item xs={12} sm={6} lg={3}>
+      <Grid item {...size}>
         <MetricTile
           title="Failed deployment recovery time"
           testId="dora-recovery-time"
@@ -211,11 +249,42 @@ export function DoraTiles(props: {
             />
           }
           notes={recoveryNotes(dora)}
+          extra={why('recoveryTime')}
           definition={DEFINITIONS.recoveryTime}
           definitionId="recovery-time"
           onOpen={() => onDrill('recovery-time')}
           open={drill === 'recovery-time'}
           openLabel="Show the incidents"
+        />
+      </Grid>
+      <Grid item {...size}>
+        <MetricTile
+          title="Deployment rework rate"
+          testId="dora-rework-rate"
+          value={rw ? formatPercent(rw.rate) : '—'}
+          sample={
+            rw
+              ? `from ${plural(rw.deployments, 'deployment')}, ${formatNumber(
+                  rw.rework,
+                )} rework`
+              : undefined
+          }
+          previous={
+            rw && prev.reworkRate ? (
+              <Previous
+                label={previousLabel}
+                current={rw.rate}
+                previous={prev.reworkRate.rate}
+                format={n => formatPercent(n)}
+                formatDelta={d => `${formatNumber(d * 100)} pp`}
+                better="lower"
+              />
+            ) : undefined
+          }
+          notes={reworkNotes(dora)}
+          extra={why('reworkRate')}
+          definition={DEFINITIONS.reworkRate}
+          definitionId="rework-rate"
         />
       </Grid>
     </Grid>

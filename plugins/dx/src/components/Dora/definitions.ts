@@ -1,5 +1,5 @@
 /**
- * One line per metric, as docs/metrics.md ("DORA four keys") defines it.
+ * One line per metric, as docs/metrics.md ("DORA keys") defines it.
  */
 export const DEFINITIONS = {
   deploymentFrequency:
@@ -10,6 +10,8 @@ export const DEFINITIONS = {
     'Of the successful production deployments, the share followed by a production incident or a rollback before the next deployment (within 7 days).',
   recoveryTime:
     'For production incidents resolved in the range, the time from opened to resolved; median.',
+  reworkRate:
+    'Of the successful production deployments, the share made to fix a production problem: labelled rework, from a hotfix branch, or shipped after an incident opened.',
 };
 
 /** The drill-downs of the DORA tiles, as in `?drill=`. */

@@ -24,6 +24,8 @@ export function MetricTile(props: {
   previous?: ReactNode;
   /** What could not be linked or was left out. */
   notes?: string[];
+  /** Below the notes: e.g. "Why this number" (clicks in it stay in it). */
+  extra?: ReactNode;
   /** One line: how it is counted. */
   definition?: string;
   /** The full definition on the Definitions tab (`METRIC_DEFINITIONS`). */
@@ -71,6 +73,10 @@ export function MetricTile(props: {
               </Typography>
             ))}
           </Box>
+        )}
+        {props.extra && (
+          // Clicks here do not open the tile's rows.
+          <Box onClick={e => e.stopPropagation()}>{props.extra}</Box>
         )}
         {props.definition && (
           <Typography variant="caption" component="p">
