@@ -8,16 +8,19 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { DateTime } from 'luxon';
 import { useEffect } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { dxApiRef } from '../../api';
 import { Async } from '../shared/Async';
+import { formatTime } from '../shared/format';
 
+/** "Sep 8, 2026" */
 const day = (iso: string) =>
-  DateTime.fromISO(iso).toLocaleString(DateTime.DATE_MED);
-const time = (iso: string) =>
-  DateTime.fromISO(iso).toLocaleString(DateTime.TIME_SIMPLE);
+  new Date(iso).toLocaleDateString('en-US', {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+  });
 
 /** "about 3 min left", "under a minute left" */
 function left(seconds: number) {
@@ -35,7 +38,9 @@ export function runState(run: BackfillRun, now = Date.now()): string {
       : 'done';
   if (run.state === 'listing') return 'listing repositories';
   if (run.pausedUntil && Date.parse(run.pausedUntil) > now)
-    return `paused by the host's rate limit until ${time(run.pausedUntil)}`;
+    return `paused by the host's rate limit until ${formatTime(
+      run.pausedUntil,
+    )}`;
   return run.secondsLeft !== undefined ? left(run.secondsLeft) : 'reading';
 }
 
