@@ -5,23 +5,28 @@
 import { BASE, TOKEN } from './lib.mjs';
 
 /**
- * The i-th of `total` events, 7 s apart, the last one before today (UTC):
- * 1,000,000 span 81 days.
+ * The i-th of `total` events, 7 s apart (or `spacingMs`), the last one
+ * before today (UTC): 1,000,000 span 81 days. Components are named
+ * `${name}-${c}`, event ids `${name}-${i}`.
  */
-export function benchEvents(total, components) {
+export function benchEvents(
+  total,
+  components,
+  { spacingMs = 7_000, name = 'bench' } = {},
+) {
   const start =
-    Math.floor(Date.now() / 86_400_000) * 86_400_000 - total * 7_000;
-  return i => eventAt(i, start, components);
+    Math.floor(Date.now() / 86_400_000) * 86_400_000 - total * spacingMs;
+  return i => eventAt(i, start, components, spacingMs, name);
 }
 
 /** The i-th event: 60 % changes, 30 % deployments, 10 % incidents. */
-function eventAt(i, start, components) {
+function eventAt(i, start, components, spacingMs, name) {
   const c = i % components;
-  const at = new Date(start + i * 7_000).toISOString();
+  const at = new Date(start + i * spacingMs).toISOString();
   const base = {
-    id: `bench-${i}`,
+    id: `${name}-${i}`,
     timestamp: at,
-    entityRef: `component:default/bench-${c}`,
+    entityRef: `component:default/${name}-${c}`,
   };
   const kind = i % 10;
   if (kind < 6)

@@ -7,7 +7,9 @@ import {
   levelAtLeast,
   levelAtMost,
   overallLevel,
+  productionDeployments,
   recoveryTime,
+  shippedChanges,
   type ChangeRecord,
   type DeploymentRecord,
   type DoraLevel,
@@ -260,9 +262,10 @@ export interface DoraRecords {
  * The daily roll-ups of `records` over [from, to) (whole UTC days), by the
  * exact functions' definitions: a deployment counts on the day it finished,
  * a change on the day its deployment finished (never-deployed ones on the
- * day they merged), an incident on the day it was resolved (still-open ones
- * on the day they opened). What is "not deployed" or "still open" is as of
- * the records given. Only days with something to count are returned.
+ * day they merged; ones deployed after the range on neither), an incident
+ * on the day it was resolved (still-open ones on the day they opened).
+ * What is "not deployed" or "still open" is as of the records given. Only
+ * days with something to count are returned.
  */
 export function dailyDora(
   records: DoraRecords,
@@ -293,7 +296,19 @@ export function dailyDora(
 
   const lead = leadTime(records.deployments, records.changes, range, options);
   const byId = new Map(records.changes.map(c => [c.id, c]));
-  const shippedIds = new Set(lead.rows.map(r => r.changeId));
+  // Shipped by any deployment given, in the range or after it (as the
+  // exact lead time says): a day's numbers then depend only on the next
+  // production deployment, wherever the range ends.
+  const shippedIds = new Set(
+    [
+      ...shippedChanges(
+        productionDeployments(records.deployments, options),
+        records.changes,
+      ).values(),
+    ]
+      .flat()
+      .map(c => c.id),
+  );
   const usedDeploys = new Set(lead.rows.map(r => r.deploymentId));
   for (const r of lead.rows) {
     const day = at(r.deployedAt);

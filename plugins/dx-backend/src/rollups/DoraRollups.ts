@@ -10,7 +10,7 @@ import {
   type DoraRecords,
 } from '@internal/plugin-dx-common';
 import type { Knex } from 'knex';
-import { loadDoraRecords } from '../metrics/doraMetrics';
+import { LOOKBACK_MS, loadDoraRecords } from '../metrics/doraMetrics';
 
 const DAY = 86_400_000;
 /** How far back roll-ups reach: a 180-day range and its previous period. */
@@ -22,19 +22,77 @@ const BATCH = 100;
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const startOfDay = (ms: number) => Math.floor(ms / DAY) * DAY;
+/** A time read from the database (a Date on PostgreSQL, a number on SQLite). */
+const msOf = (v: unknown) => new Date(v as string | number | Date).getTime();
+/** What a full recompute reads, and the days it writes. */
+type Bounds = {
+  floor: number;
+  ceil: number;
+  firstDay: string;
+  lastDay: string;
+};
 const json = <T>(v: unknown): T =>
   (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 /** Whether a time is a UTC midnight (roll-ups hold whole UTC days). */
 export const isUtcMidnight = (d: Date) => d.getTime() % DAY === 0;
 
+/** What a roll-up run did. */
+export interface RollUpResult {
+  /** Entities recomputed (some of their days, or all). */
+  entities: number;
+  /** Days of the organisation recomputed. */
+  days: number;
+  /** Entity days recomputed: a whole entity counts ROLLUP_DAYS. */
+  entityDays: number;
+  /** Of `entities`, those recomputed whole. */
+  whole: number;
+}
+
+/** A day of an entity that got delivery events of a kind. */
+export interface DayMark {
+  entityRef: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  /** deployment, change or incident. */
+  kind: string;
+}
+
+/** Days [first, last] (UTC, YYYY-MM-DD) of one entity to recompute. */
+type Interval = { first: string; last: string };
+
 /**
- * Daily roll-ups of the four keys. Ingestion marks the entities that got
- * delivery events; `rollUp` (a scheduled task, one replica at a time)
- * recomputes each marked entity's days from its events with the exact
- * functions, then the organisation's days that changed. Dashboards add up
- * days: a team's 90 days are its entities' rows, the organisation's are 90
- * rows.
+ * An entity with more touched days than this, or whose days to recompute
+ * add up to more than half the horizon, is recomputed whole (a backfill).
+ */
+const MAX_TOUCHED_DAYS = 60;
+
+/**
+ * Daily roll-ups of the four keys. Ingestion marks the days of the
+ * entities that got delivery events; `rollUp` (a scheduled task, one
+ * replica at a time) recomputes the days those events can change with the
+ * exact functions, then the organisation's days that changed. Entities
+ * marked whole (re-mapped events, the first run) are recomputed over all
+ * ROLLUP_DAYS. Dashboards add up days: a team's 90 days are its entities'
+ * rows, the organisation's are 90 rows.
+ *
+ * Which days an event can change (`affected`): a change counts on the day
+ * of the first production deployment at or after its merge (or, never
+ * deployed, on its merge day); a deployment takes over the changes merged
+ * since the production deployment before it (lead time, deployments
+ * without changes, changes not deployed), cuts that deployment's failure
+ * window short, and explains the incidents and rollbacks up to the next
+ * production deployment or the end of its own failure window; an incident
+ * or a rollback fails the last production deployment before it and counts
+ * on its opening and resolution days. So the days from the production
+ * deployment before the event's day to the one after it (or the failure
+ * window) — plus the days of the other events of the same change (commit)
+ * or incident — hold everything it can change. Those days are recomputed
+ * from the events between the production deployment before them and the
+ * next one after them (or the failure window), with every change and
+ * incident that has an event there read whole: exactly what a full
+ * recompute gives for them (DoraRollups.incremental.test.ts checks this
+ * on random event sets).
  */
 export class DoraRollups {
   constructor(
@@ -44,7 +102,15 @@ export class DoraRollups {
 
   /** Entities waiting for their roll-ups. */
   async pending(): Promise<number> {
-    const row = await this.knex('dx_rollup_dirty').count({ n: '*' }).first();
+    const row = await this.knex
+      .from(
+        this.knex('dx_rollup_dirty')
+          .select('entity_ref')
+          .union(this.knex('dx_rollup_dirty_days').select('entity_ref'))
+          .as('pending'),
+      )
+      .count({ n: '*' })
+      .first();
     return Number(row?.n ?? 0);
   }
 
@@ -53,22 +119,106 @@ export class DoraRollups {
     return row ? new Date(row.rolled_up_at).toISOString() : undefined;
   }
 
-  /** Brings the roll-ups of every marked entity up to date. */
-  async rollUp(now = new Date()): Promise<{ entities: number; days: number }> {
+  /** What the last run that recomputed anything did, and how long it took. */
+  async lastWork(): Promise<
+    { at: string; ms: number; entities: number; entityDays: number } | undefined
+  > {
+    const row = await this.knex('dx_rollup_state').where('id', 1).first();
+    if (!row?.worked_at) return undefined;
+    return {
+      at: new Date(row.worked_at).toISOString(),
+      ms: Number(row.work_ms),
+      entities: Number(row.work_entities),
+      entityDays: Number(row.work_days),
+    };
+  }
+
+  /** Brings the roll-ups of every marked entity and day up to date. */
+  async rollUp(now = new Date()): Promise<RollUpResult> {
+    const started = Date.now();
     // The first run (a new install, or events stored before roll-ups
     // existed) rolls up every entity with events.
-    if (!(await this.rolledUpAt())) await this.markAll();
-    const taken = await this.takeMarked();
+    const previous = await this.rolledUpAt();
+    if (!previous) await this.markAll();
     const end = startOfDay(now.getTime()) + DAY;
     const range = {
       from: new Date(end - ROLLUP_DAYS * DAY).toISOString(),
       to: new Date(end).toISOString(),
     };
+    // What a full recompute reads: from the lookback before the range to
+    // the failure window after it.
+    const bounds = {
+      floor: end - ROLLUP_DAYS * DAY - LOOKBACK_MS,
+      ceil: end + this.dora.failureWindowMs,
+      firstDay: dayOf(end - ROLLUP_DAYS * DAY),
+      lastDay: dayOf(end - DAY),
+    };
+    const whole = new Set(await this.takeMarked());
+    const taken = await this.takeMarkedDays();
+    // Days that came into the horizon since the last run: events stored
+    // while their day was still to come changed the days before it then;
+    // their own day is written now.
+    if (previous) {
+      const previousEnd = startOfDay(Date.parse(previous)) + DAY;
+      if (previousEnd < end)
+        taken.push(
+          ...(
+            await this.knex('dx_events')
+              .whereIn('kind', ['deployment', 'change', 'incident'])
+              .whereNotNull('entity_ref')
+              .where('occurred_at', '>=', new Date(previousEnd))
+              .where('occurred_at', '<', new Date(end))
+              .distinct('entity_ref', 'kind', 'occurred_at')
+          ).map(r => ({
+            entityRef: r.entity_ref,
+            day: dayOf(msOf(r.occurred_at)),
+            kind: r.kind,
+          })),
+        );
+    }
+    const marks = new Map<string, DayMark[]>();
+    for (const m of taken) {
+      if (whole.has(m.entityRef)) continue;
+      const list = marks.get(m.entityRef) ?? [];
+      list.push(m);
+      marks.set(m.entityRef, list);
+    }
     const touched = new Set<string>();
+    let entityDays = 0;
+    const partly = [...marks.keys()];
     let done = 0;
     try {
-      for (; done < taken.length; done += BATCH) {
-        const batch = taken.slice(done, done + BATCH);
+      for (; done < partly.length; done++) {
+        const entityRef = partly[done];
+        const intervals = await this.affected(
+          entityRef,
+          marks.get(entityRef)!,
+          bounds,
+        );
+        if (!intervals) {
+          whole.add(entityRef);
+          continue;
+        }
+        for (const interval of intervals) {
+          const days = await this.recompute(entityRef, interval, bounds);
+          for (const d of days) touched.add(d);
+          entityDays += days.length;
+        }
+      }
+    } catch (e) {
+      // What was not rolled up stays marked for the next run.
+      await markDaysForRollup(
+        this.knex,
+        partly.slice(done).flatMap(r => marks.get(r)!),
+      );
+      await markForRollup(this.knex, [...whole]);
+      throw e;
+    }
+    const wholly = [...whole];
+    done = 0;
+    try {
+      for (; done < wholly.length; done += BATCH) {
+        const batch = wholly.slice(done, done + BATCH);
         const records = await loadDoraRecords(
           this.knex,
           { entityRefs: batch },
@@ -93,18 +243,278 @@ export class DoraRollups {
             await tx('dx_dora_daily').insert(rows.slice(i, i + 1000));
         });
         for (const r of rows) touched.add(r.day);
+        entityDays += batch.length * ROLLUP_DAYS;
       }
     } catch (e) {
-      // What was not rolled up stays marked for the next run.
-      await markForRollup(this.knex, taken.slice(done));
+      await markForRollup(this.knex, wholly.slice(done));
       throw e;
     }
-    await this.rollUpOrganisation([...touched].sort());
+    // Days that left the horizon go (the organisation's too).
+    await this.knex('dx_dora_daily')
+      .where('day', '<', bounds.firstDay)
+      .delete();
+    await this.rollUpOrganisation(
+      [...touched].filter(d => d >= bounds.firstDay).sort(),
+    );
+    const entities = new Set([...partly, ...wholly]).size;
+    const ms = Date.now() - started;
     await this.knex('dx_rollup_state')
-      .insert({ id: 1, rolled_up_at: now })
+      .insert({
+        id: 1,
+        rolled_up_at: now,
+        ...(entities > 0
+          ? {
+              worked_at: new Date(),
+              work_ms: ms,
+              work_entities: entities,
+              work_days: entityDays,
+            }
+          : {}),
+      })
       .onConflict('id')
       .merge();
-    return { entities: taken.length, days: touched.size };
+    return {
+      entities,
+      days: touched.size,
+      entityDays,
+      whole: wholly.length,
+    };
+  }
+
+  /**
+   * The days of an entity that its marked days can change, as intervals;
+   * undefined when it is cheaper to recompute the entity whole.
+   */
+  private async affected(
+    entityRef: string,
+    marks: DayMark[],
+    bounds: Bounds,
+  ): Promise<Interval[] | undefined> {
+    const kinds = new Map<string, Set<string>>();
+    const add = (day: string, kind: string) => {
+      const set = kinds.get(day) ?? new Set<string>();
+      set.add(kind);
+      kinds.set(day, set);
+    };
+    for (const m of marks) add(m.day, m.kind);
+    if (kinds.size > MAX_TOUCHED_DAYS) return undefined;
+    // The other days of the changes and incidents with events on the
+    // marked days: a change's merge is its earliest event, an incident
+    // opens and resolves on different days.
+    for (const [kind, idColumn, actions] of [
+      ['change', 'commit_sha', ['merged']],
+      ['incident', 'incident_id', undefined],
+    ] as const) {
+      const days = [...kinds].filter(([, k]) => k.has(kind)).map(([d]) => d);
+      if (!days.length) continue;
+      const ids = this.knex('dx_events')
+        .where('entity_ref', entityRef)
+        .where('kind', kind)
+        .whereNotNull(idColumn)
+        .where(q => {
+          for (const d of days)
+            q.orWhere(q2 =>
+              q2
+                .where('occurred_at', '>=', new Date(Date.parse(d)))
+                .where('occurred_at', '<', new Date(Date.parse(d) + DAY)),
+            );
+        })
+        .select(idColumn);
+      if (actions) ids.whereIn('action', actions);
+      const mates = this.knex('dx_events')
+        .where('entity_ref', entityRef)
+        .where('kind', kind)
+        .whereIn(idColumn, ids)
+        .where('occurred_at', '>=', new Date(bounds.floor))
+        .where('occurred_at', '<', new Date(bounds.ceil))
+        .distinct('occurred_at');
+      if (actions) mates.whereIn('action', actions);
+      for (const r of await mates) add(dayOf(msOf(r.occurred_at)), kind);
+    }
+    if (kinds.size > MAX_TOUCHED_DAYS) return undefined;
+    const W = this.dora.failureWindowMs;
+    const spans: Array<[number, number]> = [];
+    for (const [day, k] of kinds) {
+      const start = Date.parse(day);
+      const deployment = k.has('deployment');
+      let first = start;
+      let last = start;
+      // Incidents and rollbacks fail the production deployment before
+      // them; a deployment takes changes from it and cuts its window.
+      if (deployment || k.has('incident')) {
+        const before = await this.lastProductionDeployment(
+          entityRef,
+          start,
+          bounds,
+        );
+        if (before !== undefined) first = startOfDay(before);
+        else if (deployment) first = startOfDay(bounds.floor);
+      }
+      // A change counts on the day of the deployment after it; a
+      // deployment explains incidents up to the next one or its window.
+      if (deployment || k.has('change')) {
+        const after = await this.nextProductionDeployment(
+          entityRef,
+          start + DAY,
+          bounds,
+        );
+        if (after !== undefined) last = Math.max(last, startOfDay(after));
+        else if (deployment) last = startOfDay(start + DAY + W - 1);
+      }
+      spans.push([
+        Math.max(first, Date.parse(bounds.firstDay)),
+        Math.min(last, Date.parse(bounds.lastDay)),
+      ]);
+    }
+    const merged: Array<[number, number]> = [];
+    const ordered = spans
+      .filter(([first, last]) => first <= last)
+      .sort((x, y) => x[0] - y[0]);
+    for (const [a, b] of ordered) {
+      const prev = merged[merged.length - 1];
+      if (prev && a <= prev[1] + DAY) prev[1] = Math.max(prev[1], b);
+      else merged.push([a, b]);
+    }
+    const total = merged.reduce((n, [a, b]) => n + (b - a) / DAY + 1, 0);
+    if (total > ROLLUP_DAYS / 2) return undefined;
+    return merged.map(([a, b]) => ({ first: dayOf(a), last: dayOf(b) }));
+  }
+
+  /**
+   * Recomputes days [first, last] of an entity from the events that decide
+   * them: from the production deployment before the first day to the next
+   * one after the last day (at least the failure window), with the whole
+   * of every change and incident that has an event there. Returns the days.
+   */
+  private async recompute(
+    entityRef: string,
+    interval: Interval,
+    bounds: Bounds,
+  ): Promise<string[]> {
+    const W = this.dora.failureWindowMs;
+    const from = Date.parse(interval.first);
+    const to = Date.parse(interval.last) + DAY;
+    const before = await this.lastProductionDeployment(entityRef, from, bounds);
+    const after = await this.nextProductionDeployment(entityRef, to, bounds);
+    let a = before ?? bounds.floor;
+    let b = Math.min(
+      bounds.ceil,
+      Math.max(to + W, after !== undefined ? after + 1 : -Infinity),
+    );
+    const inWindow = (kind: string, column: string) => {
+      const q = this.knex('dx_events')
+        .where('entity_ref', entityRef)
+        .where('kind', kind)
+        .whereNotNull(column)
+        .where('occurred_at', '>=', new Date(a))
+        .where('occurred_at', '<', new Date(b))
+        .select(column);
+      if (kind === 'change') q.where('action', 'merged');
+      return q;
+    };
+    const whole = await this.knex('dx_events')
+      .where('entity_ref', entityRef)
+      .where('occurred_at', '>=', new Date(bounds.floor))
+      .where('occurred_at', '<', new Date(bounds.ceil))
+      .where(q =>
+        q
+          .where(q2 =>
+            q2
+              .where('kind', 'change')
+              .where('action', 'merged')
+              .whereIn('commit_sha', inWindow('change', 'commit_sha')),
+          )
+          .orWhere(q2 =>
+            q2
+              .where('kind', 'incident')
+              .whereIn('incident_id', inWindow('incident', 'incident_id')),
+          ),
+      )
+      .min({ lo: 'occurred_at' })
+      .max({ hi: 'occurred_at' })
+      .first();
+    if (whole?.lo !== null && whole?.lo !== undefined) {
+      a = Math.min(a, msOf(whole.lo));
+      b = Math.max(b, msOf(whole.hi) + 1);
+    }
+    const records = await loadDoraRecords(
+      this.knex,
+      { entityRefs: [entityRef] },
+      {
+        from: new Date(a + LOOKBACK_MS).toISOString(),
+        to: new Date(b - W).toISOString(),
+      },
+      this.dora,
+    );
+    const rows = dailyDora(
+      records,
+      { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+      this.dora,
+    ).map(d => ({
+      entity_ref: entityRef,
+      day: d.day,
+      data: JSON.stringify(d),
+    }));
+    await this.knex.transaction(async tx => {
+      await tx('dx_dora_daily')
+        .where('entity_ref', entityRef)
+        .where('day', '>=', interval.first)
+        .where('day', '<=', interval.last)
+        .delete();
+      for (let i = 0; i < rows.length; i += 1000)
+        await tx('dx_dora_daily').insert(rows.slice(i, i + 1000));
+    });
+    const days: string[] = [];
+    for (let t = from; t < to; t += DAY) days.push(dayOf(t));
+    return days;
+  }
+
+  /** Successful production deployments of an entity within the bounds. */
+  private productionDeployments(entityRef: string, bounds: Bounds) {
+    const environments = [
+      ...new Set(
+        this.dora.productionEnvironments.map(e => e.toLocaleLowerCase('en-US')),
+      ),
+    ];
+    return this.knex('dx_events')
+      .where('entity_ref', entityRef)
+      .where('kind', 'deployment')
+      .whereIn('action', ['deployed', 'upgraded'])
+      .where(q => q.whereNull('outcome').orWhere('outcome', 'success'))
+      .whereRaw(
+        environments.length
+          ? `lower(environment) in (${environments.map(() => '?').join(', ')})`
+          : '1 = 0',
+        environments,
+      )
+      .where('occurred_at', '>=', new Date(bounds.floor))
+      .where('occurred_at', '<', new Date(bounds.ceil));
+  }
+
+  /** When the last production deployment before `time` finished. */
+  private async lastProductionDeployment(
+    entityRef: string,
+    time: number,
+    bounds: Bounds,
+  ): Promise<number | undefined> {
+    const row = await this.productionDeployments(entityRef, bounds)
+      .where('occurred_at', '<', new Date(time))
+      .max({ at: 'occurred_at' })
+      .first();
+    return row?.at === null || row?.at === undefined ? undefined : msOf(row.at);
+  }
+
+  /** When the first production deployment at or after `time` finished. */
+  private async nextProductionDeployment(
+    entityRef: string,
+    time: number,
+    bounds: Bounds,
+  ): Promise<number | undefined> {
+    const row = await this.productionDeployments(entityRef, bounds)
+      .where('occurred_at', '>=', new Date(time))
+      .min({ at: 'occurred_at' })
+      .first();
+    return row?.at === null || row?.at === undefined ? undefined : msOf(row.at);
   }
 
   /** Marks every entity with delivery events. */
@@ -136,6 +546,30 @@ export class DoraRollups {
           .whereIn('entity_ref', refs.slice(i, i + 500))
           .delete();
       return refs;
+    });
+  }
+
+  /** Takes the marked days (a mark made meanwhile stays for next time). */
+  private async takeMarkedDays(): Promise<DayMark[]> {
+    const toMark = (r: { entity_ref: string; day: string; kind: string }) => ({
+      entityRef: r.entity_ref,
+      day: r.day,
+      kind: r.kind,
+    });
+    if (this.knex.client.config.client === 'pg') {
+      const rows = await this.knex('dx_rollup_dirty_days')
+        .delete()
+        .returning(['entity_ref', 'day', 'kind']);
+      return rows.map(toMark);
+    }
+    return this.knex.transaction(async tx => {
+      const rows = await tx('dx_rollup_dirty_days').select(
+        'entity_ref',
+        'day',
+        'kind',
+      );
+      await tx('dx_rollup_dirty_days').delete();
+      return rows.map(toMark);
     });
   }
 
@@ -223,6 +657,32 @@ export async function markForRollup(
           .map(entity_ref => ({ entity_ref, marked_at: new Date() })),
       )
       .onConflict('entity_ref')
+      .ignore();
+}
+
+/**
+ * Marks days of entities whose roll-ups must be computed again: the UTC
+ * days of new delivery events, with their kind.
+ */
+export async function markDaysForRollup(
+  knex: Knex,
+  marks: DayMark[],
+): Promise<void> {
+  const unique = [
+    ...new Map(
+      marks.map(m => [`${m.entityRef}\u0000${m.day}\u0000${m.kind}`, m]),
+    ).values(),
+  ];
+  for (let i = 0; i < unique.length; i += 500)
+    await knex('dx_rollup_dirty_days')
+      .insert(
+        unique.slice(i, i + 500).map(m => ({
+          entity_ref: m.entityRef,
+          day: m.day,
+          kind: m.kind,
+        })),
+      )
+      .onConflict(['entity_ref', 'day', 'kind'])
       .ignore();
 }
 

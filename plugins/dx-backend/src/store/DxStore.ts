@@ -1,7 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { DxEventKind, NormalizedEvent } from '@internal/plugin-dx-common';
 import type { Knex } from 'knex';
-import { markForRollup } from '../rollups/DoraRollups';
+import { markDaysForRollup, markForRollup } from '../rollups/DoraRollups';
 
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-dx-backend',
@@ -142,21 +142,23 @@ export class DxStore {
     if (this.knex.client.config.client === 'pg') {
       // One statement per 5,000 rows: the rows travel as one JSON value.
       for (let i = 0; i < rows.length; i += 5000) {
-        // The entities with new delivery events are marked for their
-        // roll-ups in the same statement.
+        // The days of the entities with new delivery events are marked
+        // for their roll-ups in the same statement.
         const { rows: done } = await this.knex.raw(
           `WITH ins AS (
              INSERT INTO dx_events (${COLUMNS.join(', ')})
              SELECT ${COLUMNS.join(', ')}
              FROM json_to_recordset(?::json) AS x(${COLUMN_TYPES})
              ON CONFLICT (key) DO NOTHING
-             RETURNING key, entity_ref, kind
+             RETURNING key, entity_ref, kind, occurred_at
            ), marked AS (
-             INSERT INTO dx_rollup_dirty (entity_ref, marked_at)
-             SELECT DISTINCT entity_ref, now() FROM ins
+             INSERT INTO dx_rollup_dirty_days (entity_ref, day, kind)
+             SELECT DISTINCT entity_ref,
+               to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), kind
+             FROM ins
              WHERE entity_ref IS NOT NULL
                AND kind IN ('deployment', 'change', 'incident')
-             ON CONFLICT (entity_ref) DO NOTHING
+             ON CONFLICT DO NOTHING
            )
            SELECT key FROM ins`,
           [JSON.stringify(rows.slice(i, i + 5000))],
@@ -182,7 +184,8 @@ export class DxStore {
         .returning('key');
       for (const r of done) inserted.add(typeof r === 'string' ? r : r.key);
     }
-    await this.markDirty(
+    await markDaysForRollup(
+      this.knex,
       rows
         .filter(
           r =>
@@ -190,7 +193,11 @@ export class DxStore {
             r.entity_ref &&
             ['deployment', 'change', 'incident'].includes(r.kind),
         )
-        .map(r => r.entity_ref as string),
+        .map(r => ({
+          entityRef: r.entity_ref as string,
+          day: new Date(r.occurred_at).toISOString().slice(0, 10),
+          kind: r.kind,
+        })),
     );
     return inserted;
   }
