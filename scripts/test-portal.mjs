@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `yarn test:portal` (what `./portal test` runs): upstream guard, type check, lint, unit and
-// integration tests (PostgreSQL), build, and the browser test against the
+// integration tests (PostgreSQL), the golden-path templates (`yarn
+// templates:test`), build, and the browser test against the
 // built backend bundle. Runs every step it can, then prints one summary line
 // "Tests: N passed, N failed" and exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
@@ -37,6 +38,7 @@ const corpus = resolve(root, process.env.PORTAL_CORPUS ?? '../shared/corpus');
 const e2eReport = join(artifacts, 'e2e-results.json');
 const e2eSqliteReport = join(artifacts, 'e2e-sqlite-results.json');
 const faultsReport = join(artifacts, 'faults-results.json');
+const templatesReport = join(artifacts, 'templates-results.json');
 const steps = [
   {
     // No patched upstream package; no SQL on another plugin's tables.
@@ -83,6 +85,12 @@ const steps = [
         env: { CI: 'true', PORTAL_CORPUS: corpus },
       }
     : { name: 'Corpus suite', absent: true },
+  {
+    // Each golden-path template with the examples beside it: policy,
+    // scaffolder dry run, every generated file parsed (templates/README.md).
+    name: 'Golden-path templates',
+    args: ['templates:test', '--report', templatesReport],
+  },
   { name: 'Build (frontend and backend bundle)', args: ['build:all'] },
   {
     name: 'Browser end-to-end test',
@@ -163,6 +171,13 @@ if (faultsRun) {
   failed +=
     faultsRun.numFailedTests + (faultsRun.numRuntimeErrorTestSuites ?? 0);
 }
+// Each example of each template counts as a test; so does a problem of a
+// template itself (a missing or malformed example).
+const templatesRun = readJson(templatesReport);
+if (templatesRun) {
+  passed += templatesRun.results.filter(r => r.ok).length;
+  failed += templatesRun.results.filter(r => !r.ok).length;
+}
 const e2e = readJson(e2eReport);
 const e2eSqlite = readJson(e2eSqliteReport);
 for (const run of [e2e, e2eSqlite]) {
@@ -199,6 +214,16 @@ if (faultsRun)
   console.log(
     `  faults: ${faultsRun.numPassedTests} passed, ${faultsRun.numFailedTests} failed`,
   );
+if (templatesRun)
+  console.log(
+    `  templates: ${
+      templatesRun.results.filter(r => r.ok).length
+    } examples passed, ${
+      templatesRun.results.filter(r => !r.ok).length
+    } failed, in ${
+      new Set(templatesRun.results.map(r => r.template)).size
+    } templates`,
+  );
 if (e2e?.stats)
   console.log(
     `  browser: ${e2e.stats.expected} passed, ${e2e.stats.unexpected} failed`,
@@ -233,6 +258,15 @@ const failing = [
   ...failures(jest),
   ...failures(corpusRun),
   ...failures(faultsRun),
+  ...(templatesRun?.results ?? [])
+    .filter(r => !r.ok)
+    .flatMap(r =>
+      r.problems.map(p =>
+        `templates/${r.template} › ${r.example}: ${p.file ?? ''}${
+          p.line ? `:${p.line}` : ''
+        } ${p.message}`.slice(0, 300),
+      ),
+    ),
 ];
 if (failing.length > 0) {
   console.log('  failing tests:');

@@ -2,7 +2,7 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -96,8 +96,19 @@ export function createPolicyCheckAction(options: {
       },
     },
     async handler(ctx) {
-      const templateRef =
-        ctx.templateInfo?.entityRef ?? 'template:default/unknown';
+      // A dry run (the template editor, `./portal templates test`) names
+      // every template `template:default/dry-run`; its own name is in the
+      // metadata it sends, and the policy's per-template rules need it.
+      const dryRunMetadata = ctx.isDryRun
+        ? ctx.templateInfo?.entity?.metadata
+        : undefined;
+      const templateRef = dryRunMetadata?.name
+        ? stringifyEntityRef({
+            kind: 'Template',
+            namespace: dryRunMetadata.namespace ?? 'default',
+            name: dryRunMetadata.name,
+          })
+        : ctx.templateInfo?.entityRef ?? 'template:default/unknown';
       const template = {
         name: parseEntityRef(templateRef).name,
         version:
