@@ -146,6 +146,9 @@ spec: { type: service, lifecycle: production, owner: ${owner} }
       );
     const monoLoadSeconds = (Date.now() - loadFrom) / 1000;
     const monoFirst = await rolledUp(loadFrom);
+    // Statistics, as autovacuum would gather them after such a load (it is
+    // off on some benchmark machines; without them the planner guesses).
+    sql('analyze dx_events');
     let n = 0;
     const oneEvent = () => {
       n += 1;

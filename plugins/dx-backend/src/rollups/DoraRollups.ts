@@ -301,35 +301,16 @@ export class DoraRollups {
     // The other days of the changes and incidents with events on the
     // marked days: a change's merge is its earliest event, an incident
     // opens and resolves on different days.
-    for (const [kind, idColumn, actions] of [
-      ['change', 'commit_sha', ['merged']],
-      ['incident', 'incident_id', undefined],
-    ] as const) {
+    for (const kind of ['change', 'incident'] as const) {
       const days = [...kinds].filter(([, k]) => k.has(kind)).map(([d]) => d);
       if (!days.length) continue;
-      const ids = this.knex('dx_events')
-        .where('entity_ref', entityRef)
-        .where('kind', kind)
-        .whereNotNull(idColumn)
-        .where(q => {
-          for (const d of days)
-            q.orWhere(q2 =>
-              q2
-                .where('occurred_at', '>=', new Date(Date.parse(d)))
-                .where('occurred_at', '<', new Date(Date.parse(d) + DAY)),
-            );
-        })
-        .select(idColumn);
-      if (actions) ids.whereIn('action', actions);
-      const mates = this.knex('dx_events')
-        .where('entity_ref', entityRef)
-        .where('kind', kind)
-        .whereIn(idColumn, ids)
-        .where('occurred_at', '>=', new Date(bounds.floor))
-        .where('occurred_at', '<', new Date(bounds.ceil))
-        .distinct('occurred_at');
-      if (actions) mates.whereIn('action', actions);
-      for (const r of await mates) add(dayOf(msOf(r.occurred_at)), kind);
+      const ids = await this.idsBetween(
+        entityRef,
+        kind,
+        days.map(d => [Date.parse(d), Date.parse(d) + DAY]),
+      );
+      for (const at of await this.timesOf(entityRef, kind, ids, bounds))
+        add(dayOf(at), kind);
     }
     if (kinds.size > MAX_TOUCHED_DAYS) return undefined;
     const W = this.dora.failureWindowMs;
@@ -401,41 +382,14 @@ export class DoraRollups {
       bounds.ceil,
       Math.max(to + W, after !== undefined ? after + 1 : -Infinity),
     );
-    const inWindow = (kind: string, column: string) => {
-      const q = this.knex('dx_events')
-        .where('entity_ref', entityRef)
-        .where('kind', kind)
-        .whereNotNull(column)
-        .where('occurred_at', '>=', new Date(a))
-        .where('occurred_at', '<', new Date(b))
-        .select(column);
-      if (kind === 'change') q.where('action', 'merged');
-      return q;
-    };
-    const whole = await this.knex('dx_events')
-      .where('entity_ref', entityRef)
-      .where('occurred_at', '>=', new Date(bounds.floor))
-      .where('occurred_at', '<', new Date(bounds.ceil))
-      .where(q =>
-        q
-          .where(q2 =>
-            q2
-              .where('kind', 'change')
-              .where('action', 'merged')
-              .whereIn('commit_sha', inWindow('change', 'commit_sha')),
-          )
-          .orWhere(q2 =>
-            q2
-              .where('kind', 'incident')
-              .whereIn('incident_id', inWindow('incident', 'incident_id')),
-          ),
-      )
-      .min({ lo: 'occurred_at' })
-      .max({ hi: 'occurred_at' })
-      .first();
-    if (whole?.lo !== null && whole?.lo !== undefined) {
-      a = Math.min(a, msOf(whole.lo));
-      b = Math.max(b, msOf(whole.hi) + 1);
+    // Every change and incident with an event in [a, b), whole.
+    for (const kind of ['change', 'incident'] as const) {
+      const ids = await this.idsBetween(entityRef, kind, [[a, b]]);
+      const times = await this.timesOf(entityRef, kind, ids, bounds);
+      for (const t of times) {
+        a = Math.min(a, t);
+        b = Math.max(b, t + 1);
+      }
     }
     const records = await loadDoraRecords(
       this.knex,
@@ -467,6 +421,59 @@ export class DoraRollups {
     const days: string[] = [];
     for (let t = from; t < to; t += DAY) days.push(dayOf(t));
     return days;
+  }
+
+  /**
+   * The commits of the merged changes (or the ids of the incidents) of an
+   * entity with an event in any of the spans [from, to).
+   */
+  private async idsBetween(
+    entityRef: string,
+    kind: 'change' | 'incident',
+    spans: Array<[number, number]>,
+  ): Promise<string[]> {
+    const column = kind === 'change' ? 'commit_sha' : 'incident_id';
+    const q = this.knex('dx_events')
+      .where('entity_ref', entityRef)
+      .where('kind', kind)
+      .whereNotNull(column)
+      .where(w => {
+        for (const [from, to] of spans)
+          w.orWhere(w2 =>
+            w2
+              .where('occurred_at', '>=', new Date(from))
+              .where('occurred_at', '<', new Date(to)),
+          );
+      })
+      .distinct(column);
+    if (kind === 'change') q.where('action', 'merged');
+    return (await q).map((r: Record<string, string>) => r[column]);
+  }
+
+  /**
+   * When the events of those changes (commits) or incidents happened,
+   * within what a full recompute reads.
+   */
+  private async timesOf(
+    entityRef: string,
+    kind: 'change' | 'incident',
+    ids: string[],
+    bounds: Bounds,
+  ): Promise<number[]> {
+    const column = kind === 'change' ? 'commit_sha' : 'incident_id';
+    const times: number[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const q = this.knex('dx_events')
+        .where('entity_ref', entityRef)
+        .where('kind', kind)
+        .whereIn(column, ids.slice(i, i + 500))
+        .where('occurred_at', '>=', new Date(bounds.floor))
+        .where('occurred_at', '<', new Date(bounds.ceil))
+        .select('occurred_at');
+      if (kind === 'change') q.where('action', 'merged');
+      for (const r of await q) times.push(msOf(r.occurred_at));
+    }
+    return times;
   }
 
   /** Successful production deployments of an entity within the bounds. */
