@@ -38,9 +38,15 @@ export class EntityMapper {
     private readonly ttlMs = 60_000,
   ) {}
 
-  /** A mapping function over a fresh enough index. */
-  async resolver(): Promise<(subject: NormalizedEvent['subject']) => Mapping> {
-    const index = await this.current();
+  /**
+   * A mapping function over a fresh enough index: built within the TTL, or
+   * within `maxAgeMs` when given (after a miss, an entity may have reached
+   * the catalog since the index was built).
+   */
+  async resolver(
+    options: { maxAgeMs?: number } = {},
+  ): Promise<(subject: NormalizedEvent['subject']) => Mapping> {
+    const index = await this.current(options.maxAgeMs ?? this.ttlMs);
     return subject => resolve(index, subject);
   }
 
@@ -49,11 +55,11 @@ export class EntityMapper {
     this.index = undefined;
   }
 
-  private async current(): Promise<Index> {
+  private async current(maxAgeMs: number): Promise<Index> {
     const existing = this.index
       ? await this.index.catch(() => undefined)
       : undefined;
-    if (existing && Date.now() - existing.builtAt < this.ttlMs) return existing;
+    if (existing && Date.now() - existing.builtAt < maxAgeMs) return existing;
     this.index = this.build();
     return this.index;
   }

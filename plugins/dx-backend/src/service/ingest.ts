@@ -6,6 +6,9 @@ import {
 import type { EntityMapper } from '../mapping/EntityMapper';
 import type { DxStore, EventToStore } from '../store/DxStore';
 
+/** How old an index may be before a miss looks the subject up again. */
+const REMAP_AFTER_MS = 1_000;
+
 /** Events may be at most this far in the future (clock skew). */
 export const FUTURE_SKEW_MS = 5 * 60_000;
 
@@ -85,6 +88,24 @@ export async function ingest(
         : { unmappedReason: mapping.reason }),
     });
   });
+  // A miss against an index older than a few seconds is looked up again in
+  // a fresh one: the entity may have reached the catalog since.
+  if (result.unmapped.length > 0) {
+    const fresh = await deps.mapper.resolver({ maxAgeMs: REMAP_AFTER_MS });
+    const still = new Set<number>();
+    for (const item of toStore) {
+      if (!item.unmappedReason) continue;
+      const mapping = fresh(item.event.subject);
+      if ('entityRef' in mapping) {
+        item.entityRef = mapping.entityRef;
+        delete item.unmappedReason;
+      } else {
+        item.unmappedReason = mapping.reason;
+        still.add(indexOf.get(item.event.key)!);
+      }
+    }
+    result.unmapped = result.unmapped.filter(u => still.has(u.index));
+  }
   const inserted = await deps.store.insertEvents(toStore);
   result.accepted = inserted.size;
   result.duplicates += toStore.length - inserted.size;
