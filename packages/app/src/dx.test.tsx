@@ -53,6 +53,7 @@ const api: Partial<DxApi> = {
   }),
   getDoraCsvUrl: async () => 'http://localhost:7007/api/dx/metrics/dora.csv',
   getUnmappedEvents: async () => [],
+  getBackfill: async () => ({ sources: [], runs: [] }),
   getEntityScorecards: async () => [],
   listEvents: async () => [],
 };

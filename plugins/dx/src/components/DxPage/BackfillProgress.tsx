@@ -50,7 +50,7 @@ export function runState(run: BackfillRun, now = Date.now()): string {
  */
 export function BackfillProgress() {
   const api = useApi(dxApiRef);
-  const state = useAsyncRetry(() => api.getBackfill(), [api]);
+  const state = useAsyncRetry(async () => api.getBackfill(), [api]);
   const running = state.value?.runs.some(
     r => r.state === 'running' || r.state === 'listing',
   );
