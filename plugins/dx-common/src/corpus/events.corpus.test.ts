@@ -211,6 +211,8 @@ describe('corpus: GitHub webhook payloads', () => {
         commitSha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
         deploymentId: '145988746',
         actor: 'Codertocat',
+        // The deployment's ref: the branch deployed (for the rework rate).
+        branch: 'master',
       },
     });
     const run = normalizeGithubWebhook(
