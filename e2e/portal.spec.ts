@@ -1255,6 +1255,8 @@ const OUR_PAGES: Array<{ path: string; name: string; ready: RegExp }> = [
 test('every page of ours fits 1280 and 1920 pixels wide, without console errors', async ({
   page,
 }) => {
+  // 18 pages at two widths: about 2.5 minutes on 2 cores.
+  test.setTimeout(360_000);
   const errors: string[] = [];
   page.on('console', m => {
     if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
