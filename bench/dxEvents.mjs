@@ -57,13 +57,20 @@ function eventAt(i, start, components, spacingMs, name) {
 }
 
 export async function postEvents(events) {
-  const res = await fetch(`${BASE}/api/dx/events`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({ format: 'generic', events }),
+  const send = () =>
+    fetch(`${BASE}/api/dx/events`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ format: 'generic', events }),
+    });
+  // A kept-alive connection the backend closed meanwhile: sent again once
+  // (events are stored once per id, so a repeat is harmless).
+  const res = await send().catch(error => {
+    if (error?.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return send();
   });
   const body = await res.json();
   if (!res.ok || body.rejected.length)

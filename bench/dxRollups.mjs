@@ -205,6 +205,15 @@ spec: { type: service, lifecycle: production, owner: ${owner} }
     };
     const monoIncremental = await incrementalRuns();
     const monoWhole = await wholeRuns();
+    // Each phase as it ends, so that a failure later loses nothing.
+    const progress = (phase, value) =>
+      console.error(`${phase}: ${JSON.stringify(value)}`);
+    progress('monorepo', {
+      loadSeconds: monoLoadSeconds,
+      first: monoFirst,
+      incremental: monoIncremental,
+      whole: monoWhole,
+    });
 
     // (b) The organisation: EVENTS events of COMPONENTS components, COPY.
     const org = benchEvents(EVENTS, COMPONENTS, {
@@ -274,6 +283,14 @@ spec: { type: service, lifecycle: production, owner: ${owner} }
     const orgRollup = await rolledUp(loadFrom);
     const orgRollupSeconds = (Date.now() - loadFrom) / 1000;
     const rows = Number(sql('select count(*) from dx_dora_daily'));
+    progress('organisation', {
+      copySeconds,
+      analyzeSeconds,
+      tableGiB,
+      orgRollupSeconds,
+      orgRollup,
+      rows,
+    });
 
     // The dashboard API, last 90 whole days (and the previous 90 beside).
     const to = new Date((Math.floor(Date.now() / DAY) + 1) * DAY);
@@ -344,6 +361,15 @@ spec: { type: service, lifecycle: production, owner: ${owner} }
       if (i >= 2) sqlTimes.push(ms);
     }
 
+    progress('queries', {
+      queries: Object.fromEntries(
+        Object.entries(queries).map(([k, v]) => [
+          k,
+          { median: v.median, p95: v.p95, source: v.body.source },
+        ]),
+      ),
+      sqlTimes,
+    });
     // (a) again, beside the organisation's events.
     const bigIncremental = await incrementalRuns();
 
