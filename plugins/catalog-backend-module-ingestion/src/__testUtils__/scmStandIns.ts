@@ -1,14 +1,132 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { GitRepository } from '../git/GitRepository';
 
 /**
  * Local stand-ins for the REST APIs of GitHub and GitLab, serving real git
  * repositories from a directory. Only what repository discovery reads.
  */
+
+/** A pull request as the GitHub stand-in answers it. */
+interface PullRequest {
+  number: number;
+  html_url: string;
+  state: 'open' | 'closed';
+  title: string;
+  body: string | null;
+  merged_at: string | null;
+  merge_commit_sha: string | null;
+  head: { ref: string; label: string; sha: string };
+  base: { ref: string; label: string; sha: string };
+}
+
+/** A merge request as the GitLab stand-in answers it. */
+interface MergeRequest {
+  id: number;
+  iid: number;
+  project_id: number;
+  title: string;
+  description: string | null;
+  state: 'opened' | 'closed' | 'merged';
+  source_branch: string;
+  target_branch: string;
+  sha: string;
+  web_url: string;
+  merged_at: string | null;
+  closed_at: string | null;
+  merge_commit_sha: string | null;
+}
+
+/** The pull or merge requests of each repository of a stand-in. */
+class ChangeRequestStore<T extends { number?: number; iid?: number }> {
+  private readonly byRepo = new Map<string, T[]>();
+
+  of(repo: string): T[] {
+    if (!this.byRepo.has(repo)) this.byRepo.set(repo, []);
+    return this.byRepo.get(repo)!;
+  }
+
+  find(repo: string, number: number, ok: (request: T) => boolean): T {
+    const request = this.of(repo).find(r => (r.number ?? r.iid) === number);
+    if (!request || !ok(request)) {
+      throw new Error(`no open change request ${number} in ${repo}`);
+    }
+    return request;
+  }
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Runs git on a served repository, as the host would. */
+async function hostGit(gitDir: string, args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync(
+    'git',
+    [`--git-dir=${gitDir}`, ...args],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: gitDir,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_AUTHOR_NAME: 'Stand-in',
+        GIT_AUTHOR_EMAIL: 'stand-in@example.com',
+        GIT_COMMITTER_NAME: 'Stand-in',
+        GIT_COMMITTER_EMAIL: 'stand-in@example.com',
+      },
+    },
+  );
+  return stdout.trim();
+}
+
+/** The commit a branch of a served repository points at, if it exists. */
+async function branchCommit(
+  gitDir: string,
+  branch: string,
+): Promise<string | undefined> {
+  if (!branch) return undefined;
+  return hostGit(gitDir, [
+    'rev-parse',
+    '--verify',
+    '--quiet',
+    `refs/heads/${branch}^{commit}`,
+  ]).catch(() => undefined);
+}
+
+/**
+ * Merges branch `head` into branch `base` of a served repository with a
+ * merge commit (a fast-forward is not taken, like the hosts' merge
+ * buttons); fails on conflicts. Returns the new commit of `base`.
+ */
+async function mergeBranch(
+  gitDir: string,
+  head: string,
+  base: string,
+  message: string,
+): Promise<string> {
+  const headSha = await branchCommit(gitDir, head);
+  const baseSha = await branchCommit(gitDir, base);
+  if (!headSha || !baseSha) {
+    throw new Error(`cannot merge ${head} into ${base}: a branch is missing`);
+  }
+  const tree = (
+    await hostGit(gitDir, ['merge-tree', '--write-tree', baseSha, headSha])
+  ).split('\n')[0];
+  const commit = await hostGit(gitDir, [
+    'commit-tree',
+    tree,
+    '-p',
+    baseSha,
+    '-p',
+    headSha,
+    '-m',
+    message,
+  ]);
+  await hostGit(gitDir, ['update-ref', `refs/heads/${base}`, commit, baseSha]);
+  return commit;
+}
 
 /**
  * A local stand-in for GitHub's REST API, serving the repositories of one
@@ -17,7 +135,10 @@ import { GitRepository } from '../git/GitRepository';
  * page), one repository, a recursive tree and blobs; and what publishing
  * needs (what the stock `publish:github` action calls): the owner's
  * account type, creating a repository in the organisation and git's smart
- * HTTP protocol (through `git http-backend`) to push to it. It checks the
+ * HTTP protocol (through `git http-backend`) to push to it; and pull
+ * requests (create, list with `head`/`base`/`state` filters, read; 422 for
+ * a second open one of the same head and base), which a test merges or
+ * closes with `mergeChangeRequest` / `closeChangeRequest`. It checks the
  * token.
  */
 export async function startGithubStandIn(options: {
@@ -26,6 +147,7 @@ export async function startGithubStandIn(options: {
   token: string;
 }) {
   const state = { token: options.token, requests: 0 };
+  const pulls = new ChangeRequestStore<PullRequest>();
   const repoFor = async (name: string) => {
     for (const dir of [name, `${name}.git`]) {
       const repo = await GitRepository.open(path.join(options.dir, dir));
@@ -137,6 +259,98 @@ export async function startGithubStandIn(options: {
           send(200, await describe(parts[2], base));
           return;
         }
+        if (parts[3] === 'pulls' && parts.length === 4) {
+          const list = pulls.of(parts[2]);
+          if (req.method === 'POST') {
+            const body = JSON.parse(await readBody(req));
+            const head = String(body.head ?? '').replace(`${options.org}:`, '');
+            const [headSha, baseSha] = await Promise.all([
+              branchCommit(repo.gitDir, head),
+              branchCommit(repo.gitDir, String(body.base ?? '')),
+            ]);
+            if (!headSha || !baseSha || !body.title) {
+              send(422, {
+                message: 'Validation Failed',
+                errors: [
+                  {
+                    resource: 'PullRequest',
+                    field: [
+                      [body.title, 'title'],
+                      [headSha, 'head'],
+                      [baseSha, 'base'],
+                    ].find(([value]) => !value)![1],
+                    code: 'invalid',
+                  },
+                ],
+              });
+              return;
+            }
+            if (
+              list.some(
+                p =>
+                  p.state === 'open' &&
+                  p.head.ref === head &&
+                  p.base.ref === body.base,
+              )
+            ) {
+              send(422, {
+                message: 'Validation Failed',
+                errors: [
+                  {
+                    resource: 'PullRequest',
+                    code: 'custom',
+                    message: `A pull request already exists for ${options.org}:${head}.`,
+                  },
+                ],
+              });
+              return;
+            }
+            const number = list.length + 1;
+            const pull: PullRequest = {
+              number,
+              html_url: `${base}/${options.org}/${parts[2]}/pull/${number}`,
+              state: 'open',
+              title: body.title,
+              body: body.body ?? null,
+              merged_at: null,
+              merge_commit_sha: null,
+              head: {
+                ref: head,
+                label: `${options.org}:${head}`,
+                sha: headSha,
+              },
+              base: {
+                ref: body.base,
+                label: `${options.org}:${body.base}`,
+                sha: baseSha,
+              },
+            };
+            list.push(pull);
+            send(201, pull);
+            return;
+          }
+          const stateFilter = url.searchParams.get('state') ?? 'open';
+          const headFilter = url.searchParams.get('head');
+          const baseFilter = url.searchParams.get('base');
+          send(
+            200,
+            list.filter(
+              p =>
+                (stateFilter === 'all' || p.state === stateFilter) &&
+                (!headFilter || p.head.label === headFilter) &&
+                (!baseFilter || p.base.ref === baseFilter),
+            ),
+          );
+          return;
+        }
+        if (parts[3] === 'pulls' && parts.length === 5) {
+          const pull = pulls
+            .of(parts[2])
+            .find(p => String(p.number) === parts[4]);
+          if (!pull) send(404, { message: 'Not Found' });
+          else send(200, pull);
+          return;
+        }
         if (parts[3] === 'git' && parts[4] === 'trees') {
           const head = await repo.resolveHead();
           const files = await repo.listFiles(head.commit!);
@@ -171,7 +385,30 @@ export async function startGithubStandIn(options: {
       send(500, { message: String(error) });
     }
   });
-  return listen(server, state, '/api/v3');
+  return {
+    ...(await listen(server, state, '/api/v3')),
+    /**
+     * Merges pull request `number` of repository `repo` as GitHub's merge
+     * button does: a merge commit of its head into its base branch in the
+     * served repository; sets `merged_at` and closes it.
+     */
+    mergeChangeRequest: async (repo: string, number: number) => {
+      const pull = pulls.find(repo, number, p => p.state === 'open');
+      const gitDir = (await repoFor(repo))!.gitDir;
+      pull.merge_commit_sha = await mergeBranch(
+        gitDir,
+        pull.head.ref,
+        pull.base.ref,
+        `Merge pull request #${number} from ${options.org}/${pull.head.ref}`,
+      );
+      pull.merged_at = new Date().toISOString();
+      pull.state = 'closed';
+    },
+    /** Closes pull request `number` of repository `repo` without merging. */
+    closeChangeRequest: async (repo: string, number: number) => {
+      pulls.find(repo, number, p => p.state === 'open').state = 'closed';
+    },
+  };
 }
 
 /** An empty bare repository that accepts pushes over HTTP. */
@@ -316,8 +553,11 @@ function repoNames(dir: string): string[] {
  * (paginated, 2 per page, with a Link header), one project, the recursive
  * tree (paginated) and raw blobs; for publishing (what the stock
  * `publish:gitlab` action calls), the namespace, the token's user, project
- * creation and git's smart HTTP protocol. It checks the token (PRIVATE-TOKEN
- * or Bearer; basic auth for git).
+ * creation and git's smart HTTP protocol; merge requests (create, list
+ * with `source_branch`/`target_branch`/`state` filters, read; 409 for a
+ * second open one of the same branches), which a test merges or closes with
+ * `mergeChangeRequest` / `closeChangeRequest`. It checks the token
+ * (PRIVATE-TOKEN or Bearer; basic auth for git).
  */
 export async function startGitlabStandIn(options: {
   dir: string;
@@ -325,6 +565,8 @@ export async function startGitlabStandIn(options: {
   token: string;
 }) {
   const state = { token: options.token, requests: 0 };
+  const mergeRequests = new ChangeRequestStore<MergeRequest>();
+  let nextMergeRequestId = 1;
   const project = async (name: string, base: string) => {
     const repo = (await openRepo(options.dir, name))!;
     const head = await repo.resolveHead();
@@ -443,6 +685,85 @@ export async function startGitlabStandIn(options: {
           send(200, items, headers);
           return;
         }
+        if (sub === '/merge_requests') {
+          const list = mergeRequests.of(name!);
+          if (req.method === 'POST') {
+            const body = JSON.parse(await readBody(req));
+            const source = String(body.source_branch ?? '');
+            const target = String(body.target_branch ?? '');
+            const [sourceSha, targetSha] = await Promise.all([
+              branchCommit(repo.gitDir, source),
+              branchCommit(repo.gitDir, target),
+            ]);
+            if (!sourceSha || !targetSha || !body.title) {
+              send(422, {
+                message: [
+                  [
+                    [body.title, "Title can't be blank"],
+                    [sourceSha, 'Source branch does not exist'],
+                    [targetSha, 'Target branch does not exist'],
+                  ].find(([value]) => !value)![1],
+                ],
+              });
+              return;
+            }
+            const open = list.find(
+              m =>
+                m.state === 'opened' &&
+                m.source_branch === source &&
+                m.target_branch === target,
+            );
+            if (open) {
+              send(409, {
+                message: [
+                  `Another open merge request already exists for this source branch: !${open.iid}`,
+                ],
+              });
+              return;
+            }
+            const iid = list.length + 1;
+            const mergeRequest: MergeRequest = {
+              id: nextMergeRequestId++,
+              iid,
+              project_id: repoNames(options.dir).indexOf(name!) + 1,
+              title: body.title,
+              description: body.description ?? null,
+              state: 'opened',
+              source_branch: source,
+              target_branch: target,
+              sha: sourceSha,
+              web_url: `${base}/${options.group}/${name}/-/merge_requests/${iid}`,
+              merged_at: null,
+              closed_at: null,
+              merge_commit_sha: null,
+            };
+            list.push(mergeRequest);
+            send(201, mergeRequest);
+            return;
+          }
+          const stateFilter = url.searchParams.get('state') ?? 'all';
+          const sourceFilter = url.searchParams.get('source_branch');
+          const targetFilter = url.searchParams.get('target_branch');
+          send(
+            200,
+            list.filter(
+              m =>
+                (stateFilter === 'all' || m.state === stateFilter) &&
+                (!sourceFilter || m.source_branch === sourceFilter) &&
+                (!targetFilter || m.target_branch === targetFilter),
+            ),
+          );
+          return;
+        }
+        const mergeRequestMatch = /^\/merge_requests\/(\d+)$/.exec(sub);
+        if (mergeRequestMatch) {
+          const mergeRequest = mergeRequests
+            .of(name!)
+            .find(m => String(m.iid) === mergeRequestMatch[1]);
+          if (!mergeRequest) send(404, { message: '404 Not found' });
+          else send(200, mergeRequest);
+          return;
+        }
         const blob = /^\/repository\/blobs\/([0-9a-f]+)\/raw$/.exec(sub);
         if (blob) {
           const data = (await repo.readBlobs([blob[1]])).get(blob[1]);
@@ -456,5 +777,38 @@ export async function startGitlabStandIn(options: {
       send(500, { message: String(error) });
     }
   });
-  return listen(server, state, '/api/v4');
+  return {
+    ...(await listen(server, state, '/api/v4')),
+    /**
+     * Merges merge request `iid` of project `repo` as GitLab's merge button
+     * does: a merge commit of its source branch into its target branch in
+     * the served repository; its state becomes `merged`.
+     */
+    mergeChangeRequest: async (repo: string, iid: number) => {
+      const mergeRequest = mergeRequests.find(
+        repo,
+        iid,
+        m => m.state === 'opened',
+      );
+      const gitDir = (await openRepo(options.dir, repo))!.gitDir;
+      mergeRequest.merge_commit_sha = await mergeBranch(
+        gitDir,
+        mergeRequest.source_branch,
+        mergeRequest.target_branch,
+        `Merge branch '${mergeRequest.source_branch}' into '${mergeRequest.target_branch}'`,
+      );
+      mergeRequest.merged_at = new Date().toISOString();
+      mergeRequest.state = 'merged';
+    },
+    /** Closes merge request `iid` of project `repo` without merging. */
+    closeChangeRequest: async (repo: string, iid: number) => {
+      const mergeRequest = mergeRequests.find(
+        repo,
+        iid,
+        m => m.state === 'opened',
+      );
+      mergeRequest.state = 'closed';
+      mergeRequest.closed_at = new Date().toISOString();
+    },
+  };
 }
