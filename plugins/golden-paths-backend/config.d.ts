@@ -24,5 +24,10 @@ export interface Config {
        */
       fourEyes?: boolean;
     };
+    /** Template upgrade proposals. */
+    upgrades?: {
+      /** Minutes between asking the hosts whether proposals were merged or closed. Default 5. */
+      pollMinutes?: number;
+    };
   };
 }

@@ -12,6 +12,9 @@ import { RunRecorder, SCAFFOLDER_TASK_TOPIC } from './runs/RunRecorder';
 import { createGoldenPathsRouter } from './service/router';
 import { ScaffolderTasks } from './service/ScaffolderTasks';
 import { DatabaseGoldenPathsStore } from './store/DatabaseGoldenPathsStore';
+import { RepositoryTargets } from './upgrades/repositoryTarget';
+import { UpgradeService } from './upgrades/UpgradeService';
+import { UpgradeStore } from './upgrades/UpgradeStore';
 
 /**
  * Golden paths: the organisation policy, golden-gate requests with
@@ -32,6 +35,8 @@ export const goldenPathsPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        urlReader: coreServices.urlReader,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         notifications: notificationService,
@@ -46,6 +51,8 @@ export const goldenPathsPlugin = createBackendPlugin({
         discovery,
         permissions,
         permissionsRegistry,
+        urlReader,
+        scheduler,
         catalog,
         events,
         notifications,
@@ -72,6 +79,38 @@ export const goldenPathsPlugin = createBackendPlugin({
           topics: [SCAFFOLDER_TASK_TOPIC],
           onEvent: params => recorder.onEvent(params),
         });
+        const upgradeStore = new UpgradeStore(store.knex);
+        const upgrades = new UpgradeService({
+          store: upgradeStore,
+          catalog,
+          auth,
+          discovery,
+          urlReader,
+          targets: new RepositoryTargets(config),
+          logger,
+          author: config.has('scaffolder.defaultAuthor.name')
+            ? {
+                name: config.getString('scaffolder.defaultAuthor.name'),
+                email:
+                  config.getOptionalString('scaffolder.defaultAuthor.email') ??
+                  'portal@localhost',
+              }
+            : undefined,
+        });
+        // Merged and closed change requests: asked of the hosts.
+        await scheduler.scheduleTask({
+          id: 'golden-paths-upgrade-states',
+          frequency: {
+            minutes:
+              config.getOptionalNumber('goldenPaths.upgrades.pollMinutes') ?? 5,
+          },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 30 },
+          scope: 'global',
+          fn: async () => {
+            await upgrades.refreshStates();
+          },
+        });
         httpRouter.use(
           createGoldenPathsRouter({
             httpAuth,
@@ -80,6 +119,7 @@ export const goldenPathsPlugin = createBackendPlugin({
             store,
             policy,
             gates,
+            upgrades: { service: upgrades, store: upgradeStore },
           }),
         );
       },

@@ -12,3 +12,4 @@ export * from './types';
 export * from './gateMetrics';
 export * from './gateText';
 export * from './client';
+export * from './upgradeNotes';

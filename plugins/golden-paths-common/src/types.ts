@@ -141,3 +141,75 @@ export interface GateCheckResponse {
    */
   refusal?: string;
 }
+
+/**
+ * Where a template upgrade proposal stands: `open` (a change request
+ * waits for review), `conflicts` (open, with files left for people),
+ * `merged`, `closed` (without merging), `up-to-date` (the service already
+ * has the new version's files: nothing proposed), `failed` (it could not
+ * be proposed: `error` says why).
+ */
+export type UpgradeState =
+  | 'open'
+  | 'conflicts'
+  | 'merged'
+  | 'closed'
+  | 'up-to-date'
+  | 'failed';
+
+/** What a template version says about upgrading to it (`upgrades.yaml`). */
+export interface UpgradeNote {
+  version: string;
+  /** What changed, in a sentence. */
+  summary: string;
+  /** Whether an upgrade to this version needs a person (e.g. a migration). */
+  needsPerson: boolean;
+  /** More, in Markdown. */
+  details?: string;
+}
+
+/** A proposal to bring a service up to a newer version of its template. */
+export interface UpgradeProposal {
+  id: string;
+  entityRef: string;
+  templateRef: string;
+  fromVersion: string;
+  toVersion: string;
+  state: UpgradeState;
+  /** local, github or gitlab. */
+  host?: string;
+  /** The repository, in words (`acme/orders-api`, or a local path). */
+  repository?: string;
+  branch?: string;
+  /** The default branch the change request goes into. */
+  baseBranch?: string;
+  /** The pull or merge request (or `git:<repo>#<branch>` for a local one). */
+  url?: string;
+  number?: number;
+  changed: Array<{ path: string; change: 'added' | 'modified' | 'deleted' }>;
+  conflicts: Array<{ path: string; reason: string }>;
+  notes: UpgradeNote[];
+  /** Some version on the way needs a person. */
+  needsPerson: boolean;
+  requestedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  mergedAt?: string;
+  closedAt?: string;
+  error?: string;
+}
+
+/** Proposals opened in a period, what became of them, and how fast. */
+export interface UpgradeMetrics {
+  from: string;
+  to: string;
+  opened: number;
+  merged: number;
+  closed: number;
+  /** Still open (with or without conflicts) at `to`. */
+  open: number;
+  withConflicts: number;
+  failed: number;
+  /** Of the merged ones: hours from opening to merge. */
+  timeToMerge: { medianHours: number | null; p90Hours: number | null };
+}

@@ -70,6 +70,9 @@ export const EVERYONE = new Set([
   'scaffolder.task.create',
   'scaffolder.template.parameter.read',
   'scaffolder.template.step.read',
+  // Opens a change request on a service's repository; it merges only
+  // through the host's review.
+  'golden-paths.upgrade.propose',
   // The SLO backend also requires the user to own the SLO's entity.
   'slo.manage',
 ]);

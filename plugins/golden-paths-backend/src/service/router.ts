@@ -19,6 +19,9 @@ import type { GateService } from '../gates/GateService';
 import type { PolicyService } from '../policy/PolicyService';
 import type { DatabaseGoldenPathsStore } from '../store/DatabaseGoldenPathsStore';
 import { templateVersions } from '../templates/templateVersions';
+import type { UpgradeService } from '../upgrades/UpgradeService';
+import type { UpgradeStore } from '../upgrades/UpgradeStore';
+import { createUpgradesRouter } from '../upgrades/upgradesRouter';
 
 const parametersSchema = z.record(z.string(), z.unknown());
 
@@ -80,8 +83,11 @@ export function createGoldenPathsRouter(options: {
   store: DatabaseGoldenPathsStore;
   policy: PolicyService;
   gates: GateService;
+  /** Template upgrade proposals (`/upgrades`). */
+  upgrades?: { service: UpgradeService; store: UpgradeStore };
 }): express.Router {
-  const { httpAuth, permissions, catalog, store, policy, gates } = options;
+  const { httpAuth, permissions, catalog, store, policy, gates, upgrades } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '128kb' }));
 
@@ -111,7 +117,21 @@ export function createGoldenPathsRouter(options: {
   router.post('/checks', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['service'] });
     const body = parse(checkBody, req.body ?? {}, 'check request');
-    res.json(await gates.check(body, credentials));
+    const response = await gates.check(body, credentials);
+    if (upgrades && response.decision === 'proceed') {
+      // What upgrades of the service render both versions with.
+      const name = response.parameters?.name;
+      await upgrades.store.recordRunParameters({
+        taskId: body.taskId,
+        templateRef: body.templateRef,
+        templateVersion: body.templateVersion,
+        entityName: typeof name === 'string' ? name : undefined,
+        parameters: response.parameters ?? body.parameters,
+        requester: body.requester,
+      });
+      await upgrades.service.keepTemplateByRef(body.templateRef);
+    }
+    res.json(response);
   });
 
   router.get('/gates', async (req, res) => {
@@ -232,6 +252,17 @@ export function createGoldenPathsRouter(options: {
     });
     res.json({ items: await templateVersions(catalog, credentials) });
   });
+
+  if (upgrades)
+    router.use(
+      createUpgradesRouter({
+        httpAuth,
+        permissions,
+        catalog,
+        store: upgrades.store,
+        upgrades: upgrades.service,
+      }),
+    );
 
   return router;
 }

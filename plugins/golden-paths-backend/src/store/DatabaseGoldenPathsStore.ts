@@ -108,6 +108,11 @@ export class DatabaseGoldenPathsStore {
 
   private constructor(private readonly db: Knex) {}
 
+  /** The plugin's database, for the stores of its other tables. */
+  get knex(): Knex {
+    return this.db;
+  }
+
   // --- gates -------------------------------------------------------------
 
   /**

@@ -81,6 +81,13 @@ beforeAll(async () => {
         'owner: group:default/payments-team',
       );
     }),
+    // Upgrade notes without a summary, and a version noted twice.
+    brokenCopy('broken-notes', dir =>
+      fs.writeFileSync(
+        path.join(dir, 'upgrades.yaml'),
+        '- version: 1.0.0\n  needsPerson: false\n- version: 0.9.0\n  summary: First\n- version: 0.9.0\n  summary: Again\n',
+      ),
+    ),
   ];
   report = await runTemplatesTest({
     templateDirs: [...SIX.map(t => path.join(templatesDir, t)), ...broken],
@@ -133,6 +140,15 @@ describe('./portal templates test', () => {
         )
         .every(r => r.ok),
     ).toBe(true);
+  });
+
+  it('reports upgrade notes that say nothing or say it twice', () => {
+    const problems = problemsOf('broken-notes').filter(
+      p => p.file === 'upgrades.yaml',
+    );
+    expect(problems.map(p => p.message)).toEqual([
+      expect.stringMatching(/^0\.summary: /),
+    ]);
   });
 
   it('reports a catalog-info.yaml without an owner', () => {

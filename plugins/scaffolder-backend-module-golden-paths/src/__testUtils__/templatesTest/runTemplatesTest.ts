@@ -23,7 +23,24 @@ import {
   checkGeneratedFiles,
   type GeneratedFile,
 } from './checkFiles';
+import {
+  UPGRADE_NOTES_FILE,
+  validateUpgradeNotes,
+} from '@internal/plugin-golden-paths-common';
 import { formValuesOf, readExamples, type TemplateExample } from './examples';
+
+/** Problems of a template's upgrade notes (`upgrades.yaml`), if it has them. */
+export function checkUpgradeNotes(dir: string): string[] {
+  const file = path.join(dir, UPGRADE_NOTES_FILE);
+  if (!fs.existsSync(file)) return [];
+  let doc: unknown;
+  try {
+    doc = parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    return [`invalid YAML: ${(error as Error).message.split('\n')[0]}`];
+  }
+  return validateUpgradeNotes(doc).problems;
+}
 
 /** The repository's root (templates/, demo/ live there). */
 export const repositoryRoot = path.resolve(__dirname, '../../../../..');
@@ -421,6 +438,8 @@ export async function runTemplatesTest(
         template.metadata.annotations?.['portal.dev/template-version'];
       const { examples, problems } = readExamples(dir);
       for (const p of problems) templateProblem(p.message, p.file);
+      for (const message of checkUpgradeNotes(dir))
+        templateProblem(message, UPGRADE_NOTES_FILE);
       if (examples.length === 0 && problems.length === 0) {
         templateProblem(
           'no examples: add examples/<name>.yaml with values and expect (see templates/README.md)',
