@@ -769,7 +769,8 @@ describe('DX event ingestion on the real stack', () => {
     );
     expect(skew).toMatch(/,generic:p-c3$/);
 
-    // From the roll-ups: the diagnostics their counts give, no rework rate.
+    // From the roll-ups: the same rework rate (without rows), and the
+    // diagnostics their counts give.
     const since = Date.now();
     await eventually('the roll-ups to catch up', async () => {
       const r = await request(backend.server)
@@ -785,15 +786,22 @@ describe('DX event ingestion on the real stack', () => {
         `/api/dx/metrics/dora?entityRef=component:default/payments&${range}&source=rollup`,
       )
       .set('Authorization', as());
-    expect(rolled.body.reworkRate).toBeUndefined();
+    expect(rolled.body.source).toBe('rollup');
+    const { rows: _rows, ...rework } = m.reworkRate;
+    expect(rolled.body.reworkRate).toEqual(rework);
+    expect(rolled.body.rollupCounts).toBeUndefined();
     expect(
       rolled.body.diagnostics.map((d: { kind: string; count: number }) => [
         d.kind,
         d.count,
       ]),
     ).toEqual([
-      ['deployment-without-change', 4],
+      ['deployment-without-commit-sha', 1],
+      ['deployment-without-change', 3],
       ['incident-without-deployment', 1],
     ]);
+    expect(rolled.body.diagnostics[0].problem).toBe(
+      byKind['deployment-without-commit-sha'].problem,
+    );
   });
 });

@@ -457,7 +457,6 @@ export function doraDiagnostics(
   }
 
   // Rework found only through incidents.
-  const rework = options.rework ?? DEFAULT_REWORK_OPTIONS;
   let sample = 0;
   let marked = 0;
   for (const ds of deploys.values())
@@ -473,25 +472,7 @@ export function doraDiagnostics(
         marked += 1;
     }
   if (sample > 0 && marked === 0)
-    out.push({
-      kind: 'rework-without-markers',
-      metrics: ['reworkRate'],
-      count: sample,
-      problem: `None of the ${plural(
-        sample,
-        'production deployment',
-      )} or the changes ${is(
-        sample,
-        'it',
-        'they',
-      )} shipped carries a label or a branch, so rework is found ${
-        rework.linkedIncidents ? 'only through incidents' : 'nowhere'
-      }.`,
-      fix: `Label rework deployments (generic labels: ["${
-        rework.labels[0] ?? 'rework'
-      }"]), send pull requests with their labels and head branches (the GitHub pull_request webhook), or set dx.dora.rework.`,
-      examples: [],
-    });
+    out.push(reworkWithoutMarkers(sample, options));
 
   const order: DoraMetricKey[] = [
     'deploymentFrequency',
@@ -506,6 +487,36 @@ export function doraDiagnostics(
     .map((d, i) => ({ d, i }))
     .sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i)
     .map(x => x.d);
+}
+
+/**
+ * No production deployment of the sample, nor a change it shipped, carries
+ * a label or a branch: rework is found only through incidents.
+ */
+function reworkWithoutMarkers(
+  sample: number,
+  options: DoraOptions,
+): DoraDiagnostic {
+  const rework = options.rework ?? DEFAULT_REWORK_OPTIONS;
+  return {
+    kind: 'rework-without-markers',
+    metrics: ['reworkRate'],
+    count: sample,
+    problem: `None of the ${plural(
+      sample,
+      'production deployment',
+    )} or the changes ${is(
+      sample,
+      'it',
+      'they',
+    )} shipped carries a label or a branch, so rework is found ${
+      rework.linkedIncidents ? 'only through incidents' : 'nowhere'
+    }.`,
+    fix: `Label rework deployments (generic labels: ["${
+      rework.labels[0] ?? 'rework'
+    }"]), send pull requests with their labels and head branches (the GitHub pull_request webhook), or set dx.dora.rework.`,
+    examples: [],
+  };
 }
 
 /** The diagnostic of delivery events that map to no entity, if any. */
@@ -538,14 +549,23 @@ export function unmappedDiagnostic(
 /**
  * The diagnostics that the counts of a period alone give (a period added
  * up from daily roll-ups has no records): the same sentences, without
- * examples or reasons.
+ * examples or reasons. With `rollupCounts`, production deployments that
+ * shipped no change and carry no commit SHA are told apart
+ * (`deployment-without-commit-sha`; those of entities with no change at all
+ * among them); the rest stay `deployment-without-change`. With
+ * `reworkRate`, `rework-without-markers` as the exact diagnostics give it.
  */
-export function diagnosticsFromCounts(period: {
-  deploymentFrequency: { excluded: { notProduction: number } };
-  leadTime: { deploymentsWithoutChanges: number; withoutCommitTimes: number };
-  changeFailureRate: { incidentsWithoutDeployment: number };
-  unlinked: { resolvedWithoutOpening: number };
-}): DoraDiagnostic[] {
+export function diagnosticsFromCounts(
+  period: {
+    deploymentFrequency: { excluded: { notProduction: number } };
+    leadTime: { deploymentsWithoutChanges: number; withoutCommitTimes: number };
+    changeFailureRate: { incidentsWithoutDeployment: number };
+    unlinked: { resolvedWithoutOpening: number };
+    reworkRate?: { deployments: number; withMarkers: number };
+    rollupCounts?: { deploymentsWithoutCommitSha: number };
+  },
+  options: DoraOptions = DEFAULT_DORA_OPTIONS,
+): DoraDiagnostic[] {
   const out: DoraDiagnostic[] = [];
   const add = (d: DoraDiagnostic) => {
     if (d.count > 0) out.push(d);
@@ -569,7 +589,24 @@ export function diagnosticsFromCounts(period: {
     fix: 'If one of these environments is production, add its name to dx.dora.productionEnvironments.',
     examples: [],
   });
-  const wc = period.leadTime.deploymentsWithoutChanges;
+  const noSha = Math.min(
+    period.rollupCounts?.deploymentsWithoutCommitSha ?? 0,
+    period.leadTime.deploymentsWithoutChanges,
+  );
+  add({
+    kind: 'deployment-without-commit-sha',
+    metrics: UNLINKED_METRICS,
+    count: noSha,
+    problem: `${plural(
+      noSha,
+      'production deployment',
+    )} shipped no change we know of and carr${
+      noSha === 1 ? 'ies' : 'y'
+    } no commit SHA to find one by.`,
+    fix: 'Send the deployed commit with each deployment: commitSha in the generic format (CDEvents service events carry none; GitHub deployments always do).',
+    examples: [],
+  });
+  const wc = period.leadTime.deploymentsWithoutChanges - noSha;
   add({
     kind: 'deployment-without-change',
     metrics: UNLINKED_METRICS,
@@ -621,5 +658,8 @@ export function diagnosticsFromCounts(period: {
     fix: 'Send the opening as well (incident detected or reported); on GitHub the issue must carry the incident label when it is opened or labelled.',
     examples: [],
   });
+  const sample = period.reworkRate?.deployments ?? 0;
+  if (period.reworkRate && period.reworkRate.withMarkers === 0)
+    add(reworkWithoutMarkers(sample, options));
   return out;
 }

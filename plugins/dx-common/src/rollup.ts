@@ -9,6 +9,7 @@ import {
   overallLevel,
   productionDeployments,
   recoveryTime,
+  reworkRate,
   shippedChanges,
   type ChangeRecord,
   type DeploymentRecord,
@@ -16,6 +17,7 @@ import {
   type DoraOptions,
   type IncidentRecord,
   type Range,
+  type ReworkRate,
   type RollbackRecord,
 } from './dora';
 import type { DoraPeriod } from './api';
@@ -38,6 +40,8 @@ export interface DailyDora {
   leadHistogram: Histogram;
   withoutCommitTimes: number;
   deploymentsWithoutChanges: number;
+  /** Of those, the ones that carry no commit SHA. */
+  deploymentsWithoutChangesNoSha: number;
   /** Changes merged that day and never deployed. */
   notDeployed: number;
   /** Deployments that day followed by an incident or rollback. */
@@ -49,6 +53,20 @@ export interface DailyDora {
   /** Incidents opened that day and not resolved. */
   stillOpen: number;
   resolvedWithoutOpening: number;
+  /**
+   * Successful production deployments that day that are rework (the fifth
+   * key, as `reworkRate` defines it), and of those, how many each reason
+   * marked (one deployment may have several).
+   */
+  rework: number;
+  reworkLabel: number;
+  reworkBranch: number;
+  reworkIncident: number;
+  /**
+   * Successful production deployments that day that carry a label or a
+   * branch themselves or through a change they shipped.
+   */
+  reworkWithMarkers: number;
 }
 
 /** Bucket index → count. */
@@ -75,10 +93,13 @@ export function addToHistogram(h: Histogram, ms: number, n = 1): void {
   h[b] = (h[b] ?? 0) + n;
 }
 
+/** Adds `from` into `into`; a bucket that reaches 0 (a difference) goes. */
 export function mergeHistograms(into: Histogram, from: Histogram): void {
   for (const [b, n] of Object.entries(from)) {
     if (!/^-?\d+$/.test(b)) continue;
-    into[b] = (into[b] ?? 0) + n;
+    const sum = (into[b] ?? 0) + n;
+    if (sum === 0) delete into[b];
+    else into[b] = sum;
   }
 }
 
@@ -127,6 +148,7 @@ export function emptyDay(day: string): DailyDora {
     leadHistogram: {},
     withoutCommitTimes: 0,
     deploymentsWithoutChanges: 0,
+    deploymentsWithoutChangesNoSha: 0,
     notDeployed: 0,
     failedAfter: 0,
     incidentsWithoutDeployment: 0,
@@ -134,6 +156,11 @@ export function emptyDay(day: string): DailyDora {
     recoveryHistogram: {},
     stillOpen: 0,
     resolvedWithoutOpening: 0,
+    rework: 0,
+    reworkLabel: 0,
+    reworkBranch: 0,
+    reworkIncident: 0,
+    reworkWithMarkers: 0,
   };
 }
 
@@ -150,13 +177,58 @@ const COUNTS = [
   'recovered',
   'stillOpen',
   'resolvedWithoutOpening',
+  'deploymentsWithoutChangesNoSha',
+  'rework',
+  'reworkLabel',
+  'reworkBranch',
+  'reworkIncident',
+  'reworkWithMarkers',
 ] as const;
 
-/** Adds `from` into `into` (same day or not: used to sum days and entities). */
+/**
+ * Adds `from` into `into` (same day or not: used to sum days and entities).
+ * A count missing from `from` (a row stored before it existed) is 0.
+ */
 export function addDay(into: DailyDora, from: DailyDora): void {
-  for (const k of COUNTS) into[k] += from[k];
-  mergeHistograms(into.leadHistogram, from.leadHistogram);
-  mergeHistograms(into.recoveryHistogram, from.recoveryHistogram);
+  for (const k of COUNTS) into[k] = (into[k] ?? 0) + (from[k] ?? 0);
+  mergeHistograms(into.leadHistogram, from.leadHistogram ?? {});
+  mergeHistograms(into.recoveryHistogram, from.recoveryHistogram ?? {});
+}
+
+/** Removes from a histogram what another holds; buckets that reach 0 go. */
+function subtractHistogram(from: Histogram, what: Histogram): void {
+  const negative: Histogram = {};
+  for (const [b, n] of Object.entries(what)) negative[b] = -n;
+  mergeHistograms(from, negative);
+}
+
+/**
+ * Subtracts `what` from `from` (the inverse of `addDay`): an entity's old
+ * row of a day taken out of the organisation's. Buckets that reach 0 go,
+ * so that a sum minus a part equals the sum of the other parts.
+ */
+export function subtractDay(from: DailyDora, what: DailyDora): void {
+  for (const k of COUNTS) from[k] = (from[k] ?? 0) - (what[k] ?? 0);
+  subtractHistogram(from.leadHistogram, what.leadHistogram ?? {});
+  subtractHistogram(from.recoveryHistogram, what.recoveryHistogram ?? {});
+}
+
+/** Whether a day counts nothing: every count 0, both histograms empty. */
+export function isEmptyDay(d: DailyDora): boolean {
+  return (
+    COUNTS.every(k => !d[k]) &&
+    Object.values(d.leadHistogram ?? {}).every(n => !n) &&
+    Object.values(d.recoveryHistogram ?? {}).every(n => !n)
+  );
+}
+
+/** What a period added up from roll-ups holds beside `DoraPeriod`. */
+export interface RollupCounts {
+  /**
+   * Of the production deployments that shipped no change, those that carry
+   * no commit SHA (`deployment-without-commit-sha`).
+   */
+  deploymentsWithoutCommitSha: number;
 }
 
 /**
@@ -167,8 +239,11 @@ export function addDay(into: DailyDora, from: DailyDora): void {
 export function doraFromDays(
   days: DailyDora[],
   range: { from: string; to: string },
-): Omit<DoraPeriod, 'perDay'> & {
+): Omit<DoraPeriod, 'perDay' | 'reworkRate'> & {
   perDay: Array<{ day: string; deployments: number }>;
+  reworkRate: Omit<ReworkRate, 'rows'>;
+  /** For the diagnostics (`diagnosticsFromCounts`), not for the answer. */
+  rollupCounts: RollupCounts;
 } {
   const total = emptyDay('');
   const perDayMap = new Map<string, number>();
@@ -244,6 +319,23 @@ export function doraFromDays(
     level: overallLevel([dfLevel, ltLevel, cfrLevel, rtLevel]),
     perDay: allDays,
     unlinked: { resolvedWithoutOpening: total.resolvedWithoutOpening },
+    // The sample is the successful production deployments, as for the
+    // deployment frequency.
+    reworkRate: {
+      deployments: total.deployments,
+      rework: total.rework,
+      rate: total.deployments > 0 ? total.rework / total.deployments : null,
+      byReason: {
+        label: total.reworkLabel,
+        branch: total.reworkBranch,
+        incident: total.reworkIncident,
+      },
+      withMarkers: total.reworkWithMarkers,
+      level: null,
+    },
+    rollupCounts: {
+      deploymentsWithoutCommitSha: total.deploymentsWithoutChangesNoSha,
+    },
   };
 }
 
@@ -299,16 +391,9 @@ export function dailyDora(
   // Shipped by any deployment given, in the range or after it (as the
   // exact lead time says): a day's numbers then depend only on the next
   // production deployment, wherever the range ends.
-  const shippedIds = new Set(
-    [
-      ...shippedChanges(
-        productionDeployments(records.deployments, options),
-        records.changes,
-      ).values(),
-    ]
-      .flat()
-      .map(c => c.id),
-  );
+  const production = productionDeployments(records.deployments, options);
+  const shipped = shippedChanges(production, records.changes);
+  const shippedIds = new Set([...shipped.values()].flat().map(c => c.id));
   const usedDeploys = new Set(lead.rows.map(r => r.deploymentId));
   for (const r of lead.rows) {
     const day = at(r.deployedAt);
@@ -322,8 +407,11 @@ export function dailyDora(
       (d.outcome === undefined || d.outcome === 'success') &&
       isProduction(d.environment, options) &&
       !usedDeploys.has(d.id)
-    )
-      at(d.at).deploymentsWithoutChanges += 1;
+    ) {
+      const day = at(d.at);
+      day.deploymentsWithoutChanges += 1;
+      if (!d.commitSha) day.deploymentsWithoutChangesNoSha += 1;
+    }
   for (const c of records.changes)
     if (inside(c.mergedAt) && !shippedIds.has(c.id))
       at(c.mergedAt).notDeployed += 1;
@@ -354,6 +442,35 @@ export function dailyDora(
       at(i.openedAt).stillOpen += 1;
   for (const r of records.resolvedWithoutOpening)
     if (inside(r.at)) at(r.at).resolvedWithoutOpening += 1;
+
+  // Rework, on the day of the deployment (as `reworkRate` decides it).
+  const rework = reworkRate(
+    records.deployments,
+    records.changes,
+    records.incidents,
+    range,
+    options,
+  );
+  for (const r of rework.rows) {
+    if (!r.reasons.length) continue;
+    const day = at(r.deployedAt);
+    day.rework += 1;
+    const kinds = new Set(r.reasons.map(x => x.kind));
+    if (kinds.has('label')) day.reworkLabel += 1;
+    if (kinds.has('branch')) day.reworkBranch += 1;
+    if (kinds.has('incident')) day.reworkIncident += 1;
+  }
+  for (const ds of production.values())
+    for (const d of ds) {
+      if (!inside(d.at)) continue;
+      const cs = shipped.get(d.id) ?? [];
+      if (
+        d.labels?.length ||
+        d.branch ||
+        cs.some(c => c.labels?.length || c.branch)
+      )
+        at(d.at).reworkWithMarkers += 1;
+    }
 
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
 }

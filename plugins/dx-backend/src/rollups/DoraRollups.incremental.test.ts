@@ -1,7 +1,10 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import {
+  addDay,
   DEFAULT_DORA_OPTIONS,
+  emptyDay,
   normalizeGenericEvent,
+  type DailyDora,
   type DoraOptions,
 } from '@internal/plugin-dx-common';
 import type { Knex } from 'knex';
@@ -45,14 +48,32 @@ function random(seed: number) {
  * Random delivery events of two entities: mostly the last 60 days, some
  * around the 400-day horizon and a few from the future; changes that are
  * merged twice (a pull request and its push), incidents reported and
- * resolved on other days, failed and staging deployments, rollbacks.
+ * resolved on other days, failed and staging deployments, rollbacks; rework
+ * markers: labels and hotfix branches on changes and deployments, changes
+ * naming an incident (known already, or one that comes later, or none).
  */
 function generator(seed: number) {
   const rnd = random(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   let n = 0;
-  const shas: Array<{ entityRef: string; sha: string; at: number }> = [];
+  const shas: Array<{
+    entityRef: string;
+    sha: string;
+    at: number;
+    /** What every event of the change says, if it says it. */
+    branch?: string;
+    incidentId?: string;
+  }> = [];
+  /** Labels and a branch, sometimes. */
+  const markers = () => {
+    const r = rnd();
+    if (r < 0.1) return { labels: [pick(['hotfix', 'Hotfix', 'feature'])] };
+    if (r < 0.2) return { branch: pick(['hotfix/x', 'main', 'hotfix-y']) };
+    return {};
+  };
   const incidents: Array<{ entityRef: string; id: string; at: number }> = [];
+  /** Incidents named by changes before they came. */
+  const planned: Array<{ entityRef: string; id: string }> = [];
   const time = () => {
     const r = rnd();
     if (r < 0.08) return TODAY - 400 * DAY + (rnd() - 0.6) * 60 * DAY;
@@ -68,6 +89,9 @@ function generator(seed: number) {
     if (r < 0.1 && shas.length) {
       const c = pick(shas);
       const at = c.at + (rnd() - 0.5) * 4 * DAY;
+      // A branch or an incident, as the change's other events say (which
+      // of two different ones a change keeps would depend on the order
+      // the events are read in); labels add up.
       return {
         id,
         type: 'change',
@@ -78,6 +102,9 @@ function generator(seed: number) {
         commits: [
           { sha: c.sha, at: new Date(at - rnd() * 3 * DAY).toISOString() },
         ],
+        ...(c.branch && rnd() < 0.5 ? { branch: c.branch } : {}),
+        ...(c.incidentId && rnd() < 0.5 ? { incidentId: c.incidentId } : {}),
+        ...(rnd() < 0.2 ? { labels: ['hotfix'] } : {}),
       };
     }
     if (r < 0.2 && incidents.length) {
@@ -98,7 +125,16 @@ function generator(seed: number) {
     const timestamp = new Date(at).toISOString();
     if (r < 0.55) {
       const sha = (0x1000000 + Math.floor(rnd() * 0xeffffff)).toString(16);
-      shas.push({ entityRef, sha, at });
+      const marks = markers();
+      // The incident it fixes: one of its entity seen before, or one that
+      // may come later (then known from then on).
+      const q = rnd();
+      const own = incidents.filter(i => i.entityRef === entityRef);
+      let incidentId: string | undefined;
+      if (q < 0.15 && own.length) incidentId = pick(own).id;
+      else if (q < 0.25)
+        planned.push({ entityRef, id: (incidentId = `PLAN-${seed}-${n}`) });
+      shas.push({ entityRef, sha, at, branch: marks.branch, incidentId });
       return {
         id,
         type: 'change',
@@ -113,6 +149,8 @@ function generator(seed: number) {
               ],
             }
           : {}),
+        ...marks,
+        ...(incidentId ? { incidentId } : {}),
       };
     }
     if (r < 0.85) {
@@ -125,16 +163,23 @@ function generator(seed: number) {
         entityRef,
         environment: q > 0.9 ? 'staging' : pick(['production', 'Prod']),
         ...(q > 0.1 && q < 0.2 ? { outcome: 'failure' } : {}),
+        ...markers(),
       };
     }
-    const incidentId = `INC-${seed}-${n}`;
-    incidents.push({ entityRef, id: incidentId, at });
+    // Often the one a change named before.
+    const later = planned.length && rnd() < 0.6 ? planned.shift() : undefined;
+    const incidentId = later?.id ?? `INC-${seed}-${n}`;
+    incidents.push({
+      entityRef: later?.entityRef ?? entityRef,
+      id: incidentId,
+      at,
+    });
     return {
       id,
       type: 'incident',
       action: rnd() < 0.2 ? 'resolved' : 'reported',
       timestamp,
-      entityRef,
+      entityRef: later?.entityRef ?? entityRef,
       incidentId,
       ...(rnd() < 0.1 ? { environment: 'staging' } : {}),
     };
@@ -152,6 +197,26 @@ async function snapshot(knex: Knex): Promise<Record<string, unknown>> {
       ])
       .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
   );
+}
+
+/**
+ * The organisation's rows are the sums of the entities' rows of their days
+ * (and there is none for a day without entity rows).
+ */
+function expectOrganisationIsTheSum(rows: Record<string, unknown>) {
+  const sums = new Map<string, DailyDora>();
+  const organisation: Record<string, unknown> = {};
+  for (const [key, data] of Object.entries(rows)) {
+    const [entityRef, day] = key.split(' ');
+    if (entityRef === ALL) {
+      organisation[day] = data;
+      continue;
+    }
+    const sum = sums.get(day) ?? emptyDay(day);
+    addDay(sum, data as DailyDora);
+    sums.set(day, sum);
+  }
+  expect(organisation).toEqual(Object.fromEntries(sums));
 }
 
 /** The roll-ups as a full recompute of every entity gives them. */
@@ -173,8 +238,20 @@ describe('DoraRollups, incremental', () => {
       const options: Array<[number, DoraOptions]> = [
         [1, DEFAULT_DORA_OPTIONS],
         [2, { ...DEFAULT_DORA_OPTIONS, failureWindowMs: 2 * DAY }],
+        [
+          3,
+          {
+            ...DEFAULT_DORA_OPTIONS,
+            rework: {
+              labels: ['hotfix'],
+              branchPattern: '^hotfix/',
+              linkedIncidents: true,
+            },
+          },
+        ],
       ];
       let incremental = 0;
+      const counted: DailyDora[] = [];
       for (const [seed, dora] of options) {
         await knex('dx_events').delete();
         await knex('dx_dora_daily').delete();
@@ -193,16 +270,119 @@ describe('DoraRollups, incremental', () => {
           if (r.whole === 0 && r.entities > 0) incremental += 1;
           expect(r.entityDays).toBeLessThan(ENTITIES.length * 400);
           const after = await snapshot(knex);
+          expectOrganisationIsTheSum(after);
           const full = await fullRecompute(knex, rollups);
           expect(after).toEqual(full);
         }
-        // Something was counted, for every entity and the organisation.
+        // Something was counted, for every entity and the organisation,
+        // rework by every reason among them.
         const full = await snapshot(knex);
+        expectOrganisationIsTheSum(full);
         for (const e of [...ENTITIES, ALL])
           expect(Object.keys(full).some(k => k.startsWith(`${e} `))).toBe(true);
+        const total = emptyDay('');
+        for (const [key, data] of Object.entries(full))
+          if (key.startsWith(`${ALL} `)) addDay(total, data as DailyDora);
+        counted.push(total);
       }
+      // Rework through every reason, and markers, in the seeds together.
+      const all = emptyDay('');
+      for (const t of counted) addDay(all, t);
+      expect(all.reworkLabel).toBeGreaterThan(0);
+      expect(all.reworkBranch).toBeGreaterThan(0);
+      expect(all.reworkIncident).toBeGreaterThan(0);
+      expect(all.reworkWithMarkers).toBeGreaterThan(0);
+      expect(all.deploymentsWithoutChangesNoSha).toBeGreaterThan(0);
       // Almost every round was incremental (future days wait).
-      expect(incremental).toBeGreaterThan(40);
+      expect(incremental).toBeGreaterThan(60);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "the organisation's row of a day goes with its last entity row; an upgrade sums them again (%p)",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DxStore.create({ knex });
+      const rollups = new DoraRollups(knex);
+      const at = (d: number, hour: number) =>
+        new Date(TODAY - d * DAY + hour * HOUR).toISOString();
+      const day = (d: number) => at(d, 0).slice(0, 10);
+      // Changes of two entities merged 10 days ago, not deployed: counted
+      // on their merge day (after a deployment 30 days ago).
+      await store.insertEvents(
+        toStore(
+          ENTITIES.flatMap((entityRef, i) => [
+            {
+              id: `change-${i}`,
+              type: 'change',
+              action: 'merged',
+              timestamp: at(10, 8 + i),
+              entityRef,
+              commitSha: `abcdef0${i}`,
+            },
+            {
+              id: `early-${i}`,
+              type: 'deployment',
+              action: 'deployed',
+              timestamp: at(30, 10),
+              entityRef,
+              environment: 'production',
+            },
+          ]),
+        ),
+      );
+      await rollups.rollUp(NOW);
+      let rows = await snapshot(knex);
+      expect(rows[`${ALL} ${day(10)}`]).toMatchObject({ notDeployed: 2 });
+      // Deployed the next day, one entity after the other: the merge day's
+      // rows go, the organisation's with the last of them.
+      for (const [i, entityRef] of ENTITIES.entries()) {
+        await store.insertEvents(
+          toStore([
+            {
+              id: `deploy-${i}`,
+              type: 'deployment',
+              action: 'deployed',
+              timestamp: at(9, 10),
+              entityRef,
+              environment: 'production',
+            },
+          ]),
+        );
+        expect(await rollups.rollUp(NOW)).toMatchObject({ whole: 0 });
+        rows = await snapshot(knex);
+        expectOrganisationIsTheSum(rows);
+        expect(rows[`${ALL} ${day(9)}`]).toMatchObject({
+          deployments: i + 1,
+          leadChanges: i + 1,
+        });
+      }
+      expect(Object.keys(rows).filter(k => k.endsWith(day(10)))).toEqual([]);
+
+      // An upgrade (migration 20261212120000_rollup_rework): rows without
+      // the rework counts, an organisation's row that is not their sum (a
+      // run stopped between them, before the differences), no state row.
+      // The next run sums the organisation again and re-rolls every entity
+      // whole, to the same rows.
+      for (const r of await knex('dx_dora_daily').select(
+        'entity_ref',
+        'day',
+        'data',
+      )) {
+        const data = typeof r.data === 'string' ? JSON.parse(r.data) : r.data;
+        delete data.rework;
+        delete data.reworkWithMarkers;
+        delete data.deploymentsWithoutChangesNoSha;
+        if (r.entity_ref === ALL) data.deployments += 5;
+        await knex('dx_dora_daily')
+          .where({ entity_ref: r.entity_ref, day: r.day })
+          .update({ data: JSON.stringify(data) });
+      }
+      await knex('dx_rollup_state').delete();
+      expect(await rollups.rollUp(NOW)).toMatchObject({
+        whole: ENTITIES.length,
+      });
+      expect(await snapshot(knex)).toEqual(rows);
     },
   );
 

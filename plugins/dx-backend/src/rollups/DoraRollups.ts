@@ -4,10 +4,13 @@ import {
   DEFAULT_DORA_OPTIONS,
   doraFromDays,
   emptyDay,
+  isEmptyDay,
+  subtractDay,
   type DailyDora,
   type DoraOptions,
   type DoraPeriod,
   type DoraRecords,
+  type RollupCounts,
 } from '@internal/plugin-dx-common';
 import type { Knex } from 'knex';
 import { LOOKBACK_MS, loadDoraRecords } from '../metrics/doraMetrics';
@@ -68,13 +71,16 @@ type Interval = { first: string; last: string };
 const MAX_TOUCHED_DAYS = 60;
 
 /**
- * Daily roll-ups of the four keys. Ingestion marks the days of the
+ * Daily roll-ups of the five keys. Ingestion marks the days of the
  * entities that got delivery events; `rollUp` (a scheduled task, one
  * replica at a time) recomputes the days those events can change with the
- * exact functions, then the organisation's days that changed. Entities
- * marked whole (re-mapped events, the first run) are recomputed over all
- * ROLLUP_DAYS. Dashboards add up days: a team's 90 days are its entities'
- * rows, the organisation's are 90 rows.
+ * exact functions. Whenever an entity's rows of some days are replaced,
+ * the difference (new rows minus old ones) is added to the organisation's
+ * rows of those days in the same transaction, so that one event costs the
+ * same beside 10 or 10,000 entities. Entities marked whole (re-mapped
+ * events, the first run) are recomputed over all ROLLUP_DAYS. Dashboards
+ * add up days: a team's 90 days are its entities' rows, the
+ * organisation's are 90 rows.
  *
  * Which days an event can change (`affected`): a change counts on the day
  * of the first production deployment at or after its merge (or, never
@@ -84,15 +90,20 @@ const MAX_TOUCHED_DAYS = 60;
  * window short, and explains the incidents and rollbacks up to the next
  * production deployment or the end of its own failure window; an incident
  * or a rollback fails the last production deployment before it and counts
- * on its opening and resolution days. So the days from the production
- * deployment before the event's day to the one after it (or the failure
- * window) — plus the days of the other events of the same change (commit)
- * or incident — hold everything it can change. Those days are recomputed
- * from the events between the production deployment before them and the
- * next one after them (or the failure window), with every change and
- * incident that has an event there read whole: exactly what a full
- * recompute gives for them (DoraRollups.incremental.test.ts checks this
- * on random event sets).
+ * on its opening and resolution days; an incident also makes the first
+ * production deployment at or after its opening rework (within the
+ * failure window), and makes rework the deployments that shipped the
+ * changes naming it (`incidentId`), which count as changes of their days.
+ * So the days from the production deployment before the event's day to
+ * the one after it (or the failure window) — plus the days of the other
+ * events of the same change (commit) or incident, and of the changes
+ * naming the incident — hold everything it can change. Those days are
+ * recomputed from the events between the production deployment before
+ * them and the next one after them (or the failure window), with every
+ * change and incident that has an event there read whole, and every
+ * incident those changes name: exactly what a full recompute gives for
+ * them (DoraRollups.incremental.test.ts checks this on random event sets,
+ * the organisation's rows included).
  */
 export class DoraRollups {
   constructor(
@@ -136,10 +147,10 @@ export class DoraRollups {
   /** Brings the roll-ups of every marked entity and day up to date. */
   async rollUp(now = new Date()): Promise<RollUpResult> {
     const started = Date.now();
-    // The first run (a new install, or events stored before roll-ups
-    // existed) rolls up every entity with events.
+    // The first run (a new install, events stored before roll-ups
+    // existed, or an upgrade that deleted the state row) rolls up every
+    // entity with events.
     const previous = await this.rolledUpAt();
-    if (!previous) await this.markAll();
     const end = startOfDay(now.getTime()) + DAY;
     const range = {
       from: new Date(end - ROLLUP_DAYS * DAY).toISOString(),
@@ -153,6 +164,12 @@ export class DoraRollups {
       firstDay: dayOf(end - ROLLUP_DAYS * DAY),
       lastDay: dayOf(end - DAY),
     };
+    if (!previous) {
+      // Rows kept from before (an upgrade re-rolls everything) are where
+      // the differences start from: the organisation's must be their sum.
+      await this.sumOrganisation(bounds.firstDay);
+      await this.markAll();
+    }
     const whole = new Set(await this.takeMarked());
     const taken = await this.takeMarkedDays();
     // Days that came into the horizon since the last run: events stored
@@ -236,11 +253,17 @@ export class DoraRollups {
         await this.knex.transaction(async tx => {
           const before = await tx('dx_dora_daily')
             .whereIn('entity_ref', batch)
-            .distinct('day');
+            .select('day', 'data');
           for (const r of before) touched.add(r.day);
           await tx('dx_dora_daily').whereIn('entity_ref', batch).delete();
           for (let i = 0; i < rows.length; i += 1000)
             await tx('dx_dora_daily').insert(rows.slice(i, i + 1000));
+          await this.addToOrganisation(
+            tx,
+            rows.map(r => JSON.parse(r.data)),
+            before.map(r => json<DailyDora>(r.data)),
+            bounds.firstDay,
+          );
         });
         for (const r of rows) touched.add(r.day);
         entityDays += batch.length * ROLLUP_DAYS;
@@ -253,9 +276,6 @@ export class DoraRollups {
     await this.knex('dx_dora_daily')
       .where('day', '<', bounds.firstDay)
       .delete();
-    await this.rollUpOrganisation(
-      [...touched].filter(d => d >= bounds.firstDay).sort(),
-    );
     const entities = new Set([...partly, ...wholly]).size;
     const ms = Date.now() - started;
     await this.knex('dx_rollup_state')
@@ -298,21 +318,46 @@ export class DoraRollups {
     };
     for (const m of marks) add(m.day, m.kind);
     if (kinds.size > MAX_TOUCHED_DAYS) return undefined;
-    // The other days of the changes and incidents with events on the
-    // marked days: a change's merge is its earliest event, an incident
-    // opens and resolves on different days.
-    for (const kind of ['change', 'incident'] as const) {
-      const days = [...kinds].filter(([, k]) => k.has(kind)).map(([d]) => d);
-      if (!days.length) continue;
-      const ids = await this.idsBetween(
-        entityRef,
-        kind,
-        days.map(d => [Date.parse(d), Date.parse(d) + DAY]),
-      );
-      for (const at of await this.timesOf(entityRef, kind, ids, bounds))
-        add(dayOf(at), kind);
-    }
+    const daysOf = (kind: string): Array<[number, number]> =>
+      [...kinds]
+        .filter(([, k]) => k.has(kind))
+        .map(([d]) => [Date.parse(d), Date.parse(d) + DAY]);
+    // The other days of the incidents with events on the marked days (an
+    // incident opens and resolves on different days), and the changes
+    // that name them: the deployments that shipped those become rework
+    // once the incident is known.
+    const incidents = await this.idsBetween(
+      entityRef,
+      'incident',
+      daysOf('incident'),
+    );
+    for (const at of await this.timesOf(
+      entityRef,
+      'incident',
+      incidents,
+      bounds,
+    ))
+      add(dayOf(at), 'incident');
+    for (const at of await this.changesNaming(entityRef, incidents, bounds))
+      add(dayOf(at), 'change');
+    // The other days of the changes with events on the marked days: a
+    // change's merge is its earliest event.
+    const changes = await this.idsBetween(
+      entityRef,
+      'change',
+      daysOf('change'),
+    );
+    for (const at of await this.timesOf(entityRef, 'change', changes, bounds))
+      add(dayOf(at), 'change');
     if (kinds.size > MAX_TOUCHED_DAYS) return undefined;
+    // The latest incident event of each day with incidents: the first
+    // production deployment at or after it is the last one their openings
+    // can make rework.
+    const latestIncident = await this.latestByDay(
+      entityRef,
+      'incident',
+      daysOf('incident'),
+    );
     const W = this.dora.failureWindowMs;
     const spans: Array<[number, number]> = [];
     for (const [day, k] of kinds) {
@@ -341,6 +386,18 @@ export class DoraRollups {
         );
         if (after !== undefined) last = Math.max(last, startOfDay(after));
         else if (deployment) last = startOfDay(start + DAY + W - 1);
+      }
+      // An incident makes the first production deployment at or after its
+      // opening rework, if that comes within the failure window.
+      const latest = latestIncident.get(day);
+      if (latest !== undefined) {
+        const after = await this.nextProductionDeployment(
+          entityRef,
+          latest,
+          bounds,
+        );
+        if (after !== undefined && after - latest <= W)
+          last = Math.max(last, startOfDay(after));
       }
       spans.push([
         Math.max(first, Date.parse(bounds.firstDay)),
@@ -382,15 +439,27 @@ export class DoraRollups {
       bounds.ceil,
       Math.max(to + W, after !== undefined ? after + 1 : -Infinity),
     );
-    // Every change and incident with an event in [a, b), whole.
-    for (const kind of ['change', 'incident'] as const) {
-      const ids = await this.idsBetween(entityRef, kind, [[a, b]]);
-      const times = await this.timesOf(entityRef, kind, ids, bounds);
+    // Every change and incident with an event in [a, b), whole; then
+    // every incident those changes name (rework: a change naming a known
+    // incident), whole.
+    const widen = (times: number[]) => {
       for (const t of times) {
         a = Math.min(a, t);
         b = Math.max(b, t + 1);
       }
+    };
+    for (const kind of ['change', 'incident'] as const) {
+      const ids = await this.idsBetween(entityRef, kind, [[a, b]]);
+      widen(await this.timesOf(entityRef, kind, ids, bounds));
     }
+    widen(
+      await this.timesOf(
+        entityRef,
+        'incident',
+        await this.incidentsNamed(entityRef, a, b),
+        bounds,
+      ),
+    );
     const records = await loadDoraRecords(
       this.knex,
       { entityRefs: [entityRef] },
@@ -410,13 +479,21 @@ export class DoraRollups {
       data: JSON.stringify(d),
     }));
     await this.knex.transaction(async tx => {
-      await tx('dx_dora_daily')
-        .where('entity_ref', entityRef)
-        .where('day', '>=', interval.first)
-        .where('day', '<=', interval.last)
-        .delete();
+      const days = () =>
+        tx('dx_dora_daily')
+          .where('entity_ref', entityRef)
+          .where('day', '>=', interval.first)
+          .where('day', '<=', interval.last);
+      const old = await days().select('data');
+      await days().delete();
       for (let i = 0; i < rows.length; i += 1000)
         await tx('dx_dora_daily').insert(rows.slice(i, i + 1000));
+      await this.addToOrganisation(
+        tx,
+        rows.map(r => JSON.parse(r.data)),
+        old.map(r => json<DailyDora>(r.data)),
+        bounds.firstDay,
+      );
     });
     const days: string[] = [];
     for (let t = from; t < to; t += DAY) days.push(dayOf(t));
@@ -432,6 +509,7 @@ export class DoraRollups {
     kind: 'change' | 'incident',
     spans: Array<[number, number]>,
   ): Promise<string[]> {
+    if (!spans.length) return [];
     const column = kind === 'change' ? 'commit_sha' : 'incident_id';
     const q = this.knex('dx_events')
       .where('entity_ref', entityRef)
@@ -474,6 +552,75 @@ export class DoraRollups {
       for (const r of await q) times.push(msOf(r.occurred_at));
     }
     return times;
+  }
+
+  /**
+   * When the merged changes of an entity that name any of these incidents
+   * (`incidentId`) happened, within what a full recompute reads.
+   */
+  private async changesNaming(
+    entityRef: string,
+    incidentIds: string[],
+    bounds: Bounds,
+  ): Promise<number[]> {
+    const times: number[] = [];
+    for (let i = 0; i < incidentIds.length; i += 500)
+      for (const r of await this.knex('dx_events')
+        .where('entity_ref', entityRef)
+        .where('kind', 'change')
+        .where('action', 'merged')
+        .whereIn('incident_id', incidentIds.slice(i, i + 500))
+        .where('occurred_at', '>=', new Date(bounds.floor))
+        .where('occurred_at', '<', new Date(bounds.ceil))
+        .select('occurred_at'))
+        times.push(msOf(r.occurred_at));
+    return times;
+  }
+
+  /** The incidents that merged changes of an entity in [from, to) name. */
+  private async incidentsNamed(
+    entityRef: string,
+    from: number,
+    to: number,
+  ): Promise<string[]> {
+    const rows = await this.knex('dx_events')
+      .where('entity_ref', entityRef)
+      .where('kind', 'change')
+      .where('action', 'merged')
+      .whereNotNull('incident_id')
+      .where('occurred_at', '>=', new Date(from))
+      .where('occurred_at', '<', new Date(to))
+      .distinct('incident_id');
+    return rows.map((r: { incident_id: string }) => r.incident_id);
+  }
+
+  /** The latest event of a kind of an entity on each of the days given. */
+  private async latestByDay(
+    entityRef: string,
+    kind: string,
+    days: Array<[number, number]>,
+  ): Promise<Map<string, number>> {
+    const latest = new Map<string, number>();
+    for (let i = 0; i < days.length; i += 100) {
+      const rows = await this.knex('dx_events')
+        .where('entity_ref', entityRef)
+        .where('kind', kind)
+        .where(w => {
+          for (const [from, to] of days.slice(i, i + 100))
+            w.orWhere(w2 =>
+              w2
+                .where('occurred_at', '>=', new Date(from))
+                .where('occurred_at', '<', new Date(to)),
+            );
+        })
+        .select('occurred_at');
+      for (const r of rows) {
+        const at = msOf(r.occurred_at);
+        const day = dayOf(at);
+        latest.set(day, Math.max(latest.get(day) ?? -Infinity, at));
+      }
+    }
+    return latest;
   }
 
   /** Successful production deployments of an entity within the bounds. */
@@ -580,33 +727,97 @@ export class DoraRollups {
     });
   }
 
-  /** The organisation's rows of the given days: the sum of all entities'. */
-  private async rollUpOrganisation(days: string[]): Promise<void> {
-    for (let i = 0; i < days.length; i += 31) {
-      const chunk = days.slice(i, i + 31);
-      const rows = await this.knex('dx_dora_daily')
+  /**
+   * Adds what replaced rows changed (the new rows minus the old ones, of
+   * any entities) to the organisation's rows of their days, in the
+   * transaction that replaced them. A row of the organisation that comes
+   * to count nothing goes, as no entity row of that day is left.
+   */
+  private async addToOrganisation(
+    tx: Knex.Transaction,
+    added: DailyDora[],
+    removed: DailyDora[],
+    firstDay: string,
+  ): Promise<void> {
+    const deltas = new Map<string, DailyDora>();
+    const deltaOf = (day: string) => {
+      let d = deltas.get(day);
+      if (!d) {
+        d = emptyDay(day);
+        deltas.set(day, d);
+      }
+      return d;
+    };
+    for (const r of added) if (r.day >= firstDay) addDay(deltaOf(r.day), r);
+    for (const r of removed)
+      if (r.day >= firstDay) subtractDay(deltaOf(r.day), r);
+    const days = [...deltas.values()]
+      .filter(d => !isEmptyDay(d))
+      .map(d => d.day)
+      .sort();
+    for (let i = 0; i < days.length; i += 500) {
+      const chunk = days.slice(i, i + 500);
+      const rows = await tx('dx_dora_daily')
+        .where('entity_ref', ALL)
         .whereIn('day', chunk)
-        .whereNot('entity_ref', ALL)
         .select('day', 'data');
       const sums = new Map<string, DailyDora>();
       for (const r of rows) {
-        const sum = sums.get(r.day) ?? emptyDay(r.day);
+        const sum = emptyDay(r.day);
         addDay(sum, json<DailyDora>(r.data));
         sums.set(r.day, sum);
       }
-      await this.knex.transaction(async tx => {
+      const inserts: Array<{ entity_ref: string; day: string; data: string }> =
+        [];
+      for (const day of chunk) {
+        const sum = sums.get(day) ?? emptyDay(day);
+        addDay(sum, deltas.get(day)!);
+        if (!isEmptyDay(sum))
+          inserts.push({ entity_ref: ALL, day, data: JSON.stringify(sum) });
+      }
+      await tx('dx_dora_daily')
+        .where('entity_ref', ALL)
+        .whereIn('day', chunk)
+        .delete();
+      if (inserts.length) await tx('dx_dora_daily').insert(inserts);
+    }
+  }
+
+  /**
+   * The organisation's rows from scratch: the sum of every entity's row of
+   * each day from `firstDay` (the first run, where the differences start).
+   */
+  private async sumOrganisation(firstDay: string): Promise<void> {
+    await this.knex.transaction(async tx => {
+      await tx('dx_dora_daily').where('entity_ref', ALL).delete();
+      const days: string[] = (
         await tx('dx_dora_daily')
-          .where('entity_ref', ALL)
+          .whereNot('entity_ref', ALL)
+          .where('day', '>=', firstDay)
+          .distinct('day')
+      )
+        .map((r: { day: string }) => r.day)
+        .sort();
+      for (let i = 0; i < days.length; i += 31) {
+        const chunk = days.slice(i, i + 31);
+        const rows = await tx('dx_dora_daily')
           .whereIn('day', chunk)
-          .delete();
+          .whereNot('entity_ref', ALL)
+          .select('day', 'data');
+        const sums = new Map<string, DailyDora>();
+        for (const r of rows) {
+          const sum = sums.get(r.day) ?? emptyDay(r.day);
+          addDay(sum, json<DailyDora>(r.data));
+          sums.set(r.day, sum);
+        }
         const inserts = [...sums.values()].map(d => ({
           entity_ref: ALL,
           day: d.day,
           data: JSON.stringify(d),
         }));
         if (inserts.length) await tx('dx_dora_daily').insert(inserts);
-      });
-    }
+      }
+    });
   }
 
   /**
@@ -620,11 +831,14 @@ export class DoraRollups {
     );
   }
 
-  /** The four keys of some entities (or the organisation) from roll-ups. */
+  /**
+   * The five keys of some entities (or the organisation) from roll-ups,
+   * with the counts only roll-ups give (for `diagnosticsFromCounts`).
+   */
   async metrics(
     scope: { entityRefs?: string[] },
     range: { from: string; to: string },
-  ): Promise<DoraPeriod> {
+  ): Promise<DoraPeriod & { rollupCounts: RollupCounts }> {
     const fromDay = dayOf(Date.parse(range.from));
     const toDay = dayOf(Date.parse(range.to));
     const days: DailyDora[] = [];

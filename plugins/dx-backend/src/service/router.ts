@@ -272,14 +272,15 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
         rolled.leadTime.changes +
         rolled.recoveryTime.incidents;
       if (source !== 'rollup' && sample <= EXACT_SAMPLE) return exact();
-      // Roll-ups hold counts only: the diagnostics they give, without
-      // examples, and no rework rate.
-      const diagnostics = diagnosticsFromCounts(rolled);
+      // Roll-ups hold counts only: the five keys without rows, and the
+      // diagnostics the counts give, without examples.
+      const { rollupCounts: _counts, ...answer } = rolled;
+      const diagnostics = diagnosticsFromCounts(rolled, dora);
       if (unmapped) {
         const u = unmappedDiagnostic(await unmappedEvents(store.knex, r));
         if (u) diagnostics.push(u);
       }
-      return { ...rolled, diagnostics };
+      return { ...answer, diagnostics };
     };
     const [current, previous] = await Promise.all([
       period({ from, to }, settings.rows),
