@@ -3,9 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
+// The GitHub and GitLab stand-ins: REST API (pull and merge requests
+// included) and git over HTTP, served from a local directory.
+import {
+  startGithubStandIn,
+  startGitlabStandIn,
+} from '@internal/plugin-catalog-backend-module-ingestion/testUtils';
 import request from 'supertest';
 import {
   eventually,
+  MANUAL_SCHEDULE,
   runTemplate,
   startGoldenPathsBackend,
   type GoldenPathsTestBackend,
@@ -46,15 +53,73 @@ function writeTemplate(dir: string, version: 'v1' | 'v2') {
   });
 }
 
-describe.each(['postgres', 'sqlite'] as const)(
-  'template upgrades as change requests (local repositories, %s)',
-  database => {
+type StandIn = Awaited<ReturnType<typeof startGithubStandIn>>;
+
+/** Where services live: local repositories (both databases), GitHub, GitLab. */
+const cases: Array<{
+  name: string;
+  database: 'postgres' | 'sqlite';
+  host: 'local' | 'github' | 'gitlab';
+}> = [
+  {
+    name: 'local repositories, PostgreSQL',
+    database: 'postgres',
+    host: 'local',
+  },
+  { name: 'local repositories, SQLite', database: 'sqlite', host: 'local' },
+  { name: 'the GitHub stand-in', database: 'postgres', host: 'github' },
+  { name: 'the GitLab stand-in', database: 'postgres', host: 'gitlab' },
+];
+
+describe.each(cases)(
+  'template upgrades as change requests ($name)',
+  ({ database, host }) => {
     let backend: GoldenPathsTestBackend;
     let templateDir: string;
     let work: string;
+    let hostDir: string;
+    let standIn: StandIn | undefined;
     const heads: Record<string, string> = {};
 
-    const bare = (name: string) => path.join(backend.reposDir, `${name}.git`);
+    const bare = (name: string) =>
+      path.join(standIn ? hostDir : backend.reposDir, `${name}.git`);
+
+    /** Where the host publishes and ingestion reads: the stand-in's org. */
+    function remoteConfig(s: StandIn) {
+      return {
+        sources: [
+          {
+            id: 'acme',
+            type: host,
+            host: s.host,
+            ...(host === 'github' ? { org: 'acme' } : { group: 'acme' }),
+            schedule: MANUAL_SCHEDULE,
+          },
+        ],
+        config: {
+          integrations: {
+            [host]: [
+              {
+                host: s.host,
+                apiBaseUrl: s.apiBaseUrl,
+                ...(host === 'gitlab' && { baseUrl: `http://${s.host}` }),
+                token: 'good-token',
+              },
+            ],
+          },
+          goldenPaths: {
+            publish: {
+              target: host,
+              [host]:
+                host === 'github'
+                  ? { host: s.host, org: 'acme' }
+                  : { host: s.host, group: 'acme' },
+              ingestionSource: 'acme',
+            },
+          },
+        },
+      };
+    }
 
     /** A commit of the team's own on the default branch of a service. */
     function teamCommit(name: string, edit: (dir: string) => void) {
@@ -70,13 +135,27 @@ describe.each(['postgres', 'sqlite'] as const)(
     beforeAll(async () => {
       templateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-template-'));
       work = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-work-'));
+      hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-host-'));
       writeTemplate(templateDir, 'v1');
+      if (host === 'github')
+        standIn = await startGithubStandIn({
+          dir: hostDir,
+          org: 'acme',
+          token: 'good-token',
+        });
+      if (host === 'gitlab')
+        standIn = await startGitlabStandIn({
+          dir: hostDir,
+          group: 'acme',
+          token: 'good-token',
+        });
       backend = await startGoldenPathsBackend({
         database,
         locations: [
           path.join(fixtures, 'org.yaml'),
           path.join(templateDir, 'template.yaml'),
         ],
+        ...(standIn ? remoteConfig(standIn) : {}),
       });
       await eventually('the template in the catalog', async () => {
         const res = await request(backend.server)
@@ -138,7 +217,8 @@ describe.each(['postgres', 'sqlite'] as const)(
 
     afterAll(async () => {
       await backend?.stop();
-      for (const d of [templateDir, work])
+      await standIn?.close();
+      for (const d of [templateDir, work, hostDir])
         if (d) fs.rmSync(d, { recursive: true, force: true });
     });
 
@@ -155,7 +235,7 @@ describe.each(['postgres', 'sqlite'] as const)(
         fromVersion: '1.0.0',
         toVersion: '1.1.0',
         state: 'open',
-        host: 'local',
+        host,
         branch: BRANCH,
         conflicts: [],
         needsPerson: true,
@@ -190,6 +270,24 @@ describe.each(['postgres', 'sqlite'] as const)(
       expect(git(repo, 'show', `${BRANCH}:catalog-info.yaml`)).toContain(
         "portal.dev/template-version: '1.1.0'",
       );
+
+      if (standIn) {
+        // The pull or merge request carries the upgrade notes.
+        const api =
+          host === 'github'
+            ? `${standIn.apiBaseUrl}/repos/acme/orders-api/pulls/${res.body.number}`
+            : `${standIn.apiBaseUrl}/projects/acme%2Forders-api/merge_requests/${res.body.number}`;
+        const cr = await fetch(api, {
+          headers:
+            host === 'github'
+              ? { authorization: 'Bearer good-token' }
+              : { 'private-token': 'good-token' },
+        }).then(r => r.json());
+        const description = host === 'github' ? cr.body : cr.description;
+        expect(description).toContain('This upgrade needs a person');
+        expect(description).toContain('Adds a readiness probe');
+        expect(host === 'github' ? cr.head.ref : cr.source_branch).toBe(BRANCH);
+      }
 
       // Asking again gives the same proposal.
       const again = await request(backend.server)
@@ -226,10 +324,24 @@ describe.each(['postgres', 'sqlite'] as const)(
     });
 
     it('follows a merge, and counts it in the adoption metrics', async () => {
-      const dir = path.join(work, 'orders-api');
-      git(dir, 'fetch', '-q', 'origin');
-      git(dir, 'merge', '-q', '--ff-only', `origin/${BRANCH}`);
-      git(dir, 'push', '-q', 'origin', 'HEAD');
+      const list0 = await request(backend.server)
+        .get('/api/golden-paths/upgrades')
+        .query({ entityRef: 'component:default/orders-api' })
+        .set('Authorization', auth);
+      const proposal = list0.body.items[0];
+      if (standIn) {
+        // The host's review merges the pull or merge request.
+        expect(proposal.number).toEqual(expect.any(Number));
+        expect(proposal.url).toMatch(/^http:/);
+        await standIn.mergeChangeRequest('orders-api', proposal.number);
+      } else {
+        // Someone merges the branch of the local repository.
+        expect(proposal.url).toBe(`git:${bare('orders-api')}#${BRANCH}`);
+        const dir = path.join(work, 'orders-api');
+        git(dir, 'fetch', '-q', 'origin');
+        git(dir, 'merge', '-q', '--ff-only', `origin/${BRANCH}`);
+        git(dir, 'push', '-q', 'origin', 'HEAD');
+      }
       const refreshed = await request(backend.server)
         .post('/api/golden-paths/upgrades/refresh')
         .set('Authorization', auth);
