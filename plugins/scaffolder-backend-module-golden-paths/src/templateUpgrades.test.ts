@@ -132,6 +132,18 @@ describe.each(cases)(
       heads[name] = git(dir, 'rev-parse', 'HEAD');
     }
 
+    /** The host's review merges a proposal (a person, for a local branch). */
+    async function merge(proposal: { number?: number }) {
+      if (standIn) {
+        await standIn.mergeChangeRequest('orders-api', proposal.number!);
+        return;
+      }
+      const dir = path.join(work, 'orders-api');
+      git(dir, 'fetch', '-q', 'origin');
+      git(dir, 'merge', '-q', '--ff-only', `origin/${BRANCH}`);
+      git(dir, 'push', '-q', 'origin', 'HEAD');
+    }
+
     beforeAll(async () => {
       templateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-template-'));
       work = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-work-'));
@@ -271,12 +283,28 @@ describe.each(cases)(
         "portal.dev/template-version: '1.1.0'",
       );
 
-      if (standIn) {
-        // The pull or merge request carries the upgrade notes.
+      // Asking again gives the same proposal.
+      const again = await request(backend.server)
+        .post('/api/golden-paths/upgrades')
+        .set('Authorization', auth)
+        .send({ entityRef: 'component:default/orders-api' });
+      expect(again.body.id).toBe(res.body.id);
+    });
+
+    if (host !== 'local')
+      it('opens the pull or merge request with the upgrade notes', async () => {
+        const list = await request(backend.server)
+          .get('/api/golden-paths/upgrades')
+          .query({ entityRef: 'component:default/orders-api' })
+          .set('Authorization', auth);
+        const { number, url } = list.body.items[0];
+        expect(url).toMatch(/^http:/);
         const api =
           host === 'github'
-            ? `${standIn.apiBaseUrl}/repos/acme/orders-api/pulls/${res.body.number}`
-            : `${standIn.apiBaseUrl}/projects/acme%2Forders-api/merge_requests/${res.body.number}`;
+            ? `${standIn!.apiBaseUrl}/repos/acme/orders-api/pulls/${number}`
+            : `${
+                standIn!.apiBaseUrl
+              }/projects/acme%2Forders-api/merge_requests/${number}`;
         const cr = await fetch(api, {
           headers:
             host === 'github'
@@ -287,15 +315,7 @@ describe.each(cases)(
         expect(description).toContain('This upgrade needs a person');
         expect(description).toContain('Adds a readiness probe');
         expect(host === 'github' ? cr.head.ref : cr.source_branch).toBe(BRANCH);
-      }
-
-      // Asking again gives the same proposal.
-      const again = await request(backend.server)
-        .post('/api/golden-paths/upgrades')
-        .set('Authorization', auth)
-        .send({ entityRef: 'component:default/orders-api' });
-      expect(again.body.id).toBe(res.body.id);
-    });
+      });
 
     it('lists conflicts, keeps the team version of them, and pushes nothing to main', async () => {
       const res = await request(backend.server)
@@ -329,19 +349,12 @@ describe.each(cases)(
         .query({ entityRef: 'component:default/orders-api' })
         .set('Authorization', auth);
       const proposal = list0.body.items[0];
-      if (standIn) {
-        // The host's review merges the pull or merge request.
-        expect(proposal.number).toEqual(expect.any(Number));
-        expect(proposal.url).toMatch(/^http:/);
-        await standIn.mergeChangeRequest('orders-api', proposal.number);
-      } else {
-        // Someone merges the branch of the local repository.
-        expect(proposal.url).toBe(`git:${bare('orders-api')}#${BRANCH}`);
-        const dir = path.join(work, 'orders-api');
-        git(dir, 'fetch', '-q', 'origin');
-        git(dir, 'merge', '-q', '--ff-only', `origin/${BRANCH}`);
-        git(dir, 'push', '-q', 'origin', 'HEAD');
-      }
+      // A pull or merge request on the hosts, the branch of a local one.
+      const where = standIn
+        ? `http://${standIn.host}/acme/orders-api/`
+        : `git:${bare('orders-api')}#${BRANCH}`;
+      expect(String(proposal.url).slice(0, where.length)).toBe(where);
+      await merge(proposal);
       const refreshed = await request(backend.server)
         .post('/api/golden-paths/upgrades/refresh')
         .set('Authorization', auth);
