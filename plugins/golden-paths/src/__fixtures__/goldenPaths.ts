@@ -4,6 +4,8 @@ import type {
   GateRequest,
   GoldenPathRun,
   TemplateVersionSummary,
+  UpgradeMetrics,
+  UpgradeProposal,
 } from '@internal/plugin-golden-paths-common';
 
 const minutesAgo = (minutes: number) =>
@@ -218,3 +220,115 @@ export const templateVersions: TemplateVersionSummary[] = [
     behind: [],
   },
 ];
+
+/**
+ * orders-api (2.0.0) waits for review of its upgrade to 2.1.0: a GitHub
+ * pull request.
+ */
+export const openUpgrade: UpgradeProposal = {
+  id: 'u1',
+  entityRef: 'component:default/orders-api',
+  templateRef: 'template:default/typescript-service',
+  fromVersion: '2.0.0',
+  toVersion: '2.1.0',
+  state: 'open',
+  host: 'github',
+  repository: 'acme/orders-api',
+  branch: 'portal/upgrade-typescript-service-2.1.0',
+  baseBranch: 'main',
+  url: 'https://github.com/acme/orders-api/pull/42',
+  number: 42,
+  changed: [
+    { path: '.github/workflows/ci.yaml', change: 'modified' },
+    { path: 'src/health.ts', change: 'added' },
+  ],
+  conflicts: [],
+  notes: [
+    {
+      version: '2.1.0',
+      summary: 'Node 22 and a readiness endpoint',
+      needsPerson: false,
+    },
+  ],
+  needsPerson: false,
+  requestedBy: 'user:default/alice',
+  createdAt: minutesAgo(600),
+  updatedAt: minutesAgo(600),
+};
+
+/**
+ * ownerless (2.0.0): a branch of its local repository, with a file left
+ * for people.
+ */
+export const conflictingUpgrade: UpgradeProposal = {
+  ...openUpgrade,
+  id: 'u2',
+  entityRef: 'component:default/ownerless',
+  state: 'conflicts',
+  host: 'local',
+  repository: '/data/repos/ownerless.git',
+  url: 'git:/data/repos/ownerless.git#portal/upgrade-typescript-service-2.1.0',
+  number: undefined,
+  conflicts: [
+    { path: 'package.json', reason: 'changed by the service and the template' },
+    { path: 'src/index.ts', reason: 'changed by the service and the template' },
+  ],
+};
+
+/** legacy-api (1.0.0): the proposal could not be made. */
+export const failedUpgrade: UpgradeProposal = {
+  ...openUpgrade,
+  id: 'u3',
+  entityRef: 'component:default/legacy-api',
+  fromVersion: '1.0.0',
+  state: 'failed',
+  host: undefined,
+  repository: undefined,
+  branch: undefined,
+  url: undefined,
+  number: undefined,
+  changed: [],
+  error:
+    'legacy-api has no source location: there is no repository to propose to',
+};
+
+/**
+ * legacy-api (1.0.0) waits for its upgrade to 2.1.0, a GitLab merge
+ * request; version 2.0.0 on the way needs a person.
+ */
+export const legacyUpgrade: UpgradeProposal = {
+  ...openUpgrade,
+  id: 'u4',
+  entityRef: 'component:default/legacy-api',
+  fromVersion: '1.0.0',
+  host: 'gitlab',
+  repository: 'acme/legacy-api',
+  url: 'https://gitlab.example.com/acme/legacy-api/-/merge_requests/7',
+  number: 7,
+  notes: [
+    {
+      version: '2.1.0',
+      summary: 'Node 22 and a readiness endpoint',
+      needsPerson: false,
+    },
+    {
+      version: '2.0.0',
+      summary: 'Configuration moves from .env to app-config.yaml',
+      needsPerson: true,
+      details: 'Move every variable of `.env` into `app-config.yaml`.',
+    },
+  ],
+  needsPerson: true,
+};
+
+export const upgradeMetrics: UpgradeMetrics = {
+  from: '2026-09-01T00:00:00.000Z',
+  to: '2026-11-30T00:00:00.000Z',
+  opened: 12,
+  merged: 7,
+  closed: 1,
+  open: 3,
+  withConflicts: 1,
+  failed: 1,
+  timeToMerge: { medianHours: 30, p90Hours: 120 },
+};

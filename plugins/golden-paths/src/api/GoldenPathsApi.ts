@@ -7,6 +7,9 @@ import type {
   GoldenPathRun,
   PolicyCheckResult,
   TemplateVersionSummary,
+  UpgradeMetrics,
+  UpgradeProposal,
+  UpgradeState,
 } from '@internal/plugin-golden-paths-common';
 
 /** The gates a user may see, and whether the user reviews golden gates. */
@@ -22,6 +25,24 @@ export interface GateList {
  */
 export interface GateApproval {
   gate: GateRequest;
+}
+
+/**
+ * What proposing upgrades for every service of a template answers: one
+ * proposal per service behind (at most 100), and how many were left out.
+ */
+export interface UpgradeBatch {
+  items: UpgradeProposal[];
+  /** Services behind that were not proposed this time (above the 100). */
+  skipped: number;
+}
+
+/** Which upgrade proposals to list (all optional). */
+export interface UpgradeFilter {
+  entityRef?: string;
+  templateRef?: string;
+  state?: UpgradeState;
+  limit?: number;
 }
 
 /**
@@ -75,6 +96,21 @@ export interface GoldenPathsApi {
    * user, with the approved parameters and `goldenGate: <id>`.
    */
   continueGate(gateId: string): Promise<{ taskId: string }>;
+  /**
+   * Proposes the upgrade of one service to the newest version of its
+   * template: a change request that carries only the template's changes.
+   * A proposal already waiting for that version comes back as it is; one
+   * that could not be made has `state: 'failed'` and `error`.
+   */
+  proposeUpgrade(entityRef: string): Promise<UpgradeProposal>;
+  /** Proposes the upgrade of every service behind a template (at most 100). */
+  proposeUpgrades(templateRef: string): Promise<UpgradeBatch>;
+  /** Upgrade proposals, newest first. */
+  listUpgrades(filter?: UpgradeFilter): Promise<UpgradeProposal[]>;
+  /** Asks the hosts whether open proposals were merged or closed. */
+  refreshUpgrades(): Promise<{ checked: number; changed: number }>;
+  /** Upgrades opened in a period (the backend's default: the last 90 days). */
+  upgradeMetrics(range?: { from?: Date; to?: Date }): Promise<UpgradeMetrics>;
 }
 
 /** @public */

@@ -113,6 +113,51 @@ describe('GoldenPathsClient', () => {
       `${base}/golden-paths/templates/versions`,
       [{ templateRef: 'template:default/x' }],
     ],
+    [
+      'the upgrade proposals of a service in a state, limited',
+      (c: GoldenPathsClient) =>
+        c.listUpgrades({
+          entityRef: 'component:default/orders-api',
+          state: 'open',
+          limit: 5,
+        }),
+      { items: [{ id: 'u1' }] },
+      `${base}/golden-paths/upgrades?entityRef=component%3Adefault%2Forders-api&state=open&limit=5`,
+      [{ id: 'u1' }],
+    ],
+    [
+      'the upgrade proposals of a template',
+      (c: GoldenPathsClient) =>
+        c.listUpgrades({ templateRef: 'template:default/x' }),
+      { items: [] },
+      `${base}/golden-paths/upgrades?templateRef=template%3Adefault%2Fx`,
+      [],
+    ],
+    [
+      'every upgrade proposal',
+      (c: GoldenPathsClient) => c.listUpgrades(),
+      { items: [] },
+      `${base}/golden-paths/upgrades`,
+      [],
+    ],
+    [
+      'upgrade metrics of a window',
+      (c: GoldenPathsClient) =>
+        c.upgradeMetrics({
+          from: new Date('2026-09-01T00:00:00.000Z'),
+          to: new Date('2026-11-30T00:00:00.000Z'),
+        }),
+      { opened: 4 },
+      `${base}/golden-paths/metrics/upgrades?from=2026-09-01T00%3A00%3A00.000Z&to=2026-11-30T00%3A00%3A00.000Z`,
+      { opened: 4 },
+    ],
+    [
+      "upgrade metrics of the backend's default window",
+      (c: GoldenPathsClient) => c.upgradeMetrics(),
+      { opened: 0 },
+      `${base}/golden-paths/metrics/upgrades`,
+      { opened: 0 },
+    ],
   ])('GETs %s', async (_name, invoke, body, url, expected) => {
     const { client, baseImplementation, call } = setup(json(body));
     await expect(invoke(client)).resolves.toEqual(expected);
@@ -150,6 +195,26 @@ describe('GoldenPathsClient', () => {
       (c: GoldenPathsClient) => c.rejectGate('g1', { comment: 'too big' }),
       `${base}/golden-paths/gates/g1/reject`,
       { comment: 'too big' },
+    ],
+    [
+      'the upgrade proposal of one service',
+      (c: GoldenPathsClient) =>
+        c.proposeUpgrade('component:default/orders-api'),
+      `${base}/golden-paths/upgrades`,
+      { entityRef: 'component:default/orders-api' },
+    ],
+    [
+      'the upgrade proposals of every service of a template',
+      (c: GoldenPathsClient) =>
+        c.proposeUpgrades('template:default/typescript-service'),
+      `${base}/golden-paths/upgrades`,
+      { templateRef: 'template:default/typescript-service' },
+    ],
+    [
+      'a refresh of the upgrade states',
+      (c: GoldenPathsClient) => c.refreshUpgrades(),
+      `${base}/golden-paths/upgrades/refresh`,
+      {},
     ],
   ])('POSTs %s as JSON', async (_name, invoke, url, body) => {
     const { client, call } = setup(json({ answer: true }));
@@ -254,6 +319,38 @@ describe('GoldenPathsClient', () => {
     await expect(client.listGates({ status: 'pending' })).rejects.toMatchObject(
       { name: 'ResponseError', statusCode: 403 },
     );
+  });
+
+  it('returns a proposal that could not be made (200, state failed) as it is', async () => {
+    const failed = {
+      id: 'u9',
+      entityRef: 'component:default/legacy-api',
+      state: 'failed',
+      error: 'the repository legacy-api could not be cloned',
+    };
+    const { client } = setup(json(failed, 200));
+    await expect(
+      client.proposeUpgrade('component:default/legacy-api'),
+    ).resolves.toEqual(failed);
+  });
+
+  it('throws a 403 ResponseError when the user may not propose upgrades', async () => {
+    const { client } = setup(
+      errorBody(
+        'NotAllowedError',
+        'you may not propose template upgrades',
+        403,
+      ),
+    );
+    await expect(
+      client.proposeUpgrades('template:default/x'),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 403,
+      cause: expect.objectContaining({
+        message: 'you may not propose template upgrades',
+      }),
+    });
   });
 
   it('throws when the scaffolder refuses a retry', async () => {

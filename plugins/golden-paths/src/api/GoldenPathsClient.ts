@@ -9,8 +9,16 @@ import {
   type GoldenPathRun,
   type PolicyCheckResult,
   type TemplateVersionSummary,
+  type UpgradeMetrics,
+  type UpgradeProposal,
 } from '@internal/plugin-golden-paths-common';
-import type { GateApproval, GateList, GoldenPathsApi } from './GoldenPathsApi';
+import type {
+  GateApproval,
+  GateList,
+  GoldenPathsApi,
+  UpgradeBatch,
+  UpgradeFilter,
+} from './GoldenPathsApi';
 
 type Query = Record<string, string | number | boolean | undefined>;
 
@@ -138,6 +146,40 @@ export class GoldenPathsClient implements GoldenPathsApi {
     });
     const { id } = (await response.json()) as { id: string };
     return { taskId: id };
+  }
+
+  proposeUpgrade(entityRef: string): Promise<UpgradeProposal> {
+    return this.postJson('/upgrades', { entityRef });
+  }
+
+  proposeUpgrades(templateRef: string): Promise<UpgradeBatch> {
+    return this.postJson('/upgrades', { templateRef });
+  }
+
+  async listUpgrades(filter: UpgradeFilter = {}): Promise<UpgradeProposal[]> {
+    const { items } = await this.getJson<{ items: UpgradeProposal[] }>(
+      '/upgrades',
+      {
+        entityRef: filter.entityRef,
+        templateRef: filter.templateRef,
+        state: filter.state,
+        limit: filter.limit,
+      },
+    );
+    return items;
+  }
+
+  refreshUpgrades(): Promise<{ checked: number; changed: number }> {
+    return this.postJson('/upgrades/refresh', {});
+  }
+
+  upgradeMetrics(
+    range: { from?: Date; to?: Date } = {},
+  ): Promise<UpgradeMetrics> {
+    return this.getJson('/metrics/upgrades', {
+      from: range.from?.toISOString(),
+      to: range.to?.toISOString(),
+    });
   }
 
   private async getJson<T>(path: string, query?: Query): Promise<T> {

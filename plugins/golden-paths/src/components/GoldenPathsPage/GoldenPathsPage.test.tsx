@@ -10,6 +10,7 @@ import {
   metrics,
   myApprovedGate,
   templateVersions,
+  upgradeMetrics,
 } from '../../__fixtures__/goldenPaths';
 import { GoldenPathsPage } from './GoldenPathsPage';
 
@@ -22,6 +23,8 @@ function mockApi(): Partial<GoldenPathsApi> {
     getGateMetrics: jest.fn(async () => metrics),
     listRuns: jest.fn(async () => [failedRun]),
     getTemplateVersions: jest.fn(async () => templateVersions),
+    listUpgrades: jest.fn(async () => []),
+    upgradeMetrics: jest.fn(async () => upgradeMetrics),
   };
 }
 
@@ -78,5 +81,8 @@ describe('GoldenPathsPage', () => {
     expect(
       screen.getByRole('tab', { name: 'Template versions' }),
     ).toHaveAttribute('aria-selected', 'true');
+    expect(
+      await screen.findByText('Upgrade adoption, last 90 days'),
+    ).toBeInTheDocument();
   });
 });
