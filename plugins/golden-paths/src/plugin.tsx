@@ -4,6 +4,7 @@ import {
   createFrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import LinearScaleIcon from '@material-ui/icons/LinearScale';
 import { goldenPathsApiRef, GoldenPathsClient } from './api';
@@ -45,8 +46,26 @@ export const policyCheckFormField = FormFieldBlueprint.make({
 });
 
 /**
- * Golden paths in the new frontend system: the Golden paths page and the
- * policy check field of the create form.
+ * Overview card of entities made by a template (`portal.dev/template`):
+ * their template version against the latest, and the upgrade proposal.
+ */
+export const entityTemplateUpgradeCard = EntityCardBlueprint.make({
+  name: 'template-version',
+  params: {
+    // The annotation key has dots of its own; entity predicates match it
+    // whole (`metadata.annotations.portal.dev/template`).
+    filter: { 'metadata.annotations.portal.dev/template': { $exists: true } },
+    loader: () =>
+      import('./components/EntityTemplateUpgradeCard').then(m => (
+        <m.EntityTemplateUpgradeCard />
+      )),
+  },
+});
+
+/**
+ * Golden paths in the new frontend system: the Golden paths page, the
+ * policy check field of the create form and the "Golden path version" card
+ * of entities made by a template.
  *
  * @public
  */
@@ -58,5 +77,10 @@ export const goldenPathsPlugin = createFrontendPlugin({
   routes: {
     root: rootRouteRef,
   },
-  extensions: [goldenPathsApi, goldenPathsPage, policyCheckFormField],
+  extensions: [
+    goldenPathsApi,
+    goldenPathsPage,
+    policyCheckFormField,
+    entityTemplateUpgradeCard,
+  ],
 });

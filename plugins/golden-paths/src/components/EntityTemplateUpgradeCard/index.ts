@@ -1,0 +1,1 @@
+export { EntityTemplateUpgradeCard } from './EntityTemplateUpgradeCard';
