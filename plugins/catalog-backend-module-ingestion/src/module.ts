@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
@@ -29,6 +30,7 @@ import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
 import { IngestionCanary } from './canary/IngestionCanary';
 import { DatabaseIngestionStore } from './store/DatabaseIngestionStore';
 import { DatabaseOpenSloStore } from './store/DatabaseOpenSloStore';
+import { registerIngestionActions } from './actions/ingestionActions';
 
 /**
  * Catalog module: discovers entities in git repositories, keeps them
@@ -78,6 +80,7 @@ export const catalogModuleIngestion = createBackendModule({
         auth: coreServices.auth,
         urlReader: coreServices.urlReader,
         events: eventsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -93,6 +96,7 @@ export const catalogModuleIngestion = createBackendModule({
         auth,
         urlReader,
         events,
+        actionsRegistry,
       }) {
         const settings = readIngestionConfig(config);
         // Links on entity pages: web and e-mail only, whatever the source.
@@ -245,6 +249,15 @@ export const catalogModuleIngestion = createBackendModule({
             canary,
           }),
         );
+        // The same reads and re-scan for agents (MCP) and terminals.
+        registerIngestionActions({
+          actionsRegistry,
+          store,
+          ingesters,
+          permissions,
+          catalog: catalogService,
+          auth,
+        });
         httpRouter.addAuthPolicy({
           path: GITHUB_WEBHOOK_PATH,
           allow: 'unauthenticated',

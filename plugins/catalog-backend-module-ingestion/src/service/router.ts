@@ -3,10 +3,8 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
-  catalogIngestionRescanPermission,
-  catalogIngestionSourceRescanPermission,
   IngestionHealth,
   IngestionRun,
   IngestionSourceSummary,
@@ -18,7 +16,6 @@ import {
   entityRefParam,
   pageParams,
 } from '@internal/plugin-catalog-ingestion-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   githubSignatureHeader,
   githubWebhookBody,
@@ -37,6 +34,7 @@ import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
 import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
 import type { DatabaseOpenSloStore } from '../store/DatabaseOpenSloStore';
 import type { IngestionCanary } from '../canary/IngestionCanary';
+import { entityProblems, rescan } from './reads';
 
 export interface RouterOptions {
   ingesters: RepositoryIngester[];
@@ -144,23 +142,7 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
     if (entityRef) {
       // Problems about the entity itself, and those of the files of the
       // repository it was discovered in.
-      const own = await store.listProblems({ entityRef, limit });
-      const origin = await store.entityOrigin(entityRef);
-      const repo = origin
-        ? await store.listProblems({
-            sourceId: origin.sourceId,
-            repository: origin.repository,
-            limit,
-          })
-        : [];
-      const seen = new Set<string>();
-      const items = [...own, ...repo].filter(p => {
-        const key = JSON.stringify(p);
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
-      res.json({ items: items.slice(0, limit) });
+      res.json({ items: await entityProblems(store, entityRef, limit) });
       return;
     }
     const items = await store.listProblems({
@@ -218,45 +200,14 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
         allow: ['user', 'service'],
       });
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const sourceId = stringParam('source', body.source);
-      const repository = stringParam('repository', body.repository);
-      // One repository: anyone allowed to rescan. Whole sources list every
-      // repository again (the host's API quota): the platform team only.
-      const [decision] = await permissions.authorize(
-        [
-          {
-            permission: repository
-              ? catalogIngestionRescanPermission
-              : catalogIngestionSourceRescanPermission,
-          },
-        ],
-        { credentials },
+      const result: RescanResult = await rescan(
+        { ingesters, permissions },
+        credentials,
+        {
+          sourceId: stringParam('source', body.source),
+          repository: stringParam('repository', body.repository),
+        },
       );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          repository
-            ? 'not allowed to trigger catalog ingestion'
-            : 'only the platform team re-scans whole sources on demand (they are scanned on their schedule); name a repository to re-scan one',
-        );
-      }
-      const targets = sourceId
-        ? ingesters.filter(i => i.sourceId === sourceId)
-        : ingesters;
-      if (sourceId && targets.length === 0)
-        throw new NotFoundError(`no ingestion source "${sourceId}"`);
-      const runs: IngestionRun[] = [];
-      for (const ingester of targets) {
-        const run = repository
-          ? await ingester.scanRepository(repository, 'api')
-          : await ingester.scanAll('api');
-        if (run) runs.push(run);
-      }
-      if (repository && runs.length === 0) {
-        throw new NotFoundError(
-          `no repository "${repository}" in ${sourceId ?? 'any source'}`,
-        );
-      }
-      const result: RescanResult = { runs };
       res.json(result);
     },
   );

@@ -1,0 +1,307 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { commitFiles, createRepo } from '../__testUtils__/git';
+import {
+  MANUAL_SCHEDULE,
+  startIngestionBackend,
+} from '../__testUtils__/startIngestionBackend';
+
+// The ingestion actions through the catalog's actions endpoint, on the real
+// catalog and PostgreSQL, for a caller who reads everything (ALICE) and one
+// the catalog hides private entities from (BOB, who may not re-scan either).
+
+jest.setTimeout(60_000);
+
+const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
+
+const permissionsFactory = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => ({
+    async authorize(requests: any[], options: any) {
+      const who = options?.credentials?.principal?.userEntityRef;
+      return requests.map(r => ({
+        result:
+          who === BOB && r.permission.name === 'catalog.ingestion.rescan'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })) as any;
+    },
+    // BOB reads what is not annotated portal.dev/visibility: private, as
+    // the portal policy answers for someone who owns none of it.
+    async authorizeConditional(requests: any[], options: any) {
+      const who = options?.credentials?.principal?.userEntityRef;
+      return requests.map(r =>
+        who === BOB && r.permission.name === 'catalog.entity.read'
+          ? {
+              result: AuthorizeResult.CONDITIONAL,
+              pluginId: 'catalog',
+              resourceType: 'catalog-entity',
+              conditions: {
+                not: {
+                  rule: 'HAS_ANNOTATION',
+                  resourceType: 'catalog-entity',
+                  params: {
+                    annotation: 'portal.dev/visibility',
+                    value: 'private',
+                  },
+                },
+              },
+            }
+          : { result: AuthorizeResult.ALLOW },
+      ) as any;
+    },
+  }),
+});
+
+const component = (
+  name: string,
+  extra = '',
+) => `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ${name}
+${extra}spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+`;
+const PRIVATE = '  annotations:\n    portal.dev/visibility: private\n';
+const WIDGET = `apiVersion: backstage.io/v1alpha1
+kind: Widget
+metadata:
+  name: w
+`;
+
+describe('catalog ingestion actions', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
+  let root: string;
+  let server: Awaited<ReturnType<typeof startIngestionBackend>>;
+
+  const invoke = (user: string, name: string, input: object) =>
+    request(server)
+      .post(`/api/catalog/.backstage/actions/v1/actions/catalog:${name}/invoke`)
+      .set('Authorization', mockCredentials.user.header(user))
+      .send(input);
+
+  async function inCatalog(name: string) {
+    for (let i = 0; i < 60; i++) {
+      const res = await request(server)
+        .get(`/api/catalog/entities/by-name/component/default/${name}`)
+        .set('Authorization', mockCredentials.user.header(ALICE));
+      if (res.status === 200) return;
+      await new Promise(r => setTimeout(r, 500));
+    }
+    throw new Error(`${name} never reached the catalog`);
+  }
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ingestion-actions-'));
+    const repos = path.join(root, 'repos');
+    createRepo(path.join(repos, 'shop'), {
+      'catalog-info.yaml': `${component('shop')}---\n${WIDGET}`,
+    });
+    createRepo(path.join(repos, 'vault'), {
+      'catalog-info.yaml': component('vault', PRIVATE),
+    });
+    // Defines the private vault again: refused, naming the vault.
+    createRepo(path.join(repos, 'copycat'), {
+      'catalog-info.yaml': component('vault', PRIVATE),
+    });
+    const knex = await databases.init('POSTGRES_15');
+    server = await startIngestionBackend(
+      knex,
+      {
+        catalog: {
+          ingestion: {
+            sources: [
+              {
+                id: 'local',
+                type: 'local',
+                path: repos,
+                schedule: MANUAL_SCHEDULE,
+              },
+            ],
+          },
+        },
+      },
+      [permissionsFactory],
+    );
+    // vault first, so that copycat's copy is the one refused.
+    const first = await invoke(ALICE, 'rescan-repository', {
+      repository: 'local/vault',
+    });
+    if (first.status !== 200)
+      throw new Error(`rescan of vault: ${JSON.stringify(first.body)}`);
+    const all = await request(server)
+      .post('/api/catalog/ingestion/rescan')
+      .set('Authorization', mockCredentials.user.header(ALICE))
+      .send({});
+    if (all.status !== 200)
+      throw new Error(`full scan: ${JSON.stringify(all.body)}`);
+    await inCatalog('shop');
+    await inCatalog('vault');
+  });
+
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('why-not-in-catalog: a repository, with the documents refused (file, line, reason) and its runs', async () => {
+    const res = await invoke(ALICE, 'why-not-in-catalog', {
+      repository: 'local/shop',
+    });
+    expect(res.status).toBe(200);
+    const out = res.body.output;
+    expect(out).toMatchObject({
+      repository: 'local/shop',
+      entities: [{ entityRef: 'component:default/shop', inCatalog: true }],
+      problems: [
+        expect.objectContaining({
+          repository: 'shop',
+          file: 'catalog-info.yaml',
+          line: 10,
+          message: expect.stringContaining('unknown kind "Widget"'),
+        }),
+      ],
+    });
+    expect(out.summary).toContain('unknown kind "Widget"');
+    const widget = await invoke(ALICE, 'why-not-in-catalog', {
+      entityRef: 'widget:default/w',
+    });
+    expect(widget.body.output).toMatchObject({
+      inCatalog: false,
+      repository: 'local/shop',
+      problems: [expect.objectContaining({ entityRef: 'widget:default/w' })],
+    });
+    expect(widget.body.output.summary).toMatch(
+      /^widget:default\/w was refused: unknown kind "Widget" .* \(local\/shop catalog-info.yaml:10\)\.$/,
+    );
+    // The full scan, newest first, then vault's own run is not shop's.
+    expect(out.runs).toEqual([
+      expect.objectContaining({
+        scope: 'source',
+        status: 'partial',
+        errors: [expect.objectContaining({ line: 10 })],
+      }),
+    ]);
+  });
+
+  it('why-not-in-catalog: an entity, where it came from, and the same answer as for an unknown one when the caller may not read it', async () => {
+    const alice = await invoke(ALICE, 'why-not-in-catalog', {
+      entityRef: 'Component:default/vault',
+    });
+    expect(alice.status).toBe(200);
+    expect(alice.body.output).toMatchObject({
+      entityRef: 'component:default/vault',
+      inCatalog: true,
+      repository: 'local/vault',
+      origin: { sourceId: 'local', repository: 'vault', line: 1 },
+    });
+    expect(alice.body.output.summary).toContain('is in the catalog');
+
+    const bob = await invoke(BOB, 'why-not-in-catalog', {
+      entityRef: 'component:default/vault',
+    });
+    const ghost = await invoke(BOB, 'why-not-in-catalog', {
+      entityRef: 'component:default/ghost',
+    });
+    expect(bob.status).toBe(200);
+    expect(bob.body.output).toEqual({
+      ...ghost.body.output,
+      entityRef: 'component:default/vault',
+      summary: ghost.body.output.summary.replace(
+        'component:default/ghost',
+        'component:default/vault',
+      ),
+    });
+    expect(bob.body.output).toMatchObject({
+      inCatalog: false,
+      problems: [],
+      runs: [],
+    });
+    expect(bob.body.output.summary).toContain('No ingestion source has seen');
+  });
+
+  it('why-not-in-catalog: leaves out problems of entities the caller may not read, and repositories of only such entities', async () => {
+    const alice = await invoke(ALICE, 'why-not-in-catalog', {
+      repository: 'local/copycat',
+    });
+    expect(alice.body.output.problems).toEqual([
+      expect.objectContaining({
+        entityRef: 'component:default/vault',
+        message: expect.stringContaining('already defined in local/vault'),
+      }),
+    ]);
+    const bob = await invoke(BOB, 'why-not-in-catalog', {
+      repository: 'local/copycat',
+    });
+    expect(bob.status).toBe(200);
+    expect(bob.body.output.problems).toEqual([]);
+    expect(JSON.stringify(bob.body.output)).not.toContain('vault');
+
+    const vault = await invoke(BOB, 'why-not-in-catalog', {
+      repository: 'local/vault',
+    });
+    expect(vault.status).toBe(404);
+    expect(vault.body.error).toMatchObject({ name: 'NotFoundError' });
+  });
+
+  it('why-not-in-catalog: refuses input that names nothing, both things, or no known source', async () => {
+    for (const input of [
+      {},
+      { entityRef: 'component:default/shop', repository: 'local/shop' },
+      { repository: 'shop' },
+      { entityRef: 'not a ref:' },
+    ]) {
+      const res = await invoke(ALICE, 'why-not-in-catalog', input);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+    }
+    const unknown = await invoke(ALICE, 'why-not-in-catalog', {
+      repository: 'elsewhere/shop',
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toContain('the sources are local');
+  });
+
+  it('rescan-repository: reads the repository again for a caller allowed to, and refuses the others', async () => {
+    commitFiles(path.join(root, 'repos', 'shop'), {
+      'catalog-info.yaml': component('shop'),
+    });
+    const res = await invoke(ALICE, 'rescan-repository', {
+      repository: 'local/shop',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.output).toMatchObject({
+      repository: 'local/shop',
+      run: { status: 'succeeded', entitiesFound: 1, errorCount: 0, errors: [] },
+    });
+    const why = await invoke(ALICE, 'why-not-in-catalog', {
+      repository: 'local/shop',
+    });
+    expect(why.body.output.problems).toEqual([]);
+    expect(why.body.output.runs[0]).toMatchObject({
+      scope: 'repository',
+      trigger: 'api',
+    });
+
+    const bob = await invoke(BOB, 'rescan-repository', {
+      repository: 'local/shop',
+    });
+    expect(bob.status).toBe(403);
+    expect(bob.body.error.name).toBe('NotAllowedError');
+    const missing = await invoke(ALICE, 'rescan-repository', {
+      repository: 'local/nowhere',
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toContain('no repository "nowhere"');
+  });
+});
