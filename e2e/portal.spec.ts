@@ -1,5 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -304,6 +310,127 @@ test(
     });
   },
 );
+
+test('a service made from an older template version gets its upgrade proposed from the Golden paths page', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signInAsGuest(page);
+  const auth = { authorization: `Bearer ${await guestToken(page)}` };
+  const name = `e2e-upgrade-${Date.now().toString(36)}`;
+  const branch = 'portal/upgrade-upgrade-service-1.1.0';
+
+  // A service made from version 1.0.0 of the upgrade-service golden path.
+  let taskId = '';
+  await expect(async () => {
+    const res = await page.request.post('/api/scaffolder/v2/tasks', {
+      headers: auth,
+      data: {
+        templateRef: 'template:default/upgrade-service',
+        values: { name, owner: 'group:default/platform-team', replicas: 3 },
+      },
+    });
+    expect(res.status()).toBe(201);
+    taskId = (await res.json()).id;
+  }).toPass({ timeout: 90_000 });
+  await expect(async () => {
+    const res = await page.request.get(`/api/scaffolder/v2/tasks/${taskId}`, {
+      headers: auth,
+    });
+    expect((await res.json()).status).toBe('completed');
+  }).toPass({ timeout: 90_000 });
+
+  // The team commits a change of its own.
+  const bare = join(reposDir, `${name}.git`);
+  const checkout = mkdtempSync(join(tmpdir(), 'e2e-upgrade-'));
+  let head = '';
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: checkout, encoding: 'utf8' }).trim();
+    git('clone', '-q', bare, '.');
+    writeFileSync(
+      join(checkout, 'README.md'),
+      `${readFileSync(join(checkout, 'README.md'), 'utf8')}\n## Our notes\n`,
+    );
+    git(
+      '-c',
+      'user.name=E2E',
+      '-c',
+      'user.email=e2e@example.com',
+      'commit',
+      '-qam',
+      'Our own notes',
+    );
+    git('push', '-q', 'origin', 'HEAD');
+    head = git('rev-parse', 'HEAD');
+  } finally {
+    rmSync(checkout, { recursive: true, force: true });
+  }
+
+  // The template author releases 1.1.0 (with upgrade notes).
+  const templateDir = join(__dirname, '../.cache/e2e-bundle/upgrade-template');
+  cpSync(
+    join(
+      __dirname,
+      '../plugins/scaffolder-backend-module-golden-paths/src/__fixtures__/upgrade-path/v2',
+    ),
+    templateDir,
+    { recursive: true },
+  );
+  rmSync(join(templateDir, 'skeleton/Makefile.old'), { force: true });
+  await expect(async () => {
+    await page.request.post('/api/catalog/refresh', {
+      headers: auth,
+      data: { entityRef: 'template:default/upgrade-service' },
+    });
+    const res = await page.request.get(
+      '/api/catalog/entities/by-name/template/default/upgrade-service',
+      { headers: auth },
+    );
+    expect(
+      (await res.json()).metadata.annotations['portal.dev/template-version'],
+    ).toBe('1.1.0');
+  }).toPass({ timeout: 60_000 });
+
+  // Golden paths, Template versions: the service is behind; propose it.
+  const propose = page.getByRole('button', {
+    name: `Propose upgrade of ${name}`,
+  });
+  await expect(async () => {
+    await page.goto('/golden-paths?tab=templates');
+    await expect(propose).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  await propose.click();
+  const row = page.getByRole('row').filter({ hasText: name });
+  await expect(row.getByText('open', { exact: true })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(row.getByText(branch)).toBeVisible();
+  await page.screenshot({
+    path: `${shots}/13-upgrade-proposed.png`,
+    fullPage: true,
+  });
+
+  // The branch carries the template's change on top of the team's commit;
+  // the default branch is where the team left it.
+  const git = (...args: string[]) =>
+    execFileSync('git', [`--git-dir=${bare}`, ...args], {
+      encoding: 'utf8',
+    }).trim();
+  expect(git('rev-parse', 'main')).toBe(head);
+  expect(git('rev-parse', `${branch}~1`)).toBe(head);
+  expect(git('show', `${branch}:service.yaml`)).toContain('logLevel: warn');
+  expect(git('show', `${branch}:service.yaml`)).toContain('replicas: 3');
+  expect(git('show', `${branch}:README.md`)).toContain('## Our notes');
+
+  // The component page says so too.
+  await page.goto(`/catalog/default/component/${name}`);
+  await expect(
+    page.getByText('Your service is one version behind (1.0.0 → 1.1.0).'),
+  ).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/Here is the change/)).toContainText(branch);
+});
 
 test("SLOs: the platform's own health and a service's SLO tab", async ({
   page,

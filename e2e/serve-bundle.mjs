@@ -9,6 +9,7 @@
 // On SIGTERM it stops the backend and drops its databases.
 import { spawn, execFileSync } from 'node:child_process';
 import {
+  cpSync,
   createWriteStream,
   existsSync,
   mkdirSync,
@@ -68,6 +69,15 @@ execFileSync(join(root, 'scripts/seed-demo-repos.sh'), [repos], {
   stdio: 'ignore',
 });
 
+// A golden path the upgrade test moves from 1.0.0 to 1.1.0 (it copies the
+// fixture's v2 over this folder, as a template author would edit it).
+const upgradeTemplate = join(dir, 'upgrade-template');
+const upgradeFixture = join(
+  root,
+  'plugins/scaffolder-backend-module-golden-paths/src/__fixtures__/upgrade-path',
+);
+cpSync(join(upgradeFixture, 'v1'), upgradeTemplate, { recursive: true });
+
 const overlay = {
   app: { baseUrl: `http://localhost:${port}` },
   backend: {
@@ -96,6 +106,7 @@ const overlay = {
       { type: 'file', target: join(root, 'catalog-info.yaml') },
       { type: 'file', target: join(root, 'demo/entities.yaml') },
       { type: 'file', target: join(root, 'templates/*/template.yaml') },
+      { type: 'file', target: join(upgradeTemplate, 'template.yaml') },
       // Markup and script in stored text, for the "shown as text" test.
       {
         type: 'file',
