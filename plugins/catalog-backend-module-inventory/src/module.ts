@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogIngestionReadersExtensionPoint } from '@internal/plugin-catalog-ingestion-node';
 import { inventoryPermissions } from '@internal/plugin-inventory-common';
@@ -9,6 +10,7 @@ import { readRequestsPerMinute, requestLimits } from '@internal/request-limits';
 import { readInventoryConfig } from './config';
 import { sbomReader } from './reader/readSboms';
 import { createInventoryRouter } from './service/router';
+import { registerInventoryActions } from './actions/inventoryActions';
 import { DatabaseSbomStore } from './store/DatabaseSbomStore';
 import { DatabaseAdvisoryStore } from './store/DatabaseAdvisoryStore';
 import { DatabaseVexStore } from './store/DatabaseVexStore';
@@ -41,6 +43,7 @@ export const catalogModuleInventory = createBackendModule({
         logger: coreServices.logger,
         catalog: catalogServiceRef,
         ingestion: catalogIngestionReadersExtensionPoint,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -55,6 +58,7 @@ export const catalogModuleInventory = createBackendModule({
         logger,
         catalog,
         ingestion,
+        actionsRegistry,
       }) {
         const settings = readInventoryConfig(config);
         const knex = await database.getClient();
@@ -134,6 +138,13 @@ export const catalogModuleInventory = createBackendModule({
             }),
           }),
         );
+        // The same reads for agents (MCP) and terminals.
+        registerInventoryActions({
+          actionsRegistry,
+          sboms,
+          catalog,
+          permissions,
+        });
       },
     });
   },

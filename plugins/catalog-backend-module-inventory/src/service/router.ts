@@ -1,14 +1,7 @@
 import type {
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  getCompoundEntityRef,
-  RELATION_OWNED_BY,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -22,7 +15,6 @@ import {
   EntityDependencies,
   inventoryAdvisoryImportPermission,
   inventorySbomUploadPermission,
-  PackageUsage,
   PackageUsageResult,
   SbomUploadResult,
   Vulnerability,
@@ -35,14 +27,14 @@ import {
 } from '@internal/request-limits';
 import express from 'express';
 import Router from 'express-promise-router';
-import { catalogReadScope } from '@internal/portal-node';
 import { SBOM_KINDS } from '../reader/readSboms';
-import {
-  parsePackageQuery,
-  parseRange,
-  versionInRange,
-} from '../sbom/matchPackage';
 import { readInventoryDocument } from '../sbom/readDocument';
+import {
+  describeEntity,
+  entityDependencies,
+  packageUsages,
+  visibleEntities,
+} from './dependencyReads';
 import type { DatabaseSbomStore } from '../store/DatabaseSbomStore';
 import type { DatabaseAdvisoryStore } from '../store/DatabaseAdvisoryStore';
 import { applyVex, type DatabaseVexStore } from '../store/DatabaseVexStore';
@@ -64,8 +56,6 @@ export interface InventoryRouterOptions {
   limits?: RequestLimitOptions;
 }
 
-const USAGE_ROW_LIMIT = 50_000;
-
 /**
  * Routes of the dependency inventory, mounted on the catalog's router
  * (`/api/catalog/ingestion/dependencies/...`). All need credentials.
@@ -73,53 +63,8 @@ const USAGE_ROW_LIMIT = 50_000;
 export function createInventoryRouter(
   options: InventoryRouterOptions,
 ): express.Router {
-  const { sboms, advisories, vex, catalog, httpAuth, permissions } = options;
+  const { sboms, advisories, vex, httpAuth, permissions } = options;
   const router = Router();
-
-  /**
-   * The entities of `refs` the caller may read, by ref. A token restricted
-   * to other permissions reads none: 403. A user's read conditions the
-   * catalog applies in the lookup.
-   */
-  async function visibleEntities(
-    refs: string[],
-    credentials: BackstageCredentials,
-  ): Promise<Map<string, Entity>> {
-    await catalogReadScope(options, credentials, { refs: [] });
-    const entities = new Map<string, Entity>();
-    for (let i = 0; i < refs.length; i += 500) {
-      const part = refs.slice(i, i + 500);
-      const { items } = await catalog.getEntitiesByRefs(
-        {
-          entityRefs: part,
-          fields: [
-            'kind',
-            'metadata.name',
-            'metadata.namespace',
-            'metadata.title',
-            'spec.owner',
-            'spec.system',
-            'relations',
-          ],
-        },
-        { credentials },
-      );
-      items.forEach((e, j) => e && entities.set(part[j], e));
-    }
-    return entities;
-  }
-
-  /** Ref, owner, system and title of an entity, for answers. */
-  function describe(e: Entity) {
-    const system = (e.spec as { system?: string } | undefined)?.system;
-    return {
-      entityRef: stringifyEntityRef(getCompoundEntityRef(e)),
-      owner: e.relations?.find(rel => rel.type === RELATION_OWNED_BY)
-        ?.targetRef,
-      system: typeof system === 'string' ? system : undefined,
-      title: e.metadata.title,
-    };
-  }
 
   router.get('/ingestion/dependencies/vulnerabilities', async (req, res) => {
     const ref =
@@ -130,6 +75,7 @@ export function createInventoryRouter(
     if (ref) await readableEntity(options, req, ref);
     const rows = await advisories.vulnerabilities({ entityRef: ref });
     const entities = await visibleEntities(
+      options,
       [...new Set(rows.map(r => r.entityRef))],
       credentials,
     );
@@ -137,7 +83,7 @@ export function createInventoryRouter(
     for (const r of rows) {
       const e = entities.get(r.entityRef);
       if (!e) continue;
-      const { owner, title } = describe(e);
+      const { owner, title } = describeEntity(e);
       matches.push({
         entityRef: r.entityRef,
         purl: r.purl,
@@ -177,11 +123,12 @@ export function createInventoryRouter(
 
   router.get('/ingestion/dependencies/entity', async (req, res) => {
     const ref = entityRefParam(req.query.entityRef);
-    await readableEntity(options, req, ref);
-    const body: EntityDependencies = {
-      entityRef: ref,
-      ...(await sboms.entityDependencies(ref)),
-    };
+    const credentials = await httpAuth.credentials(req);
+    const body: EntityDependencies = await entityDependencies(
+      options,
+      ref,
+      credentials,
+    );
     res.json(body);
   });
 
@@ -192,42 +139,15 @@ export function createInventoryRouter(
       );
     if (req.query.range !== undefined && typeof req.query.range !== 'string')
       throw new InputError('range must be a string');
-    const query = parsePackageQuery(req.query.package);
-    const range = parseRange(req.query.range as string | undefined);
-    const rows = (await sboms.findPackages(query, USAGE_ROW_LIMIT)).filter(r =>
-      versionInRange(r.version, range),
-    );
-
-    // One row per component and package version; join owner and system
-    // from the catalog, as the caller is allowed to see them.
-    const unique = new Map<string, (typeof rows)[number]>();
-    for (const r of rows) {
-      const key = `${r.entityRef} ${r.purl}`;
-      const seen = unique.get(key);
-      if (!seen || (r.direct && !seen.direct)) unique.set(key, r);
-    }
     const credentials = await httpAuth.credentials(req);
-    const entities = await visibleEntities(
-      [...new Set([...unique.values()].map(r => r.entityRef))],
+    const body: PackageUsageResult = await packageUsages(
+      options,
+      {
+        package: req.query.package,
+        range: req.query.range as string | undefined,
+      },
       credentials,
     );
-    const items: PackageUsage[] = [];
-    for (const r of unique.values()) {
-      const e = entities.get(r.entityRef);
-      // Gone from the catalog, or not visible to the caller.
-      if (!e) continue;
-      items.push({ ...r, ...describe(e) });
-    }
-    items.sort(
-      (a, b) =>
-        a.entityRef.localeCompare(b.entityRef) ||
-        a.version.localeCompare(b.version),
-    );
-    const body: PackageUsageResult = {
-      query: { package: req.query.package, range },
-      components: new Set(items.map(i => i.entityRef)).size,
-      items,
-    };
     res.json(body);
   });
 
