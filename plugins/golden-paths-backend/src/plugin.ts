@@ -2,10 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { goldenPathsPermissions } from '@internal/plugin-golden-paths-common';
+import { registerGoldenPathActions } from './actions/goldenPathActions';
 import { GateService } from './gates/GateService';
 import { PolicyService, readPolicy } from './policy/PolicyService';
 import { RunRecorder, SCAFFOLDER_TASK_TOPIC } from './runs/RunRecorder';
@@ -40,6 +42,7 @@ export const goldenPathsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -56,6 +59,7 @@ export const goldenPathsPlugin = createBackendPlugin({
         catalog,
         events,
         notifications,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(goldenPathsPermissions);
         const policy = new PolicyService(readPolicy(config), catalog);
@@ -110,6 +114,18 @@ export const goldenPathsPlugin = createBackendPlugin({
           fn: async () => {
             await upgrades.refreshStates();
           },
+        });
+        // The golden paths as actions, for coding agents (MCP clients).
+        registerGoldenPathActions({
+          actionsRegistry,
+          auth,
+          discovery,
+          permissions,
+          catalog,
+          store,
+          policy,
+          policyData: readPolicy(config),
+          gates,
         });
         httpRouter.use(
           createGoldenPathsRouter({

@@ -1,5 +1,5 @@
 import { percentile } from '@internal/portal-common';
-import type { GateMetrics, GateStatus } from './types';
+import type { GateMetrics, GateRequesterMetrics, GateStatus } from './types';
 
 /** How much golden gates cost: counts and the wait from request to decision. */
 export function gateMetrics(
@@ -16,5 +16,26 @@ export function gateMetrics(
     rejected: rows.filter(r => r.status === 'rejected').length,
     medianWaitMs: percentile(waits, 50),
     p90WaitMs: percentile(waits, 90),
+  };
+}
+
+/**
+ * The gate metrics of requests people made themselves and of requests
+ * agents made on behalf of people (`agent` set): {@link gateMetrics} over
+ * each half.
+ */
+export function gateMetricsByRequester(
+  rows: Array<{ status: GateStatus; waitMs?: number; agent?: string }>,
+): { people: GateRequesterMetrics; agents: GateRequesterMetrics } {
+  const part = (
+    half: Array<{ status: GateStatus; waitMs?: number }>,
+  ): GateRequesterMetrics => {
+    const { requested, pending, approved, rejected, medianWaitMs } =
+      gateMetrics(half);
+    return { requested, pending, approved, rejected, medianWaitMs };
+  };
+  return {
+    people: part(rows.filter(r => !r.agent)),
+    agents: part(rows.filter(r => !!r.agent)),
   };
 }

@@ -37,6 +37,12 @@ export interface GateRequest {
   /** The task that continued the approved request (at most one). */
   continuedTaskId?: string;
   continuedAt?: string;
+  /**
+   * An agent (an MCP client, through the portal's actions) asked for it on
+   * behalf of a person: `agent` is the acting service's subject
+   * (`plugin:mcp-actions`), `onBehalfOf` the user's entity ref.
+   */
+  requestedVia?: { agent: string; onBehalfOf: string };
 }
 
 export type GateAuditAction =
@@ -123,7 +129,18 @@ export interface GateMetrics {
   /** Median and 90th percentile wait from request to decision, in ms. */
   medianWaitMs?: number;
   p90WaitMs?: number;
+  /**
+   * The same numbers for requests people made themselves and for requests
+   * agents made on behalf of people.
+   */
+  byRequester?: { people: GateRequesterMetrics; agents: GateRequesterMetrics };
 }
+
+/** Gate counts and the median wait of one kind of requester. */
+export type GateRequesterMetrics = Pick<
+  GateMetrics,
+  'requested' | 'pending' | 'approved' | 'rejected' | 'medianWaitMs'
+>;
 
 /**
  * What the golden-paths backend answers the scaffolder's policy step:

@@ -351,7 +351,7 @@ export class GateService {
    * Who approves, in words: the title of the notify group in the catalog
    * ("the Platform Team"), else its name ("the platform team").
    */
-  private async reviewers(credentials: BackstageCredentials): Promise<string> {
+  async reviewers(credentials: BackstageCredentials): Promise<string> {
     const ref = this.options.notifyGroup;
     if (!ref) return DEFAULT_REVIEWERS;
     let parsed;

@@ -8,6 +8,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   gateMetrics,
+  gateMetricsByRequester,
   goldenGateReviewPermission,
   type GateMetrics,
   type GateStatus,
@@ -242,7 +243,12 @@ export function createGoldenPathsRouter(options: {
       req.query.from,
       'from',
     );
-    const result: GateMetrics = gateMetrics(await store.gateWaits(from, to));
+    const rows = await store.gateWaits(from, to);
+    // Requests people made themselves, and those agents made for people.
+    const result: GateMetrics = {
+      ...gateMetrics(rows),
+      byRequester: gateMetricsByRequester(rows),
+    };
     res.json(result);
   });
 

@@ -1,4 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import type {
   GateAuditAction,
   GateAuditEntry,
@@ -44,7 +45,42 @@ function toGate(row: any): GateRequest {
     reviewers: row.reviewers ?? undefined,
     continuedTaskId: row.continued_task_id ?? undefined,
     continuedAt: iso(row.continued_at),
+    ...(row.via_agent
+      ? {
+          requestedVia: {
+            agent: row.via_agent,
+            onBehalfOf: row.via_on_behalf_of,
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * Gate requests with who asked through an action: joined when read (the
+ * task may reach its policy step before its action records it).
+ */
+function gatesQuery(db: Knex | Knex.Transaction) {
+  return db('golden_gate_requests as g')
+    .leftJoin('golden_path_agent_requests as a', 'a.task_id', 'g.task_id')
+    .select(
+      'g.*',
+      'a.agent as via_agent',
+      'a.on_behalf_of as via_on_behalf_of',
+    );
+}
+
+/** `alice` for `user:default/alice`: the name people read in a comment. */
+function userName(ref: string): string {
+  try {
+    const { namespace, name } = parseEntityRef(ref, {
+      defaultKind: 'user',
+      defaultNamespace: 'default',
+    });
+    return namespace === 'default' ? name : `${namespace}/${name}`;
+  } catch {
+    return ref;
+  }
 }
 
 function toRun(row: any): GoldenPathRun {
@@ -140,8 +176,8 @@ export class DatabaseGoldenPathsStore {
         .ignore()
         .returning('id');
       const created = inserted.length > 0;
-      const row = await tx('golden_gate_requests')
-        .where({ task_id: request.taskId })
+      const row = await gatesQuery(tx)
+        .where('g.task_id', request.taskId)
         .first();
       if (created) {
         await tx('golden_gate_audit').insert({
@@ -157,15 +193,13 @@ export class DatabaseGoldenPathsStore {
   }
 
   async gateByTask(taskId: string): Promise<GateRequest | undefined> {
-    const row = await this.db('golden_gate_requests')
-      .where({ task_id: taskId })
-      .first();
+    const row = await gatesQuery(this.db).where('g.task_id', taskId).first();
     return row ? toGate(row) : undefined;
   }
 
   async gate(id: string): Promise<GateRequest | undefined> {
     if (!/^\d{1,18}$/.test(id)) return undefined;
-    const row = await this.db('golden_gate_requests').where({ id }).first();
+    const row = await gatesQuery(this.db).where('g.id', id).first();
     return row ? toGate(row) : undefined;
   }
 
@@ -174,13 +208,33 @@ export class DatabaseGoldenPathsStore {
     requester?: string;
     limit: number;
   }): Promise<GateRequest[]> {
-    const query = this.db('golden_gate_requests')
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
+    const query = gatesQuery(this.db)
+      .orderBy('g.created_at', 'desc')
+      .orderBy('g.id', 'desc')
       .limit(filter.limit);
-    if (filter.status) query.where('status', filter.status);
-    if (filter.requester) query.where('requester', filter.requester);
+    if (filter.status) query.where('g.status', filter.status);
+    if (filter.requester) query.where('g.requester', filter.requester);
     return (await query).map(toGate);
+  }
+
+  /**
+   * Records who asked for a task through an action: the person, and the
+   * agent that acted for them (undefined when the person called it).
+   */
+  async recordAgentRequest(request: {
+    taskId: string;
+    agent?: string;
+    onBehalfOf: string;
+  }): Promise<void> {
+    await this.db('golden_path_agent_requests')
+      .insert({
+        task_id: request.taskId,
+        agent: request.agent ?? null,
+        on_behalf_of: request.onBehalfOf,
+        created_at: new Date(),
+      })
+      .onConflict('task_id')
+      .ignore();
   }
 
   /**
@@ -220,9 +274,7 @@ export class DatabaseGoldenPathsStore {
             ? JSON.stringify(options.changes)
             : null,
       });
-      return toGate(
-        await tx('golden_gate_requests').where({ id: options.id }).first(),
-      );
+      return toGate(await gatesQuery(tx).where('g.id', options.id).first());
     });
   }
 
@@ -251,9 +303,7 @@ export class DatabaseGoldenPathsStore {
           comment: `continued as task ${options.taskId}`,
         });
       }
-      const row = await tx('golden_gate_requests')
-        .where({ id: options.id })
-        .first();
+      const row = await gatesQuery(tx).where('g.id', options.id).first();
       if (!row) return undefined;
       const gate = toGate(row);
       return { gate, claimed: gate.continuedTaskId === options.taskId };
@@ -272,35 +322,56 @@ export class DatabaseGoldenPathsStore {
       .update({ status: to });
   }
 
+  /**
+   * The audit trail of a request. The opening of a request an agent made
+   * says so: "opened by agent plugin:mcp-actions for alice".
+   */
   async audit(gateId: string): Promise<GateAuditEntry[]> {
     if (!/^\d{1,18}$/.test(gateId)) return [];
-    const rows = await this.db('golden_gate_audit')
-      .where({ gate_id: gateId })
-      .orderBy('at')
-      .orderBy('id');
-    return rows.map(row => ({
-      id: Number(row.id),
-      gateId: String(row.gate_id),
-      actor: row.actor,
-      action: row.action,
-      at: iso(row.at)!,
-      comment: row.comment ?? undefined,
-      changes: json(row.changes),
-    }));
+    const rows = await this.db('golden_gate_audit as e')
+      .leftJoin('golden_gate_requests as g', 'g.id', 'e.gate_id')
+      .leftJoin('golden_path_agent_requests as a', 'a.task_id', 'g.task_id')
+      .where('e.gate_id', gateId)
+      .orderBy('e.at')
+      .orderBy('e.id')
+      .select('e.*', 'a.agent as via_agent', 'a.on_behalf_of as via_user');
+    return rows.map(row => {
+      const opening =
+        row.action === ('requested' satisfies GateAuditAction) && row.via_agent
+          ? `opened by agent ${row.via_agent} for ${userName(row.via_user)}`
+          : undefined;
+      const comment = opening
+        ? [opening, row.comment].filter(Boolean).join(': ')
+        : row.comment ?? undefined;
+      return {
+        id: Number(row.id),
+        gateId: String(row.gate_id),
+        actor: row.actor,
+        action: row.action,
+        at: iso(row.at)!,
+        comment,
+        changes: json(row.changes),
+      };
+    });
   }
 
-  /** Decided requests created in [from, to), with their wait times. */
+  /**
+   * Requests created in [from, to), with their wait times (decided ones)
+   * and the agent that asked for a person, if one did.
+   */
   async gateWaits(from: Date, to: Date) {
-    const rows = await this.db('golden_gate_requests')
-      .where('created_at', '>=', from)
-      .where('created_at', '<', to)
-      .select('status', 'created_at', 'decided_at');
+    const rows = await this.db('golden_gate_requests as g')
+      .leftJoin('golden_path_agent_requests as a', 'a.task_id', 'g.task_id')
+      .where('g.created_at', '>=', from)
+      .where('g.created_at', '<', to)
+      .select('g.status', 'g.created_at', 'g.decided_at', 'a.agent');
     return rows.map(row => ({
       status: row.status as GateStatus,
       waitMs: row.decided_at
         ? new Date(row.decided_at).getTime() -
           new Date(row.created_at).getTime()
         : undefined,
+      agent: (row.agent as string | null) ?? undefined,
     }));
   }
 

@@ -1,5 +1,6 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import type { GateRequesterMetrics } from '@internal/plugin-golden-paths-common';
 import { ErrorInWords } from '@internal/portal-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
@@ -32,6 +33,26 @@ function Metric(props: {
         </Typography>
       </Box>
     </Box>
+  );
+}
+
+/** `Agents for people: 4 requested, 1 pending, median wait 25 min`. */
+function RequesterLine(props: {
+  who: string;
+  metrics: GateRequesterMetrics;
+  testId: string;
+}) {
+  const { who, metrics, testId } = props;
+  return (
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      component="p"
+      data-testid={testId}
+    >
+      {who}: {metrics.requested} requested, {metrics.pending} pending, median
+      wait {formatWait(metrics.medianWaitMs)}
+    </Typography>
   );
 }
 
@@ -88,6 +109,20 @@ export function GateMetricsCard(props: { refreshKey?: number }) {
           <Typography variant="caption" color="textSecondary">
             {value.approved} approved, {value.rejected} rejected
           </Typography>
+          {value.byRequester && (
+            <Box mt={1}>
+              <RequesterLine
+                testId="gates-by-people"
+                who="People themselves"
+                metrics={value.byRequester.people}
+              />
+              <RequesterLine
+                testId="gates-by-agents"
+                who="Agents for people"
+                metrics={value.byRequester.agents}
+              />
+            </Box>
+          )}
         </>
       )}
     </InfoCard>

@@ -161,6 +161,71 @@ describe('GatesTab', () => {
     expect(api.getGateMetrics).toHaveBeenCalledWith({ from: expect.any(Date) });
   });
 
+  it('shows who asked when an agent asked for a person, and the metrics by who asked', async () => {
+    const agentGate = {
+      ...pendingGate,
+      id: 'g9',
+      taskId: 'task-9',
+      requester: 'user:default/dana',
+      requestedVia: {
+        agent: 'plugin:mcp-actions',
+        onBehalfOf: 'user:default/dana',
+      },
+    };
+    const minute = 60_000;
+    const api = mockApi({
+      listGates: jest.fn(async (options?: { mine?: boolean }) =>
+        options?.mine
+          ? { items: [], canReview: true }
+          : { items: [pendingGate, agentGate], canReview: true },
+      ),
+      getGateMetrics: jest.fn(async () => ({
+        ...metrics,
+        byRequester: {
+          people: {
+            requested: 8,
+            pending: 1,
+            approved: 5,
+            rejected: 2,
+            medianWaitMs: 125 * minute,
+          },
+          agents: {
+            requested: 4,
+            pending: 1,
+            approved: 3,
+            rejected: 0,
+            medianWaitMs: 25 * minute,
+          },
+        },
+      })),
+    });
+    renderTab(api);
+
+    const viaAgent = await screen.findByTestId('gate-requester-g9');
+    expect(viaAgent).toHaveTextContent(/^dana via agent plugin:mcp-actions$/);
+    expect(
+      within(viaAgent).getByRole('link', { name: /dana/ }),
+    ).toHaveAttribute('href', '/catalog/default/user/dana');
+    // A person who asked themselves: just the person.
+    expect(screen.getByTestId('gate-requester-g1')).toHaveTextContent(/^bob$/);
+
+    expect(await screen.findByTestId('gates-by-people')).toHaveTextContent(
+      'People themselves: 8 requested, 1 pending, median wait 2 h 5 min',
+    );
+    expect(screen.getByTestId('gates-by-agents')).toHaveTextContent(
+      'Agents for people: 4 requested, 1 pending, median wait 25 min',
+    );
+
+    await userEvent.click(
+      screen.getByRole('button', {
+        name: 'Review the request of dana for postgres-database',
+      }),
+    );
+    expect(await screen.findByRole('dialog')).toHaveTextContent(
+      'Review the request of dana via agent plugin:mcp-actions',
+    );
+  });
+
   it('shows the audit trail of a request with the changed parameters', async () => {
     const api = mockApi();
     renderTab(api);

@@ -15,6 +15,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { goldenPathsApiRef } from '../../api';
 import { displayRef, errorMessage, formatRelative } from '../shared/format';
+import { viaAgent } from './columns';
 
 type Kind = 'string' | 'number' | 'boolean' | 'json';
 
@@ -181,6 +182,7 @@ export function ReviewDialog(props: {
     >
       <DialogTitle id="golden-gate-review-title">
         Review the request of {displayRef(gate.requester)}
+        {gate.requestedVia && ` ${viaAgent(gate)}`}
       </DialogTitle>
       <DialogContent>
         <Typography variant="body2" gutterBottom>

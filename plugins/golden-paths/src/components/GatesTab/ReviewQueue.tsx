@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { Table, TableColumn } from '@backstage/core-components';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { GateRequest } from '@internal/plugin-golden-paths-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -10,7 +9,7 @@ import { displayRef, formatValue } from '../shared/format';
 import { gateReasons } from '../shared/gateText';
 import { ReviewDialog } from './ReviewDialog';
 import { RelativeTime } from '../shared/cells';
-import { templateColumn } from './columns';
+import { requesterColumn, templateColumn } from './columns';
 
 /**
  * Requested parameters, compact: the name of what is made, the ones that
@@ -69,11 +68,7 @@ export function ReviewQueue(props: {
 
   const columns: TableColumn<GateRequest>[] = [
     templateColumn,
-    {
-      title: 'Requester',
-      field: 'requester',
-      render: g => <EntityRefLink entityRef={g.requester} defaultKind="user" />,
-    },
+    requesterColumn,
     {
       title: 'Reasons',
       render: g => (
