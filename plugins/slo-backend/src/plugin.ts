@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -26,6 +27,7 @@ import { DEFAULT_PROBE_TARGETS, Prober } from './platform/Prober';
 import { ProvisioningCollector } from './platform/ProvisioningCollector';
 import { readRequestsPerMinute, requestLimits } from '@internal/request-limits';
 import { createSloRouter } from './service/router';
+import { registerSloActions } from './actions/sloActions';
 import { PortalSource } from './sources/PortalSource';
 import { PrometheusSource } from './sources/PrometheusSource';
 import { SloStore } from './store/SloStore';
@@ -80,6 +82,7 @@ export const sloPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         notifications: notificationService,
         events: eventsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, scheduler, auth, discovery } = deps;
@@ -240,6 +243,13 @@ export const sloPlugin = createBackendPlugin({
             }),
           }),
         );
+        // The same reads for agents (MCP) and terminals.
+        registerSloActions({
+          actionsRegistry: deps.actionsRegistry,
+          permissions: deps.permissions,
+          catalog: deps.catalog,
+          store,
+        });
       },
     });
   },

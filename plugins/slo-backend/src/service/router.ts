@@ -1,4 +1,3 @@
-import { percentile } from '@internal/portal-common';
 import { catalogReadScope } from '@internal/portal-node';
 import type {
   AuthService,
@@ -33,7 +32,6 @@ import {
   type PlatformHealth,
   type SloDetail,
   type SloState,
-  type SloSummary,
 } from '@internal/plugin-slo-common';
 import {
   bodyParserErrors,
@@ -50,13 +48,9 @@ import {
   toDefinitions,
 } from '../definitions/toDefinitions';
 import { minuteOf } from '../evaluation/bucketize';
+import { listSloSummaries, platformHealth, summarize } from './reads';
 import type { SloEvaluator } from '../evaluation/SloEvaluator';
-import type {
-  Counts,
-  SloDefinitionRow,
-  SloStatusRow,
-  SloStore,
-} from '../store/SloStore';
+import type { Counts, SloDefinitionRow, SloStore } from '../store/SloStore';
 
 /** Pushed events may be at most this far in the future (clock skew). */
 const FUTURE_SKEW_MS = 5 * 60_000;
@@ -133,46 +127,6 @@ function dateParam(value: unknown, name: string): Date | undefined {
 }
 
 const STATES: SloState[] = ['ok', 'warning', 'breaching', 'no-data', 'error'];
-
-function errorOf(
-  def: SloDefinitionRow,
-  status: SloStatusRow | undefined,
-): { error?: string } {
-  if (!def.spec) {
-    const first = def.problems.find(p => p.severity === 'error');
-    return { error: first ? `${first.path}: ${first.message}` : 'invalid' };
-  }
-  return status?.error ? { error: status.error } : {};
-}
-
-export function summarize(
-  def: SloDefinitionRow,
-  status: SloStatusRow | undefined,
-): SloSummary {
-  const spec = def.spec;
-  return {
-    id: def.id,
-    name: def.name,
-    ...(spec?.displayName ? { displayName: spec.displayName } : {}),
-    ...(spec?.description ? { description: spec.description } : {}),
-    entityRef: def.entityRef,
-    ...(def.ownerRef ? { ownerRef: def.ownerRef } : {}),
-    ...(def.systemRef ? { systemRef: def.systemRef } : {}),
-    origin: def.origin,
-    ...(def.file ? { file: def.file } : {}),
-    sourceType: def.sourceType,
-    target: spec?.objective.target ?? 0,
-    window: spec?.timeWindow ?? { duration: '', rolling: true },
-    budgetingMethod: spec?.budgetingMethod ?? 'Occurrences',
-    state: spec ? status?.state ?? 'no-data' : 'error',
-    ...(status ? { evaluatedAt: status.evaluatedAt } : {}),
-    ...(status?.budget ? { budget: status.budget } : {}),
-    ...errorOf(def, status),
-    problems: def.problems,
-    firingAlerts: status?.alerts.filter(a => a.firing).length ?? 0,
-    burnRates: status?.burnRates ?? [],
-  };
-}
 
 export interface SloRouterOptions {
   httpAuth: HttpAuthService;
@@ -256,22 +210,12 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
       ownerRef: refParam(req.query.owner, 'owner'),
       systemRef: refParam(req.query.system, 'system'),
     };
-    const listed = await store.listDefinitions(filter);
-    // The SLOs of entities the caller may read.
-    const scope = await readScope(
+    const items = await listSloSummaries(
+      { permissions, catalog, store },
       credentials,
-      listed.map(d => d.entityRef),
+      filter,
+      state as SloState | undefined,
     );
-    const defs = scope.filter(listed, d => d.entityRef);
-    // Filtered: only those statuses; otherwise all of them in one read.
-    const filtered =
-      !scope.all || Object.values(filter).some(v => v !== undefined);
-    const statuses = await store.getStatuses(
-      filtered ? defs.map(d => d.id) : undefined,
-    );
-    const items = defs
-      .map(d => summarize(d, statuses.get(d.id)))
-      .filter(s => !state || s.state === state);
     res.json({ items });
   });
 
@@ -504,51 +448,14 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
 
   router.get('/platform', async (req, res) => {
     const credentials = await reader(req);
-    const now = new Date();
     const days = Number(req.query.days ?? 7);
     if (!Number.isInteger(days) || days < 1 || days > 90)
       throw new InputError('days must be an integer from 1 to 90');
-    const to = minuteOf(now) + 1;
-    const from = to - days * 1440;
-    const platform = await store.listDefinitions({ origin: 'platform' });
-    const defs = (
-      await readScope(
-        credentials,
-        platform.map(d => d.entityRef),
-      )
-    ).filter(platform, d => d.entityRef);
-    const statuses = await store.getStatuses(defs.map(d => d.id));
-    const runs = await store.provisioningRuns(from, to);
-    const completed = runs.filter(r => r.status === 'completed');
-    const durations = completed.map(r => r.durationSeconds);
-    const probes = await store.probeSummary(to - 1440, to);
-    const [evaluation] = await store.listEvaluations(1);
-    const body: PlatformHealth = {
-      slos: defs.map(d => summarize(d, statuses.get(d.id))),
-      ...(evaluation ? { evaluation } : {}),
-      provisioning: {
-        from: new Date(from * 60_000).toISOString(),
-        to: new Date(to * 60_000).toISOString(),
-        completed: completed.length,
-        failed: runs.length - completed.length,
-        successRate: runs.length ? completed.length / runs.length : null,
-        p50Seconds: percentile(durations, 50) ?? null,
-        p95Seconds: percentile(durations, 95) ?? null,
-      },
-      probes: [...probes.entries()].map(([target, p]) => ({
-        target,
-        ok: p.ok,
-        total: p.total,
-        ...(p.last
-          ? {
-              lastOk: p.last.ok,
-              lastAt: p.last.at,
-              ...(p.last.error ? { lastError: p.last.error } : {}),
-            }
-          : {}),
-        p95LatencyMs: percentile(p.latencies, 95) ?? null,
-      })),
-    };
+    const body: PlatformHealth = await platformHealth(
+      { permissions, catalog, store },
+      credentials,
+      days,
+    );
     res.json(body);
   });
 
