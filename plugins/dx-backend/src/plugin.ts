@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { SLO_DEFINITIONS_TOPIC } from '@internal/plugin-slo-common';
@@ -18,6 +19,7 @@ import { EntityMapper } from './mapping/EntityMapper';
 import { ingest } from './service/ingest';
 import { readRequestsPerMinute, requestLimits } from '@internal/request-limits';
 import { createDxRouter, GITHUB_WEBHOOK_PATH } from './service/router';
+import { registerDxActions } from './actions/dxActions';
 import { DxStore } from './store/DxStore';
 import { readDoraOptions } from './metrics/doraConfig';
 import { ScmIntegrations } from '@backstage/integration';
@@ -58,6 +60,7 @@ export const dxPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger } = deps;
@@ -295,6 +298,17 @@ export const dxPlugin = createBackendPlugin({
             }),
           }),
         );
+        // DORA numbers and scorecards for agents (MCP) and terminals.
+        registerDxActions({
+          actionsRegistry: deps.actionsRegistry,
+          knex: store.knex,
+          rollups,
+          dora,
+          catalog: deps.catalog,
+          permissions: deps.permissions,
+          scorecards,
+          cards,
+        });
         deps.httpRouter.use(
           createSurveysRouter({
             config: surveyConfig,
