@@ -304,4 +304,30 @@ describe('catalog ingestion actions', () => {
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toContain('no repository "nowhere"');
   });
+
+  it('lists its actions with their attributes and input schemas', async () => {
+    const res = await request(server)
+      .get('/api/catalog/.backstage/actions/v1/actions')
+      .set('Authorization', mockCredentials.user.header(ALICE));
+    expect(res.status).toBe(200);
+    const mine = res.body.actions
+      .filter((a: any) =>
+        ['catalog:why-not-in-catalog', 'catalog:rescan-repository'].includes(
+          a.id,
+        ),
+      )
+      .map((a: any) => ({ id: a.id, attributes: a.attributes }));
+    expect(mine).toEqual([
+      {
+        id: 'catalog:why-not-in-catalog',
+        attributes: { readOnly: true, idempotent: true, destructive: false },
+      },
+      {
+        id: 'catalog:rescan-repository',
+        attributes: { readOnly: false, idempotent: true, destructive: false },
+      },
+    ]);
+    for (const a of res.body.actions)
+      expect(a.schema.input.type).toBe('object');
+  });
 });

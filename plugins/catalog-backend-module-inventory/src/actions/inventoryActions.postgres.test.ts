@@ -268,4 +268,30 @@ describe('dependency inventory actions', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.name).toBe('InputError');
   });
+
+  it('lists its actions with their attributes and input schemas', async () => {
+    const res = await request(server)
+      .get('/api/catalog/.backstage/actions/v1/actions')
+      .set('Authorization', mockCredentials.user.header(ALICE));
+    expect(res.status).toBe(200);
+    const mine = res.body.actions
+      .filter((a: any) =>
+        ['catalog:who-uses-package', 'catalog:get-entity-packages'].includes(
+          a.id,
+        ),
+      )
+      .map((a: any) => ({ id: a.id, attributes: a.attributes }));
+    expect(mine).toEqual([
+      {
+        id: 'catalog:who-uses-package',
+        attributes: { readOnly: true, idempotent: true, destructive: false },
+      },
+      {
+        id: 'catalog:get-entity-packages',
+        attributes: { readOnly: true, idempotent: true, destructive: false },
+      },
+    ]);
+    for (const a of res.body.actions)
+      expect(a.schema.input.type).toBe('object');
+  });
 });

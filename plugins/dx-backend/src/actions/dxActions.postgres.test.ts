@@ -400,4 +400,36 @@ describe('DX actions', () => {
     const missing = await invoke(ALICE, 'get-entity-scorecard', {});
     expect(missing.status).toBe(400);
   });
+
+  it('lists its actions with their attributes and input schemas', async () => {
+    const res = await request(backend.server)
+      .get('/api/dx/.backstage/actions/v1/actions')
+      .set('Authorization', mockCredentials.user.header(ALICE));
+    expect(res.status).toBe(200);
+    const mine = res.body.actions
+      .filter((a: any) =>
+        [
+          'dx:get-dora-metrics',
+          'dx:compare-golden-paths',
+          'dx:get-entity-scorecard',
+        ].includes(a.id),
+      )
+      .map((a: any) => ({ id: a.id, attributes: a.attributes }));
+    expect(mine).toEqual([
+      {
+        id: 'dx:get-dora-metrics',
+        attributes: { readOnly: true, idempotent: true, destructive: false },
+      },
+      {
+        id: 'dx:compare-golden-paths',
+        attributes: { readOnly: true, idempotent: true, destructive: false },
+      },
+      {
+        id: 'dx:get-entity-scorecard',
+        attributes: { readOnly: true, idempotent: true, destructive: false },
+      },
+    ]);
+    for (const a of res.body.actions)
+      expect(a.schema.input.type).toBe('object');
+  });
 });

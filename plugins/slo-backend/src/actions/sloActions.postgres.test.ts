@@ -279,4 +279,28 @@ describe('SLO actions', () => {
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error.name).toBe('InputError');
   });
+
+  it('lists its actions with their attributes and input schemas', async () => {
+    const res = await request(backend.server)
+      .get('/api/slo/.backstage/actions/v1/actions')
+      .set('Authorization', as(ALICE));
+    expect(res.status).toBe(200);
+    const mine = res.body.actions
+      .filter((a: any) =>
+        ['slo:get-entity-slos', 'slo:get-platform-health'].includes(a.id),
+      )
+      .map((a: any) => ({ id: a.id, attributes: a.attributes }));
+    expect(mine).toEqual([
+      {
+        id: 'slo:get-entity-slos',
+        attributes: { readOnly: true, idempotent: true, destructive: false },
+      },
+      {
+        id: 'slo:get-platform-health',
+        attributes: { readOnly: true, idempotent: true, destructive: false },
+      },
+    ]);
+    for (const a of res.body.actions)
+      expect(a.schema.input.type).toBe('object');
+  });
 });
