@@ -284,6 +284,18 @@ describe('DoraRollups, incremental', () => {
         for (const [key, data] of Object.entries(full))
           if (key.startsWith(`${ALL} `)) addDay(total, data as DailyDora);
         counted.push(total);
+        // A month later: the days that left the horizon are gone, the
+        // organisation's too.
+        const firstDay = new Date(TODAY + 31 * DAY - 400 * DAY)
+          .toISOString()
+          .slice(0, 10);
+        const gone = (rows: object) =>
+          Object.keys(rows).filter(k => k.split(' ')[1] < firstDay);
+        expect(gone(full).length).toBeGreaterThan(0);
+        await rollups.rollUp(new Date(NOW.getTime() + 30 * DAY));
+        const later = await snapshot(knex);
+        expect(gone(later)).toEqual([]);
+        expectOrganisationIsTheSum(later);
       }
       // Rework through every reason, and markers, in the seeds together.
       const all = emptyDay('');
