@@ -30,7 +30,10 @@ const port = Number(process.env.PORTAL_E2E_PORT ?? 7017);
 // PORTAL_E2E_DATABASE=sqlite: SQLite files, as `./portal start` runs by default.
 const sqlite = process.env.PORTAL_E2E_DATABASE === 'sqlite';
 const bundle = join(root, 'packages/backend/dist/bundle.tar.gz');
-const dir = join(root, '.cache/e2e-bundle');
+// PORTAL_E2E_DIR and PORTAL_E2E_NODE_ENV=development start a second
+// instance the way `./portal start` runs (the CLI sign-in test does).
+const dir = process.env.PORTAL_E2E_DIR ?? join(root, '.cache/e2e-bundle');
+const nodeEnv = process.env.PORTAL_E2E_NODE_ENV ?? 'production';
 const artifacts = join(root, 'e2e-artifacts');
 const prefix = `portal_e2e_${Date.now()}_${process.pid}_`;
 const pg = {
@@ -183,7 +186,12 @@ async function dropDatabases() {
 
 mkdirSync(artifacts, { recursive: true });
 const log = createWriteStream(
-  join(artifacts, sqlite ? 'backend-sqlite.log' : 'backend.log'),
+  join(
+    artifacts,
+    `backend${sqlite ? '-sqlite' : ''}${
+      nodeEnv === 'production' ? '' : `-${nodeEnv}`
+    }.log`,
+  ),
 );
 const backend = spawn(
   process.execPath,
@@ -196,7 +204,7 @@ const backend = spawn(
   ],
   {
     cwd: dir,
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: nodeEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   },
 );
