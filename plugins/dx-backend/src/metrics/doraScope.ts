@@ -18,15 +18,19 @@ import {
 import { catalogReadScope } from '@internal/portal-node';
 import type { Knex } from 'knex';
 import type { DoraRollups } from '../rollups/DoraRollups';
-import { EXACT_SAMPLE } from '../service/router';
 import { doraMetrics, unmappedEvents } from './doraMetrics';
 
 /*
  * The numbers of GET /metrics/dora and GET /metrics/golden-paths for a
- * scope and a range, as functions of the caller's credentials, for the DX
- * actions. The routes in service/router.ts compute the same inline (that
- * file is not changed here); they can call these instead.
+ * scope and a range, as functions of the caller's credentials: the routes
+ * and the DX actions both answer with these.
  */
+
+/**
+ * Up to this many deployments, deployed changes and resolved incidents, DORA
+ * numbers are computed exactly from the events.
+ */
+export const EXACT_SAMPLE = 500;
 
 export interface DoraScopeServices {
   knex: Knex;

@@ -3,14 +3,11 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   DEFAULT_DORA_OPTIONS,
-  diagnosticsFromCounts,
   dxEventsIngestPermission,
-  unmappedDiagnostic,
   type DoraOptions,
   type DxEventKind,
 } from '@internal/plugin-dx-common';
@@ -27,15 +24,10 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogReadScope } from '@internal/portal-node';
-import {
-  doraCsv,
-  doraMetrics,
-  goldenPathsCsv,
-  unmappedEvents,
-} from '../metrics/doraMetrics';
+import { doraCsv, goldenPathsCsv } from '../metrics/doraMetrics';
+import { doraForScope, goldenPathsVersusOthers } from '../metrics/doraScope';
 import type { EntityMapper } from '../mapping/EntityMapper';
 import type { DxStore } from '../store/DxStore';
 import type { DoraRollups } from '../rollups/DoraRollups';
@@ -43,11 +35,7 @@ import { ingest } from './ingest';
 import { dateParam, rangeOf, refParam } from './params';
 
 export const GITHUB_WEBHOOK_PATH = '/webhooks/github';
-/**
- * Up to this many deployments, deployed changes and resolved incidents, DORA
- * numbers are computed exactly from the events.
- */
-export const EXACT_SAMPLE = 500;
+export { EXACT_SAMPLE } from '../metrics/doraScope';
 /** Events per batch. */
 export const MAX_BATCH_EVENTS = 10_000;
 
@@ -85,6 +73,13 @@ export interface DxRouterOptions {
 export function createDxRouter(options: DxRouterOptions): express.Router {
   const { httpAuth, permissions, store, mapper, catalog } = options;
   const dora = options.dora ?? DEFAULT_DORA_OPTIONS;
+  const scopeServices = {
+    knex: store.knex,
+    rollups: options.rollups,
+    dora,
+    catalog,
+    permissions,
+  };
   const router = Router();
 
   // A batch of CDEvents or generic events.
@@ -216,94 +211,33 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
       allow: ['user', 'service'],
     });
     const { from, to, settings } = rangeOf(req);
-    const entityRef = refParam(req.query.entityRef, 'entityRef');
-    const owner = refParam(req.query.owner, 'owner');
-    const readable = await catalogReadScope(
-      { permissions, catalog },
-      credentials,
-      entityRef ? { refs: [entityRef] } : undefined,
-    );
-    let entityRefs: string[] | undefined;
-    if (entityRef) entityRefs = readable.restrict([entityRef]);
-    else if (owner) {
-      const { items } = await catalog.getEntities(
-        {
-          filter: { 'relations.ownedBy': owner },
-          fields: ['kind', 'metadata.name', 'metadata.namespace'],
-        },
-        { credentials },
-      );
-      entityRefs = items.map(e =>
-        stringifyEntityRef(e).toLocaleLowerCase('en-US'),
-      );
-    } else entityRefs = readable.restrict(undefined);
-    const span = to.getTime() - from.getTime();
-    const previousFrom = new Date(from.getTime() - span);
     // Large samples over whole UTC days are added up from the daily
-    // roll-ups; small ones (up to EXACT_SAMPLE records), rows, another
-    // time zone or odd bounds are computed exactly from the events.
-    // `source=events|rollup` chooses (for comparisons).
+    // roll-ups; small ones, rows, another time zone or odd bounds are
+    // computed exactly from the events. `source=events|rollup` chooses
+    // (for comparisons).
     const source = req.query.source;
     if (source !== undefined && source !== 'events' && source !== 'rollup')
       throw new InputError('source must be events or rollup');
-    const rollupsPossible =
-      !settings.rows &&
-      settings.timeZone === 'UTC' &&
-      options.rollups.covers(previousFrom, to);
-    if (source === 'rollup' && !rollupsPossible)
-      throw new InputError(
-        'roll-ups hold whole UTC days of the last 400 days, without rows, in UTC',
-      );
-    // Events that map to no entity belong to the organisation's numbers.
-    const unmapped = !entityRef && !owner && entityRefs === undefined;
-    const period = async (range: { from: Date; to: Date }, rows: boolean) => {
-      const r = { from: range.from.toISOString(), to: range.to.toISOString() };
-      const exact = () =>
-        doraMetrics(store.knex, { entityRefs }, r, {
-          ...settings,
-          rows,
-          dora,
-          unmapped,
-        }).then(m => ({ ...m, source: 'events' as const }));
-      if (source === 'events' || !rollupsPossible) return exact();
-      const rolled = await options.rollups.metrics({ entityRefs }, r);
-      const sample =
-        rolled.deploymentFrequency.deployments +
-        rolled.leadTime.changes +
-        rolled.recoveryTime.incidents;
-      if (source !== 'rollup' && sample <= EXACT_SAMPLE) return exact();
-      // Roll-ups hold counts only: the five keys without rows, and the
-      // diagnostics the counts give, without examples.
-      const { rollupCounts: _counts, ...answer } = rolled;
-      const diagnostics = diagnosticsFromCounts(rolled, dora);
-      if (unmapped) {
-        const u = unmappedDiagnostic(await unmappedEvents(store.knex, r));
-        if (u) diagnostics.push(u);
-      }
-      return { ...answer, diagnostics };
-    };
-    const [current, previous] = await Promise.all([
-      period({ from, to }, settings.rows),
-      period({ from: previousFrom, to: from }, false),
-    ]);
-    let scope: Record<string, unknown> = { organisation: true };
-    if (entityRef) scope = { entityRef };
-    else if (owner) scope = { owner, entities: entityRefs?.length ?? 0 };
+    const answer = await doraForScope(scopeServices, credentials, {
+      entityRef: refParam(req.query.entityRef, 'entityRef'),
+      owner: refParam(req.query.owner, 'owner'),
+      from,
+      to,
+      settings,
+      source,
+    });
     if (req.path.endsWith('.csv')) {
+      const { scope: _scope, previous, ...current } = answer;
       res
         .type('text/csv')
         .attachment('dora.csv')
         .send(doraCsv(current, previous));
       return;
     }
-    res.json({
-      scope,
-      ...current,
-      previous: { ...previous, perDay: undefined },
-    });
+    res.json(answer);
   });
 
-  // Golden paths versus the rest: the four keys of the components made
+  // Golden paths versus the rest: the five keys of the components made
   // from a golden-path template (annotation portal.dev/template) beside
   // those of every other entity with events.
   router.get(
@@ -313,55 +247,19 @@ export function createDxRouter(options: DxRouterOptions): express.Router {
         allow: ['user', 'service'],
       });
       const { from, to, settings } = rangeOf(req);
-      const scope = await catalogReadScope(
-        { permissions, catalog },
+      const comparison = await goldenPathsVersusOthers(
+        scopeServices,
         credentials,
+        { from, to, settings },
       );
-      const { items } = await catalog.getEntities(
-        {
-          filter: {
-            kind: 'component',
-            'metadata.annotations.portal.dev/template': CATALOG_FILTER_EXISTS,
-          },
-          fields: ['kind', 'metadata.name', 'metadata.namespace'],
-        },
-        { credentials },
-      );
-      const golden = items.map(e =>
-        stringifyEntityRef(e).toLocaleLowerCase('en-US'),
-      );
-      const range = { from: from.toISOString(), to: to.toISOString() };
-      const [goldenPath, others] = await Promise.all([
-        doraMetrics(store.knex, { entityRefs: golden }, range, {
-          ...settings,
-          dora,
-        }),
-        doraMetrics(
-          store.knex,
-          scope.all
-            ? { excludeEntityRefs: golden }
-            : {
-                entityRefs: scope
-                  .restrict(undefined)!
-                  .filter(ref => !golden.includes(ref)),
-              },
-          range,
-          { ...settings, dora },
-        ),
-      ]);
       if (req.path.endsWith('.csv')) {
         res
           .type('text/csv')
           .attachment('golden-paths.csv')
-          .send(goldenPathsCsv(goldenPath, others));
+          .send(goldenPathsCsv(comparison.goldenPath, comparison.others));
         return;
       }
-      res.json({
-        from: range.from,
-        to: range.to,
-        goldenPath: { entities: golden.length, ...goldenPath },
-        others,
-      });
+      res.json(comparison);
     },
   );
 
