@@ -15,8 +15,18 @@ export const catalogIngestionSourceRescanPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * See catalog ingestion's actions (agents, CLI). Entity-level reads still
+ * follow catalog permissions.
+ */
+export const catalogIngestionActionsReadPermission = createPermission({
+  name: 'catalog.ingestion.actions.read',
+  attributes: { action: 'read' },
+});
+
 /** All permissions of the catalog ingestion module. */
 export const catalogIngestionPermissions = [
   catalogIngestionRescanPermission,
   catalogIngestionSourceRescanPermission,
+  catalogIngestionActionsReadPermission,
 ];

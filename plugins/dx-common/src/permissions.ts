@@ -28,10 +28,20 @@ export const dxBackfillStartPermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * See DX's actions (agents, CLI). Entity-level reads still follow catalog
+ * permissions.
+ */
+export const dxActionsReadPermission = createPermission({
+  name: 'dx.actions.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission of the DX plugin family. */
 export const dxPermissions = [
   dxEventsIngestPermission,
   dxBackfillStartPermission,
   dxScorecardsRefreshPermission,
   dxOnboardingPeopleReadPermission,
+  dxActionsReadPermission,
 ];

@@ -19,8 +19,30 @@ export const goldenPathsUpgradePermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * See golden paths' actions (agents, CLI). Entity-level reads still follow
+ * catalog permissions.
+ */
+export const goldenPathsActionsReadPermission = createPermission({
+  name: 'golden-paths.actions.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Request a golden path, or continue an approved golden gate request,
+ * through the actions (agents, CLI): starts what the golden-path form
+ * starts, as the caller. Granted to signed-in users by the portal's
+ * permission policy; the policy check and golden gates still apply.
+ */
+export const goldenPathsRequestPermission = createPermission({
+  name: 'golden-paths.request',
+  attributes: { action: 'create' },
+});
+
 /** Every permission of the golden-paths plugin family. */
 export const goldenPathsPermissions = [
   goldenGateReviewPermission,
   goldenPathsUpgradePermission,
+  goldenPathsActionsReadPermission,
+  goldenPathsRequestPermission,
 ];

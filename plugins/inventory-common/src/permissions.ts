@@ -15,8 +15,18 @@ export const inventoryAdvisoryImportPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * See the dependency inventory's actions (agents, CLI). Entity-level reads
+ * still follow catalog permissions.
+ */
+export const inventoryActionsReadPermission = createPermission({
+  name: 'catalog.inventory.actions.read',
+  attributes: { action: 'read' },
+});
+
 /** All permissions of the dependency inventory. */
 export const inventoryPermissions = [
   inventorySbomUploadPermission,
   inventoryAdvisoryImportPermission,
+  inventoryActionsReadPermission,
 ];

@@ -67,6 +67,18 @@ const onboardingPeople = createPermission({
   name: 'dx.onboarding.people.read',
   attributes: { action: 'read' },
 });
+const goldenPathRequest = createPermission({
+  name: 'golden-paths.request',
+  attributes: { action: 'create' },
+});
+/** The visibility permissions of the portal's actions (agents, CLI). */
+const actionReads = [
+  'catalog.ingestion.actions.read',
+  'catalog.inventory.actions.read',
+  'golden-paths.actions.read',
+  'slo.actions.read',
+  'dx.actions.read',
+].map(name => createPermission({ name, attributes: { action: 'read' } }));
 const laterPluginWrite = createPermission({
   name: 'some-new-plugin.thing.delete',
   attributes: { action: 'delete' },
@@ -79,6 +91,8 @@ describe('PortalPermissionPolicy', () => {
       catalogEntityReadPermission,
       taskCreatePermission,
       sloManage,
+      goldenPathRequest,
+      ...actionReads,
     ]) {
       expect((await decide(policy, permission, outsider)).result).toBe(
         AuthorizeResult.ALLOW,

@@ -73,6 +73,10 @@ export const EVERYONE = new Set([
   // Opens a change request on a service's repository; it merges only
   // through the host's review.
   'golden-paths.upgrade.propose',
+  // Requests a golden path (or continues an approved gate) through the
+  // actions: it starts only what the golden-path form starts, and the
+  // policy check and golden gates apply.
+  'golden-paths.request',
   // The SLO backend also requires the user to own the SLO's entity.
   'slo.manage',
 ]);

@@ -15,5 +15,18 @@ export const sloPushPermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * See the SLO plugin's actions (agents, CLI). Entity-level reads still
+ * follow catalog permissions.
+ */
+export const sloActionsReadPermission = createPermission({
+  name: 'slo.actions.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission of the SLO plugin family. */
-export const sloPermissions = [sloManagePermission, sloPushPermission];
+export const sloPermissions = [
+  sloManagePermission,
+  sloPushPermission,
+  sloActionsReadPermission,
+];

@@ -16,12 +16,20 @@ import {
 
 // The ingestion actions through the catalog's actions endpoint, on the real
 // catalog and PostgreSQL, for a caller who reads everything (ALICE) and one
-// the catalog hides private entities from (BOB, who may not re-scan either).
+// the catalog hides private entities from (BOB, who may not re-scan either),
+// and one denied the ingestion actions' read permission (CAROL).
 
 jest.setTimeout(60_000);
 
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
+const CAROL = 'user:default/carol';
+
+/** Each user's denied permission (by name); everything else is allowed. */
+const DENIED: Record<string, string> = {
+  [BOB]: 'catalog.ingestion.rescan',
+  [CAROL]: 'catalog.ingestion.actions.read',
+};
 
 const permissionsFactory = createServiceFactory({
   service: coreServices.permissions,
@@ -31,7 +39,7 @@ const permissionsFactory = createServiceFactory({
       const who = options?.credentials?.principal?.userEntityRef;
       return requests.map(r => ({
         result:
-          who === BOB && r.permission.name === 'catalog.ingestion.rescan'
+          who && DENIED[who] === r.permission.name
             ? AuthorizeResult.DENY
             : AuthorizeResult.ALLOW,
       })) as any;
@@ -293,11 +301,18 @@ describe('catalog ingestion actions', () => {
       trigger: 'api',
     });
 
+    // The route answers 403 to BOB; the action, whose visibility is the
+    // same permission, does not exist for him.
     const bob = await invoke(BOB, 'rescan-repository', {
       repository: 'local/shop',
     });
-    expect(bob.status).toBe(403);
-    expect(bob.body.error.name).toBe('NotAllowedError');
+    expect(bob.status).toBe(404);
+    expect(bob.body.error.name).toBe('NotFoundError');
+    const route = await request(server)
+      .post('/api/catalog/ingestion/rescan')
+      .set('Authorization', mockCredentials.user.header(BOB))
+      .send({ source: 'local', repository: 'shop' });
+    expect(route.status).toBe(403);
     const missing = await invoke(ALICE, 'rescan-repository', {
       repository: 'local/nowhere',
     });
@@ -329,5 +344,39 @@ describe('catalog ingestion actions', () => {
     ]);
     for (const a of res.body.actions)
       expect(a.schema.input.type).toBe('object');
+  });
+
+  it('shows each action only to callers its visibility permission allows, and does not exist for the others', async () => {
+    const mine = ['catalog:why-not-in-catalog', 'catalog:rescan-repository'];
+    const listed = async (user: string) => {
+      const res = await request(server)
+        .get('/api/catalog/.backstage/actions/v1/actions')
+        .set('Authorization', mockCredentials.user.header(user));
+      expect(res.status).toBe(200);
+      return res.body.actions
+        .map((a: any) => a.id)
+        .filter((id: string) => mine.includes(id));
+    };
+    expect(await listed(ALICE)).toEqual(mine);
+    // Denied catalog.ingestion.actions.read only: the read is gone.
+    expect(await listed(CAROL)).toEqual(['catalog:rescan-repository']);
+    // Denied catalog.ingestion.rescan only: the re-scan is gone.
+    expect(await listed(BOB)).toEqual(['catalog:why-not-in-catalog']);
+
+    const carol = await invoke(CAROL, 'why-not-in-catalog', {
+      repository: 'local/shop',
+    });
+    expect(carol.status).toBe(404);
+    expect(carol.body.error).toMatchObject({
+      name: 'NotFoundError',
+      message: 'Action "catalog:why-not-in-catalog" not found',
+    });
+    const bob = await invoke(BOB, 'rescan-repository', {
+      repository: 'local/shop',
+    });
+    expect(bob.status).toBe(404);
+    expect(bob.body.error.message).toBe(
+      'Action "catalog:rescan-repository" not found',
+    );
   });
 });

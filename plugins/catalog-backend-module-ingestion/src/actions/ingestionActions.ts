@@ -14,6 +14,10 @@ import type {
   IngestionProblem,
   IngestionRun,
 } from '@internal/plugin-catalog-ingestion-common';
+import {
+  catalogIngestionActionsReadPermission,
+  catalogIngestionRescanPermission,
+} from '@internal/plugin-catalog-ingestion-common';
 import { entityRefParam } from '@internal/plugin-catalog-ingestion-node';
 import { catalogReadScope } from '@internal/portal-node';
 import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
@@ -187,6 +191,7 @@ export function registerIngestionActions(
       'Use it when an entity is missing from the catalog or out of date; give entityRef (kind:namespace/name) or repository as <sourceId>/<repository name>, not both. ' +
       'Entities the catalog does not show you are left out.',
     attributes: { readOnly: true, idempotent: true, destructive: false },
+    visibilityPermission: catalogIngestionActionsReadPermission,
     schema: {
       input: z =>
         z.object({
@@ -372,6 +377,8 @@ export function registerIngestionActions(
       'Reads one repository again now and applies what changed to the catalog, as after a push; answers the run with its counts and the documents it refused. ' +
       'Use it after fixing a catalog-info.yaml, instead of waiting for the schedule. repository is <sourceId>/<repository name>, as why-not-in-catalog answers it.',
     attributes: { readOnly: false, idempotent: true, destructive: false },
+    // The permission POST /ingestion/rescan checks for one repository.
+    visibilityPermission: catalogIngestionRescanPermission,
     schema: {
       input: z =>
         z.object({

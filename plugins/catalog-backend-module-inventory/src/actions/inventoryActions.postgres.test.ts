@@ -23,14 +23,26 @@ jest.setTimeout(60_000);
 
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
+/** Denied catalog.inventory.actions.read: the actions that name it do not exist for her. */
+const CAROL = 'user:default/carol';
 
-/** BOB reads what is not annotated portal.dev/visibility: private. */
+/**
+ * BOB reads what is not annotated portal.dev/visibility: private; CAROL
+ * may not see the inventory actions.
+ */
 const permissionsFactory = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
   factory: () => ({
-    async authorize(requests: any[]) {
-      return requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any;
+    async authorize(requests: any[], options: any) {
+      const who = options?.credentials?.principal?.userEntityRef;
+      return requests.map(r => ({
+        result:
+          who === CAROL &&
+          r.permission.name === 'catalog.inventory.actions.read'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })) as any;
     },
     async authorizeConditional(requests: any[], options: any) {
       const who = options?.credentials?.principal?.userEntityRef;
@@ -293,5 +305,44 @@ describe('dependency inventory actions', () => {
     ]);
     for (const a of res.body.actions)
       expect(a.schema.input.type).toBe('object');
+  });
+
+  it('shows its actions only to callers allowed catalog.inventory.actions.read, and they do not exist for the others', async () => {
+    const mine = ['catalog:who-uses-package', 'catalog:get-entity-packages'];
+    const listed = async (user: string) => {
+      const res = await request(server)
+        .get('/api/catalog/.backstage/actions/v1/actions')
+        .set('Authorization', mockCredentials.user.header(user));
+      expect(res.status).toBe(200);
+      return res.body.actions
+        .map((a: any) => a.id)
+        .filter((id: string) => mine.includes(id));
+    };
+    expect(await listed(ALICE)).toEqual(mine);
+    expect(await listed(BOB)).toEqual(mine);
+    // Denied only catalog.inventory.actions.read: every one of them is gone.
+    expect(await listed(CAROL)).toEqual([]);
+    // The ingestion module's actions name their own permission: still there.
+    const carol = await request(server)
+      .get('/api/catalog/.backstage/actions/v1/actions')
+      .set('Authorization', mockCredentials.user.header(CAROL));
+    expect(carol.body.actions.map((a: any) => a.id)).toContain(
+      'catalog:why-not-in-catalog',
+    );
+
+    for (const id of mine) {
+      const res = await invoke(CAROL, id.split(':')[1], {
+        package: 'pkg:npm/lodash',
+      });
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({
+        name: 'NotFoundError',
+        message: `Action "${id}" not found`,
+      });
+    }
+    const alice = await invoke(ALICE, 'who-uses-package', {
+      package: 'pkg:npm/lodash',
+    });
+    expect(alice.status).toBe(200);
   });
 });

@@ -3,6 +3,7 @@ import type {
   ActionsRegistryService,
 } from '@backstage/backend-plugin-api/alpha';
 import { entityRefParam } from '@internal/plugin-catalog-ingestion-node';
+import { inventoryActionsReadPermission } from '@internal/plugin-inventory-common';
 import {
   entityDependencies,
   packageUsages,
@@ -45,6 +46,7 @@ export function registerInventoryActions(
       'Lists the catalog components whose SBOM contains a package, with the version each uses, whether directly or transitively, and the owner to contact. ' +
       'Use it to find who is affected by a vulnerable or deprecated library; package is a purl without version (pkg:npm/lodash, pkg:maven/org.apache.logging.log4j/log4j-core) or a bare name (any ecosystem), range an optional semver range such as <4.17.21.',
     attributes: { readOnly: true, idempotent: true, destructive: false },
+    visibilityPermission: inventoryActionsReadPermission,
     schema: {
       input: z =>
         z.object({
@@ -120,6 +122,7 @@ export function registerInventoryActions(
       'Lists the packages (dependencies) of a catalog component or resource, read from its SBOMs, with version, ecosystem, licenses and whether each is direct or transitive, and the SBOMs they came from. ' +
       'Use it to see what a service depends on; entityRef is kind:namespace/name, e.g. component:default/payments-api. An empty list means no SBOM was found for it.',
     attributes: { readOnly: true, idempotent: true, destructive: false },
+    visibilityPermission: inventoryActionsReadPermission,
     schema: {
       input: z =>
         z.object({

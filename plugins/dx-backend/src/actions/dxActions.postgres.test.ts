@@ -27,15 +27,26 @@ const CONNECTION =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
+/** Denied dx.actions.read: the actions that name it do not exist for her. */
+const CAROL = 'user:default/carol';
 const DAY = 86_400_000;
 
-/** BOB reads what is not annotated portal.dev/visibility: private. */
+/**
+ * BOB reads what is not annotated portal.dev/visibility: private; CAROL
+ * may not see the DX actions.
+ */
 const permissionsFactory = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
   factory: () => ({
-    async authorize(requests: any[]) {
-      return requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any;
+    async authorize(requests: any[], options: any) {
+      const who = options?.credentials?.principal?.userEntityRef;
+      return requests.map(r => ({
+        result:
+          who === CAROL && r.permission.name === 'dx.actions.read'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })) as any;
     },
     async authorizeConditional(requests: any[], options: any) {
       const who = options?.credentials?.principal?.userEntityRef;
@@ -431,5 +442,37 @@ describe('DX actions', () => {
     ]);
     for (const a of res.body.actions)
       expect(a.schema.input.type).toBe('object');
+  });
+
+  it('shows its actions only to callers allowed dx.actions.read, and they do not exist for the others', async () => {
+    const mine = [
+      'dx:get-dora-metrics',
+      'dx:compare-golden-paths',
+      'dx:get-entity-scorecard',
+    ];
+    const listed = async (user: string) => {
+      const res = await request(backend.server)
+        .get('/api/dx/.backstage/actions/v1/actions')
+        .set('Authorization', mockCredentials.user.header(user));
+      expect(res.status).toBe(200);
+      return res.body.actions
+        .map((a: any) => a.id)
+        .filter((id: string) => mine.includes(id));
+    };
+    expect(await listed(ALICE)).toEqual(mine);
+    expect(await listed(BOB)).toEqual(mine);
+    // Denied only dx.actions.read: every one of them is gone.
+    expect(await listed(CAROL)).toEqual([]);
+
+    for (const id of mine) {
+      const res = await invoke(CAROL, id.split(':')[1], { days: 30 });
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({
+        name: 'NotFoundError',
+        message: `Action "${id}" not found`,
+      });
+    }
+    const alice = await invoke(ALICE, 'compare-golden-paths', { days: 30 });
+    expect(alice.status).toBe(200);
   });
 });

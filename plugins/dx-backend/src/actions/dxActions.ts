@@ -9,6 +9,7 @@ import type {
   EntityScorecard,
   Scorecard,
 } from '@internal/plugin-dx-common';
+import { dxActionsReadPermission } from '@internal/plugin-dx-common';
 import { catalogReadScope } from '@internal/portal-node';
 import {
   doraForScope,
@@ -257,6 +258,7 @@ export function registerDxActions(services: DxActionServices): void {
       'Answers the DORA keys (deployment frequency, lead time for changes, change failure rate, failed deployment recovery time, and rework rate) with sample sizes and levels, the previous period of equal length, and diagnostics saying which events could not be linked and how to fix that. ' +
       'Give entityRef for one entity, owner (a group ref) for the entities a team owns, or neither for the whole organisation; days is the range ending today (default 30).',
     attributes: { readOnly: true, idempotent: true, destructive: false },
+    visibilityPermission: dxActionsReadPermission,
     schema: {
       input: z =>
         z.object({
@@ -350,6 +352,7 @@ export function registerDxActions(services: DxActionServices): void {
       'Compares the DORA keys of the components made from a golden-path template (annotation portal.dev/template) with those of every other entity with delivery events, side by side with sample sizes and levels. ' +
       'Use it to show whether golden paths deliver better; days is the range ending today (default 90).',
     attributes: { readOnly: true, idempotent: true, destructive: false },
+    visibilityPermission: dxActionsReadPermission,
     schema: {
       input: z => z.object({ days: daysInput(z, 90) }),
       output: z =>
@@ -437,6 +440,7 @@ export function registerDxActions(services: DxActionServices): void {
       "Answers an entity's scorecards (e.g. production readiness): the level reached, and every check with pass, fail or n/a, what was found, and for each failing check how to fix it. " +
       'Use it to know what a service lacks and what to do next; entityRef is kind:namespace/name. Scorecards are evaluated on a schedule, so a fix shows at the next run.',
     attributes: { readOnly: true, idempotent: true, destructive: false },
+    visibilityPermission: dxActionsReadPermission,
     schema: {
       input: z =>
         z.object({

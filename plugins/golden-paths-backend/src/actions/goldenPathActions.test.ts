@@ -274,17 +274,38 @@ function fakeScaffolder(tasks: Map<string, FakeTask>) {
   });
 }
 
-/** Only pat reviews golden gates. */
+/** Denied golden-paths.actions.read: the read actions do not exist for her. */
+const CAROL = 'user:default/carol';
+/** Denied golden-paths.request: the write actions do not exist for him. */
+const DAN = 'user:default/dan';
+
+/** Permissions everyone holds, as the portal's policy grants them, and who is denied each. */
+const EVERYONE: Record<string, string | undefined> = {
+  'golden-paths.actions.read': CAROL,
+  'golden-paths.request': DAN,
+};
+
+/**
+ * Only pat reviews golden gates (pat may do anything); everyone else sees
+ * the actions and requests golden paths, but CAROL and DAN.
+ */
 const reviewerPermissions = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
   factory: () => ({
     async authorize(requests: any[], options: any) {
       const principal = options?.credentials?.principal;
-      const allowed =
-        principal?.type === 'user' && principal.userEntityRef === PAT;
-      return requests.map(() => ({
-        result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      const user = principal?.type === 'user' && principal.userEntityRef;
+      return requests.map(r => ({
+        result:
+          user === PAT ||
+          // Services see the actions too (the framework does not ask the
+          // policy for them); the actions refuse them themselves.
+          ((user || principal?.type === 'service') &&
+            r.permission.name in EVERYONE &&
+            EVERYONE[r.permission.name] !== user)
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
       }));
     },
     async authorizeConditional(requests: any[]) {
@@ -745,5 +766,62 @@ describe('golden-path actions', () => {
     expect(continued.body.error.message).toBe(
       `golden gate request ${gateId} was rejected by pat: One instance is enough`,
     );
+  });
+
+  it('each exists only for callers its visibility permission allows, agents acting for them included', async () => {
+    const reads = [
+      'golden-paths:list-golden-paths',
+      'golden-paths:check-golden-path-request',
+      'golden-paths:get-golden-path-request',
+    ];
+    const writes = [
+      'golden-paths:request-golden-path',
+      'golden-paths:continue-golden-path-request',
+    ];
+    const listed = async (auth: string) => {
+      const res = await request(server)
+        .get('/api/golden-paths/.backstage/actions/v1/actions')
+        .set('Authorization', auth);
+      expect(res.status).toBe(200);
+      return res.body.actions.map((a: any) => a.id).sort();
+    };
+    expect(await listed(as(ALICE, AGENT))).toEqual(
+      [...reads, ...writes].sort(),
+    );
+    // Denied golden-paths.actions.read only: the reads are gone.
+    expect(await listed(as(CAROL))).toEqual([...writes].sort());
+    expect(await listed(as(CAROL, AGENT))).toEqual([...writes].sort());
+    // Denied golden-paths.request only: the writes are gone.
+    expect(await listed(as(DAN))).toEqual([...reads].sort());
+
+    const notFound = (res: request.Response, id: string) => {
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({
+        name: 'NotFoundError',
+        message: `Action "${id}" not found`,
+      });
+    };
+    notFound(
+      await invoke('list-golden-paths', as(CAROL, AGENT), {}),
+      'golden-paths:list-golden-paths',
+    );
+    notFound(
+      await invoke('get-golden-path-request', as(CAROL), { taskId: 'task-1' }),
+      'golden-paths:get-golden-path-request',
+    );
+    const before = tasks.size;
+    notFound(
+      await invoke('request-golden-path', as(DAN, AGENT), {
+        template: 'postgres-database',
+        parameters: { name: 'dans-db', owner: 'group:default/team-a' },
+      }),
+      'golden-paths:request-golden-path',
+    );
+    notFound(
+      await invoke('continue-golden-path-request', as(DAN), { gateId: 'g1' }),
+      'golden-paths:continue-golden-path-request',
+    );
+    expect(tasks.size).toBe(before);
+    expect((await invoke('list-golden-paths', as(DAN), {})).status).toBe(200);
   });
 });

@@ -24,6 +24,8 @@ import {
   GOLDEN_GATE_PARAMETER,
   gateWaitingHeadline,
   goldenGateReviewPermission,
+  goldenPathsActionsReadPermission,
+  goldenPathsRequestPermission,
   type GateRequest,
   type GoldenPathPolicy,
   type GoldenPathRun,
@@ -363,6 +365,7 @@ export function registerGoldenPathActions(options: GoldenPathActionsOptions) {
       GOLDEN_PATH_ACTIONS.request,
     )}; pre-check parameters with ${id(GOLDEN_PATH_ACTIONS.check)}.`,
     attributes: { readOnly: true, destructive: false, idempotent: true },
+    visibilityPermission: goldenPathsActionsReadPermission,
     schema: {
       input: z =>
         z.object({
@@ -491,6 +494,7 @@ export function registerGoldenPathActions(options: GoldenPathActionsOptions) {
     title: 'Check a golden-path request against the policy',
     description: `Checks the parameters of a golden-path request against the organisation policy without creating anything: problems and broken rules (the request would be refused), and golden gates (the request would wait for a person of the platform team to approve it, and why). The same check as the form of the portal.`,
     attributes: { readOnly: true, destructive: false, idempotent: true },
+    visibilityPermission: goldenPathsActionsReadPermission,
     schema: {
       input: z =>
         z.object({
@@ -579,6 +583,7 @@ export function registerGoldenPathActions(options: GoldenPathActionsOptions) {
       GOLDEN_PATH_ACTIONS.continue,
     )} continues an approved request.`,
     attributes: { readOnly: false, destructive: false, idempotent: false },
+    visibilityPermission: goldenPathsRequestPermission,
     schema: {
       input: z =>
         z.object({
@@ -667,6 +672,7 @@ export function registerGoldenPathActions(options: GoldenPathActionsOptions) {
       GOLDEN_PATH_ACTIONS.continue,
     )}) or rejected (by whom, and why). Only the requester, an agent acting for them, or a reviewer of golden gates may read it.`,
     attributes: { readOnly: true, destructive: false, idempotent: true },
+    visibilityPermission: goldenPathsActionsReadPermission,
     schema: {
       input: z =>
         z.object({
@@ -818,6 +824,7 @@ export function registerGoldenPathActions(options: GoldenPathActionsOptions) {
     title: 'Continue an approved golden-path request',
     description: `Continues a golden gate request that a person approved: a new task of the same template runs as the requester, with the approved parameters (the reviewer may have changed some). Only the requester (or an agent acting for them) continues it, once; a request that still waits, or was rejected, is refused. No action approves gates.`,
     attributes: { readOnly: false, destructive: false, idempotent: false },
+    visibilityPermission: goldenPathsRequestPermission,
     schema: {
       input: z =>
         z.object({

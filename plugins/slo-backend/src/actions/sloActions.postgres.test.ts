@@ -22,15 +22,26 @@ jest.setTimeout(60_000);
 
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
+/** Denied slo.actions.read: the actions that name it do not exist for her. */
+const CAROL = 'user:default/carol';
 const as = (user: string) => mockCredentials.user.header(user);
 
-/** BOB reads what is not annotated portal.dev/visibility: private. */
+/**
+ * BOB reads what is not annotated portal.dev/visibility: private; CAROL
+ * may not see the SLO actions.
+ */
 const permissionsFactory = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
   factory: () => ({
-    async authorize(requests: any[]) {
-      return requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any;
+    async authorize(requests: any[], options: any) {
+      const who = options?.credentials?.principal?.userEntityRef;
+      return requests.map(r => ({
+        result:
+          who === CAROL && r.permission.name === 'slo.actions.read'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })) as any;
     },
     async authorizeConditional(requests: any[], options: any) {
       const who = options?.credentials?.principal?.userEntityRef;
@@ -302,5 +313,33 @@ describe('SLO actions', () => {
     ]);
     for (const a of res.body.actions)
       expect(a.schema.input.type).toBe('object');
+  });
+
+  it('shows its actions only to callers allowed slo.actions.read, and they do not exist for the others', async () => {
+    const mine = ['slo:get-entity-slos', 'slo:get-platform-health'];
+    const listed = async (user: string) => {
+      const res = await request(backend.server)
+        .get('/api/slo/.backstage/actions/v1/actions')
+        .set('Authorization', as(user));
+      expect(res.status).toBe(200);
+      return res.body.actions
+        .map((a: any) => a.id)
+        .filter((id: string) => mine.includes(id));
+    };
+    expect(await listed(ALICE)).toEqual(mine);
+    expect(await listed(BOB)).toEqual(mine);
+    // Denied only slo.actions.read: every one of them is gone.
+    expect(await listed(CAROL)).toEqual([]);
+
+    for (const id of mine) {
+      const res = await invoke(CAROL, id.split(':')[1], {});
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({
+        name: 'NotFoundError',
+        message: `Action "${id}" not found`,
+      });
+    }
+    const alice = await invoke(ALICE, 'get-platform-health', {});
+    expect(alice.status).toBe(200);
   });
 });

@@ -5,6 +5,7 @@ import type {
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { SloSummary } from '@internal/plugin-slo-common';
+import { sloActionsReadPermission } from '@internal/plugin-slo-common';
 import {
   listSloSummaries,
   platformHealth,
@@ -165,6 +166,7 @@ export function registerSloActions(
       'Lists the SLOs of a catalog entity with their objective, state (ok, warning, breaching, no-data, error), error budget remaining and burn rates at the latest evaluation. ' +
       'Use it to judge whether a service meets its reliability targets or may take risk; entityRef is kind:namespace/name, e.g. component:default/payments-api. An empty list means the entity has no SLO.',
     attributes: { readOnly: true, idempotent: true, destructive: false },
+    visibilityPermission: sloActionsReadPermission,
     schema: {
       input: z =>
         z.object({
@@ -213,6 +215,7 @@ export function registerSloActions(
       "Answers the developer portal's own SLOs (those of its platform SLO file, e.g. catalog ingestion, provisioning, API availability) with objective, state, error budget and burn rates, the success rate and duration of golden-path provisioning over the last days, and the probes of its endpoints over the last day. " +
       'Use it when the portal itself seems slow or broken, or to report on the platform.',
     attributes: { readOnly: true, idempotent: true, destructive: false },
+    visibilityPermission: sloActionsReadPermission,
     schema: {
       input: z =>
         z.object({
