@@ -296,7 +296,13 @@ test(
     await expect(async () => {
       await page.goto('/golden-paths?tab=runs');
       await expect(
-        page.getByRole('row', { name: /typescript-service.*Completed/ }),
+        // The template by its title once the catalog answered, by its
+        // name before.
+        page
+          .getByRole('row', {
+            name: /(typescript-service|TypeScript HTTP service).*Completed/,
+          })
+          .first(),
       ).toBeVisible({ timeout: 5_000 });
     }).toPass({ timeout: 30_000 });
     await page.screenshot({ path: `${shots}/12-my-runs.png`, fullPage: true });
