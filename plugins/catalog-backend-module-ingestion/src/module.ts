@@ -246,6 +246,7 @@ export const catalogModuleIngestion = createBackendModule({
             }),
             openSlo,
             catalog: catalogService,
+            auth,
             canary,
           }),
         );

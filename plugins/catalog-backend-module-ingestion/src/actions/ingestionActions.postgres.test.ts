@@ -262,6 +262,28 @@ describe('catalog ingestion actions', () => {
     expect(vault.body.error).toMatchObject({ name: 'NotFoundError' });
   });
 
+  it('the problems route leaves them out too', async () => {
+    const problems = (user: string, query: Record<string, string>) =>
+      request(server)
+        .get('/api/catalog/ingestion/problems')
+        .query(query)
+        .set('Authorization', mockCredentials.user.header(user));
+    for (const query of [
+      { source: 'local', repository: 'copycat' },
+      { entityRef: 'component:default/vault' },
+      {},
+    ]) {
+      const alice = await problems(ALICE, query);
+      expect(alice.status).toBe(200);
+      expect(JSON.stringify(alice.body.items)).toContain(
+        'component:default/vault',
+      );
+      const bob = await problems(BOB, query);
+      expect(bob.status).toBe(200);
+      expect(JSON.stringify(bob.body.items)).not.toContain('vault');
+    }
+  });
+
   it('why-not-in-catalog: refuses input that names nothing, both things, or no known source', async () => {
     for (const input of [
       {},

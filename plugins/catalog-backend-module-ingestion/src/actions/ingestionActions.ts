@@ -7,7 +7,6 @@ import type {
   ActionsRegistryActionOptions,
   ActionsRegistryService,
 } from '@backstage/backend-plugin-api/alpha';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type {
@@ -19,9 +18,13 @@ import {
   catalogIngestionRescanPermission,
 } from '@internal/plugin-catalog-ingestion-common';
 import { entityRefParam } from '@internal/plugin-catalog-ingestion-node';
-import { catalogReadScope } from '@internal/portal-node';
 import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
-import { entityProblems, rescan } from '../service/reads';
+import {
+  entityProblems,
+  entityVisibility,
+  rescan,
+  shownProblem,
+} from '../service/reads';
 import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
 
 /** The zod (v3) the actions registry hands to the schema callbacks. */
@@ -35,7 +38,6 @@ const PROBLEM_LIMIT = 200;
 const RUNS_SCANNED = 100;
 const RUNS_ANSWERED = 3;
 
-const FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 const problemSchema = (z: Z) =>
@@ -109,45 +111,9 @@ export function registerIngestionActions(
     services;
   const sourceIds = () => ingesters.map(i => i.sourceId);
 
-  /**
-   * Which of `refs` the catalog shows the caller (`readable`), and which it
-   * holds but hides from them (`hidden`): answers leave the hidden ones
-   * out, as if ingestion had never seen them. Refs the catalog does not
-   * hold (refused, or not processed yet) are neither. A caller who may not
-   * read the catalog at all gets NotAllowedError, as on the routes.
-   */
-  async function visibility(
-    refs: string[],
-    credentials: BackstageCredentials,
-  ): Promise<{ readable: Set<string>; hidden: Set<string> }> {
-    await catalogReadScope({ permissions, catalog }, credentials, {
-      refs: [],
-    });
-    const unique = [...new Set(refs.map(lower))];
-    const found = async (
-      entityRefs: string[],
-      as: BackstageCredentials,
-    ): Promise<Set<string>> => {
-      const out = new Set<string>();
-      for (let i = 0; i < entityRefs.length; i += 500) {
-        const { items } = await catalog.getEntitiesByRefs(
-          { entityRefs: entityRefs.slice(i, i + 500), fields: FIELDS },
-          { credentials: as },
-        );
-        for (const e of items) if (e) out.add(lower(stringifyEntityRef(e)));
-      }
-      return out;
-    };
-    const readable = await found(unique, credentials);
-    const unread = unique.filter(r => !readable.has(r));
-    const hidden = unread.length
-      ? await found(unread, await auth.getOwnServiceCredentials())
-      : new Set<string>();
-    return { readable, hidden };
-  }
-
-  const shown = (hidden: Set<string>) => (p: IngestionProblem) =>
-    !p.entityRef || !hidden.has(lower(p.entityRef));
+  const visibility = (refs: string[], credentials: BackstageCredentials) =>
+    entityVisibility({ catalog, permissions, auth }, refs, credentials);
+  const shown = shownProblem;
 
   /** The latest runs that read the repository: its source's, or its own. */
   async function repositoryRuns(

@@ -1,7 +1,11 @@
 import type {
+  AuthService,
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogReadScope } from '@internal/portal-node';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -14,6 +18,65 @@ import {
 } from '@internal/plugin-catalog-ingestion-common';
 import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
 import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
+
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+const FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
+
+/**
+ * Which of `refs` the catalog shows the caller (`readable`), and which it
+ * holds but hides from them (`hidden`): answers leave the hidden ones out,
+ * as if ingestion had never seen them. Refs the catalog does not hold
+ * (refused, or not processed yet) are neither. A caller who may not read
+ * the catalog at all gets NotAllowedError; one who reads every entity
+ * (`all`) costs no look-up.
+ */
+export async function entityVisibility(
+  services: {
+    catalog: CatalogService;
+    permissions: PermissionsService;
+    auth: AuthService;
+  },
+  refs: string[],
+  credentials: BackstageCredentials,
+): Promise<{ all: boolean; readable: Set<string>; hidden: Set<string> }> {
+  const { catalog, permissions, auth } = services;
+  const scope = await catalogReadScope({ permissions, catalog }, credentials, {
+    refs: [],
+  });
+  const unique = [...new Set(refs.map(lower))];
+  const found = async (
+    entityRefs: string[],
+    as: BackstageCredentials,
+  ): Promise<Set<string>> => {
+    const out = new Set<string>();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const { items } = await catalog.getEntitiesByRefs(
+        { entityRefs: entityRefs.slice(i, i + 500), fields: FIELDS },
+        { credentials: as },
+      );
+      for (const e of items) if (e) out.add(lower(stringifyEntityRef(e)));
+    }
+    return out;
+  };
+  if (scope.all)
+    return {
+      all: true,
+      readable: await found(unique, credentials),
+      hidden: new Set(),
+    };
+  const readable = await found(unique, credentials);
+  const unread = unique.filter(r => !readable.has(r));
+  const hidden = unread.length
+    ? await found(unread, await auth.getOwnServiceCredentials())
+    : new Set<string>();
+  return { all: false, readable, hidden };
+}
+
+/** Problems that name no entity hidden from the caller. */
+export const shownProblem =
+  (hidden: Set<string>) =>
+  (p: IngestionProblem): boolean =>
+    !p.entityRef || !hidden.has(lower(p.entityRef));
 
 /**
  * The problems of an entity (lower-case ref): those about the entity

@@ -1,4 +1,5 @@
 import type {
+  AuthService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -34,7 +35,12 @@ import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
 import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
 import type { DatabaseOpenSloStore } from '../store/DatabaseOpenSloStore';
 import type { IngestionCanary } from '../canary/IngestionCanary';
-import { entityProblems, rescan } from './reads';
+import {
+  entityProblems,
+  entityVisibility,
+  rescan,
+  shownProblem,
+} from './reads';
 
 export interface RouterOptions {
   ingesters: RepositoryIngester[];
@@ -52,6 +58,8 @@ export interface RouterOptions {
   openSlo: DatabaseOpenSloStore;
   /** The catalog, to ask which entities a caller may read. */
   catalog: CatalogService;
+  /** The plugin's own credentials: which entities the catalog hides. */
+  auth: AuthService;
   /** The canary, when on. */
   canary?: IngestionCanary;
   /** Per caller and endpoint (portal.limits.requestsPerMinute). */
@@ -139,18 +147,23 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
       'entityRef',
       req.query.entityRef,
     )?.toLocaleLowerCase('en-US');
-    if (entityRef) {
-      // Problems about the entity itself, and those of the files of the
-      // repository it was discovered in.
-      res.json({ items: await entityProblems(store, entityRef, limit) });
-      return;
-    }
-    const items = await store.listProblems({
-      sourceId: stringParam('source', req.query.source),
-      repository: stringParam('repository', req.query.repository),
-      limit,
-    });
-    res.json({ items });
+    const credentials = await httpAuth.credentials(req);
+    // Problems about the entity itself, and those of the files of the
+    // repository it was discovered in; or those of a source or repository.
+    const items = entityRef
+      ? await entityProblems(store, entityRef, limit)
+      : await store.listProblems({
+          sourceId: stringParam('source', req.query.source),
+          repository: stringParam('repository', req.query.repository),
+          limit,
+        });
+    // Not those naming an entity the catalog hides from the caller.
+    const { hidden } = await entityVisibility(
+      { catalog: options.catalog, permissions, auth: options.auth },
+      items.flatMap(p => (p.entityRef ? [p.entityRef] : [])),
+      credentials,
+    );
+    res.json({ items: items.filter(shownProblem(hidden)) });
   });
 
   router.get('/ingestion/health', async (req, res) => {
