@@ -268,11 +268,12 @@ describe('catalog ingestion actions', () => {
         .get('/api/catalog/ingestion/problems')
         .query(query)
         .set('Authorization', mockCredentials.user.header(user));
-    for (const query of [
+    const queries: Array<Record<string, string>> = [
       { source: 'local', repository: 'copycat' },
       { entityRef: 'component:default/vault' },
       {},
-    ]) {
+    ];
+    for (const query of queries) {
       const alice = await problems(ALICE, query);
       expect(alice.status).toBe(200);
       expect(JSON.stringify(alice.body.items)).toContain(
