@@ -14,3 +14,4 @@ export {
   startBackendProcess,
 } from './processes';
 export type { DedicatedPostgres, BackendProcess } from './processes';
+export { permissionsForTest } from './permissions';

@@ -1,9 +1,5 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionsForTest } from '@internal/backend-test-utils';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,50 +21,12 @@ const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
 const CAROL = 'user:default/carol';
 
-/** Each user's denied permission (by name); everything else is allowed. */
-const DENIED: Record<string, string> = {
-  [BOB]: 'catalog.ingestion.rescan',
-  [CAROL]: 'catalog.ingestion.actions.read',
-};
-
-const permissionsFactory = createServiceFactory({
-  service: coreServices.permissions,
-  deps: {},
-  factory: () => ({
-    async authorize(requests: any[], options: any) {
-      const who = options?.credentials?.principal?.userEntityRef;
-      return requests.map(r => ({
-        result:
-          who && DENIED[who] === r.permission.name
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      })) as any;
-    },
-    // BOB reads what is not annotated portal.dev/visibility: private, as
-    // the portal policy answers for someone who owns none of it.
-    async authorizeConditional(requests: any[], options: any) {
-      const who = options?.credentials?.principal?.userEntityRef;
-      return requests.map(r =>
-        who === BOB && r.permission.name === 'catalog.entity.read'
-          ? {
-              result: AuthorizeResult.CONDITIONAL,
-              pluginId: 'catalog',
-              resourceType: 'catalog-entity',
-              conditions: {
-                not: {
-                  rule: 'HAS_ANNOTATION',
-                  resourceType: 'catalog-entity',
-                  params: {
-                    annotation: 'portal.dev/visibility',
-                    value: 'private',
-                  },
-                },
-              },
-            }
-          : { result: AuthorizeResult.ALLOW },
-      ) as any;
-    },
-  }),
+const permissionsFactory = permissionsForTest({
+  denied: {
+    [BOB]: ['catalog.ingestion.rescan'],
+    [CAROL]: ['catalog.ingestion.actions.read'],
+  },
+  privateHiddenFrom: [BOB],
 });
 
 const component = (

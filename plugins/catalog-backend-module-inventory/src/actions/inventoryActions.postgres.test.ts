@@ -1,9 +1,5 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionsForTest } from '@internal/backend-test-utils';
 import {
   createRepo,
   MANUAL_SCHEDULE,
@@ -30,43 +26,9 @@ const CAROL = 'user:default/carol';
  * BOB reads what is not annotated portal.dev/visibility: private; CAROL
  * may not see the inventory actions.
  */
-const permissionsFactory = createServiceFactory({
-  service: coreServices.permissions,
-  deps: {},
-  factory: () => ({
-    async authorize(requests: any[], options: any) {
-      const who = options?.credentials?.principal?.userEntityRef;
-      return requests.map(r => ({
-        result:
-          who === CAROL &&
-          r.permission.name === 'catalog.inventory.actions.read'
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      })) as any;
-    },
-    async authorizeConditional(requests: any[], options: any) {
-      const who = options?.credentials?.principal?.userEntityRef;
-      return requests.map(r =>
-        who === BOB && r.permission.name === 'catalog.entity.read'
-          ? {
-              result: AuthorizeResult.CONDITIONAL,
-              pluginId: 'catalog',
-              resourceType: 'catalog-entity',
-              conditions: {
-                not: {
-                  rule: 'HAS_ANNOTATION',
-                  resourceType: 'catalog-entity',
-                  params: {
-                    annotation: 'portal.dev/visibility',
-                    value: 'private',
-                  },
-                },
-              },
-            }
-          : { result: AuthorizeResult.ALLOW },
-      ) as any;
-    },
-  }),
+const permissionsFactory = permissionsForTest({
+  denied: { [CAROL]: ['catalog.inventory.actions.read'] },
+  privateHiddenFrom: [BOB],
 });
 
 const component = (name: string, owner: string, isPrivate = false) =>

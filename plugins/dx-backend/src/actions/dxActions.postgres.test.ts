@@ -1,7 +1,3 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   mockCredentials,
@@ -9,8 +5,11 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { dropDatabases, eventually } from '@internal/backend-test-utils';
+import {
+  dropDatabases,
+  eventually,
+  permissionsForTest,
+} from '@internal/backend-test-utils';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,42 +34,9 @@ const DAY = 86_400_000;
  * BOB reads what is not annotated portal.dev/visibility: private; CAROL
  * may not see the DX actions.
  */
-const permissionsFactory = createServiceFactory({
-  service: coreServices.permissions,
-  deps: {},
-  factory: () => ({
-    async authorize(requests: any[], options: any) {
-      const who = options?.credentials?.principal?.userEntityRef;
-      return requests.map(r => ({
-        result:
-          who === CAROL && r.permission.name === 'dx.actions.read'
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      })) as any;
-    },
-    async authorizeConditional(requests: any[], options: any) {
-      const who = options?.credentials?.principal?.userEntityRef;
-      return requests.map(r =>
-        who === BOB && r.permission.name === 'catalog.entity.read'
-          ? {
-              result: AuthorizeResult.CONDITIONAL,
-              pluginId: 'catalog',
-              resourceType: 'catalog-entity',
-              conditions: {
-                not: {
-                  rule: 'HAS_ANNOTATION',
-                  resourceType: 'catalog-entity',
-                  params: {
-                    annotation: 'portal.dev/visibility',
-                    value: 'private',
-                  },
-                },
-              },
-            }
-          : { result: AuthorizeResult.ALLOW },
-      ) as any;
-    },
-  }),
+const permissionsFactory = permissionsForTest({
+  denied: { [CAROL]: ['dx.actions.read'] },
+  privateHiddenFrom: [BOB],
 });
 
 const CATALOG = `

@@ -1,9 +1,5 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionsForTest } from '@internal/backend-test-utils';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,42 +26,9 @@ const as = (user: string) => mockCredentials.user.header(user);
  * BOB reads what is not annotated portal.dev/visibility: private; CAROL
  * may not see the SLO actions.
  */
-const permissionsFactory = createServiceFactory({
-  service: coreServices.permissions,
-  deps: {},
-  factory: () => ({
-    async authorize(requests: any[], options: any) {
-      const who = options?.credentials?.principal?.userEntityRef;
-      return requests.map(r => ({
-        result:
-          who === CAROL && r.permission.name === 'slo.actions.read'
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      })) as any;
-    },
-    async authorizeConditional(requests: any[], options: any) {
-      const who = options?.credentials?.principal?.userEntityRef;
-      return requests.map(r =>
-        who === BOB && r.permission.name === 'catalog.entity.read'
-          ? {
-              result: AuthorizeResult.CONDITIONAL,
-              pluginId: 'catalog',
-              resourceType: 'catalog-entity',
-              conditions: {
-                not: {
-                  rule: 'HAS_ANNOTATION',
-                  resourceType: 'catalog-entity',
-                  params: {
-                    annotation: 'portal.dev/visibility',
-                    value: 'private',
-                  },
-                },
-              },
-            }
-          : { result: AuthorizeResult.ALLOW },
-      ) as any;
-    },
-  }),
+const permissionsFactory = permissionsForTest({
+  denied: { [CAROL]: ['slo.actions.read'] },
+  privateHiddenFrom: [BOB],
 });
 
 const PRIVATE = 'annotations: { portal.dev/visibility: private }';
