@@ -65,7 +65,8 @@ function newestFirst(a: string, b: string): number {
   return b.localeCompare(a);
 }
 
-function isBehind(version: string, latest: string): boolean {
+/** Whether `version` is older than `latest` (semver where both are). */
+export function isOlder(version: string, latest: string): boolean {
   const v = semver.valid(semver.coerce(version));
   const l = semver.valid(semver.coerce(latest));
   return v && l ? semver.lt(v, l) : version !== latest;
@@ -121,7 +122,7 @@ export async function templateVersions(
     const perVersion = counts.get(ref) ?? new Map<string, number>();
     perVersion.set(version, (perVersion.get(version) ?? 0) + 1);
     counts.set(ref, perVersion);
-    if (summary.latestVersion && isBehind(version, summary.latestVersion)) {
+    if (summary.latestVersion && isOlder(version, summary.latestVersion)) {
       summary.behind.push({
         entityRef: stringifyEntityRef(entity),
         version,

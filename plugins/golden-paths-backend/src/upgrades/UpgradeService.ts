@@ -18,7 +18,7 @@ import {
   type UpgradeNote,
   type UpgradeProposal,
 } from '@internal/plugin-golden-paths-common';
-import semver from 'semver';
+import { isOlder } from '../templates/templateVersions';
 import { applyTemplateChange } from './git/applyTemplateChange';
 import { changeRequestState, openChangeRequest } from './git/changeRequests';
 import type { AppliedChange } from './git/types';
@@ -32,14 +32,7 @@ import {
 } from './templateFiles';
 import { WAITING, type UpgradeStore } from './UpgradeStore';
 
-const coerce = (v: string) => semver.valid(semver.coerce(v));
-
-/** Whether `version` is older than `latest` (semver where both are). */
-export function isOlder(version: string, latest: string): boolean {
-  const v = coerce(version);
-  const l = coerce(latest);
-  return v && l ? semver.lt(v, l) : version !== latest;
-}
+export { isOlder };
 
 /** Notes of the versions after `from` up to `to`, oldest first. */
 export function notesBetween(
