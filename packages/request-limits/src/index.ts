@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export {
+  callRateLimit,
   clientAddress,
   identifyWith,
   ingestionRateLimit,
@@ -11,6 +12,7 @@ export {
   readTrustProxy,
   requestLimits,
   DEFAULT_REQUESTS_PER_MINUTE,
+  TooManyRequestsError,
 } from './rateLimit';
 export type { RequestLimitOptions } from './rateLimit';
 export { KnexRateLimitStore } from './KnexRateLimitStore';

@@ -1,8 +1,11 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import express from 'express';
+import { MemoryStore } from 'express-rate-limit';
 import request from 'supertest';
 import { bodyParserErrors } from './bodyErrors';
 import {
+  callRateLimit,
   clientAddress,
   ingestionRateLimit,
   readRequestsPerMinute,
@@ -111,6 +114,58 @@ describe('ingestionRateLimit', () => {
         new ConfigReader({ portal: { limits: { requestsPerMinute: -1 } } }),
       ),
     ).toThrow(/requestsPerMinute/);
+  });
+});
+
+describe('callRateLimit', () => {
+  const ada = mockCredentials.user('user:default/ada');
+  const bob = mockCredentials.user('user:default/bob');
+
+  it('lets a caller make the limit of calls, then throws 429 naming the endpoint', async () => {
+    const limit = callRateLimit({ requestsPerMinute: 2, endpoint: 'POST /x' });
+    await limit(ada);
+    await limit(ada);
+    await limit(bob);
+    const over = await limit(ada).catch(e => e);
+    expect(over).toMatchObject({
+      name: 'TooManyRequestsError',
+      statusCode: 429,
+      message: expect.stringMatching(
+        /^more than 2 requests per minute to POST \/x; retry in \d+ s$/,
+      ),
+    });
+    await expect(
+      callRateLimit({ requestsPerMinute: 0, endpoint: 'POST /x' })(ada),
+    ).resolves.toBeUndefined();
+  });
+
+  it('shares one budget with the route when the counters are shared', async () => {
+    const shared = new MemoryStore();
+    const limits: RequestLimitOptions = {
+      storeFor: () => shared,
+      // The route's caller as identifyWith names a signed-in user.
+      identify: async req =>
+        req.header('authorization') === 'Bearer ada'
+          ? 'user:user:default/ada'
+          : undefined,
+    };
+    const server = app(2, limits);
+    const limit = callRateLimit({
+      requestsPerMinute: 2,
+      endpoint: 'POST /events',
+      ...limits,
+    });
+    await limit(ada);
+    const viaRoute = () =>
+      request(server)
+        .post('/events')
+        .set('Authorization', 'Bearer ada')
+        .send({})
+        .then(r => r.status);
+    expect(await viaRoute()).toBe(202);
+    expect(await viaRoute()).toBe(429);
+    await expect(limit(ada)).rejects.toThrow(/more than 2 requests/);
+    await expect(limit(bob)).resolves.toBeUndefined();
   });
 });
 

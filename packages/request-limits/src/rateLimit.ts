@@ -1,7 +1,17 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type express from 'express';
-import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { CustomErrorBase } from '@backstage/errors';
+import {
+  ipKeyGenerator,
+  MemoryStore,
+  rateLimit,
+  type Options,
+  type Store,
+} from 'express-rate-limit';
 import type { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 import { KnexRateLimitStore } from './KnexRateLimitStore';
@@ -47,6 +57,16 @@ export function clientAddress(req: express.Request, trustProxy: number) {
   return chain[Math.min(trustProxy, chain.length - 1)];
 }
 
+/** The caller a limit counts: `user:<entity ref>` or `service:<subject>`. */
+function callerOf(credentials: BackstageCredentials): string {
+  const p = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return p.type === 'user' ? `user:${p.userEntityRef}` : `service:${p.subject}`;
+}
+
 /**
  * Who is signed in, for counting: the user, or the service (a script's
  * external-access token, a plugin). A refreshed token is the same caller; a
@@ -56,17 +76,9 @@ export function identifyWith(httpAuth: HttpAuthService) {
   return async (req: express.Request): Promise<string | undefined> => {
     if (!req.header('authorization')) return undefined;
     try {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      const p = credentials.principal as {
-        type: string;
-        userEntityRef?: string;
-        subject?: string;
-      };
-      return p.type === 'user'
-        ? `user:${p.userEntityRef}`
-        : `service:${p.subject}`;
+      return callerOf(
+        await httpAuth.credentials(req, { allow: ['user', 'service'] }),
+      );
     } catch {
       return undefined;
     }
@@ -86,6 +98,16 @@ export interface RequestLimitOptions {
 const hashed = (s: string) =>
   createHash('sha256').update(s).digest('base64url').slice(0, 22);
 
+const WINDOW_MS = 60_000;
+
+const limitMessage = (requestsPerMinute: number, endpoint: string, s: number) =>
+  `more than ${requestsPerMinute} requests per minute to ${endpoint}; retry in ${s} s`;
+
+/** 429: a caller went over a rate limit outside an HTTP route (an action). */
+export class TooManyRequestsError extends CustomErrorBase {
+  readonly statusCode = 429;
+}
+
 /**
  * A rate limit for one ingestion endpoint: at most `requestsPerMinute`
  * requests per caller in a minute; more get 429 with Retry-After and a
@@ -104,7 +126,7 @@ export function ingestionRateLimit(
   const { requestsPerMinute, endpoint, identify, trustProxy = 0 } = options;
   if (requestsPerMinute === 0) return (_req, _res, next) => next();
   return rateLimit({
-    windowMs: 60_000,
+    windowMs: WINDOW_MS,
     limit: requestsPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
@@ -125,11 +147,42 @@ export function ingestionRateLimit(
       res.status(429).json({
         error: {
           name: 'TooManyRequestsError',
-          message: `more than ${requestsPerMinute} requests per minute to ${endpoint}; retry in ${seconds} s`,
+          message: limitMessage(requestsPerMinute, endpoint, seconds),
         },
       });
     },
   });
+}
+
+/**
+ * The limit of {@link ingestionRateLimit} for work reached without its route
+ * (an action called by an agent or a terminal): counted for the same caller
+ * under the same endpoint, so the route and the action share one budget
+ * when the counters are shared (`storeFor`). Over the limit it throws
+ * {@link TooManyRequestsError} (429) naming the endpoint.
+ */
+export function callRateLimit(
+  options: {
+    requestsPerMinute: number;
+    endpoint: string;
+  } & Pick<RequestLimitOptions, 'storeFor'>,
+): (credentials: BackstageCredentials) => Promise<void> {
+  const { requestsPerMinute, endpoint } = options;
+  if (requestsPerMinute === 0) return async () => {};
+  const store = options.storeFor?.(endpoint) ?? new MemoryStore();
+  store.init?.({ windowMs: WINDOW_MS } as Options);
+  return async credentials => {
+    const { totalHits, resetTime } = await store.increment(
+      `id:${hashed(callerOf(credentials))}`,
+    );
+    if (totalHits <= requestsPerMinute) return;
+    const seconds = resetTime
+      ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000))
+      : 60;
+    throw new TooManyRequestsError(
+      limitMessage(requestsPerMinute, endpoint, seconds),
+    );
+  };
 }
 
 /**

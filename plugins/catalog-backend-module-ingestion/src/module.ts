@@ -15,7 +15,7 @@ import {
 } from '@internal/plugin-catalog-ingestion-node';
 import { ScmIntegrations } from '@backstage/integration';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { readRequestsPerMinute, requestLimits } from '@internal/request-limits';
+import { callRateLimit, requestLimits } from '@internal/request-limits';
 import { LinkSchemeProcessor } from './processors/LinkSchemeProcessor';
 import { readIngestionConfig, SourceConfig, sourceTarget } from './config';
 import { GithubRepositorySource } from './github/GithubRepositorySource';
@@ -26,7 +26,11 @@ import { LocalRepositorySource } from './git/LocalRepositorySource';
 import { subscribeToScmPushes } from './events/scmPushEvents';
 import { openSloReader } from './descriptors/readOpenSlo';
 import { RepositoryIngester } from './ingestion/RepositoryIngester';
-import { createIngestionRouter, GITHUB_WEBHOOK_PATH } from './service/router';
+import {
+  createIngestionRouter,
+  GITHUB_WEBHOOK_PATH,
+  RESCAN_ENDPOINT,
+} from './service/router';
 import { IngestionCanary } from './canary/IngestionCanary';
 import { DatabaseIngestionStore } from './store/DatabaseIngestionStore';
 import { DatabaseOpenSloStore } from './store/DatabaseOpenSloStore';
@@ -223,6 +227,12 @@ export const catalogModuleIngestion = createBackendModule({
           });
         }
 
+        const limits = requestLimits({
+          config,
+          httpAuth,
+          knex,
+          table: 'ingestion_rate_limits',
+        });
         httpRouter.use(
           createIngestionRouter({
             ingesters,
@@ -237,13 +247,8 @@ export const catalogModuleIngestion = createBackendModule({
             logger,
             githubWebhookSecret: settings.githubWebhookSecret,
             webhookBodyBytes: settings.webhookBodyBytes,
-            requestsPerMinute: readRequestsPerMinute(config),
-            limits: requestLimits({
-              config,
-              httpAuth,
-              knex,
-              table: 'ingestion_rate_limits',
-            }),
+            requestsPerMinute: limits.requestsPerMinute,
+            limits,
             openSlo,
             catalog: catalogService,
             auth,
@@ -258,6 +263,7 @@ export const catalogModuleIngestion = createBackendModule({
           permissions,
           catalog: catalogService,
           auth,
+          rescanLimit: callRateLimit({ ...limits, endpoint: RESCAN_ENDPOINT }),
         });
         httpRouter.addAuthPolicy({
           path: GITHUB_WEBHOOK_PATH,

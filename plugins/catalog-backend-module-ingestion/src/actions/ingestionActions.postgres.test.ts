@@ -361,3 +361,70 @@ describe('catalog ingestion actions', () => {
     );
   });
 });
+
+describe('catalog:rescan-repository and the re-scan route', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
+  let root: string;
+  let server: Awaited<ReturnType<typeof startIngestionBackend>>;
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ingestion-actions-limit-'));
+    createRepo(path.join(root, 'shop'), {
+      'catalog-info.yaml': component('shop'),
+    });
+    server = await startIngestionBackend(
+      await databases.init('POSTGRES_15'),
+      {
+        portal: { limits: { requestsPerMinute: 3 } },
+        catalog: {
+          ingestion: {
+            sources: [
+              {
+                id: 'local',
+                type: 'local',
+                path: root,
+                schedule: MANUAL_SCHEDULE,
+              },
+            ],
+          },
+        },
+      },
+      [permissionsFactory],
+    );
+  });
+
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('share one rate limit per caller: an agent cannot re-scan past the limit of the route', async () => {
+    const action = (user: string) =>
+      request(server)
+        .post(
+          '/api/catalog/.backstage/actions/v1/actions/catalog:rescan-repository/invoke',
+        )
+        .set('Authorization', mockCredentials.user.header(user))
+        .send({ repository: 'local/shop' });
+    const route = (user: string) =>
+      request(server)
+        .post('/api/catalog/ingestion/rescan')
+        .set('Authorization', mockCredentials.user.header(user))
+        .send({ source: 'local', repository: 'shop' });
+
+    const statuses = [
+      (await action(ALICE)).status,
+      (await route(ALICE)).status,
+      (await action(ALICE)).status,
+    ];
+    expect(statuses).toEqual([200, 200, 200]);
+    const overAction = await action(ALICE);
+    expect(overAction.status).toBe(429);
+    expect(overAction.body.error).toMatchObject({
+      name: 'TooManyRequestsError',
+      message: expect.stringContaining(
+        'more than 3 requests per minute to POST /api/catalog/ingestion/rescan',
+      ),
+    });
+    expect((await route(ALICE)).status).toBe(429);
+    // Another person has a budget of their own.
+    expect((await action(CAROL)).status).toBe(200);
+  });
+});

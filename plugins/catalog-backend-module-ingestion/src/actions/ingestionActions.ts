@@ -74,6 +74,11 @@ export interface IngestionActionServices {
   permissions: PermissionsService;
   catalog: CatalogService;
   auth: AuthService;
+  /**
+   * Counts a re-scan against the caller's limit of the re-scan route
+   * (`callRateLimit` for `POST /api/catalog/ingestion/rescan`); throws 429.
+   */
+  rescanLimit?: (credentials: BackstageCredentials) => Promise<void>;
 }
 
 /** `<sourceId>/<repository>`; the repository may hold slashes (GitLab). */
@@ -107,8 +112,15 @@ function repositoryParam(
 export function registerIngestionActions(
   services: IngestionActionServices,
 ): void {
-  const { actionsRegistry, store, ingesters, permissions, catalog, auth } =
-    services;
+  const {
+    actionsRegistry,
+    store,
+    ingesters,
+    permissions,
+    catalog,
+    auth,
+    rescanLimit,
+  } = services;
   const sourceIds = () => ingesters.map(i => i.sourceId);
 
   const visibility = (refs: string[], credentials: BackstageCredentials) =>
@@ -382,6 +394,7 @@ export function registerIngestionActions(
         input.repository,
         sourceIds(),
       );
+      await rescanLimit?.(credentials);
       const { runs } = await rescan({ ingesters, permissions }, credentials, {
         sourceId,
         repository,

@@ -42,6 +42,9 @@ import {
   shownProblem,
 } from './reads';
 
+/** The re-scan route, as its rate limit names it (shared with the action). */
+export const RESCAN_ENDPOINT = 'POST /api/catalog/ingestion/rescan';
+
 export interface RouterOptions {
   ingesters: RepositoryIngester[];
   sources: Array<{
@@ -205,7 +208,7 @@ export function createIngestionRouter(options: RouterOptions): express.Router {
     ingestionRateLimit({
       requestsPerMinute: options.requestsPerMinute,
       ...options.limits,
-      endpoint: 'POST /api/catalog/ingestion/rescan',
+      endpoint: RESCAN_ENDPOINT,
     }),
     express.json({ limit: '16kb' }),
     async (req, res) => {
