@@ -91,7 +91,9 @@ describe('the ingestion SLO counts the canary', () => {
     fs.writeFileSync(path.join(dir, 'platform.yaml'), PLATFORM_SLOS);
     backend = await startSloBackend({
       locations: [path.join(dir, 'org.yaml')],
-      canary: { intervalSeconds: 1, timeoutSeconds: 3 },
+      // A generous timeout: the test is about the SLO following the
+      // canaries, not about how fast a machine shared with other suites is.
+      canary: { intervalSeconds: 1, timeoutSeconds: 10 },
       features: [stallingProcessor],
       slo: {
         platform: {
@@ -126,14 +128,14 @@ describe('the ingestion SLO counts the canary', () => {
     ).find(s => s.name === 'ingestion-visibility');
 
   it('is green while changes show, red once the catalog stops showing them', async () => {
-    // Changes show: canaries are visible within the 3 s timeout (one at
+    // Changes show: canaries are visible within the 10 s timeout (one at
     // start-up, while the catalog processes everything, may be late).
     const seen = await eventually('visible canaries', async () => {
       const h = await health();
       return (h.canary?.visible ?? 0) >= 3 ? h.canary : undefined;
     });
     expect(seen!.visible).toBeGreaterThanOrEqual(seen!.total - 1);
-    expect(seen!.medianMs).toBeLessThanOrEqual(3000);
+    expect(seen!.medianMs).toBeLessThanOrEqual(10_000);
     // The evaluator reads whole minutes: green within two of them.
     await waitFor(
       'the SLO green',
@@ -146,11 +148,15 @@ describe('the ingestion SLO counts the canary', () => {
 
     // The catalog stops making the canary's changes visible.
     stalled = true;
-    const missed = await eventually('missed canaries', async () => {
-      const h = await health();
-      const c = h.canary;
-      return c && c.total - c.visible >= 3 ? c : undefined;
-    });
+    const missed = await waitFor(
+      'missed canaries',
+      async () => {
+        const h = await health();
+        const c = h.canary;
+        return c && c.total - c.visible >= 3 ? c : undefined;
+      },
+      { timeoutMs: 150_000, intervalMs: 500 },
+    );
     expect(missed.last?.visibleAfterMs).toBeUndefined();
     // Every scan of the sources still succeeds meanwhile.
     expect((await health()).failed).toBe(0);
