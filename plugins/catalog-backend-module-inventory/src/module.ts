@@ -102,7 +102,11 @@ export const catalogModuleInventory = createBackendModule({
             );
             results.push(result);
           }
-          await tellOwners();
+          // The import stands even if owners cannot be told now: the
+          // notification task tells them on a later run.
+          await tellOwners().catch(error =>
+            logger.warn(`Could not tell owners yet: ${error}`),
+          );
           return results;
         };
         if (settings.advisorySources.length > 0) {

@@ -1,10 +1,17 @@
 import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { RELATION_HAS_MEMBER } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
+import { notificationsProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
 import catalogModuleIngestion from '@internal/plugin-catalog-backend-module-ingestion';
 import {
   commitFiles,
@@ -26,6 +33,47 @@ jest.setTimeout(120_000);
 
 const CONNECTION =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+
+/** Set to make the notifications backend refuse every send. */
+let notificationsDown = false;
+
+/**
+ * The notifications backend's recipients: the members of the group, as the
+ * catalog has them; while `notificationsDown`, it fails, and so every send.
+ */
+const recipientsThatCanFail = createBackendModule({
+  pluginId: 'notifications',
+  moduleId: 'test-recipients',
+  register(env) {
+    env.registerInit({
+      deps: {
+        notifications: notificationsProcessingExtensionPoint,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
+      },
+      async init({ notifications, catalog, auth }) {
+        notifications.setNotificationRecipientResolver({
+          async resolveNotificationRecipients({ entityRefs }) {
+            if (notificationsDown)
+              throw new Error('notifications are down (test)');
+            const { items } = await catalog.getEntitiesByRefs(
+              { entityRefs },
+              { credentials: await auth.getOwnServiceCredentials() },
+            );
+            return {
+              userEntityRefs: items.flatMap(
+                e =>
+                  e?.relations
+                    ?.filter(r => r.type === RELATION_HAS_MEMBER)
+                    .map(r => r.targetRef) ?? [],
+              ),
+            };
+          },
+        });
+      },
+    });
+  },
+});
 
 describe('advisory notifications', () => {
   const prefix = `portal_inv_notify_${process.pid}_`;
@@ -116,6 +164,7 @@ spec: { memberOf: [team-a] }
         catalogModuleIngestion,
         catalogModuleInventory,
         notificationsPlugin,
+        recipientsThatCanFail,
         mockServices.rootConfig.factory({ data: config }),
       ],
     });
@@ -222,5 +271,48 @@ spec: { memberOf: [team-a] }
       'CVE-2026-5252',
     ]);
     expect(await told()).toHaveLength(1);
+
+    // The notifications backend fails while a new advisory hits shop: the
+    // import stands, nobody is told, and nothing is lost: once it is back,
+    // the next run tells the team.
+    notificationsDown = true;
+    fs.writeFileSync(
+      path.join(root, 'osv', 'GHSA-test-3.json'),
+      JSON.stringify({
+        id: 'GHSA-test-3',
+        modified: '2026-11-03T00:00:00Z',
+        aliases: ['CVE-2026-5353'],
+        summary: 'Prototype pollution in lodash',
+        affected: [
+          {
+            package: { ecosystem: 'npm', name: 'lodash' },
+            ranges: [
+              {
+                type: 'ECOSYSTEM',
+                events: [{ introduced: '0' }, { fixed: '4.17.21' }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const whileDown = await importNow();
+    expect(whileDown.status).toBe(200);
+    expect(whileDown.body.sources[0]).toMatchObject({ added: 1 });
+    expect(await told()).toHaveLength(1);
+    notificationsDown = false;
+    expect((await importNow()).body.sources[0]).toMatchObject({ unchanged: 3 });
+    // (The minute task may be the run that tells it.)
+    const after = await eventually(
+      'the team told of CVE-2026-5353',
+      async () => {
+        const notes = await told();
+        return notes.length > 1 ? notes : undefined;
+      },
+    );
+    expect(after.map((n: any) => n.title).sort()).toEqual([
+      'CVE-2026-5151 (high) affects Shop',
+      'CVE-2026-5353 affects Shop',
+    ]);
   });
 });

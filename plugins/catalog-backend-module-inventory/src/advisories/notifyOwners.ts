@@ -27,7 +27,9 @@ const SEVERITY: Record<string, 'critical' | 'high'> = {
  * components, packages and the fixing version; each match is told once
  * (across replicas), and the notification's scope keeps one per owner and
  * vulnerability in their inbox. A match a VEX statement hides (not
- * affected, false positive, resolved) is not told.
+ * affected, false positive, resolved) is not told. Matches whose owners
+ * could not be told (the notifications backend failed) are told on a later
+ * run.
  */
 export async function notifyOwners(options: {
   advisories: DatabaseAdvisoryStore;
@@ -37,9 +39,22 @@ export async function notifyOwners(options: {
   notifications: NotificationService;
   logger: LoggerService;
 }): Promise<number> {
-  const { advisories, vex, catalog, auth, notifications, logger } = options;
-  const claimed = await advisories.claimUnnotified();
+  const claimed = await options.advisories.claimUnnotified();
   if (claimed.length === 0) return 0;
+  try {
+    return await tell(options, claimed);
+  } catch (error) {
+    // Nothing is lost: the next run claims these again.
+    await options.advisories.releaseClaims(claimed);
+    throw error;
+  }
+}
+
+async function tell(
+  options: Parameters<typeof notifyOwners>[0],
+  claimed: VulnerabilityRow[],
+): Promise<number> {
+  const { advisories, vex, catalog, auth, notifications, logger } = options;
   const statements = await vex.statementsFor([
     ...new Set(claimed.map(r => r.entityRef)),
   ]);
@@ -116,8 +131,11 @@ export async function notifyOwners(options: {
       sent += 1;
     } catch (error) {
       logger.warn(
-        `Could not tell ${owner} about ${vulnKey}: ${(error as Error).message}`,
+        `Could not tell ${owner} about ${vulnKey}, will try again: ${
+          (error as Error).message
+        }`,
       );
+      await advisories.releaseClaims(list);
     }
   }
   return sent;

@@ -617,4 +617,21 @@ export class DatabaseAdvisoryStore {
       claimed.has(`${r.entityRef}\u0000${r.purl}\u0000${r.advisoryId}`),
     );
   }
+
+  /**
+   * Gives claimed matches back untold (their owners could not be told), so
+   * the next run tells them.
+   */
+  async releaseClaims(
+    rows: Array<Pick<VulnerabilityRow, 'entityRef' | 'purl' | 'advisoryId'>>,
+  ): Promise<void> {
+    for (const r of rows)
+      await this.knex('inventory_vulnerabilities')
+        .where({
+          entity_ref: r.entityRef,
+          purl: r.purl,
+          advisory_id: r.advisoryId,
+        })
+        .update({ notified_at: null });
+  }
 }
