@@ -78,7 +78,7 @@ const wait = <T>(what: string, check: () => Promise<T | undefined>) =>
 const org = (users: string[]) => `
 apiVersion: backstage.io/v1alpha1
 kind: Group
-metadata: { name: team-a }
+metadata: { name: team-a, title: Team A }
 spec: { type: team, children: [] }
 ---
 apiVersion: backstage.io/v1alpha1
@@ -477,6 +477,10 @@ describe('scorecards, adoption and onboarding on the real stack', () => {
     ]);
     expect(checkout.checks.find(c => c.id === 'vulns')?.detail).toBe(
       'no known vulnerability in its packages',
+    );
+    // The owner by the name people know, not by its ref.
+    expect(checkout.checks.find(c => c.id === 'owner')?.detail).toBe(
+      'owned by Team A, in the catalog',
     );
     // 8 deployments in 28 days: 2 a week.
     expect(checkout.checks.find(c => c.id === 'weekly')?.detail).toBe(

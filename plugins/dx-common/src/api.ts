@@ -80,7 +80,7 @@ export interface CheckResult {
   /** The level this check belongs to (e.g. `bronze`). */
   level: string;
   status: CheckStatus;
-  /** What was found, in words: "owner group:default/team-a exists". */
+  /** What was found, in words: "owned by Team A, in the catalog". */
   detail: string;
   /** How to fix it; present when the check fails. */
   fix?: string;

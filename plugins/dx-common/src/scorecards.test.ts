@@ -153,6 +153,22 @@ describe('evaluateScorecard', () => {
     expect(r.checks.find(c => c.id === 'template')!.status).toBe('n/a');
   });
 
+  it('names the owner by its title, or by its ref when the catalog has no name', () => {
+    const named = evaluateScorecard(
+      card,
+      base({ ownerName: 'Team A' }),
+      {},
+      at,
+    );
+    expect(named.checks[0]).toMatchObject({
+      status: 'pass',
+      detail: 'owned by Team A, in the catalog',
+    });
+    expect(evaluateScorecard(card, base(), {}, at).checks[0].detail).toBe(
+      'owned by group:default/team-a, in the catalog',
+    );
+  });
+
   it('reaches no level when a bronze check fails', () => {
     const r = evaluateScorecard(card, base({ ownerExists: false }), {}, at);
     expect(r.level).toBeNull();

@@ -215,6 +215,8 @@ export interface EntityFacts {
   /** The owner's ref, if any, and whether that Group or User exists. */
   owner?: string;
   ownerExists: boolean;
+  /** The existing owner's title or display name, for the details. */
+  ownerName?: string;
   /** SLOs defined for it; undefined when the SLO plugin did not answer. */
   slos?: number;
   /** Made from a golden-path template: which, which version, the newest. */
@@ -289,7 +291,12 @@ function judge(
     case 'owner-exists':
       if (!facts.owner) return { status: 'fail', detail: 'no owner is set' };
       return facts.ownerExists
-        ? { status: 'pass', detail: `owner ${facts.owner} exists` }
+        ? {
+            status: 'pass',
+            detail: `owned by ${
+              facts.ownerName ?? facts.owner
+            }, in the catalog`,
+          }
         : {
             status: 'fail',
             detail: `owner ${facts.owner} is not a Group or User in the catalog`,

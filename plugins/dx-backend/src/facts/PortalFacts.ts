@@ -47,10 +47,19 @@ function templateRef(value: string): string | undefined {
   }
 }
 
+/** A Group's title or a User's display name, else its name. */
+function displayName(e: Entity): string {
+  const profile = (e.spec as { profile?: { displayName?: unknown } })?.profile;
+  const known =
+    e.metadata.title ??
+    (typeof profile?.displayName === 'string' ? profile.displayName : '');
+  return known || e.metadata.name;
+}
+
 export interface CatalogFacts {
   entities: Entity[];
-  /** Refs (lower case) of every Group and User. */
-  principals: Set<string>;
+  /** Every Group and User: ref (lower case) to the name people know. */
+  principals: Map<string, string>;
 }
 
 /**
@@ -114,11 +123,15 @@ export class PortalFacts {
         'kind',
         'metadata.name',
         'metadata.namespace',
+        'metadata.title',
+        'spec.profile.displayName',
       ]),
     ]);
     return {
       entities,
-      principals: new Set(principals.map(e => lower(stringifyEntityRef(e)))),
+      principals: new Map(
+        principals.map(e => [lower(stringifyEntityRef(e)), displayName(e)]),
+      ),
     };
   }
 
@@ -337,7 +350,7 @@ export class PortalFacts {
   /** The facts of one entity from what was gathered. */
   entityFacts(
     e: Entity,
-    principals: Set<string>,
+    principals: Map<string, string>,
     gathered: {
       slos?: Map<string, number>;
       templates?: Map<string, string | undefined>;
@@ -365,6 +378,9 @@ export class PortalFacts {
         spec,
       },
       ...(owner ? { owner: lower(owner) } : {}),
+      ...(owner && principals.has(lower(owner))
+        ? { ownerName: principals.get(lower(owner)) }
+        : {}),
       ownerExists: owner ? principals.has(lower(owner)) : false,
       slos: gathered.slos?.get(ref) ?? 0,
       ...(template

@@ -379,7 +379,7 @@ export const checkoutScorecard: EntityScorecard = {
       title: 'Owner exists',
       level: 'bronze',
       status: 'pass',
-      detail: 'owner group:default/team-a exists',
+      detail: 'owned by Team A, in the catalog',
     },
     {
       id: 'has-slo',
