@@ -455,4 +455,79 @@ describe('history backfill', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   );
+  it.each(databases.eachSupportedId())(
+    'sums up each run from its repositories, the first 20 failures in order, on %s',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DxStore.create({ knex });
+      const backfill = new Backfill({
+        knex,
+        store,
+        mapper: new EntityMapper(catalogServiceMock(), mockServices.auth()),
+        readers: new Map(),
+        logger: mockServices.logger.mock(),
+      });
+      const now = Date.now();
+      const [older, newer] = [0, 1].map(() => ({
+        source_id: 'acme-github',
+        from: new Date(now - 90 * DAY),
+        to: new Date(now),
+        state: 'running',
+        created_at: new Date(now - 100_000),
+      }));
+      const [{ id: olderId }] = await knex('dx_backfill_runs')
+        .insert(older)
+        .returning('id');
+      const [{ id: newerId }] = await knex('dx_backfill_runs')
+        .insert(newer)
+        .returning('id');
+      const job = (run: unknown, n: number, over: object) => ({
+        run_id: run,
+        repository: `acme/repo-${String(n).padStart(2, '0')}`,
+        phase: 'changes',
+        pages: 2,
+        events: 10,
+        updated_at: new Date(now),
+        ...over,
+      });
+      const pauses = [now + 60_000, now + 120_000];
+      await knex('dx_backfill_jobs').insert([
+        ...[0, 1, 2].map(n => job(newerId, n, { state: 'done' })),
+        ...Array.from({ length: 22 }, (_, i) =>
+          job(newerId, 3 + i, { state: 'failed', error: `error ${3 + i}` }),
+        ),
+        ...pauses.map((t, i) =>
+          job(newerId, 25 + i, { state: 'pending', not_before: new Date(t) }),
+        ),
+        job(olderId, 0, { state: 'pending', not_before: new Date(now - 1) }),
+      ]);
+
+      const runs = await backfill.runs();
+      expect(runs.map(r => r.id)).toEqual([String(newerId), String(olderId)]);
+      const [run, other] = runs;
+      expect(run).toMatchObject({
+        repositories: { total: 27, done: 3, failed: 22 },
+        events: 270,
+        pages: 54,
+        pausedUntil: new Date(pauses[1]).toISOString(),
+      });
+      // 100 s for 25 finished: 4 s each for the 2 pending.
+      expect(run.secondsLeft).toBeGreaterThanOrEqual(8);
+      expect(run.secondsLeft).toBeLessThanOrEqual(9);
+      expect(run.failures).toHaveLength(20);
+      expect(run.failures[0]).toEqual({
+        repository: 'acme/repo-03',
+        error: 'error 3',
+      });
+      expect(run.failures[19].repository).toBe('acme/repo-22');
+      // A pause that is over is no pause; nothing finished: no estimate.
+      expect(other).toMatchObject({
+        repositories: { total: 1, done: 0, failed: 0 },
+        failures: [],
+      });
+      expect(other.pausedUntil).toBeUndefined();
+      expect(other.secondsLeft).toBeUndefined();
+      expect(await backfill.runs({ id: String(olderId) })).toEqual([other]);
+    },
+  );
 });

@@ -263,19 +263,52 @@ export class Backfill {
     const q = knex('dx_backfill_runs').orderBy('id', 'desc').limit(limit);
     if (filter.id) q.where({ id: filter.id });
     const runs = await q;
-    const out: BackfillRun[] = [];
-    for (const r of runs) {
-      const jobs = await knex('dx_backfill_jobs').where({ run_id: r.id });
-      const done = jobs.filter(j => j.state === 'done').length;
-      const failed = jobs.filter(j => j.state === 'failed');
-      const pending = jobs.filter(j => j.state === 'pending');
-      const pausedUntil = pending
-        .map(j => j.not_before && new Date(j.not_before).getTime())
-        .filter((t): t is number => !!t && t > Date.now())
-        .sort((a, b) => b - a)[0];
+    if (runs.length === 0) return [];
+    const ids = runs.map(r => r.id);
+    // Per run and state: how many repositories, their events and pages,
+    // the latest pause; and the first 20 failures of each run.
+    const counts = await knex('dx_backfill_jobs')
+      .whereIn('run_id', ids)
+      .groupBy('run_id', 'state')
+      .select('run_id', 'state')
+      .count({ n: '*' })
+      .sum({ events: 'events', pages: 'pages' })
+      .max({ not_before: 'not_before' });
+    const failures = await knex
+      .select('run_id', 'repository', 'error')
+      .from(
+        knex('dx_backfill_jobs')
+          .select(
+            'run_id',
+            'repository',
+            'error',
+            knex.raw(
+              'row_number() over (partition by run_id order by id) as nth',
+            ),
+          )
+          .whereIn('run_id', ids)
+          .where({ state: 'failed' })
+          .as('failed'),
+      )
+      .where('nth', '<=', 20)
+      .orderBy(['run_id', 'nth']);
+    const stateOf = (runId: unknown, state: string) =>
+      counts.find(c => String(c.run_id) === String(runId) && c.state === state);
+    const number = (v: unknown) => Number(v ?? 0);
+    return runs.map(r => {
+      const of = counts.filter(c => String(c.run_id) === String(r.id));
+      const done = number(stateOf(r.id, 'done')?.n);
+      const failed = number(stateOf(r.id, 'failed')?.n);
+      const pendingRow = stateOf(r.id, 'pending');
+      const pending = number(pendingRow?.n);
+      const lastPause = pendingRow?.not_before
+        ? new Date(pendingRow.not_before).getTime()
+        : undefined;
+      const pausedUntil =
+        lastPause && lastPause > Date.now() ? lastPause : undefined;
       const elapsed = (Date.now() - new Date(r.created_at).getTime()) / 1000;
-      const finished = done + failed.length;
-      out.push({
+      const finished = done + failed;
+      return {
         id: String(r.id),
         sourceId: r.source_id,
         repository: r.repository ?? undefined,
@@ -286,21 +319,24 @@ export class Backfill {
         requestedBy: r.requested_by ?? undefined,
         createdAt: iso(r.created_at)!,
         finishedAt: iso(r.finished_at),
-        repositories: { total: jobs.length, done, failed: failed.length },
-        events: jobs.reduce((n, j) => n + Number(j.events), 0),
-        pages: jobs.reduce((n, j) => n + Number(j.pages), 0),
+        repositories: {
+          total: of.reduce((n, c) => n + number(c.n), 0),
+          done,
+          failed,
+        },
+        events: of.reduce((n, c) => n + number(c.events), 0),
+        pages: of.reduce((n, c) => n + number(c.pages), 0),
         pausedUntil: pausedUntil
           ? new Date(pausedUntil).toISOString()
           : undefined,
         secondsLeft:
           r.state === 'running' && finished > 0
-            ? Math.round((elapsed / finished) * pending.length)
+            ? Math.round((elapsed / finished) * pending)
             : undefined,
-        failures: failed
-          .slice(0, 20)
-          .map(j => ({ repository: j.repository, error: j.error ?? '' })),
-      });
-    }
-    return out;
+        failures: failures
+          .filter(f => String(f.run_id) === String(r.id))
+          .map(f => ({ repository: f.repository, error: f.error ?? '' })),
+      };
+    });
   }
 }
