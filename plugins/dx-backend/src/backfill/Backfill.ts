@@ -267,7 +267,14 @@ export class Backfill {
     const ids = runs.map(r => r.id);
     // Per run and state: how many repositories, their events and pages,
     // the latest pause; and the first 20 failures of each run.
-    const counts = await knex('dx_backfill_jobs')
+    const counts: Array<{
+      run_id: string | number;
+      state: string;
+      n: string | number;
+      events: string | number | null;
+      pages: string | number | null;
+      not_before: Date | string | number | null;
+    }> = await knex('dx_backfill_jobs')
       .whereIn('run_id', ids)
       .groupBy('run_id', 'state')
       .select('run_id', 'state')
