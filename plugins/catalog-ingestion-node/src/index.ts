@@ -1,7 +1,8 @@
 /**
  * What other catalog modules use to extend catalog ingestion: readers of
  * the files of every repository it discovers (SBOMs, docs), the types they
- * are given, and where each discovered entity came from.
+ * are given, where each discovered entity came from, and the check of an
+ * entity as the catalog will make it.
  *
  * @packageDocumentation
  */
@@ -9,3 +10,4 @@ export * from './types';
 export * from './readers';
 export * from './paths';
 export * from './routes';
+export { validateEntity } from './validateEntity';

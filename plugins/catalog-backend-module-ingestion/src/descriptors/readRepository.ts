@@ -10,7 +10,7 @@ import type {
   RepositoryReadResult,
 } from '../ingestion/types';
 import { parseDescriptor } from './parseDescriptor';
-import { validateEntity } from './validateEntity';
+import { validateEntity } from '@internal/plugin-catalog-ingestion-node';
 
 export interface ReadRepositoryOptions {
   /** Globs of descriptor files, matched against paths from the repository root. */

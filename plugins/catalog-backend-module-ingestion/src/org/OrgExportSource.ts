@@ -2,7 +2,7 @@ import type { UrlReaderService } from '@backstage/backend-plugin-api';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { validateEntity } from '../descriptors/validateEntity';
+import { validateEntity } from '@internal/plugin-catalog-ingestion-node';
 import { toDiscoveredEntity } from '../ingestion/discoveredEntity';
 import type {
   RepositoryContent,

@@ -1,17 +1,6 @@
-import {
-  DefaultNamespaceEntityPolicy,
-  Entity,
-  EntityPolicies,
-  FieldFormatEntityPolicy,
-  KindValidator,
-  NoForeignRootFieldsEntityPolicy,
-  SchemaValidEntityPolicy,
-  apiEntityV1alpha1Validator,
-  componentEntityV1alpha1Validator,
-  parseEntityRef,
-  resourceEntityV1alpha1Validator,
-} from '@backstage/catalog-model';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { parse as parseHcl } from '@cdktf/hcl2json';
+import { validateEntity } from '@internal/plugin-catalog-ingestion-node';
 import { parseOpenSlo } from '@internal/plugin-slo-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -96,18 +85,8 @@ export const GENERATED_REPOSITORY_EXPECTATIONS: Record<string, Expectation> = {
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform']);
 
-const entityPolicy = EntityPolicies.allOf([
-  new DefaultNamespaceEntityPolicy(),
-  new NoForeignRootFieldsEntityPolicy(),
-  new FieldFormatEntityPolicy(),
-  new SchemaValidEntityPolicy(),
-]);
-
-const kindValidators: Record<string, KindValidator> = {
-  api: apiEntityV1alpha1Validator,
-  component: componentEntityV1alpha1Validator,
-  resource: resourceEntityV1alpha1Validator,
-};
+/** The kinds a golden path's catalog-info.yaml holds. */
+const GENERATED_KINDS = new Set(['api', 'component', 'resource']);
 
 type Json = Record<string, any>;
 
@@ -260,21 +239,10 @@ async function checkCatalogInfo(
       problems.push(`${label}: annotation portal.dev/template is missing`);
     }
 
-    try {
-      const normalised = await entityPolicy.enforce(structuredClone(resolved));
-      const validator =
-        normalised &&
-        kindValidators[normalised.kind.toLocaleLowerCase('en-US')];
-      if (!normalised) {
-        problems.push(`${label}: refused by the entity policy`);
-      } else if (!validator) {
-        problems.push(`${label}: unexpected kind ${normalised.kind}`);
-      } else if (!(await validator.check(normalised))) {
-        problems.push(`${label}: not a valid ${normalised.kind}`);
-      }
-    } catch (error) {
-      problems.push(`${label}: ${(error as Error).message}`);
-    }
+    const valid = await validateEntity(resolved);
+    if ('error' in valid) problems.push(`${label}: ${valid.error}`);
+    else if (!GENERATED_KINDS.has(valid.entity.kind.toLocaleLowerCase('en-US')))
+      problems.push(`${label}: unexpected kind ${valid.entity.kind}`);
 
     if (index === 0) {
       mainName = name;

@@ -1,22 +1,6 @@
-import {
-  DefaultNamespaceEntityPolicy,
-  Entity,
-  EntityPolicies,
-  FieldFormatEntityPolicy,
-  KindValidator,
-  NoForeignRootFieldsEntityPolicy,
-  SchemaValidEntityPolicy,
-  apiEntityV1alpha1Validator,
-  componentEntityV1alpha1Validator,
-  domainEntityV1alpha1Validator,
-  groupEntityV1alpha1Validator,
-  locationEntityV1alpha1Validator,
-  resourceEntityV1alpha1Validator,
-  systemEntityV1alpha1Validator,
-  userEntityV1alpha1Validator,
-} from '@backstage/catalog-model';
+import type { Entity } from '@backstage/catalog-model';
 import { parse as parseHcl } from '@cdktf/hcl2json';
-import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
+import { validateEntity } from '@internal/plugin-catalog-ingestion-node';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -221,25 +205,6 @@ export async function checkGeneratedFiles(
   return problems;
 }
 
-const entityPolicy = EntityPolicies.allOf([
-  new DefaultNamespaceEntityPolicy(),
-  new NoForeignRootFieldsEntityPolicy(),
-  new FieldFormatEntityPolicy(),
-  new SchemaValidEntityPolicy(),
-]);
-
-const kindValidators: Record<string, KindValidator> = {
-  api: apiEntityV1alpha1Validator,
-  component: componentEntityV1alpha1Validator,
-  domain: domainEntityV1alpha1Validator,
-  group: groupEntityV1alpha1Validator,
-  location: locationEntityV1alpha1Validator,
-  resource: resourceEntityV1alpha1Validator,
-  system: systemEntityV1alpha1Validator,
-  template: templateEntityV1beta3Validator,
-  user: userEntityV1alpha1Validator,
-};
-
 /** Kinds whose entities need an owner. */
 const OWNED = new Set(['component', 'api', 'resource', 'system', 'domain']);
 
@@ -319,18 +284,9 @@ export async function checkCatalogInfo(
         continue;
       }
     }
-    try {
-      const accepted = await entityPolicy.enforce(structuredClone(entity));
-      const validator = kindValidators[kind];
-      if (!accepted) report('refused by the catalog entity policy');
-      else if (!validator) report(`unknown kind ${entity.kind}`);
-      else if (!(await validator.check(accepted))) {
-        report(`not a valid ${entity.kind}`);
-      }
-    } catch (error) {
-      report((error as Error).message);
-      continue;
-    }
+    // As catalog ingestion checks it: the catalog's policies and the kind.
+    const valid = await validateEntity(entity);
+    if ('error' in valid) report(valid.error);
     if (index === 0 && template) {
       const annotations = entity.metadata?.annotations ?? {};
       if (annotations['portal.dev/template'] !== template.ref) {
