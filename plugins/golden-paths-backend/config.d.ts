@@ -26,7 +26,7 @@ export interface Config {
     };
     /** Template upgrade proposals. */
     upgrades?: {
-      /** Minutes between asking the hosts whether proposals were merged or closed. Default 5. */
+      /** Minutes between asking the hosts whether proposals were merged or closed. Default 5; 0: never (the hosts' webhooks alone, through the stock events modules). */
       pollMinutes?: number;
     };
   };

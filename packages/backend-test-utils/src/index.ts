@@ -15,3 +15,9 @@ export {
 } from './processes';
 export type { DedicatedPostgres, BackendProcess } from './processes';
 export { permissionsForTest } from './permissions';
+export {
+  scmEventsConfig,
+  scmEventsModules,
+  scmWebhookHeaders,
+  SCM_WEBHOOK_SECRETS,
+} from './scmEvents';

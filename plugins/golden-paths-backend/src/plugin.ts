@@ -15,7 +15,10 @@ import { createGoldenPathsRouter } from './service/router';
 import { ScaffolderTasks } from './service/ScaffolderTasks';
 import { DatabaseGoldenPathsStore } from './store/DatabaseGoldenPathsStore';
 import { RepositoryTargets } from './upgrades/repositoryTarget';
-import { UpgradeService } from './upgrades/UpgradeService';
+import {
+  CHANGE_REQUEST_TOPICS,
+  UpgradeService,
+} from './upgrades/UpgradeService';
 import { UpgradeStore } from './upgrades/UpgradeStore';
 
 /**
@@ -101,20 +104,30 @@ export const goldenPathsPlugin = createBackendPlugin({
               }
             : undefined,
         });
-        // Merged and closed change requests: asked of the hosts.
-        await scheduler.scheduleTask({
-          id: 'golden-paths-upgrade-states',
-          frequency: {
-            minutes:
-              config.getOptionalNumber('goldenPaths.upgrades.pollMinutes') ?? 5,
-          },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 30 },
-          scope: 'global',
-          fn: async () => {
-            await upgrades.refreshStates();
-          },
+        // Merged and closed change requests: told by the hosts' webhooks
+        // (the stock GitHub and GitLab events modules), and asked of them.
+        await events.subscribe({
+          id: 'golden-paths-upgrades',
+          topics: CHANGE_REQUEST_TOPICS,
+          onEvent: event => upgrades.onChangeRequestEvent(event),
         });
+        const pollMinutes =
+          config.getOptionalNumber('goldenPaths.upgrades.pollMinutes') ?? 5;
+        if (!(pollMinutes >= 0))
+          throw new Error(
+            `goldenPaths.upgrades.pollMinutes must be 0 (never) or more minutes, not ${pollMinutes}`,
+          );
+        if (pollMinutes > 0)
+          await scheduler.scheduleTask({
+            id: 'golden-paths-upgrade-states',
+            frequency: { minutes: pollMinutes },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 30 },
+            scope: 'global',
+            fn: async () => {
+              await upgrades.refreshStates();
+            },
+          });
         // The golden paths as actions, for coding agents (MCP clients).
         registerGoldenPathActions({
           actionsRegistry,

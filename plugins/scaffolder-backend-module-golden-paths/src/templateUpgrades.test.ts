@@ -3,6 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import eventsBackend from '@backstage/plugin-events-backend';
+import {
+  scmEventsConfig,
+  scmEventsModules,
+  scmWebhookHeaders,
+} from '@internal/backend-test-utils';
 // The GitHub and GitLab stand-ins: REST API (pull and merge requests
 // included) and git over HTTP, served from a local directory.
 import {
@@ -107,7 +113,11 @@ describe.each(cases)(
               },
             ],
           },
+          // The hosts' webhooks through the stock events modules, and no
+          // poll: a merge is seen only if its webhook is followed.
+          events: scmEventsConfig(),
           goldenPaths: {
+            upgrades: { pollMinutes: 0 },
             publish: {
               target: host,
               [host]:
@@ -144,6 +154,65 @@ describe.each(cases)(
       git(dir, 'push', '-q', 'origin', 'HEAD');
     }
 
+    /**
+     * How the plugin learns of a merge: a refresh where there is no host
+     * to tell (the page's button, the schedule), else the host's webhook,
+     * verified by the stock events module (a forged one first).
+     */
+    async function tellOfMerge(number: number) {
+      if (host === 'local') {
+        const refreshed = await request(backend.server)
+          .post('/api/golden-paths/upgrades/refresh')
+          .set('Authorization', auth);
+        return { refreshed: refreshed.status, changed: refreshed.body.changed };
+      }
+      const body = JSON.stringify(
+        host === 'github'
+          ? {
+              action: 'closed',
+              number,
+              pull_request: {
+                number,
+                merged: true,
+                head: { ref: BRANCH },
+                base: { ref: 'main' },
+              },
+              repository: { full_name: 'acme/orders-api' },
+            }
+          : {
+              object_kind: 'merge_request',
+              object_attributes: {
+                iid: number,
+                action: 'merge',
+                state: 'merged',
+                source_branch: BRANCH,
+                target_branch: 'main',
+              },
+              project: { path_with_namespace: 'acme/orders-api' },
+            },
+      );
+      const event = host === 'github' ? 'pull_request' : 'Merge Request Hook';
+      const deliver = async (valid: boolean) =>
+        (
+          await request(backend.server)
+            .post(`/api/events/http/${host}`)
+            .set(await scmWebhookHeaders(host, event, body, valid))
+            .send(body)
+        ).status;
+      const forged = await deliver(false);
+      const afterForged = (
+        await request(backend.server)
+          .get('/api/golden-paths/upgrades')
+          .query({ entityRef: 'component:default/orders-api' })
+          .set('Authorization', auth)
+      ).body.items.map((p: any) => p.state);
+      return {
+        forgedRefused: forged >= 400,
+        afterForged,
+        delivered: await deliver(true),
+      };
+    }
+
     beforeAll(async () => {
       templateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-template-'));
       work = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-work-'));
@@ -168,6 +237,7 @@ describe.each(cases)(
           path.join(templateDir, 'template.yaml'),
         ],
         ...(standIn ? remoteConfig(standIn) : {}),
+        ...(standIn && { features: [eventsBackend, ...scmEventsModules()] }),
       });
       await eventually('the template in the catalog', async () => {
         const res = await request(backend.server)
@@ -355,16 +425,22 @@ describe.each(cases)(
         : `git:${bare('orders-api')}#${BRANCH}`;
       expect(String(proposal.url).slice(0, where.length)).toBe(where);
       await merge(proposal);
-      const refreshed = await request(backend.server)
-        .post('/api/golden-paths/upgrades/refresh')
-        .set('Authorization', auth);
-      expect(refreshed.status).toBe(200);
-      expect(refreshed.body.changed).toBe(1);
-      const list = await request(backend.server)
-        .get('/api/golden-paths/upgrades')
-        .query({ entityRef: 'component:default/orders-api' })
-        .set('Authorization', auth);
-      expect(list.body.items.map((p: any) => p.state)).toEqual(['merged']);
+      const states = async () =>
+        (
+          await request(backend.server)
+            .get('/api/golden-paths/upgrades')
+            .query({ entityRef: 'component:default/orders-api' })
+            .set('Authorization', auth)
+        ).body.items.map((p: any) => p.state);
+      expect(await tellOfMerge(proposal.number)).toEqual(
+        host === 'local'
+          ? { refreshed: 200, changed: 1 }
+          : { forgedRefused: true, afterForged: ['open'], delivered: 202 },
+      );
+      await eventually('the merge followed', async () =>
+        (await states())[0] === 'merged' ? true : undefined,
+      );
+      expect(await states()).toEqual(['merged']);
       const metrics = await request(backend.server)
         .get('/api/golden-paths/metrics/upgrades')
         .set('Authorization', auth);

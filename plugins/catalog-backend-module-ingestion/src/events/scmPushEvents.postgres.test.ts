@@ -7,8 +7,12 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import eventsBackend from '@backstage/plugin-events-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
-import { dropDatabases } from '@internal/backend-test-utils';
-import { sign } from '@octokit/webhooks-methods';
+import {
+  dropDatabases,
+  scmEventsConfig,
+  scmEventsModules,
+  scmWebhookHeaders,
+} from '@internal/backend-test-utils';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,31 +34,7 @@ jest.setTimeout(120_000);
 const CONNECTION =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 
-/**
- * The modules behind the default exports of the stock GitHub and GitLab
- * events modules. Those exports are feature loaders (`import()`), which jest
- * cannot run without --experimental-vm-modules; the backend adds them as
- * they are.
- */
-function stockModule(pkg: string, file: string) {
-  const dir = path.dirname(require.resolve(`${pkg}/package.json`));
-  return require(path.join(dir, 'dist/service', file)).default;
-}
-const stockEventsModules = [
-  ...[
-    'eventsModuleGithubEventRouter.cjs.js',
-    'eventsModuleGithubWebhook.cjs.js',
-  ].map(f => stockModule('@backstage/plugin-events-backend-module-github', f)),
-  ...[
-    'eventsModuleGitlabEventRouter.cjs.js',
-    'eventsModuleGitlabWebhook.cjs.js',
-  ].map(f => stockModule('@backstage/plugin-events-backend-module-gitlab', f)),
-];
-
 type StandIn = Awaited<ReturnType<typeof startGithubStandIn>>;
-
-const GITHUB_SECRET = 'github-webhook-secret';
-const GITLAB_SECRET = 'gitlab-webhook-token';
 
 const hosts = [
   {
@@ -76,15 +56,8 @@ const hosts = [
         default_branch: 'main',
       },
     }),
-    headers: async (body: string, valid: boolean) => ({
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-github-delivery': `${Math.random()}`,
-      'x-hub-signature-256': await sign(
-        valid ? GITHUB_SECRET : 'another-secret',
-        body,
-      ),
-    }),
+    headers: (body: string, valid: boolean) =>
+      scmWebhookHeaders('github', 'push', body, valid),
   },
   {
     name: 'GitLab',
@@ -105,11 +78,8 @@ const hosts = [
         default_branch: 'main',
       },
     }),
-    headers: async (_body: string, valid: boolean) => ({
-      'content-type': 'application/json',
-      'x-gitlab-event': 'Push Hook',
-      'x-gitlab-token': valid ? GITLAB_SECRET : 'wrong-token',
-    }),
+    headers: (body: string, valid: boolean) =>
+      scmWebhookHeaders('gitlab', 'Push Hook', body, valid),
   },
 ];
 
@@ -145,7 +115,7 @@ describe.each(hosts)('$name pushes through the events plugin', host => {
         catalogPlugin,
         catalogModuleIngestion,
         eventsBackend,
-        ...stockEventsModules,
+        ...scmEventsModules(),
         eventsServiceFactory,
         mockServices.rootConfig.factory({
           data: {
@@ -154,12 +124,7 @@ describe.each(hosts)('$name pushes through the events plugin', host => {
               database: { client: 'pg', connection: CONNECTION, prefix },
             },
             integrations: host.integrations(standIn),
-            events: {
-              modules: {
-                github: { webhookSecret: GITHUB_SECRET },
-                gitlab: { webhookSecret: GITLAB_SECRET },
-              },
-            },
+            events: scmEventsConfig(),
             catalog: {
               processingInterval: { seconds: 1 },
               ingestion: {

@@ -12,6 +12,7 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { EventParams } from '@backstage/plugin-events-node';
 import {
   ANNOTATION_TEMPLATE,
   ANNOTATION_TEMPLATE_VERSION,
@@ -33,6 +34,39 @@ import {
 import { WAITING, type UpgradeStore } from './UpgradeStore';
 
 export { isOlder };
+
+/** Every upgrade proposal's branch starts so. */
+export const UPGRADE_BRANCH_PREFIX = 'portal/upgrade-';
+
+/**
+ * The topics of the stock events modules
+ * (`@backstage/plugin-events-backend-module-github` / `-gitlab`, which
+ * receive and verify the hosts' webhooks) on which pull and merge requests
+ * change.
+ */
+export const CHANGE_REQUEST_TOPICS = [
+  'github.pull_request',
+  'gitlab.merge_request',
+];
+
+/**
+ * The upgrade branch of a pull or merge request that was just merged or
+ * closed, as its webhook names it; undefined for any other event.
+ */
+export function closedUpgradeBranch(event: EventParams): string | undefined {
+  const payload = (event.eventPayload ?? {}) as Record<string, any>;
+  let branch: unknown;
+  if (event.topic === 'github.pull_request' && payload.action === 'closed')
+    branch = payload.pull_request?.head?.ref;
+  if (
+    event.topic === 'gitlab.merge_request' &&
+    ['merge', 'close'].includes(payload.object_attributes?.action)
+  )
+    branch = payload.object_attributes?.source_branch;
+  return typeof branch === 'string' && branch.startsWith(UPGRADE_BRANCH_PREFIX)
+    ? branch
+    : undefined;
+}
 
 /** Notes of the versions after `from` up to `to`, oldest first. */
 export function notesBetween(
@@ -257,7 +291,7 @@ export class UpgradeService {
         ),
       ]);
       const templateName = parseEntityRef(templateRef).name;
-      const branch = `portal/upgrade-${templateName}-${to}`.replace(
+      const branch = `${UPGRADE_BRANCH_PREFIX}${templateName}-${to}`.replace(
         /[^A-Za-z0-9._/-]/g,
         '-',
       );
@@ -320,12 +354,27 @@ export class UpgradeService {
   }
 
   /**
-   * Asks the hosts where the waiting proposals stand (merged, closed);
-   * the scheduler runs it, and a refresh from the page.
+   * A pull or merge request of an upgrade was merged or closed (the host's
+   * webhook, through the events service): its proposal's state is asked of
+   * the host now, not at the next poll.
    */
-  async refreshStates(): Promise<{ checked: number; changed: number }> {
+  async onChangeRequestEvent(event: EventParams): Promise<void> {
+    const branch = closedUpgradeBranch(event);
+    if (branch) await this.refreshStates({ branch });
+  }
+
+  /**
+   * Asks the hosts where the waiting proposals stand (merged, closed);
+   * the scheduler runs it, a refresh from the page, and a host's webhook
+   * for its `branch`.
+   */
+  async refreshStates(
+    filter: { branch?: string } = {},
+  ): Promise<{ checked: number; changed: number }> {
     const { store, catalog, auth, targets, logger } = this.options;
-    const waiting = await store.listProposals({ states: WAITING, limit: 1000 });
+    const waiting = (
+      await store.listProposals({ states: WAITING, limit: 1000 })
+    ).filter(p => !filter.branch || p.branch === filter.branch);
     const credentials = await auth.getOwnServiceCredentials();
     let changed = 0;
     for (const p of waiting) {

@@ -5,6 +5,7 @@ import type {
   UpgradeState,
 } from '@internal/plugin-golden-paths-common';
 import type { Knex } from 'knex';
+import { median, percentile } from '@internal/portal-common';
 import { createHash } from 'node:crypto';
 
 const iso = (v: unknown) =>
@@ -73,11 +74,6 @@ function toProposal(row: any): UpgradeProposal {
 }
 
 /** Nearest-rank quantile of sorted numbers. */
-function quantile(sorted: number[], q: number): number | null {
-  if (!sorted.length) return null;
-  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
-}
-
 /**
  * The upgrade tables of the golden-paths plugin: run parameters, template
  * snapshots and proposals.
@@ -298,12 +294,7 @@ export class UpgradeStore {
         r =>
           (new Date(r.merged_at).getTime() - new Date(r.created_at).getTime()) /
           3_600_000,
-      )
-      .sort((a, b) => a - b);
-    const mid = hours.length / 2;
-    let median: number | null = null;
-    if (hours.length % 2) median = hours[Math.floor(mid)];
-    else if (hours.length) median = (hours[mid - 1] + hours[mid]) / 2;
+      );
     const opened = rows.filter(
       r => r.state !== 'failed' && r.state !== 'up-to-date',
     );
@@ -317,7 +308,10 @@ export class UpgradeStore {
       withConflicts: opened.filter(r => json<unknown[]>(r.conflicts, []).length)
         .length,
       failed: count('failed'),
-      timeToMerge: { medianHours: median, p90Hours: quantile(hours, 0.9) },
+      timeToMerge: {
+        medianHours: median(hours) ?? null,
+        p90Hours: percentile(hours, 90) ?? null,
+      },
     };
   }
 }

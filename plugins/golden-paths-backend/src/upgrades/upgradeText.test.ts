@@ -1,4 +1,9 @@
-import { changeRequestBody, isOlder, notesBetween } from './UpgradeService';
+import {
+  changeRequestBody,
+  closedUpgradeBranch,
+  isOlder,
+  notesBetween,
+} from './UpgradeService';
 import { readUpgradeNotes, withNewDefaults } from './templateFiles';
 
 const note = (version: string, needsPerson = false) => ({
@@ -85,5 +90,47 @@ describe('upgrade notes and text', () => {
     expect(() => readUpgradeNotes(file('- version: 1.1.0\n'))).toThrow(
       /upgrades\.yaml: 0\.summary/,
     );
+  });
+});
+
+describe('closedUpgradeBranch', () => {
+  const branch = 'portal/upgrade-typescript-service-1.2.0';
+  const github = (action: string, ref = branch) => ({
+    topic: 'github.pull_request',
+    eventPayload: { action, pull_request: { head: { ref } } },
+  });
+  const gitlab = (action: string, ref = branch) => ({
+    topic: 'gitlab.merge_request',
+    eventPayload: {
+      object_kind: 'merge_request',
+      object_attributes: { action, source_branch: ref },
+    },
+  });
+
+  it('names the upgrade branch of a merged or closed pull or merge request', () => {
+    expect(closedUpgradeBranch(github('closed'))).toBe(branch);
+    expect(closedUpgradeBranch(gitlab('merge'))).toBe(branch);
+    expect(closedUpgradeBranch(gitlab('close'))).toBe(branch);
+  });
+
+  it('ignores opened ones, other branches, other topics and odd payloads', () => {
+    expect(closedUpgradeBranch(github('opened'))).toBeUndefined();
+    expect(closedUpgradeBranch(gitlab('open'))).toBeUndefined();
+    expect(closedUpgradeBranch(github('closed', 'feature/x'))).toBeUndefined();
+    expect(
+      closedUpgradeBranch({ ...github('closed'), topic: 'github.push' }),
+    ).toBeUndefined();
+    expect(
+      closedUpgradeBranch({
+        topic: 'github.pull_request',
+        eventPayload: { action: 'closed', pull_request: { head: { ref: 7 } } },
+      }),
+    ).toBeUndefined();
+    expect(
+      closedUpgradeBranch({
+        topic: 'gitlab.merge_request',
+        eventPayload: null,
+      }),
+    ).toBeUndefined();
   });
 });
