@@ -81,6 +81,37 @@ describe('advisory notifications', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   const auth = { Authorization: mockCredentials.user.header() };
 
+  /** An OSV advisory of lodash before 4.17.21, in the advisory source. */
+  function writeAdvisory(
+    id: string,
+    modified: string,
+    alias: string,
+    summary: string,
+    severity?: string,
+  ) {
+    fs.writeFileSync(
+      path.join(root, 'osv', `${id}.json`),
+      JSON.stringify({
+        id,
+        modified,
+        aliases: [alias],
+        summary,
+        ...(severity && { database_specific: { severity } }),
+        affected: [
+          {
+            package: { ecosystem: 'npm', name: 'lodash' },
+            ranges: [
+              {
+                type: 'ECOSYSTEM',
+                events: [{ introduced: '0' }, { fixed: '4.17.21' }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+  }
+
   beforeAll(async () => {
     if (!CONNECTION)
       throw new Error(
@@ -122,26 +153,12 @@ spec: { memberOf: [team-a] }
     );
     const osvDir = path.join(root, 'osv');
     fs.mkdirSync(osvDir);
-    fs.writeFileSync(
-      path.join(osvDir, 'GHSA-test-1.json'),
-      JSON.stringify({
-        id: 'GHSA-test-1',
-        modified: '2026-11-01T00:00:00Z',
-        aliases: ['CVE-2026-5151'],
-        summary: 'Command injection in lodash template',
-        database_specific: { severity: 'HIGH' },
-        affected: [
-          {
-            package: { ecosystem: 'npm', name: 'lodash' },
-            ranges: [
-              {
-                type: 'ECOSYSTEM',
-                events: [{ introduced: '0' }, { fixed: '4.17.21' }],
-              },
-            ],
-          },
-        ],
-      }),
+    writeAdvisory(
+      'GHSA-test-1',
+      '2026-11-01T00:00:00Z',
+      'CVE-2026-5151',
+      'Command injection in lodash template',
+      'HIGH',
     );
     const config = stackConfig({
       connection: CONNECTION,
@@ -240,25 +257,11 @@ spec: { memberOf: [team-a] }
       .post('/api/catalog/ingestion/rescan')
       .set(auth)
       .send({ repository: 'shop' });
-    fs.writeFileSync(
-      path.join(root, 'osv', 'GHSA-test-2.json'),
-      JSON.stringify({
-        id: 'GHSA-test-2',
-        modified: '2026-11-02T00:00:00Z',
-        aliases: ['CVE-2026-5252'],
-        summary: 'Regular expression denial of service in lodash',
-        affected: [
-          {
-            package: { ecosystem: 'npm', name: 'lodash' },
-            ranges: [
-              {
-                type: 'ECOSYSTEM',
-                events: [{ introduced: '0' }, { fixed: '4.17.21' }],
-              },
-            ],
-          },
-        ],
-      }),
+    writeAdvisory(
+      'GHSA-test-2',
+      '2026-11-02T00:00:00Z',
+      'CVE-2026-5252',
+      'Regular expression denial of service in lodash',
     );
     expect((await importNow()).body.sources[0]).toMatchObject({ added: 1 });
     const list = (
@@ -276,25 +279,11 @@ spec: { memberOf: [team-a] }
     // import stands, nobody is told, and nothing is lost: once it is back,
     // the next run tells the team.
     notificationsDown = true;
-    fs.writeFileSync(
-      path.join(root, 'osv', 'GHSA-test-3.json'),
-      JSON.stringify({
-        id: 'GHSA-test-3',
-        modified: '2026-11-03T00:00:00Z',
-        aliases: ['CVE-2026-5353'],
-        summary: 'Prototype pollution in lodash',
-        affected: [
-          {
-            package: { ecosystem: 'npm', name: 'lodash' },
-            ranges: [
-              {
-                type: 'ECOSYSTEM',
-                events: [{ introduced: '0' }, { fixed: '4.17.21' }],
-              },
-            ],
-          },
-        ],
-      }),
+    writeAdvisory(
+      'GHSA-test-3',
+      '2026-11-03T00:00:00Z',
+      'CVE-2026-5353',
+      'Prototype pollution in lodash',
     );
     const whileDown = await importNow();
     expect(whileDown.status).toBe(200);
