@@ -1499,8 +1499,31 @@ test('every page of ours fits 1280 and 1920 pixels wide, without console errors'
         await page.mouse.move(0, 0);
         await page.screenshot({ path: `docs/images/page-${p.name}.png` });
       }
-      if (p.name === 'home')
+      if (p.name === 'home') {
         await expect(page.getByTestId('search-bar-next')).toHaveCount(1);
+        // Every item of the sidebar in sight, none scrolled away, on a
+        // 1280 x 800 screen too.
+        const hidden = await page
+          .getByRole('navigation', { name: 'sidebar nav' })
+          .evaluate(nav =>
+            [...nav.querySelectorAll('a')]
+              .filter(a => {
+                const box = a.getBoundingClientRect();
+                let clip = window.innerHeight;
+                for (let el = a.parentElement; el; el = el.parentElement) {
+                  const y = getComputedStyle(el).overflowY;
+                  if (y === 'auto' || y === 'scroll' || y === 'hidden')
+                    clip = Math.min(clip, el.getBoundingClientRect().bottom);
+                }
+                return box.height > 0 && box.bottom > clip + 1;
+              })
+              .map(a => a.textContent),
+          );
+        expect({ width: size.width, hidden }).toEqual({
+          width: size.width,
+          hidden: [],
+        });
+      }
     }
   }
   expect(problems).toEqual([]);

@@ -25,6 +25,8 @@ export const SidebarContent = NavContentBlueprint.make({
       nav.take('page:search'); // Using search modal instead
       nav.take('page:notifications'); // Using NotificationsSidebarItem manually instead
       nav.take('page:app-visualizer'); // A developer tool: /visualizer, not in the navigation
+      nav.take('page:catalog-import'); // "Register existing component" on the Create page
+      nav.take('page:catalog-graph'); // "Dependency graph" on the home page and entity pages
 
       return (
         <Sidebar>
@@ -39,6 +41,14 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:scaffolder')}
             <SidebarDivider />
             <SidebarScrollWrapper>
+              {/* The platform's own pages first, then the stock ones: on a
+                  short screen the last may scroll, not the first. */}
+              {nav.take('page:golden-paths')}
+              {nav.take('page:dx')}
+              {nav.take('page:slo')}
+              {nav.take('page:inventory/vulnerabilities')}
+              {nav.take('page:inventory')}
+              {nav.take('page:catalog-ingestion')}
               {nav.rest({ sortBy: 'title' })}
             </SidebarScrollWrapper>
           </SidebarGroup>
