@@ -453,6 +453,33 @@ describe('DxPage', () => {
     ).toBeNull();
   });
 
+  it('claims no score and no passing check for a scorecard that judged nothing yet', async () => {
+    const [card] = rollup.items;
+    renderPage('/dx?tab=scorecards', {
+      getScorecardRollup: async () => ({
+        ...rollup,
+        items: [
+          {
+            ...card,
+            entities: 0,
+            byLevel: {},
+            score: 0,
+            failing: [],
+            trend: [],
+          },
+        ],
+        teams: [],
+      }),
+    });
+    expect(
+      await screen.findByText(
+        /No entity has been judged against this scorecard in this range yet/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('scorecard-score')).toBeNull();
+    expect(screen.queryByText('Every check passes.')).toBeNull();
+  });
+
   it('shows onboarding in days with the previous period', async () => {
     const { api } = renderPage('/dx?tab=onboarding');
     expect(await tile('Time to first change')).toHaveTextContent('4 days');

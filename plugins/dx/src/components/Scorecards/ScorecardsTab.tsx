@@ -185,50 +185,61 @@ function RollupCard(props: { rollup: ScorecardRollup }) {
         </>
       }
     >
-      <Grid container spacing={2}>
-        <Grid item xs={12} md={4}>
-          <Typography variant="caption" color="textSecondary">
-            Mean score
-          </Typography>
-          <Typography variant="h5" data-testid="scorecard-score">
-            {formatPercent(rollup.score)}
-          </Typography>
-          {first && (
-            <Previous
-              label={`On ${formatDay(first.day)}`}
-              current={rollup.score}
-              previous={first.score}
-              format={n => formatPercent(n)}
-              formatDelta={d => `${(d * 100).toFixed(1)} pp`}
-              better="higher"
-            />
-          )}
-          <Box mt={1}>
-            <LevelCounts rollup={rollup} />
-          </Box>
-        </Grid>
-        <Grid item xs={12} md={8}>
-          <LevelBar rollup={rollup} />
-        </Grid>
-        <Grid item xs={12} md={4}>
-          <Typography variant="subtitle2">Most failed checks</Typography>
-          {rollup.failing.length === 0 ? (
-            <Typography variant="body2">Every check passes.</Typography>
-          ) : (
-            <Box component="ol" pl={2} my={0}>
-              {rollup.failing.slice(0, 5).map(c => (
-                <Typography component="li" variant="body2" key={c.id}>
-                  {c.title} ({labelOf(c.level)}):{' '}
-                  {plural(c.entities, 'entity', 'entities')}
-                </Typography>
-              ))}
+      {rollup.entities === 0 ? (
+        // Nothing judged: no score, no passing checks to claim.
+        <Typography variant="body2" color="textSecondary">
+          No entity has been judged against this scorecard in this range yet.
+          Scorecards are evaluated on a schedule (every hour unless{' '}
+          <code>dx.scorecards.frequencyMinutes</code> says otherwise), the first
+          time shortly after the portal starts; a scorecard whose kinds and
+          filters match no entity stays empty.
+        </Typography>
+      ) : (
+        <Grid container spacing={2}>
+          <Grid item xs={12} md={4}>
+            <Typography variant="caption" color="textSecondary">
+              Mean score
+            </Typography>
+            <Typography variant="h5" data-testid="scorecard-score">
+              {formatPercent(rollup.score)}
+            </Typography>
+            {first && (
+              <Previous
+                label={`On ${formatDay(first.day)}`}
+                current={rollup.score}
+                previous={first.score}
+                format={n => formatPercent(n)}
+                formatDelta={d => `${(d * 100).toFixed(1)} pp`}
+                better="higher"
+              />
+            )}
+            <Box mt={1}>
+              <LevelCounts rollup={rollup} />
             </Box>
-          )}
+          </Grid>
+          <Grid item xs={12} md={8}>
+            <LevelBar rollup={rollup} />
+          </Grid>
+          <Grid item xs={12} md={4}>
+            <Typography variant="subtitle2">Most failed checks</Typography>
+            {rollup.failing.length === 0 ? (
+              <Typography variant="body2">Every check passes.</Typography>
+            ) : (
+              <Box component="ol" pl={2} my={0}>
+                {rollup.failing.slice(0, 5).map(c => (
+                  <Typography component="li" variant="body2" key={c.id}>
+                    {c.title} ({labelOf(c.level)}):{' '}
+                    {plural(c.entities, 'entity', 'entities')}
+                  </Typography>
+                ))}
+              </Box>
+            )}
+          </Grid>
+          <Grid item xs={12} md={8}>
+            <TrendChart rollup={rollup} />
+          </Grid>
         </Grid>
-        <Grid item xs={12} md={8}>
-          <TrendChart rollup={rollup} />
-        </Grid>
-      </Grid>
+      )}
     </InfoCard>
   );
 }
