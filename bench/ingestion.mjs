@@ -239,10 +239,15 @@ async function queriesAfterLoad(db) {
 
 /**
  * PostgreSQL's counters summed over every table of the catalog's database
- * except the ingestion module's own (`ingestion_*`): what the catalog and
- * the services sharing its database wrote, without naming their tables.
+ * except those of our catalog modules (ingestion and docs `ingestion_*`,
+ * inventory `inventory_*`, their `*__knex_migrations`): what the catalog
+ * and the services sharing its database wrote, without naming their tables.
  */
-const NOT_OURS = "relname not like 'ingestion\\_%'";
+const NOT_OURS = [
+  "relname not like 'ingestion\\_%'",
+  "relname not like 'inventory\\_%'",
+  "relname not like '%\\_\\_knex\\_migrations%'",
+].join(' and ');
 
 /** Rows written to the catalog database's tables that are not ours. */
 function catalogWrites(db) {
