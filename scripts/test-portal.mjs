@@ -224,13 +224,30 @@ if (templatesRun)
       new Set(templatesRun.results.map(r => r.template)).size
     } templates`,
   );
+/** What the browser tests measured (`test.info().annotations`), in words. */
+function measured(report) {
+  const out = [];
+  const walk = suite => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        for (const a of t.annotations ?? [])
+          if (a.description) out.push(`${a.type}: ${a.description}`);
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report?.suites ?? []) walk(suite);
+  return out.length ? ` (${out.join('; ')})` : '';
+}
 if (e2e?.stats)
   console.log(
-    `  browser: ${e2e.stats.expected} passed, ${e2e.stats.unexpected} failed`,
+    `  browser: ${e2e.stats.expected} passed, ${
+      e2e.stats.unexpected
+    } failed${measured(e2e)}`,
   );
 if (e2eSqlite?.stats)
   console.log(
-    `  browser on SQLite: ${e2eSqlite.stats.expected} passed, ${e2eSqlite.stats.unexpected} failed`,
+    `  browser on SQLite: ${e2eSqlite.stats.expected} passed, ${
+      e2eSqlite.stats.unexpected
+    } failed${measured(e2eSqlite)}`,
   );
 // Name every failing test in the summary, which is what a CI log's tail shows.
 function failures(report) {
