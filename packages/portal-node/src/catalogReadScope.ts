@@ -63,6 +63,26 @@ function scopeOf(visible: Set<string>): CatalogReadScope {
 }
 
 /**
+ * Which of `refs` the catalog holds and shows to `credentials`, in lower
+ * case; asked 500 at a time.
+ */
+export async function entityRefsShown(
+  catalog: CatalogService,
+  refs: string[],
+  credentials: BackstageCredentials,
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < refs.length; i += 500) {
+    const { items } = await catalog.getEntitiesByRefs(
+      { entityRefs: refs.slice(i, i + 500), fields: FIELDS },
+      { credentials },
+    );
+    for (const e of items) if (e) out.add(lower(stringifyEntityRef(e)));
+  }
+  return out;
+}
+
+/**
  * Asks the permission framework once whether the caller may read catalog
  * entities: allowed, the scope is everything; denied (a token scoped to
  * other permissions, say), a `NotAllowedError`; conditional (the policy
@@ -85,16 +105,12 @@ export async function catalogReadScope(
       'this caller may not read catalog entities (catalog.entity.read), so not their data either',
     );
   const refs = options?.refs && [...new Set(options.refs.map(lower))];
-  if (refs && refs.length === 0) return scopeOf(new Set());
-  const entities = refs
-    ? (
-        await services.catalog.getEntitiesByRefs(
-          { entityRefs: refs, fields: FIELDS },
-          { credentials },
-        )
-      ).items
-    : (await services.catalog.getEntities({ fields: FIELDS }, { credentials }))
-        .items;
+  if (refs)
+    return scopeOf(await entityRefsShown(services.catalog, refs, credentials));
+  const { items: entities } = await services.catalog.getEntities(
+    { fields: FIELDS },
+    { credentials },
+  );
   return scopeOf(
     new Set(
       entities.flatMap(entity =>

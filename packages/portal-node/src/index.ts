@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { catalogReadScope } from './catalogReadScope';
+export { catalogReadScope, entityRefsShown } from './catalogReadScope';
 export type { CatalogReadScope, ReadScopeServices } from './catalogReadScope';
 export {
   HostRateLimitedError,

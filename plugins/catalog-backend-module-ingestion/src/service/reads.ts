@@ -3,9 +3,8 @@ import type {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { catalogReadScope } from '@internal/portal-node';
+import { catalogReadScope, entityRefsShown } from '@internal/portal-node';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -20,7 +19,6 @@ import type { RepositoryIngester } from '../ingestion/RepositoryIngester';
 import type { DatabaseIngestionStore } from '../store/DatabaseIngestionStore';
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
-const FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 
 /**
  * Which of `refs` the catalog shows the caller (`readable`), and which it
@@ -28,7 +26,7 @@ const FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
  * as if ingestion had never seen them. Refs the catalog does not hold
  * (refused, or not processed yet) are neither. A caller who may not read
  * the catalog at all gets NotAllowedError; one who reads every entity
- * (`all`) costs no look-up.
+ * (`all`) costs no second look-up.
  */
 export async function entityVisibility(
   services: {
@@ -44,30 +42,15 @@ export async function entityVisibility(
     refs: [],
   });
   const unique = [...new Set(refs.map(lower))];
-  const found = async (
-    entityRefs: string[],
-    as: BackstageCredentials,
-  ): Promise<Set<string>> => {
-    const out = new Set<string>();
-    for (let i = 0; i < entityRefs.length; i += 500) {
-      const { items } = await catalog.getEntitiesByRefs(
-        { entityRefs: entityRefs.slice(i, i + 500), fields: FIELDS },
-        { credentials: as },
-      );
-      for (const e of items) if (e) out.add(lower(stringifyEntityRef(e)));
-    }
-    return out;
-  };
-  if (scope.all)
-    return {
-      all: true,
-      readable: await found(unique, credentials),
-      hidden: new Set(),
-    };
-  const readable = await found(unique, credentials);
+  const readable = await entityRefsShown(catalog, unique, credentials);
+  if (scope.all) return { all: true, readable, hidden: new Set() };
   const unread = unique.filter(r => !readable.has(r));
   const hidden = unread.length
-    ? await found(unread, await auth.getOwnServiceCredentials())
+    ? await entityRefsShown(
+        catalog,
+        unread,
+        await auth.getOwnServiceCredentials(),
+      )
     : new Set<string>();
   return { all: false, readable, hidden };
 }

@@ -372,9 +372,11 @@ export class UpgradeService {
     filter: { branch?: string } = {},
   ): Promise<{ checked: number; changed: number }> {
     const { store, catalog, auth, targets, logger } = this.options;
-    const waiting = (
-      await store.listProposals({ states: WAITING, limit: 1000 })
-    ).filter(p => !filter.branch || p.branch === filter.branch);
+    const waiting = await store.listProposals({
+      states: WAITING,
+      branch: filter.branch,
+      limit: 1000,
+    });
     const credentials = await auth.getOwnServiceCredentials();
     let changed = 0;
     for (const p of waiting) {

@@ -269,6 +269,7 @@ export class UpgradeStore {
     entityRefs?: string[];
     templateRef?: string;
     states?: UpgradeState[];
+    branch?: string;
     limit: number;
   }): Promise<UpgradeProposal[]> {
     const q = this.db('golden_path_upgrades')
@@ -278,6 +279,7 @@ export class UpgradeStore {
     if (filter.templateRef)
       q.whereRaw('lower(template_ref) = ?', [filter.templateRef.toLowerCase()]);
     if (filter.states) q.whereIn('state', filter.states);
+    if (filter.branch) q.where('branch', filter.branch);
     return (await q).map(toProposal);
   }
 

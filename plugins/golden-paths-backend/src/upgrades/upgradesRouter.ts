@@ -1,5 +1,4 @@
 import type {
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -12,6 +11,7 @@ import {
   type UpgradeProposal,
   type UpgradeState,
 } from '@internal/plugin-golden-paths-common';
+import { entityRefsShown } from '@internal/portal-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -91,22 +91,6 @@ export function createUpgradesRouter(options: {
     return credentials;
   };
 
-  /** Entity refs the caller may read, of those given. */
-  const readable = async (
-    refs: string[],
-    credentials: BackstageCredentials,
-  ): Promise<Set<string>> => {
-    const out = new Set<string>();
-    for (let i = 0; i < refs.length; i += 500) {
-      const { items } = await catalog.getEntitiesByRefs(
-        { entityRefs: refs.slice(i, i + 500), fields: ['kind', 'metadata'] },
-        { credentials },
-      );
-      for (const e of items) if (e) out.add(stringifyEntityRef(e));
-    }
-    return out;
-  };
-
   router.post('/upgrades', async (req, res) => {
     const credentials = await proposer(req);
     const body = parse(proposeBody, req.body ?? {}, 'upgrade request');
@@ -166,12 +150,15 @@ export function createUpgradesRouter(options: {
     const allowed =
       credentials.principal.type === 'service'
         ? undefined
-        : await readable(
+        : await entityRefsShown(
+            catalog,
             [...new Set(items.map(i => i.entityRef))],
             credentials,
           );
     res.json({
-      items: allowed ? items.filter(i => allowed.has(i.entityRef)) : items,
+      items: allowed
+        ? items.filter(i => allowed.has(i.entityRef.toLocaleLowerCase('en-US')))
+        : items,
     });
   });
 
